@@ -28,6 +28,7 @@ __all__ = [
     "validator_for",
     "since_of",
     "known_properties",
+    "unknown_keys",
 ]
 
 _SCHEMA_NAME = "stack.schema.json"
@@ -292,3 +293,18 @@ def known_properties(version: str, instance_path: Sequence[Any]) -> list[str]:
     for node, _ in _locate(root, instance_path):
         names.update(node.get("properties", {}))
     return sorted(names)
+
+
+def unknown_keys(error: jsonschema.ValidationError) -> list[str]:
+    """Keys an ``additionalProperties`` error rejects (jsonschema only names them in
+    its message). Pair each with ``since_of(error.absolute_path, key)``."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    schema = error.schema
+    props = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    return [
+        key
+        for key in error.instance
+        if key not in props and not any(re.search(p, key) for p in patterns)
+    ]

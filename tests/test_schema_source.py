@@ -291,3 +291,13 @@ def test_oracle_case(name):
         assert errors, f"Docker rejected ({stderr}) but schema {version} accepts"
     else:
         assert not errors, f"Docker's schema accepted, ours ({version}) says: {errors[0].message}"
+
+
+def test_unknown_keys_message_flow():
+    doc = {"version": "3.2", "services": {"web": {"image": "x", "init": True,
+                                                  "healthcheck": {"start_period": "5s", "foo": 1}}}}
+    found = {}
+    for err in validator_for("3.2").iter_errors(doc):
+        for key in ss.unknown_keys(err):
+            found[key] = since_of(list(err.absolute_path), key)
+    assert found == {"init": "3.7", "start_period": "3.4", "foo": None}
