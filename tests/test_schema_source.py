@@ -301,3 +301,32 @@ def test_unknown_keys_message_flow():
         for key in ss.unknown_keys(err):
             found[key] = since_of(list(err.absolute_path), key)
     assert found == {"init": "3.7", "start_period": "3.4", "foo": None}
+
+
+CORPUS = SHARED / "corpus"
+
+
+def _corpus_rows():
+    path = CORPUS / "manifest.tsv"
+    if not path.is_file():
+        return []
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [(r["file"], r["oracle_rc"], r["oracle_err"]) for r in csv.DictReader(fh, delimiter="\t")]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not available at {CORPUS}")
+@pytest.mark.parametrize("name,rc,err", _corpus_rows(), ids=lambda v: str(v)[:40])
+def test_corpus_file(name, rc, err):
+    from ruamel.yaml import YAML
+
+    text = (CORPUS / "files" / name).read_text(encoding="utf-8")
+    if "$" in text:
+        pytest.skip("needs interpolation")
+    doc = _plain(YAML(typ="safe", pure=False).load(text))
+    errors = list(validator_for(_go_version(doc)).iter_errors(doc))
+    if rc != "0" and any(s in err for s in SCHEMA_SHAPES):
+        assert errors
+    else:
+        assert not errors, errors[0].message
