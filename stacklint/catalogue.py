@@ -1,0 +1,103 @@
+"""The rule catalogue: one Markdown page per rule, metadata in its front matter.
+
+The pages in rules/ are the single source of a rule's name, severity and category; the code
+only names rule codes. `stacklint explain` prints a page, the language server's hover shows it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from .diagnostics import Severity
+from .resources import data_dir
+
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
+REQUIRED = ("code", "name", "severity", "category", "fixable", "since")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    category: str
+    fixable: bool
+    since: str
+    summary: str
+    body: str
+    path: Path
+
+    def section(self, title: str) -> str:
+        """The text under a `## title` heading (case-insensitive), without the heading."""
+        m = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", self.body, re.M | re.S | re.I)
+        return m.group(1).strip() if m else ""
+
+    def examples(self, title: str) -> List[str]:
+        """The ```yaml blocks of a section."""
+        return re.findall(r"```ya?ml\n(.*?)```", self.section(title), re.S)
+
+
+class CatalogueError(Exception):
+    pass
+
+
+def parse_page(path: Path) -> Rule:
+    text = path.read_text(encoding="utf-8")
+    m = _FRONT.match(text)
+    if not m:
+        raise CatalogueError(f"{path}: no front matter (--- ... ---)")
+    meta: Dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise CatalogueError(f"{path}: front matter line {line!r} is not `key: value`")
+        meta[key.strip()] = value.strip().strip('"')
+    missing = [k for k in REQUIRED if k not in meta]
+    if missing:
+        raise CatalogueError(f"{path}: front matter lacks {', '.join(missing)}")
+    body = m.group(2)
+    summary = ""
+    what = re.search(r"^## What it does\s*\n(.*?)(?=^## |\Z)", body, re.M | re.S)
+    if what:
+        summary = " ".join(what.group(1).strip().split("\n\n")[0].split())
+    return Rule(code=meta["code"], name=meta["name"], severity=Severity.parse(meta["severity"]),
+                category=meta["category"], fixable=meta["fixable"].lower() == "true",
+                since=meta["since"], summary=summary, body=body.strip(), path=path)
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> Dict[str, Rule]:
+    rules: Dict[str, Rule] = {}
+    for path in sorted(data_dir("rules").glob("SL*.md")):
+        rule = parse_page(path)
+        if rule.code != path.stem:
+            raise CatalogueError(f"{path}: front matter code {rule.code} does not match the file name")
+        rules[rule.code] = rule
+    return rules
+
+
+@functools.lru_cache(maxsize=1)
+def by_name() -> Dict[str, Rule]:
+    return {r.name: r for r in load().values()}
+
+
+def resolve(selector: str) -> Tuple[str, ...]:
+    """Codes a selector names: a code (SL201), a name (docker-socket-mount), a prefix (SL2, SL20) or ALL."""
+    s = selector.strip()
+    rules = load()
+    if s.upper() == "ALL":
+        return tuple(rules)
+    if s.upper() in rules:
+        return (s.upper(),)
+    if s in by_name():
+        return (by_name()[s].code,)
+    if re.fullmatch(r"(?i)SL\d{0,2}", s):
+        matched = tuple(c for c in rules if c.startswith(s.upper()))
+        if matched:
+            return matched
+    raise KeyError(s)

@@ -1,0 +1,29 @@
+"""Explicit registration of every check: which codes a function may report.
+
+A check is `fn(ctx) -> iterable of Diagnostic`. It runs when any of its codes is enabled;
+the engine drops what it reports under a code that is not. Metadata (name, severity, docs)
+lives once, in rules/SLnnn.md.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Tuple
+
+from . import loader, values
+
+Check = Callable[..., Iterable]
+
+# Codes the engine itself produces while reading the file (not from a check function).
+CORE_CODES = ("SL001", "SL002", "SL003", "SL004", "SL005", "SL009")
+
+REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
+    (("SL004",), loader.forbidden),
+    (("SL006",), values.check),
+    (("SL006", "SL108"), loader.external_conflicts),
+)
+
+
+def registered_codes() -> set:
+    codes = set(CORE_CODES)
+    for group, _ in REGISTRY:
+        codes.update(group)
+    return codes

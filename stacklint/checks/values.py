@@ -1,0 +1,133 @@
+"""SL006 invalid-value: values that pass the schema but that Docker then fails to parse.
+
+Durations, byte sizes, short port and volume specs, command lines, unsigned counts and
+`env_file` are read by `docker stack config` itself (stage "load"); `cpus` only by
+`docker stack deploy` (stage "deploy"). Messages quote Docker's own error.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..context import Context, get
+from ..parsers import (parse_bytes, parse_cpus, parse_duration, parse_port_spec, parse_volume,
+                       split_command)
+
+CODE = "SL006"
+
+_DURATIONS = [
+    ("healthcheck", "interval"), ("healthcheck", "timeout"), ("healthcheck", "start_period"),
+    ("healthcheck", "start_interval"), ("stop_grace_period",),
+    ("deploy", "restart_policy", "delay"), ("deploy", "restart_policy", "window"),
+    ("deploy", "update_config", "delay"), ("deploy", "update_config", "monitor"),
+    ("deploy", "rollback_config", "delay"), ("deploy", "rollback_config", "monitor"),
+]
+_UNSIGNED = [
+    ("deploy", "replicas"), ("healthcheck", "retries"), ("deploy", "restart_policy", "max_attempts"),
+    ("deploy", "update_config", "parallelism"), ("deploy", "rollback_config", "parallelism"),
+    ("deploy", "placement", "max_replicas_per_node"),
+]
+_DURATION_HELP = "a Go duration such as 10s, 1m30s, 500ms or 1h (units ns, us, ms, s, m, h)"
+
+
+def check(ctx: Context):
+    for name, svc in ctx.services():
+        base = ("services", name)
+        for keys in _DURATIONS:
+            value = get(svc, *keys)
+            if isinstance(value, str):
+                try:
+                    parse_duration(value)
+                except ValueError as err:
+                    yield ctx.diag(CODE, f"{'.'.join(base + keys)}: {err}; write {_DURATION_HELP}",
+                                   base + keys, stage="load")
+        for keys in _UNSIGNED:
+            value = get(svc, *keys)
+            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+                yield ctx.diag(CODE, f"{'.'.join(base + keys)} is {value}; Docker reads it as an unsigned "
+                               "number and refuses negatives", base + keys, stage="load")
+        yield from _resources(ctx, svc, base)
+        yield from _ports(ctx, svc, base)
+        yield from _volumes(ctx, svc, base)
+        for key in ("command", "entrypoint"):
+            value = svc.get(key)
+            if isinstance(value, str):
+                try:
+                    split_command(value)
+                except ValueError as err:
+                    yield ctx.diag(CODE, f"services.{name}.{key}: {err} (Docker splits a string {key} "
+                                   "like a shell would)", base + (key,), stage="load")
+        yield from _env_files(ctx, svc, base)
+
+
+def _resources(ctx, svc, base):
+    for kind in ("limits", "reservations"):
+        res = get(svc, "deploy", "resources", kind)
+        if not isinstance(res, dict):
+            continue
+        path = base + ("deploy", "resources", kind)
+        memory = res.get("memory")
+        if isinstance(memory, str):
+            try:
+                parse_bytes(memory)
+            except ValueError as err:
+                yield ctx.diag(CODE, f"{'.'.join(path)}.memory: {err}; write a size such as 512M, 1.5G "
+                               "or 1GiB", path + ("memory",), stage="load")
+        cpus = res.get("cpus")
+        if isinstance(cpus, str):
+            try:
+                parse_cpus(cpus)
+            except ValueError as err:
+                yield ctx.diag(CODE, f"{'.'.join(path)}.cpus: {err}; write a decimal such as \"0.5\" "
+                               "(at most 9 decimals) or a fraction such as \"1/2\"", path + ("cpus",),
+                               stage="deploy")
+
+
+def _ports(ctx, svc, base):
+    ports = svc.get("ports")
+    if not isinstance(ports, list):
+        return
+    for i, port in enumerate(ports):
+        path = base + ("ports", i)
+        if isinstance(port, float):
+            yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: a port cannot be the number {port:g}; "
+                           "quote it (\"8080:80\") or write a whole number", path, stage="load")
+        elif isinstance(port, (str, int)) and not isinstance(port, bool):
+            try:
+                parse_port_spec(str(port))
+            except ValueError as err:
+                yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: invalid port spec \"{port}\": {err}; "
+                               "the syntax is [ip:][published[-end]:]target[-end][/tcp|udp|sctp]",
+                               path, stage="load")
+
+
+def _volumes(ctx, svc, base):
+    volumes = svc.get("volumes")
+    if not isinstance(volumes, list):
+        return
+    for i, vol in enumerate(volumes):
+        path = base + ("volumes", i)
+        if isinstance(vol, str):
+            try:
+                parse_volume(vol)
+            except ValueError as err:
+                yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: {err}", path, stage="load")
+        elif isinstance(vol, dict) and vol.get("type") == "bind" and not vol.get("source"):
+            yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: a bind mount needs a `source` "
+                           "(Docker: invalid mount config for type \"bind\": field Source must not be empty)",
+                           path, on_key=False, stage="load")
+
+
+def _env_files(ctx, svc, base):
+    env_file = svc.get("env_file")
+    folder = ctx.folder
+    if folder is None or env_file is None:
+        return
+    items = [(base + ("env_file",), env_file)] if isinstance(env_file, str) else [
+        (base + ("env_file", i), f) for i, f in enumerate(env_file) if isinstance(f, str)]
+    for path, rel in items:
+        # Existence only: the file's content is never read.
+        target = Path(rel).expanduser()
+        target = target if target.is_absolute() else folder / target
+        if not target.is_file():
+            yield ctx.diag(CODE, f"env_file {rel} does not exist (Docker reads it while loading the stack: "
+                           f"open {target}: no such file or directory)", path, stage="load")

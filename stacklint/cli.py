@@ -1,0 +1,152 @@
+"""The command line: `stacklint [options] PATH...`, `stacklint rules`, `stacklint explain CODE`.
+
+Exit codes: 0 nothing at or above the failure threshold, 1 findings, 2 usage or input error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import List, Optional
+
+from . import __version__, catalogue
+from .diagnostics import Severity
+from .output import FORMATS, render
+from .output.text import use_colour
+from .runner import expand, lint_path
+from .settings import Settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+SUBCOMMANDS = {}  # name -> (help, function(argv) -> exit code); filled below
+
+
+class UsageError(Exception):
+    pass
+
+
+def _codes(values: Optional[List[str]]) -> Optional[frozenset]:
+    if not values:
+        return None
+    codes = set()
+    for value in values:
+        for part in value.split(","):
+            if not part.strip():
+                continue
+            try:
+                codes.update(catalogue.resolve(part))
+            except KeyError:
+                raise UsageError(f"unknown rule {part.strip()!r} (see `stacklint rules`)") from None
+    return frozenset(codes)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stacklint",
+        description="Lint Docker Stack files: what `docker stack deploy` rejects and the Swarm hazards "
+                    "it silently accepts. Other commands: " + ", ".join(f"`stacklint {n}`" for n in SUBCOMMANDS),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="stack files, directories to search for them, or - for standard input")
+    parser.add_argument("--format", "-f", default="text", help=f"output format: {', '.join(FORMATS)} (default: text)")
+    parser.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
+    parser.add_argument("--select", action="append", help="only these rules (codes, names or prefixes; comma-separated)")
+    parser.add_argument("--ignore", action="append", help="skip these rules (codes, names or prefixes)")
+    parser.add_argument("--fail-on", choices=["error", "warning", "info"],
+                        help="lowest severity that makes the exit code 1 (default: error)")
+    parser.add_argument("--strict-env", action="store_true",
+                        help="this environment is the deploy's: a required variable it lacks is an error")
+    parser.add_argument("--no-env", action="store_true",
+                        help="interpolate with an empty environment instead of this process's")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    parser.add_argument("--version", action="version", version=f"stacklint {__version__}")
+    return parser
+
+
+def settings_from_args(args) -> Settings:
+    select = _codes(args.select)
+    ignore = _codes(args.ignore) or frozenset()
+    fail_on = Severity.parse(args.fail_on) if args.fail_on else Severity.ERROR
+    env = {} if args.no_env else dict(os.environ)
+    return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env)
+
+
+def lint_main(argv: List[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.format not in FORMATS:
+        parser.error(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
+    if not args.paths:
+        parser.error("no PATH given (a stack file, a directory, or - for standard input)")
+    try:
+        settings = settings_from_args(args)
+    except UsageError as err:
+        parser.error(str(err))
+    results = [lint_path(p, lambda _path: settings) for p in expand(args.paths)]
+    if not results:
+        print("stacklint: no stack files found in " + ", ".join(args.paths), file=sys.stderr)
+        return EXIT_USAGE
+    input_errors = [r for r in results if r.input_error]
+    for r in input_errors:
+        print(f"stacklint: {r.input_error}", file=sys.stderr)
+    stream = sys.stdout
+    report = render(args.format, results, colour=args.output_file is None and use_colour(stream),
+                    quiet=args.quiet)
+    if args.output_file:
+        with open(args.output_file, "w", encoding="utf-8") as fh:
+            fh.write(report)
+    else:
+        stream.write(report)
+        stream.flush()
+    if input_errors:
+        return EXIT_USAGE
+    failing = any(d.severity >= settings.fail_on for r in results for d in r.diagnostics)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def rules_main(argv: List[str]) -> int:
+    for rule in catalogue.load().values():
+        print(f"{rule.code}  {rule.name:<34} {rule.severity.label:<8} {rule.summary}")
+    return EXIT_CLEAN
+
+
+def explain_main(argv: List[str]) -> int:
+    if len(argv) != 1:
+        print("usage: stacklint explain CODE|NAME", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        (code, *_rest) = catalogue.resolve(argv[0])
+    except KeyError:
+        print(f"stacklint: unknown rule {argv[0]!r} (see `stacklint rules`)", file=sys.stderr)
+        return EXIT_USAGE
+    rule = catalogue.load()[code]
+    print(f"{rule.code} {rule.name} ({rule.severity.label}, {rule.category})\n")
+    print(rule.body.split("\n", 1)[1].strip() if rule.body.startswith("# ") else rule.body)
+    return EXIT_CLEAN
+
+
+SUBCOMMANDS["rules"] = ("list every rule", rules_main)
+SUBCOMMANDS["explain"] = ("print a rule's page", explain_main)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            return SUBCOMMANDS[argv[0]][1](argv[1:])
+        return lint_main(argv)
+    except BrokenPipeError:
+        # `stacklint ... | head`: the reader left; that is not our error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

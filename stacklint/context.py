@@ -1,0 +1,63 @@
+"""What a check sees: the document, its interpolated data, the version, the settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional, Tuple
+
+from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
+from .document import Document
+from .settings import Settings
+
+
+@dataclass
+class Context:
+    path: Optional[str]  # the file's path, None for stdin or an unsaved buffer
+    doc: Document
+    data: dict  # after interpolation: what Docker validates and deploys
+    version: str
+    declared: Optional[str]
+    settings: Settings
+
+    @property
+    def folder(self) -> Optional[Path]:
+        """Relative `file:`, `env_file` and bind paths resolve against the stack file's folder."""
+        return Path(self.path).resolve().parent if self.path else None
+
+    def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,
+             severity: Severity = None, fix: Fix = None, related: Tuple[Related, ...] = (),
+             stage: str = "") -> Diagnostic:
+        """A diagnostic at the node of path. The severity comes from the catalogue unless given."""
+        doc = self.doc
+        r = doc.key_range(path) if on_key else doc.value_range(path)
+        return Diagnostic(code=code, message=message, severity=severity or _default_severity(code),
+                          range=r, path=tuple(path), fix=fix, related=related, stage=stage)
+
+    def section(self, name: str) -> dict:
+        value = self.data.get(name)
+        return value if isinstance(value, dict) else {}
+
+    def services(self) -> Iterator[Tuple[str, dict]]:
+        for name, svc in self.section("services").items():
+            if isinstance(svc, dict):
+                yield name, svc
+
+
+def _default_severity(code: str) -> Severity:
+    from . import catalogue
+
+    rule = catalogue.load().get(code)
+    return rule.severity if rule else Severity.ERROR
+
+
+def get(data, *keys, default=None):
+    """data[k1][k2]... where every step must be a mapping (or a list for int keys)."""
+    cur = data
+    for k in keys:
+        if isinstance(k, int):
+            if not isinstance(cur, list) or k >= len(cur):
+                return default
+        elif not isinstance(cur, dict) or k not in cur:
+            return default
+        cur = cur[k]
+    return cur

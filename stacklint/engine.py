@@ -1,0 +1,147 @@
+"""lint(text, path, settings) -> diagnostics. Pure: no printing, no exit, no global state.
+
+The order follows Docker's loader: YAML, top-level shape, version (on the raw value),
+forbidden keys (raw), interpolation, schema, then everything Docker checks later and the
+hazards it never checks. Unlike Docker we do not stop at the first problem.
+"""
+from __future__ import annotations
+
+import fnmatch
+from pathlib import PurePath
+from typing import List, Optional
+
+from . import catalogue, suppress
+from .checks import REGISTRY
+from .context import Context
+from .diagnostics import Diagnostic, Range, Severity
+from .document import Document, parse
+from .interpolation import interpolate
+from .schema import validate
+from .settings import DEFAULT, Settings
+from .versions import detect
+
+
+def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT) -> List[Diagnostic]:
+    doc = parse(text)
+    found = list(doc.problems)
+    if not doc.failed:
+        found.extend(_analyse(doc, path, settings))
+    return _finish(doc, found, path, settings)
+
+
+def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Diagnostic]:
+    out: List[Diagnostic] = []
+    if not isinstance(doc.data, dict):
+        r = doc.value_range(()) if doc.data is not None else Range.of(0, 0, 0, 0)
+        what = "empty" if doc.data is None else f"a {type(doc.data).__name__.replace('list', 'list').replace('str', 'string')}"
+        out.append(Diagnostic("SL004", f"top-level object must be a mapping; this file is {what}",
+                              Severity.ERROR, r, (), stage="load"))
+        return out
+    info, version_problems = detect(doc)
+    out.extend(version_problems)
+    for d in out:
+        if d.severity == Severity.ERROR:
+            d.stage = "load"
+    if info.version is None:
+        return out  # Docker refuses the file before reading anything else
+    env = settings.env if settings.env is not None else {}
+    data, findings = interpolate(doc.data, env)
+    out.extend(_interpolation_diagnostics(doc, findings, settings))
+    ctx = Context(path=path, doc=doc, data=data, version=info.version, declared=info.declared,
+                  settings=settings)
+    version_reported = any(d.path == ("version",) for d in version_problems)
+    for d in validate(doc, data, info.version, info.declared):
+        if version_reported and d.path == ("version",):
+            continue  # SL003 already says it, with a fix
+        d.stage = "load"
+        out.append(d)
+    for codes, check in REGISTRY:
+        if any(settings.enabled(c) for c in codes):
+            out.extend(check(ctx))
+    return out
+
+
+def _interpolation_diagnostics(doc, findings, settings: Settings) -> List[Diagnostic]:
+    out = []
+    for pf in findings:
+        f = pf.finding
+        r = _substring_range(doc, pf.path, f.offset, f.length)
+        where = ".".join(str(p) for p in pf.path)
+        if f.kind == "invalid":
+            sev, stage = (Severity.ERROR, "load") if pf.docker_error else (Severity.WARNING, "")
+            msg = f"{where}: {f.message}"
+            if f.swallowed:
+                msg += " (Docker lets it pass only because a later substitution in the same value succeeds)"
+        elif f.kind == "required":
+            if settings.strict_env:
+                sev, stage = (Severity.ERROR, "load") if pf.docker_error else (Severity.WARNING, "")
+            else:
+                sev, stage = Severity.WARNING, ""
+            msg = f"{where}: {f.message}; `docker stack deploy` fails unless it is set"
+            if f.swallowed:
+                msg = f"{where}: {f.message}, but Docker does not check it here: a later substitution in " \
+                      "the same value clears the error"
+        elif f.kind == "cast":
+            sev, stage = Severity.ERROR, "load"
+            msg = f"{where}: {f.message}"
+        else:  # unset
+            sev, stage = Severity.WARNING, ""
+            msg = f"{where}: {f.message}; give a default (${{{f.variable}:-value}}) or require it " \
+                  f"(${{{f.variable}:?message}})"
+        out.append(Diagnostic("SL005", msg, sev, r, pf.path, stage=stage))
+    return out
+
+
+def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
+    """The `$...` inside a one-line scalar when the source shows it verbatim, else the value."""
+    r = doc.value_range(path)
+    if offset < 0 or r.start.line != r.end.line:
+        return r
+    source = doc.source(r)
+    quote = source[:1] if source[:1] in ("'", '"') else ""
+    inner = source[1:-1] if quote else source
+    if quote == '"' and "\\" in inner:
+        return r
+    if quote == "'" and "''" in inner:
+        return r
+    col = r.start.column + (1 if quote else 0) + offset
+    return Range.of(r.start.line, col, r.start.line, col + length)
+
+
+def _finish(doc: Document, found: List[Diagnostic], path: Optional[str], settings: Settings) -> List[Diagnostic]:
+    rules = catalogue.load()
+    ignored_here = _per_file_ignores(path, settings)
+    pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
+    kept = []
+    for d in found:
+        if not settings.enabled(d.code) or d.code in ignored_here:
+            continue
+        kept.append(d)
+    kept = suppress.apply(kept, pragmas)
+    if settings.report_unused_suppressions and not doc.failed:
+        pragma_problems.extend(suppress.unused(pragmas, settings.enabled))
+    kept.extend(p for p in pragma_problems if settings.enabled("SL009") and "SL009" not in ignored_here)
+    for d in kept:
+        rule = rules.get(d.code)
+        if rule is not None:
+            d.name = rule.name
+        if d.code in settings.severity:
+            d.severity = settings.severity[d.code]
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
+
+
+def _per_file_ignores(path: Optional[str], settings: Settings) -> set:
+    if not path or not settings.per_file_ignores:
+        return set()
+    p = PurePath(path)
+    codes = set()
+    for entry in settings.per_file_ignores:
+        if p.match(entry.pattern) or fnmatch.fnmatch(str(p), entry.pattern) or fnmatch.fnmatch(p.name, entry.pattern):
+            codes.update(entry.codes)
+    return codes
+
+
+def fails(diagnostics: List[Diagnostic], settings: Settings = DEFAULT) -> bool:
+    """Whether the findings reach the failure threshold (exit 1)."""
+    return any(d.severity >= settings.fail_on for d in diagnostics)

@@ -1,0 +1,68 @@
+"""Linting files on disk: finding them, reading them, and turning input errors into results."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, List
+
+from .diagnostics import FileResult
+from .engine import lint
+from .settings import Settings
+from .source import NotText, decode
+
+# Names stacklint picks up when given a directory (and the pre-commit hook's defaults).
+STACK_PATTERNS = ("docker-stack*.yml", "docker-stack*.yaml", "*stack*.yml", "*stack*.yaml",
+                  "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
+_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+
+def is_stack_name(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, p) for p in STACK_PATTERNS)
+
+
+def expand(paths: Iterable[str]) -> List[str]:
+    """Files as given; directories searched (sorted, hidden folders skipped) for stack files."""
+    out: List[str] = []
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                found.extend(os.path.join(root, f) for f in files if is_stack_name(f))
+            out.extend(sorted(found))
+        else:
+            out.append(p)
+    return out
+
+
+def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
+    shown = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
+    except FileNotFoundError:
+        return FileResult(shown, input_error=f"{shown}: no such file")
+    except IsADirectoryError:
+        return FileResult(shown, input_error=f"{shown}: is a directory")
+    except PermissionError:
+        return FileResult(shown, input_error=f"{shown}: permission denied")
+    except OSError as err:
+        return FileResult(shown, input_error=f"{shown}: cannot read ({err.strerror or err})")
+    try:
+        decoded = decode(data)
+    except NotText as err:
+        return FileResult(shown, input_error=f"{shown}: {err}")
+    try:
+        settings = settings_for(path)
+    except ValueError as err:  # an invalid configuration file
+        return FileResult(shown, input_error=str(err))
+    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings)
+    if decoded.problem is not None and settings.enabled("SL001"):
+        decoded.problem.name = "yaml-syntax"
+        diagnostics.insert(0, decoded.problem)
+    return FileResult(shown, diagnostics)

@@ -1,0 +1,121 @@
+"""Plain-scalar typing the way Docker's YAML library (go-yaml v3) does it.
+
+Docker reads stack files with gopkg.in/yaml.v3, which is neither YAML 1.1 nor plain 1.2:
+`yes`/`on` stay strings, `0755` is still octal (493), `1_000` is 1000, `08` is the float 8.
+ruamel's own resolver differs on several of these, so plain scalars are re-typed here.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_SPECIAL_FLOATS = {
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+}
+# go-yaml's yamlStyleFloat, applied after underscores are removed.
+_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+# What Go's strconv.ParseInt(s, 0, 64) accepts: sign, then decimal, 0x, 0o, 0b or legacy 0-octal.
+_GO_INT = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
+_INT_MIN, _UINT_MAX = -(1 << 63), (1 << 64) - 1
+
+_NUMBER_START = frozenset("+-.0123456789")
+
+
+def _go_int(text: str) -> int | None:
+    if not _GO_INT.match(text):
+        return None
+    sign = -1 if text[0] == "-" else 1
+    body = text.lstrip("+-")
+    if body[:2] in ("0x", "0X"):
+        value = int(body[2:], 16)
+    elif body[:2] in ("0o", "0O"):
+        value = int(body[2:], 8)
+    elif body[:2] in ("0b", "0B"):
+        value = int(body[2:], 2)
+    elif len(body) > 1 and body[0] == "0":
+        value = int(body[1:], 8)
+    else:
+        value = int(body)
+    value *= sign
+    if _INT_MIN <= value <= _UINT_MAX:
+        return value
+    return None
+
+
+def resolve_plain(text: str):
+    """Type an unquoted, untagged scalar as go-yaml v3 does when decoding into interface{}."""
+    if text in _NULLS:
+        return None
+    first = text[0]
+    if first in "tTfF":
+        b = _BOOLS.get(text)
+        return text if b is None else b
+    if first not in _NUMBER_START:
+        return text
+    special = _SPECIAL_FLOATS.get(text)
+    if special is not None:
+        return special
+    plain = text.replace("_", "")
+    if not plain:
+        return text
+    value = _go_int(plain)
+    if value is not None:
+        return value
+    if _YAML_FLOAT.match(plain):
+        try:
+            return float(plain)
+        except ValueError:  # pragma: no cover - the pattern only admits valid floats
+            return text
+    return text
+
+
+_STD_TAG = "tag:yaml.org,2002:"
+
+
+def resolve_tagged(tag: str, text: str):
+    """An explicitly tagged scalar (`!!str 12`, `!!int "3"`)."""
+    kind = tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else None
+    if kind == "str" or kind is None or kind in ("binary", "timestamp"):
+        return text
+    if kind == "null":
+        return None
+    if kind == "bool":
+        b = _BOOLS.get(text)
+        return text if b is None else b
+    if kind == "int":
+        value = _go_int(text.replace("_", ""))
+        return text if value is None else value
+    if kind == "float":
+        value = resolve_plain(text)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else text
+    return text
+
+
+def go_format(value) -> str:
+    """Go's fmt.Sprint of a decoded scalar: how Docker turns numbers into strings in string maps."""
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "+Inf" if value > 0 else "-Inf"
+        if math.isnan(value):
+            return "NaN"
+        if value == int(value) and abs(value) < 1e21:
+            return str(int(value))
+        text = repr(value)
+        if "e" in text:
+            mantissa, exp = text.split("e")
+            sign = exp[0] if exp[0] in "+-" else "+"
+            digits = exp.lstrip("+-").rjust(2, "0")
+            return f"{mantissa}e{sign}{digits}"
+        return text
+    return str(value)

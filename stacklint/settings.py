@@ -1,0 +1,53 @@
+"""What a lint run is told: which rules, how severe, which environment. Plain data, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+
+from .diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class PerFileIgnore:
+    pattern: str  # a glob matched against the file's path (relative to the config file's folder)
+    codes: FrozenSet[str]
+
+
+@dataclass(frozen=True)
+class Settings:
+    # None: every rule; otherwise only these codes
+    select: Optional[FrozenSet[str]] = None
+    ignore: FrozenSet[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_file_ignores: Tuple[PerFileIgnore, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    # The variables interpolation sees. None: an empty environment.
+    env: Optional[Mapping[str, str]] = None
+    # True when env is the environment of the deploy itself: a required variable it lacks is
+    # then an error (Docker would refuse the file), not a warning about the CI environment.
+    strict_env: bool = False
+    # A cluster inventory (see stacklint.inventory) for the cluster-aware SL5xx rules.
+    inventory: Optional[Mapping] = None
+    # Report suppression comments that suppress nothing (SL009).
+    report_unused_suppressions: bool = True
+
+    def enabled(self, code: str) -> bool:
+        if code in self.ignore:
+            return False
+        return self.select is None or code in self.select
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+
+DEFAULT = Settings()
+
+
+def merged(base: Settings, **changes) -> Settings:
+    """A copy of base with some fields replaced (dataclasses.replace, re-exported for callers)."""
+    from dataclasses import replace
+
+    return replace(base, **changes)
+
+
+EnvMapping = Dict[str, str]

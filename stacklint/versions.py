@@ -1,0 +1,66 @@
+"""Which schema a file gets, decided the way Docker decides it (SL003).
+
+Docker reads `version` from the raw YAML before interpolation, formats it with Go's `%v`,
+and needs an exact match with one of its fourteen schema names; "" and "3" mean the newest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from .diagnostics import Diagnostic, Fix, Range, Severity, TextEdit
+from .scalars import go_format
+
+SUPPORTED = tuple(f"3.{minor}" for minor in range(14))
+LATEST = SUPPORTED[-1]
+
+
+def version_key(version: str) -> tuple:
+    return tuple(int(p) for p in version.split("."))
+
+
+@dataclass
+class VersionInfo:
+    version: Optional[str]  # the schema to validate against; None: Docker refuses the file here
+    declared: Optional[str]  # what the file says, as Docker formats it
+
+
+def detect(doc) -> tuple:
+    """(VersionInfo, diagnostics) for a document whose data is a mapping."""
+    data = doc.data
+    out: List[Diagnostic] = []
+    if "version" not in data:
+        out.append(Diagnostic(
+            "SL003", f"no `version`: `docker stack deploy` loads this file as version {LATEST}",
+            Severity.INFO, Range.of(0, 0, 0, 0), ()))
+        return VersionInfo(LATEST, None), out
+    raw = data["version"]
+    where = doc.value_range(("version",))
+    formatted = "<nil>" if raw is None else go_format(raw)
+    if isinstance(raw, str) and raw in ("", "3"):
+        return VersionInfo(LATEST, raw), out
+    if isinstance(raw, str) and raw in SUPPORTED:
+        return VersionInfo(raw, raw), out
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        written = doc.source(where) or formatted
+        fix = Fix(f'Quote the version: "{written}"', (TextEdit(where, f'"{written}"'),))
+        if formatted in SUPPORTED or formatted == "3":
+            note = f" (unquoted, {written} is the number {formatted})" if written != formatted else ""
+            out.append(Diagnostic(
+                "SL003", f'version must be a string{note}; write version: "{written}"',
+                Severity.ERROR, where, ("version",), fix=fix))
+            return VersionInfo(LATEST if formatted == "3" else formatted, formatted), out
+        out.append(Diagnostic(
+            "SL003", f"unsupported Compose file version: {formatted}" + _hint(formatted),
+            Severity.ERROR, where, ("version",)))
+        return VersionInfo(None, formatted), out
+    out.append(Diagnostic(
+        "SL003", f"unsupported Compose file version: {formatted}" + _hint(formatted),
+        Severity.ERROR, where, ("version",)))
+    return VersionInfo(None, formatted), out
+
+
+def _hint(formatted: str) -> str:
+    if formatted.startswith(("1", "2")):
+        return "; `docker stack deploy` needs a version 3 file (3.0 to 3.13)"
+    return f"; `docker stack deploy` supports 3.0 to {LATEST}"
