@@ -1,0 +1,52 @@
+"""Shared test helpers: where things are, and running the CLI as a user would."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLE = ROOT / "examples" / "docker-stack.yml"
+
+
+def shared_or_skip(*parts: str) -> Path:
+    """A path under ../shared, or skip: users of the project do not have it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is only on the developers' and CI's machines)")
+    return path
+
+
+def docker_or_skip() -> str:
+    docker = shutil.which("docker")
+    if not docker:
+        pytest.skip("no docker client installed: the differential tests against Docker are skipped")
+    return docker
+
+
+def run_cli(*args: str, input: bytes | None = None, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
+    """`python -m stacklint ARGS` with this checkout's package first on the path."""
+    full_env = dict(os.environ if env is None else env)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env.setdefault("NO_COLOR", "1")
+    return subprocess.run([sys.executable, "-m", "stacklint", *args], input=input, capture_output=True,
+                          env=full_env, cwd=cwd or ROOT, timeout=120)
+
+
+@pytest.fixture
+def lint_text():
+    """lint(text) with an empty environment; returns (code, line, col, message) tuples, 1-based."""
+    from stacklint.engine import lint
+    from stacklint.settings import Settings
+
+    def run(text: str, path: str | None = None, **settings):
+        settings.setdefault("env", {})
+        return [(d.code, d.range.start.line + 1, d.range.start.column + 1, d.message)
+                for d in lint(text, path, Settings(**settings))]
+
+    return run

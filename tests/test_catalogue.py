@@ -1,0 +1,70 @@
+"""The catalogue and the code agree: every check has a page, every page a check, and every
+example on every page behaves as marked.
+
+An example raises exactly the codes marked `# expect: SLnnn` on the marked lines, counting the
+page's own code and every code marked anywhere in the example (other rules' findings, such as
+an untagged image in a short example, are not the page's business). A "Use instead" block
+raises nothing of the page's code.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from stacklint import catalogue
+from stacklint.checks import registered_codes
+from stacklint.engine import lint
+from stacklint.settings import Settings
+
+RULES = catalogue.load()
+_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+
+
+def test_every_check_has_a_page_and_every_page_a_check():
+    pages = set(RULES)
+    checks = registered_codes()
+    assert sorted(checks - pages) == [], "checks without a rules/ page"
+    assert sorted(pages - checks) == [], "rules/ pages without a check"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_page_has_every_section(code):
+    rule = RULES[code]
+    for title in ("What it does", "Why it matters", "Example", "Use instead", "References"):
+        assert rule.section(title), f"{code}: section '{title}' is missing or empty"
+    assert rule.examples("Example"), f"{code}: no ```yaml example"
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
+
+
+def _marked(example: str):
+    marks = set()
+    for i, line in enumerate(example.splitlines(), start=1):
+        m = _EXPECT.search(line)
+        if m:
+            for code in re.findall(r"SL\d{3}", m.group(1)):
+                marks.add((code, i))
+    return marks
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_examples_raise_exactly_what_they_mark(code, tmp_path):
+    for example in RULES[code].examples("Example"):
+        marks = _marked(example)
+        assert any(c == code for c, _ in marks), f"{code}: an example marks no {code}"
+        codes = {c for c, _ in marks} | {code}
+        path = tmp_path / "docker-stack.yml"
+        path.write_text(example)
+        got = {(d.code, d.range.start.line + 1) for d in lint(example, str(path), Settings(env={}))
+               if d.code in codes}
+        assert got == marks, f"{code} example:\n{example}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_use_instead_is_clean(code, tmp_path):
+    for example in RULES[code].examples("Use instead"):
+        path = tmp_path / "docker-stack.yml"
+        path.write_text(example)
+        got = [(d.code, d.range.start.line + 1, d.message) for d in lint(example, str(path), Settings(env={}))
+               if d.code == code]
+        assert got == [], f"{code} 'use instead' still raises it:\n{example}"
