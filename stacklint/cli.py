@@ -9,7 +9,10 @@ import os
 import sys
 from typing import List, Optional
 
-from . import __version__, catalogue
+from pathlib import Path
+
+from . import __version__, catalogue, config
+from .engine import fails
 from .diagnostics import Severity
 from .output import FORMATS, render
 from .output.text import use_colour
@@ -58,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="this environment is the deploy's: a required variable it lacks is an error")
     parser.add_argument("--no-env", action="store_true",
                         help="interpolate with an empty environment instead of this process's")
+    parser.add_argument("--config", metavar="FILE",
+                        help="use this .stacklint.yaml or pyproject.toml instead of searching upward from each file")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     parser.add_argument("--version", action="version", version=f"stacklint {__version__}")
     return parser
@@ -66,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from_args(args) -> Settings:
     select = _codes(args.select)
     ignore = _codes(args.ignore) or frozenset()
-    fail_on = Severity.parse(args.fail_on) if args.fail_on else Severity.ERROR
+    fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
     return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env)
 
@@ -82,7 +87,14 @@ def lint_main(argv: List[str]) -> int:
         settings = settings_from_args(args)
     except UsageError as err:
         parser.error(str(err))
-    results = [lint_path(p, lambda _path: settings) for p in expand(args.paths)]
+    config_path = Path(args.config) if args.config else None
+    if config_path is not None and not config_path.is_file():
+        parser.error(f"--config {args.config}: no such file")
+
+    def settings_for_file(path: str) -> Settings:
+        return config.settings_for(None if path == "-" else path, settings, config_path)
+
+    results = [lint_path(p, settings_for_file) for p in expand(args.paths)]
     if not results:
         print("stacklint: no stack files found in " + ", ".join(args.paths), file=sys.stderr)
         return EXIT_USAGE
@@ -100,7 +112,7 @@ def lint_main(argv: List[str]) -> int:
         stream.flush()
     if input_errors:
         return EXIT_USAGE
-    failing = any(d.severity >= settings.fail_on for r in results for d in r.diagnostics)
+    failing = any(fails(r.diagnostics, settings_for_file(r.path)) for r in results)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 

@@ -7,7 +7,7 @@ hazards it never checks. Unlike Docker we do not stop at the first problem.
 from __future__ import annotations
 
 import fnmatch
-from pathlib import PurePath
+from pathlib import Path
 from typing import List, Optional
 
 from . import catalogue, suppress
@@ -134,7 +134,7 @@ def _finish(doc: Document, found: List[Diagnostic], path: Optional[str], setting
 def _per_file_ignores(path: Optional[str], settings: Settings) -> set:
     if not path or not settings.per_file_ignores:
         return set()
-    p = PurePath(path)
+    p = Path(path).resolve()
     codes = set()
     for entry in settings.per_file_ignores:
         if p.match(entry.pattern) or fnmatch.fnmatch(str(p), entry.pattern) or fnmatch.fnmatch(p.name, entry.pattern):
@@ -144,4 +144,4 @@ def _per_file_ignores(path: Optional[str], settings: Settings) -> set:
 
 def fails(diagnostics: List[Diagnostic], settings: Settings = DEFAULT) -> bool:
     """Whether the findings reach the failure threshold (exit 1)."""
-    return any(d.severity >= settings.fail_on for d in diagnostics)
+    return any(d.severity >= settings.threshold for d in diagnostics)

@@ -20,7 +20,8 @@ class Settings:
     ignore: FrozenSet[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_file_ignores: Tuple[PerFileIgnore, ...] = ()
-    fail_on: Severity = Severity.ERROR
+    # None: not given (the config file's fail-on, else error)
+    fail_on: Optional[Severity] = None
     # The variables interpolation sees. None: an empty environment.
     env: Optional[Mapping[str, str]] = None
     # True when env is the environment of the deploy itself: a required variable it lacks is
@@ -30,6 +31,11 @@ class Settings:
     inventory: Optional[Mapping] = None
     # Report suppression comments that suppress nothing (SL009).
     report_unused_suppressions: bool = True
+
+    @property
+    def threshold(self) -> Severity:
+        """The lowest severity that makes a run fail."""
+        return self.fail_on or Severity.ERROR
 
     def enabled(self, code: str) -> bool:
         if code in self.ignore:

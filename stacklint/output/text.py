@@ -31,7 +31,8 @@ def render(results: List[FileResult], colour: bool = False, quiet: bool = False,
                          f"{escape_control(d.message)}{name}")
     if not quiet:
         total = sum(counts.values())
-        files = len(results)
+        unread = sum(1 for r in results if r.input_error)
+        files = len(results) - unread
         if total:
             parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
                      for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
@@ -39,4 +40,6 @@ def render(results: List[FileResult], colour: bool = False, quiet: bool = False,
                          f"in {files} file{'s' if files != 1 else ''}.")
         else:
             lines.append(f"No problems in {files} file{'s' if files != 1 else ''}.")
+        if unread:
+            lines.append(f"{unread} file{'s' if unread != 1 else ''} could not be read (see above).")
     return "\n".join(lines) + ("\n" if lines else "")

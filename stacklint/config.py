@@ -1,0 +1,205 @@
+"""Project configuration: `.stacklint.yaml` or `[tool.stacklint]` in pyproject.toml, found by
+walking up from the linted file. Invalid configuration is an error with a location.
+
+    # .stacklint.yaml
+    select: [SL1, SL2, SL301]        # codes, names or prefixes; default: all
+    ignore: [SL209, missing-healthcheck]
+    severity: {SL401: warning}       # per-rule severity
+    per-file-ignores: {"legacy/*.yml": [SL306]}
+    fail-on: warning                 # error | warning | info
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple
+
+from . import catalogue
+from .diagnostics import Severity
+from .settings import PerFileIgnore, Settings, merged
+
+CONFIG_NAMES = (".stacklint.yaml", ".stacklint.yml")
+KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on")
+
+try:  # Python 3.11+
+    import tomllib as _toml
+except ImportError:  # pragma: no cover - 3.10
+    _toml = None
+
+
+class ConfigError(ValueError):
+    """A configuration problem at path:line:column (1-based; 0 when unknown)."""
+
+    def __init__(self, path: Path, line: int, column: int, message: str):
+        self.path, self.line, self.column, self.message = path, line, column, message
+        super().__init__(f"{path}:{line}:{column}: invalid configuration: {message}")
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The nearest .stacklint.yaml, or pyproject.toml with [tool.stacklint], at or above start."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            path = candidate / name
+            if path.is_file():
+                return path
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_section(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "[tool.stacklint]" in text
+
+
+def _position_of(path: Path, key: str) -> Tuple[int, int]:
+    """Best-effort line/column of a key in the file (for TOML, where we have no node marks)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0, 0
+    for i, line in enumerate(lines):
+        col = line.find(key)
+        if col >= 0 and line[:col].strip() in ("", '"', "'"):
+            return i + 1, col + 1
+    return 0, 0
+
+
+def _load_yaml(path: Path):
+    """(data, locate(key path) -> (line, column)) for a .stacklint.yaml."""
+    from .document import parse  # the same reader as stack files: exact positions
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(path, 0, 0, f"cannot read: {err}") from None
+    doc = parse(text)
+    if doc.problems:
+        p = doc.problems[0]
+        raise ConfigError(path, p.range.start.line + 1, p.range.start.column + 1, p.message)
+
+    def locate(keys, on_key=True):
+        r = doc.key_range(keys) if on_key else doc.value_range(keys)
+        return r.start.line + 1, r.start.column + 1
+
+    return (doc.data if doc.data is not None else {}), locate
+
+
+def _load_toml(path: Path):
+    if _toml is None:  # pragma: no cover
+        raise ConfigError(path, 0, 0, "reading pyproject.toml needs Python 3.11 (tomllib)")
+    try:
+        data = _toml.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(path, 0, 0, f"cannot read: {err}") from None
+    except _toml.TOMLDecodeError as err:
+        raise ConfigError(path, getattr(err, "lineno", 0), getattr(err, "colno", 0), str(err)) from None
+    section = data.get("tool", {}).get("stacklint", {})
+
+    def locate(keys, on_key=True):
+        return _position_of(path, str(keys[-1]))
+
+    return section, locate
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(path: str, mtime: float) -> Dict[str, Any]:
+    return _parse(Path(path))
+
+
+def load_config(path: Path) -> Dict[str, Any]:
+    """The validated options of one config file, as Settings keyword arguments."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError as err:
+        raise ConfigError(path, 0, 0, f"cannot read: {err}") from None
+    return _load_cached(str(path), mtime)
+
+
+def _codes(value, keys, locate, path) -> frozenset:
+    if isinstance(value, str):
+        value = [v for v in value.split(",")]
+    if not isinstance(value, list):
+        raise ConfigError(path, *locate(keys, False), f"`{keys[-1]}` must be a list of rule codes or names")
+    codes = set()
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise ConfigError(path, *locate(keys + (i,), False), f"`{item}` is not a rule code or name")
+        try:
+            codes.update(catalogue.resolve(item))
+        except KeyError:
+            raise ConfigError(path, *locate(keys + (i,), False),
+                              f"unknown rule `{item}` (see `stacklint rules`)") from None
+    return frozenset(codes)
+
+
+def _severity(value, keys, locate, path) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except ValueError as err:
+        raise ConfigError(path, *locate(keys, False), str(err)) from None
+
+
+def _parse(path: Path) -> Dict[str, Any]:
+    data, locate = _load_toml(path) if path.name == "pyproject.toml" else _load_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(path, 1, 1, "the configuration must be a mapping of options")
+    out: Dict[str, Any] = {}
+    for key, value in data.items():
+        keys = (key,)
+        if key not in KEYS:
+            hint = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.6)
+            raise ConfigError(path, *locate(keys), f"unknown option `{key}`"
+                              + (f"; did you mean `{hint[0]}`?" if hint else f" (options: {', '.join(KEYS)})"))
+        if key == "select":
+            out["select"] = _codes(value, keys, locate, path)
+        elif key == "ignore":
+            out["ignore"] = _codes(value, keys, locate, path)
+        elif key == "fail-on":
+            out["fail_on"] = _severity(value, keys, locate, path)
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(path, *locate(keys, False), "`severity` must map rules to error, warning or info")
+            severities = {}
+            for rule, level in value.items():
+                for code in _codes([rule], keys, lambda k, on_key=True: locate((key, rule), True), path):
+                    severities[code] = _severity(level, (key, rule), locate, path)
+            out["severity"] = severities
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(path, *locate(keys, False), "`per-file-ignores` must map globs to lists of rules")
+            out["per_file_ignores"] = tuple(
+                PerFileIgnore(pattern, _codes(rules, (key, pattern), locate, path)) for pattern, rules in value.items())
+    return out
+
+
+def settings_for(file_path: Optional[str], base: Settings, config_path: Optional[Path] = None) -> Settings:
+    """base (from the command line or the editor) over the file's project configuration.
+
+    Options given on the command line win over the config file; `ignore` lists add up."""
+    path = config_path or (find_config(Path(file_path)) if file_path and file_path != "-" else None)
+    if path is None:
+        return base
+    options = dict(load_config(path))
+    changes: Dict[str, Any] = {}
+    if base.select is None and "select" in options:
+        changes["select"] = options["select"]
+    if "ignore" in options:
+        changes["ignore"] = base.ignore | options["ignore"]
+    if "severity" in options:
+        changes["severity"] = {**options["severity"], **dict(base.severity)}
+    if "per_file_ignores" in options:
+        folder = path.parent
+        changes["per_file_ignores"] = base.per_file_ignores + tuple(
+            PerFileIgnore(str(folder / p.pattern), p.codes) for p in options["per_file_ignores"])
+    if "fail_on" in options and base.fail_on is None:
+        changes["fail_on"] = options["fail_on"]
+    return merged(base, **changes)
