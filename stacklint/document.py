@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 import gc
+import threading
 
 import _ruamel_yaml
 from ruamel.yaml import YAML
@@ -305,7 +306,8 @@ class _Mapping(MappingNode):
         self.merge = None
 
 
-_ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = _Scalar, _Sequence, _Mapping
+_FAST_NODES = (_Scalar, _Sequence, _Mapping)
+_SWAP_LOCK = threading.Lock()
 _yaml = YAML(typ="safe", pure=False)
 _yaml.Resolver = _UntypedResolver
 
@@ -378,10 +380,18 @@ def _parse(doc: Document, text: str) -> Document:
 
 
 def _first_document(text: str):
-    # Docker's yaml.Unmarshal reads the first document of the stream only.
-    for node in _yaml.compose_all(text):
-        return node
-    return None
+    # The node classes are globals of the C module: swap ours in only while we compose, so
+    # other users of ruamel's C loader in this process keep ruamel's own classes.
+    with _SWAP_LOCK:
+        saved = _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode
+        _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = _FAST_NODES
+        try:
+            # Docker's yaml.Unmarshal reads the first document of the stream only.
+            for node in _yaml.compose_all(text):
+                return node
+            return None
+        finally:
+            _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = saved
 
 
 def _clean(message: str) -> str:
