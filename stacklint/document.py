@@ -108,7 +108,8 @@ def _range(node) -> Range:
 
 
 def _problem(code: str, message: str, r: Range, path: YamlPath = ()) -> Diagnostic:
-    return Diagnostic(code=code, message=message, severity=Severity.ERROR, range=r, path=path)
+    # Everything the reader refuses, Docker's loader refuses too.
+    return Diagnostic(code=code, message=message, severity=Severity.ERROR, range=r, path=path, stage="load")
 
 
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
@@ -215,7 +216,7 @@ class _Walker:
                 self.doc.problems.append(Diagnostic(
                     code="SL002",
                     message=f'mapping key "{raw}" already defined at line {first.start_mark.line + 1}',
-                    severity=Severity.ERROR, range=_range(knode), path=path + (raw,)))
+                    severity=Severity.ERROR, range=_range(knode), path=path + (raw,), stage="load"))
                 continue
             seen[raw] = knode
             if not knode.style and path and not isinstance(resolve_plain(raw), str):

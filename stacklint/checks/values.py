@@ -117,6 +117,11 @@ def _volumes(ctx, svc, base):
                            path, on_key=False, stage="load")
 
 
+# Env files are read only when they sit below the stack file's folder (the project being
+# linted); elsewhere (/etc/..., ~/...) stacklint checks that they exist and nothing more.
+_ENV_FILE_READ_LIMIT = 1024 * 1024
+
+
 def _env_files(ctx, svc, base):
     env_file = svc.get("env_file")
     folder = ctx.folder
@@ -125,9 +130,39 @@ def _env_files(ctx, svc, base):
     items = [(base + ("env_file",), env_file)] if isinstance(env_file, str) else [
         (base + ("env_file", i), f) for i, f in enumerate(env_file) if isinstance(f, str)]
     for path, rel in items:
-        # Existence only: the file's content is never read.
         target = Path(rel).expanduser()
         target = target if target.is_absolute() else folder / target
         if not target.is_file():
             yield ctx.diag(CODE, f"env_file {rel} does not exist (Docker reads it while loading the stack: "
                            f"open {target}: no such file or directory)", path, stage="load")
+            continue
+        problem = _env_file_problem(target, folder)
+        if problem:
+            yield ctx.diag(CODE, f"env_file {rel}: {problem} (Docker refuses to load the stack)", path, stage="load")
+
+
+def _env_file_problem(target: Path, folder: Path):
+    """Docker's env-file syntax errors (opts/envfile.go), naming variables, never values."""
+    try:
+        resolved = target.resolve()
+        if folder.resolve() not in resolved.parents or resolved.stat().st_size > _ENV_FILE_READ_LIMIT:
+            return None
+        data = resolved.read_bytes()
+    except OSError:
+        return None
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        raw = raw.rstrip(b"\r")
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8").lstrip()
+        except UnicodeDecodeError:
+            return f"invalid UTF-8 at line {number}"
+        if not line or line.startswith("#"):
+            continue
+        variable = line.split("=", 1)[0].lstrip(" \t")
+        if " " in variable or "\t" in variable:
+            return f"line {number}: variable '{variable}' contains whitespaces"
+        if not variable:
+            return f"line {number}: no variable name"
+    return None
