@@ -12,6 +12,7 @@ from typing import List, Optional
 
 from . import catalogue, suppress
 from .checks import REGISTRY
+from .checks.loader import forbidden_paths
 from .context import Context
 from .diagnostics import Diagnostic, Range, Severity
 from .document import Document, parse
@@ -49,10 +50,14 @@ def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Dia
     out.extend(_interpolation_diagnostics(doc, findings, settings))
     ctx = Context(path=path, doc=doc, data=data, version=info.version, declared=info.declared,
                   settings=settings)
-    version_reported = any(d.path == ("version",) for d in version_problems)
+    # Paths whose problem is already explained: SL003 on the version, SL005 on a failed cast
+    # (Docker stops at the cast, before its schema ever sees the value).
+    explained = {d.path for d in version_problems}
+    explained.update(forbidden_paths(doc.data))  # SL004 says "forbidden", not "unknown key"
+    explained.update(pf.path for pf in findings if pf.finding.kind == "cast")
     for d in validate(doc, data, info.version, info.declared):
-        if version_reported and d.path == ("version",):
-            continue  # SL003 already says it, with a fix
+        if d.path in explained:
+            continue
         d.stage = "load"
         out.append(d)
     for codes, check in REGISTRY:

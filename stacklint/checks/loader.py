@@ -20,17 +20,20 @@ FORBIDDEN = {
 }
 
 
-def forbidden(ctx: Context):
-    # Docker checks the raw file, before interpolation.
-    services = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
+def forbidden_paths(raw) -> list:
+    """Paths of forbidden service keys in the raw (uninterpolated) data, as Docker checks them."""
+    services = raw.get("services") if isinstance(raw, dict) else None
     if not isinstance(services, dict):
-        return
-    for name, svc in services.items():
-        if not isinstance(svc, dict):
-            continue
-        for key in sorted(set(svc) & set(FORBIDDEN)):
-            yield ctx.diag("SL004", f"services.{name}: `{key}` is forbidden in a stack file: {FORBIDDEN[key]}",
-                           ("services", name, key), on_key=True, stage="load")
+        return []
+    return [("services", name, key) for name, svc in services.items() if isinstance(svc, dict)
+            for key in sorted(set(svc) & set(FORBIDDEN))]
+
+
+def forbidden(ctx: Context):
+    for path in forbidden_paths(ctx.doc.data):
+        _, name, key = path
+        yield ctx.diag("SL004", f"services.{name}: `{key}` is forbidden in a stack file: {FORBIDDEN[key]}",
+                       path, on_key=True, stage="load")
 
 
 def external_conflicts(ctx: Context):
