@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Tuple, Union
+from typing import NamedTuple, Tuple, Union
 
 PathItem = Union[str, int]
 YamlPath = Tuple[PathItem, ...]
@@ -31,14 +31,14 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
+    # NamedTuples: ordered and hashable like the dataclasses they replace, and built several
+    # times faster (a large stack has a hundred thousand of them)
     line: int
     column: int
 
 
-@dataclass(frozen=True, order=True)
-class Range:
+class Range(NamedTuple):
     start: Position
     end: Position
 

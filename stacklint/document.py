@@ -40,11 +40,35 @@ class Span:
     value: Range
 
 
+class SpanIndex(dict):
+    """path -> Span, built from the nodes only when asked for: most spans are never read."""
+
+    def __getitem__(self, path):
+        return _span_of(dict.__getitem__(self, path))
+
+    def get(self, path, default=None):
+        entry = dict.get(self, path)
+        return default if entry is None else _span_of(entry)
+
+    def values(self):
+        return [_span_of(v) for v in dict.values(self)]
+
+    def items(self):
+        return [(k, _span_of(v)) for k, v in dict.items(self)]
+
+
+def _span_of(entry) -> Span:
+    if isinstance(entry, Span):
+        return entry
+    knode, vnode = entry
+    return Span(None if knode is None else _range(knode), _range(vnode))
+
+
 @dataclass
 class Document:
     text: str
     data: object = None
-    spans: Dict[YamlPath, Span] = field(default_factory=dict)
+    spans: Dict[YamlPath, Span] = field(default_factory=SpanIndex)
     problems: List[Diagnostic] = field(default_factory=list)
     # True when the text could not be turned into data at all (the checks then have nothing to read).
     failed: bool = False
@@ -116,11 +140,16 @@ _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
 
 
-def estimate_depth(text: str) -> int:
+_LINE_PREFIX = re.compile(r"^[ \t-]*", re.M)
+
+
+def estimate_depth(text: str, limit: int = 0) -> int:
     """An over-estimate of the nesting depth, cheap enough to run before the C composer.
 
     Flow brackets are counted without regard to quotes and block levels from indentation,
-    so the figure can only be too high, never too low.
+    so the figure can only be too high, never too low. Each block level needs one more
+    column of indentation or a `- `, so twice the longest line prefix bounds the block depth;
+    only when that bound exceeds limit are the levels counted line by line.
     """
     depth = best = 0
     for m in _FLOW_BRACKETS.finditer(text):
@@ -131,6 +160,9 @@ def estimate_depth(text: str) -> int:
         elif depth:
             depth -= 1
     flow = best
+    widest = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
+    if flow + 2 * (widest + 1) <= limit:
+        return flow + 2 * (widest + 1)
     stack: List[int] = []
     best = 0
     for line in text.splitlines():
@@ -192,7 +224,7 @@ class _Walker:
         spans = self.doc.spans
         for i, item in enumerate(node.value):
             p = path + (i,)
-            spans[p] = Span(None, _range(item))
+            spans[p] = (None, item)
             out.append(self.walk(item, p, depth + 1))
         return out
 
@@ -224,7 +256,7 @@ class _Walker:
                 self.doc.problems.append(_problem(
                     "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", _range(knode), path + (raw,)))
             p = path + (raw,)
-            spans[p] = Span(_range(knode), _range(vnode))
+            spans[p] = (knode, vnode)
             out[raw] = self.walk(vnode, p, depth + 1)
         if merges:
             self._merge(out, merges, path, depth)
@@ -249,7 +281,7 @@ class _Walker:
                 if raw in out or _is_merge_key(knode):
                     continue
                 p = path + (raw,)
-                self.doc.spans[p] = Span(_range(knode), _range(vnode))
+                self.doc.spans[p] = (knode, vnode)
                 out[raw] = self.walk(vnode, p, depth + 1)
             # nested merges inside the source mapping
             inner = [v for k, v in src.value if _is_merge_key(k)]
@@ -335,7 +367,7 @@ def parse(text: str) -> Document:
                                      Range.of(line, col, line, col + 1)))
         doc.failed = True
         return doc
-    if estimate_depth(text) > MAX_DEPTH:
+    if estimate_depth(text, MAX_DEPTH) > MAX_DEPTH:
         doc.problems.append(_problem(
             "SL001", f"nesting deeper than {MAX_DEPTH} levels; stacklint does not read such files",
             Range.of(0, 0, 0, 0)))

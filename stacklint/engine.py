@@ -46,7 +46,8 @@ def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Dia
     if info.version is None:
         return out  # Docker refuses the file before reading anything else
     env = settings.env if settings.env is not None else {}
-    data, findings = interpolate(doc.data, env)
+    # Most stack files have no `$` at all: nothing to substitute, nothing to copy.
+    data, findings = interpolate(doc.data, env) if "$" in doc.text else (doc.data, [])
     out.extend(_interpolation_diagnostics(doc, findings, settings))
     ctx = Context(path=path, doc=doc, data=data, version=info.version, declared=info.declared,
                   settings=settings)

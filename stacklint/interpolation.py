@@ -217,10 +217,27 @@ def interpolate(data, env: Mapping[str, str]) -> Tuple[object, List[PathFinding]
                 found.append(PathFinding(path, Finding("cast", f"`{value}` becomes `{new}`, which is not a valid "
                                                        f"{_cast_name(cast)} here ({err})", -1, 0), msg))
                 return value
+        # Containers are copied only where something inside them changed.
         if isinstance(value, dict):
-            return {k: visit(v, path + (k,)) for k, v in value.items()}
+            out = None
+            for k, v in value.items():
+                if isinstance(v, (str, dict, list)):
+                    nv = visit(v, path + (k,))
+                    if nv is not v:
+                        if out is None:
+                            out = dict(value)
+                        out[k] = nv
+            return value if out is None else out
         if isinstance(value, list):
-            return [visit(v, path + (i,)) for i, v in enumerate(value)]
+            out = None
+            for i, v in enumerate(value):
+                if isinstance(v, (str, dict, list)):
+                    nv = visit(v, path + (i,))
+                    if nv is not v:
+                        if out is None:
+                            out = list(value)
+                        out[i] = nv
+            return value if out is None else out
         return value
 
     return visit(data, ()), found

@@ -6,6 +6,7 @@ raises ValueError with Docker's message when Docker would fail.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import shlex
@@ -21,6 +22,7 @@ _DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)")
 _MAX_NS = (1 << 63) - 1
 
 
+@functools.lru_cache(maxsize=4096)  # stacks repeat the same few values in every service
 def parse_duration(text: str) -> int:
     """Go's time.ParseDuration, in nanoseconds."""
     if not _DURATION.match(text):
@@ -51,6 +53,7 @@ def go_parse_float(text: str) -> float:
     return float(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_bytes(text: str) -> int:
     """go-units RAMInBytes (binary multiples) as Docker v28 vendors it."""
     sep = max(text.rfind(c) for c in "0123456789. ")
@@ -82,6 +85,7 @@ def parse_bytes(text: str) -> int:
 _RAT = re.compile(r"^[+-]?(?:[0-9]+/[0-9]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_cpus(text: str) -> Fraction:
     """big.Rat.SetString, then the nano-CPU conversion Docker does at deploy."""
     if not _RAT.match(text) or text.endswith("/0"):
@@ -117,7 +121,8 @@ def _port_range(text: str) -> Tuple[int, int]:
     return start, end
 
 
-def parse_port_spec(raw: str) -> List[PortMapping]:
+@functools.lru_cache(maxsize=4096)
+def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
     """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto]."""
     parts = raw.split(":")
     container = parts[-1]
@@ -163,10 +168,10 @@ def parse_port_spec(raw: str) -> List[PortMapping]:
     count = end - start + 1
     if host and count == 1 and hend != hstart:
         # a host range onto one container port publishes every port of the range
-        return [PortMapping(start, p, proto.lower(), ip) for p in range(hstart, hend + 1)]
+        return tuple(PortMapping(start, p, proto.lower(), ip) for p in range(hstart, hend + 1))
     for i in range(count):
         out.append(PortMapping(start + i, (hstart + i) if host else None, proto.lower(), ip))
-    return out
+    return tuple(out)
 
 
 # --- short volume syntax --------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""stacklint against Docker's own loader, on the same files in the same run.
+
+    python3 benchmarks/run.py [--sizes 1000 5000] [--repeat 5]
+
+For each size, `../shared/bench/gen_stack.py N` writes a realistic N-service stack; then
+`stacklint --no-env FILE` and `docker stack config -c FILE` run --repeat times each, as whole
+processes (start-up included, as a user or CI sees them). Prints median wall time, peak
+memory (max RSS of the process) and the ratios stacklint/docker; the target is <= 1.0 for both.
+The first stacklint run fills the compiled-validator cache; it is reported separately (cold).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GEN = ROOT.parent / "shared" / "bench" / "gen_stack.py"
+
+
+def measure(cmd, env=None):
+    """(wall seconds, peak RSS in MiB, exit code) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    docker = shutil.which("docker")
+    if not GEN.exists() or not docker:
+        print(f"needs {GEN} and the docker CLI", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="stacklint-bench-"))
+    cache = work / "cache"
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache), PYTHONPATH=str(ROOT))
+    docker_env = {"PATH": os.environ["PATH"], "HOME": str(work), "DOCKER_CONFIG": str(work / ".docker")}
+    stacklint = [sys.executable, "-m", "stacklint", "--no-env", "--quiet"]
+    print(f"{'services':>8} {'lines':>7} | {'stacklint s':>11} {'docker s':>9} {'ratio':>6} | "
+          f"{'stacklint MiB':>13} {'docker MiB':>10} {'ratio':>6} | cold s")
+    worst = 0.0
+    for n in args.sizes:
+        stack = work / f"stack-{n}.yml"
+        subprocess.run([sys.executable, str(GEN), str(n), "-o", str(stack)], check=True, stdout=subprocess.DEVNULL)
+        lines = stack.read_text().count("\n")
+        cold = measure(stacklint + [str(stack)], env)[0]
+        ours, theirs = [], []
+        for _ in range(args.repeat):  # interleaved, so drift on a shared machine hits both alike
+            ours.append(measure(stacklint + [str(stack)], env))
+            theirs.append(measure([docker, "stack", "config", "-c", str(stack)], docker_env))
+        t_ours = statistics.median(w for w, _, _ in ours)
+        t_theirs = statistics.median(w for w, _, _ in theirs)
+        m_ours = max(m for _, m, _ in ours)
+        m_theirs = max(m for _, m, _ in theirs)
+        print(f"{n:>8} {lines:>7} | {t_ours:>11.3f} {t_theirs:>9.3f} {t_ours / t_theirs:>6.2f} | "
+              f"{m_ours:>13.1f} {m_theirs:>10.1f} {m_ours / m_theirs:>6.2f} | {cold:.3f}")
+        worst = max(worst, t_ours / t_theirs, m_ours / m_theirs)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"worst ratio: {worst:.2f} (target <= 1.00)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
