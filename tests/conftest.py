@@ -29,13 +29,15 @@ def docker_or_skip() -> str:
     return docker
 
 
-def run_cli(*args: str, input: bytes | None = None, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
-    """`python -m stacklint ARGS` with this checkout's package first on the path."""
+def run_cli(*args: str, input: str | bytes | None = None, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
+    """`python -m stacklint ARGS` with this checkout's package first on the path; text output."""
+    if isinstance(input, bytes):
+        input = input.decode("utf-8")
     full_env = dict(os.environ if env is None else env)
     full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
     full_env.setdefault("NO_COLOR", "1")
-    return subprocess.run([sys.executable, "-m", "stacklint", *args], input=input, capture_output=True,
-                          env=full_env, cwd=cwd or ROOT, timeout=120)
+    return subprocess.run([sys.executable, "-m", "stacklint", *args], input=input, capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", env=full_env, cwd=cwd or ROOT, timeout=120)
 
 
 @pytest.fixture
