@@ -92,13 +92,11 @@ class Document:
 
     def value_range(self, path: YamlPath) -> Range:
         """Where a finding about the value at path belongs: the scalar itself, or the key of a block."""
-        found, span = self.nearest(path)
+        _, span = self.nearest(path)
         value = span.value
-        if value.start.line == value.end.line or span.key is None:
-            if span.key is None and value.start.line != value.end.line:
-                return self._first_line(value)
+        if value.start.line == value.end.line:
             return value
-        return span.key
+        return span.key if span.key is not None else self._first_line(value)
 
     def key_range(self, path: YamlPath) -> Range:
         found, span = self.nearest(path)

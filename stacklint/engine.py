@@ -34,7 +34,7 @@ def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Dia
     out: List[Diagnostic] = []
     if not isinstance(doc.data, dict):
         r = doc.value_range(()) if doc.data is not None else Range.of(0, 0, 0, 0)
-        what = "empty" if doc.data is None else f"a {type(doc.data).__name__.replace('list', 'list').replace('str', 'string')}"
+        what = "empty" if doc.data is None else {list: "a list", str: "a string"}.get(type(doc.data), "a scalar")
         out.append(Diagnostic("SL004", f"top-level object must be a mapping; this file is {what}",
                               Severity.ERROR, r, (), stage="load"))
         return out
