@@ -29,6 +29,11 @@ class Rule:
     summary: str
     body: str
     path: Path
+    # front matter beyond REQUIRED, e.g. `example_inventory: fixtures/swarm-example.json`
+    extra: Tuple[Tuple[str, str], ...] = ()
+
+    def meta(self, key: str, default: str = "") -> str:
+        return dict(self.extra).get(key, default)
 
     def section(self, title: str) -> str:
         """The text under a `## title` heading (case-insensitive), without the heading."""
@@ -67,7 +72,8 @@ def parse_page(path: Path) -> Rule:
         summary = " ".join(what.group(1).strip().split("\n\n")[0].split())
     return Rule(code=meta["code"], name=meta["name"], severity=Severity.parse(meta["severity"]),
                 category=meta["category"], fixable=meta["fixable"].lower() == "true",
-                since=meta["since"], summary=summary, body=body.strip(), path=path)
+                since=meta["since"], summary=summary, body=body.strip(), path=path,
+                extra=tuple((k, v) for k, v in meta.items() if k not in REQUIRED))
 
 
 @functools.lru_cache(maxsize=1)

@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="interpolate with an empty environment instead of this process's")
     parser.add_argument("--config", metavar="FILE",
                         help="use this .stacklint.yaml or pyproject.toml instead of searching upward from each file")
+    parser.add_argument("--inventory", metavar="FILE",
+                        help="a Swarm inventory (`stacklint inventory -o FILE`) for the cluster-aware SL5xx rules")
+    parser.add_argument("--docker", action="store_true",
+                        help="take the inventory live from the Swarm DOCKER_HOST / the docker context points at")
+    parser.add_argument("--stack-name", metavar="NAME",
+                        help="the stack name the file is deployed as (SL504 then ignores this stack's own ports)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     parser.add_argument("--version", action="version", version=f"stacklint {__version__}")
     return parser
@@ -73,7 +79,27 @@ def settings_from_args(args) -> Settings:
     ignore = _codes(args.ignore) or frozenset()
     fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
-    return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env)
+    return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env,
+                    inventory=_inventory_from_args(args), stack_name=args.stack_name)
+
+
+class InventoryUnavailable(Exception):
+    """No usable inventory although one was asked for (a bad file, an unreachable engine)."""
+
+
+def _inventory_from_args(args):
+    from . import inventory
+
+    if args.inventory and args.docker:
+        raise UsageError("--inventory and --docker exclude each other")
+    try:
+        if args.inventory:
+            return inventory.load_inventory(args.inventory)
+        if args.docker:
+            return inventory.parse_inventory(inventory.snapshot(), "the live snapshot")
+    except (inventory.InventoryError, inventory.EngineError) as err:
+        raise InventoryUnavailable(str(err)) from None
+    return None
 
 
 def lint_main(argv: List[str]) -> int:
@@ -87,6 +113,9 @@ def lint_main(argv: List[str]) -> int:
         settings = settings_from_args(args)
     except UsageError as err:
         parser.error(str(err))
+    except InventoryUnavailable as err:
+        print(f"stacklint: {err}", file=sys.stderr)
+        return EXIT_USAGE
     config_path = Path(args.config) if args.config else None
     if config_path is not None and not config_path.is_file():
         parser.error(f"--config {args.config}: no such file")
@@ -139,6 +168,15 @@ def explain_main(argv: List[str]) -> int:
 
 SUBCOMMANDS["rules"] = ("list every rule", rules_main)
 SUBCOMMANDS["explain"] = ("print a rule's page", explain_main)
+
+
+def inventory_main(argv: List[str]) -> int:
+    from .inventory import main
+
+    return main(argv)
+
+
+SUBCOMMANDS["inventory"] = ("snapshot the Swarm for --inventory", inventory_main)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -29,6 +29,9 @@ class Settings:
     strict_env: bool = False
     # A cluster inventory (see stacklint.inventory) for the cluster-aware SL5xx rules.
     inventory: Optional[Mapping] = None
+    # The stack name the file will be deployed as (`docker stack deploy NAME`), when known:
+    # SL504 then ignores the ports this very stack already publishes.
+    stack_name: Optional[str] = None
     # Report suppression comments that suppress nothing (SL009).
     report_unused_suppressions: bool = True
 

@@ -5,6 +5,10 @@ An example raises exactly the codes marked `# expect: SLnnn` on the marked lines
 page's own code and every code marked anywhere in the example (other rules' findings, such as
 an untagged image in a short example, are not the page's business). A "Use instead" block
 raises nothing of the page's code.
+
+A page whose rule needs more than the file (the cluster-aware SL5xx rules) names its context in
+the front matter: `example_inventory: fixtures/NAME.json` (relative to the page) is loaded as
+the examples' Swarm inventory.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import pytest
 from stacklint import catalogue
 from stacklint.checks import registered_codes
 from stacklint.engine import lint
+from stacklint.inventory import load_inventory
 from stacklint.settings import Settings
 
 RULES = catalogue.load()
@@ -37,6 +42,11 @@ def test_page_has_every_section(code):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
 
 
+def _settings(rule) -> Settings:
+    inventory = rule.meta("example_inventory")
+    return Settings(env={}, inventory=load_inventory(str(rule.path.parent / inventory)) if inventory else None)
+
+
 def _marked(example: str):
     marks = set()
     for i, line in enumerate(example.splitlines(), start=1):
@@ -55,7 +65,7 @@ def test_examples_raise_exactly_what_they_mark(code, tmp_path):
         codes = {c for c, _ in marks} | {code}
         path = tmp_path / "docker-stack.yml"
         path.write_text(example)
-        got = {(d.code, d.range.start.line + 1) for d in lint(example, str(path), Settings(env={}))
+        got = {(d.code, d.range.start.line + 1) for d in lint(example, str(path), _settings(RULES[code]))
                if d.code in codes}
         assert got == marks, f"{code} example:\n{example}"
 
@@ -65,6 +75,6 @@ def test_use_instead_is_clean(code, tmp_path):
     for example in RULES[code].examples("Use instead"):
         path = tmp_path / "docker-stack.yml"
         path.write_text(example)
-        got = [(d.code, d.range.start.line + 1, d.message) for d in lint(example, str(path), Settings(env={}))
+        got = [(d.code, d.range.start.line + 1, d.message) for d in lint(example, str(path), _settings(RULES[code]))
                if d.code == code]
         assert got == [], f"{code} 'use instead' still raises it:\n{example}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import loader, values
+from . import cluster, loader, values
 
 Check = Callable[..., Iterable]
 
@@ -19,6 +19,10 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL004",), loader.forbidden),
     (("SL006",), values.check),
     (("SL006", "SL108"), loader.external_conflicts),
+    (("SL501",), cluster.missing_external),
+    (("SL502",), cluster.unschedulable),
+    (("SL503",), cluster.insufficient_nodes),
+    (("SL504",), cluster.port_in_use),
 )
 
 

@@ -1,0 +1,317 @@
+"""Cluster-aware checks (SL501-SL504): the stack file against an inventory of the Swarm it will
+be deployed to (ctx.settings.inventory, see stacklint.inventory). Without an inventory, or
+without the inventory section a rule needs, the rule says nothing.
+"""
+from __future__ import annotations
+
+import math
+from typing import Dict, Iterator, List, Mapping, Optional, Tuple
+
+from ..context import Context, get
+from ..diagnostics import Related, Severity
+from ..parsers import parse_port_spec, parse_volume
+from ..swarm_constraints import ConstraintError, explain, failing, node_matches, parse_all
+
+# External network names `docker stack deploy` never looks up (docker-facts §3.3).
+_UNCHECKED_NETWORKS = {"default", "bridge", "host", "none"}
+
+_CREATE = {
+    "secret": "docker secret create {name} FILE",
+    "config": "docker config create {name} FILE",
+    "network": "docker network create --driver overlay {name}",
+    "volume": "docker volume create {name}",
+}
+
+
+def _inventory(ctx: Context) -> Optional[Mapping]:
+    return ctx.settings.inventory
+
+
+def _external_name(key: str, decl: dict) -> Optional[str]:
+    """The cluster name of an external declaration, or None when it is not external."""
+    ext = decl.get("external")
+    if ext is True:
+        return decl.get("name") or key
+    if isinstance(ext, dict):
+        return ext.get("name") or decl.get("name") or key
+    return None
+
+
+def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
+    """kind -> declared key -> services (in file order) that use it, as `docker stack deploy` looks them up."""
+    refs: Dict[str, Dict[str, List[str]]] = {"secrets": {}, "configs": {}, "networks": {}, "volumes": {}}
+
+    def add(kind, key, svc):
+        users = refs[kind].setdefault(key, [])
+        if svc not in users:
+            users.append(svc)
+
+    for name, svc in ctx.services():
+        for kind in ("secrets", "configs"):
+            for item in svc.get(kind) or []:
+                source = item.get("source") if isinstance(item, dict) else item
+                if isinstance(source, str):
+                    add(kind, source, name)
+        cred = get(svc, "credential_spec", "config")
+        if isinstance(cred, str):
+            add("configs", cred, name)
+        networks = svc.get("networks")
+        if networks is None:
+            add("networks", "default", name)
+        else:
+            for net in (networks if isinstance(networks, list) else networks if isinstance(networks, dict) else []):
+                if isinstance(net, str):
+                    add("networks", net, name)
+        for vol in svc.get("volumes") or []:
+            if isinstance(vol, str):
+                try:
+                    spec = parse_volume(vol)
+                except ValueError:
+                    continue
+                if spec.type == "volume" and spec.source:
+                    add("volumes", spec.source, name)
+            elif isinstance(vol, dict) and vol.get("type") == "volume" and isinstance(vol.get("source"), str):
+                add("volumes", vol["source"], name)
+    return refs
+
+
+def _used_by(services: List[str]) -> str:
+    return "used by " + ", ".join(services)
+
+
+# ----------------------------------------------------------------------------- SL501
+
+def missing_external(ctx: Context) -> Iterator:
+    inv = _inventory(ctx)
+    if not inv:
+        return
+    refs = _service_refs(ctx)
+    for kind in ("secrets", "configs"):
+        if kind not in inv:
+            continue
+        have = set(inv[kind])
+        singular = kind[:-1]
+        for key, decl in ctx.section(kind).items():
+            name = _external_name(key, decl) if isinstance(decl, dict) else None
+            users = refs[kind].get(key)
+            if name is None or not users or name in have:
+                continue  # Docker looks up only the external ones that services use
+            yield ctx.diag("SL501", f"{singular} {name} is external but this cluster has no {singular} of that name "
+                           f"({_used_by(users)}): `docker stack deploy` fails with \"{singular} not found: {name}\"; "
+                           f"create it first: {_CREATE[singular].format(name=name)}",
+                           (kind, key), on_key=True, stage="deploy")
+    if "networks" in inv:
+        scopes = {n["name"]: n.get("scope", "swarm") for n in inv["networks"]}
+        for key, users in refs["networks"].items():
+            decl = ctx.section("networks").get(key)
+            name = _external_name(key, decl) if isinstance(decl, dict) else None
+            if name is None or name in _UNCHECKED_NETWORKS or name.startswith("container:"):
+                continue
+            if name not in scopes:
+                msg = (f"network {name} is external but this cluster has no network of that name ({_used_by(users)}): "
+                       f"`docker stack deploy` fails; create a swarm-scoped network first: "
+                       f"{_CREATE['network'].format(name=name)}")
+            elif scopes[name] == "local":
+                msg = (f"network {name} is external but it is a local network on this cluster, not swarm-scoped "
+                       f"({_used_by(users)}): `docker stack deploy` fails (\"not in the right scope\"); "
+                       f"create a swarm-scoped one: {_CREATE['network'].format(name=name)}")
+            else:
+                continue
+            yield ctx.diag("SL501", msg, ("networks", key), on_key=True, stage="deploy")
+    if "volumes" in inv:
+        have = {v["name"] for v in inv["volumes"]}
+        taken_on = inv.get("docker_host") or "the engine the inventory was taken from"
+        for key, users in refs["volumes"].items():
+            decl = ctx.section("volumes").get(key)
+            name = _external_name(key, decl) if isinstance(decl, dict) else None
+            if name is None or name in have:
+                continue
+            yield ctx.diag("SL501", f"volume {name} is external but {taken_on} has no volume of that name "
+                           f"({_used_by(users)}): Docker does not check external volumes, and the local driver "
+                           f"silently creates an empty one on whichever node runs the task; create it on every "
+                           f"node that may run it: {_CREATE['volume'].format(name=name)}",
+                           ("volumes", key), on_key=True, severity=Severity.WARNING)
+
+
+# ----------------------------------------------------------------------------- SL502, SL503
+
+def _schedulable(node: Mapping) -> bool:
+    # swarmkit's ReadyFilter: drained, paused and down nodes get no new tasks.
+    return node.get("state") == "ready" and node.get("availability") == "active"
+
+
+def _node_name(node: Mapping) -> str:
+    return node.get("hostname") or node.get("id") or "(unnamed node)"
+
+
+def _constraints(svc: dict) -> Tuple[Optional[list], Optional[list]]:
+    """(constraint strings, parsed) or (None, None) when the service cannot be placed by them
+    at all (not a list of strings, or a constraint swarmkit refuses: SL301's business)."""
+    texts = get(svc, "deploy", "placement", "constraints")
+    if texts is None:
+        return [], []
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        return None, None
+    try:
+        return texts, parse_all(texts)
+    except ConstraintError:
+        return None, None
+
+
+def _nodes(ctx: Context) -> Optional[List[Mapping]]:
+    inv = _inventory(ctx)
+    if not inv or "nodes" not in inv or not inv["nodes"]:
+        return None
+    return list(inv["nodes"])
+
+
+def unschedulable(ctx: Context) -> Iterator:
+    nodes = _nodes(ctx)
+    if nodes is None:
+        return
+    for name, svc in ctx.services():
+        texts, parsed = _constraints(svc)
+        if not parsed:
+            continue
+        base = ("services", name, "deploy", "placement", "constraints")
+        ready = [n for n in nodes if _schedulable(n)]
+        if any(node_matches(parsed, n) for n in ready):
+            continue
+        idle = [n for n in nodes if node_matches(parsed, n)]
+        if idle:
+            states = ", ".join(f"{_node_name(n)} ({n.get('availability') if n.get('state') == 'ready' else n.get('state')})"
+                               for n in idle)
+            yield ctx.diag("SL502", f"service {name}: its placement constraints match only {states}, and drained, "
+                           f"paused or down nodes get no new tasks: its tasks stay pending (\"no suitable node\")",
+                           base, on_key=True, stage="deploy")
+            continue
+        pool = ready or nodes
+        closest = min(pool, key=lambda n: len(failing(parsed, n)))
+        fails = failing(parsed, closest)
+        reasons = " and ".join(f"'{c.text.strip()}' ({explain(c, closest)})" for _, c in fails)
+        count = f"{len(ready)} ready, active node{'s' if len(ready) != 1 else ''}" if ready else \
+            f"{len(nodes)} node{'s' if len(nodes) != 1 else ''} (none ready and active)"
+        first = fails[0][0]
+        related = tuple(Related(f"also fails on {_node_name(closest)}: {c.text.strip()}",
+                                ctx.doc.value_range(base + (i,))) for i, c in fails[1:])
+        yield ctx.diag("SL502", f"service {name}: no node of this cluster satisfies its placement constraints "
+                       f"({count}), so its tasks stay pending (\"no suitable node\"); closest is "
+                       f"{_node_name(closest)} ({closest.get('role')}), which fails {reasons}",
+                       base + (first,), related=related, stage="deploy")
+
+
+def _replicas(svc: dict) -> Optional[int]:
+    mode = get(svc, "deploy", "mode", default="replicated")
+    if mode != "replicated":
+        return None  # global services run one task per node; jobs finish and free their node
+    value = get(svc, "deploy", "replicas", default=1)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return value if isinstance(value, int) else None
+
+
+def _host_ports(svc: dict) -> List[str]:
+    out = []
+    for p in _port_entries(svc):
+        for mapping in p[1]:
+            if mapping.mode == "host" and mapping.published:
+                out.append(f"{mapping.published}/{mapping.protocol}")
+    return out
+
+
+def insufficient_nodes(ctx: Context) -> Iterator:
+    nodes = _nodes(ctx)
+    if nodes is None:
+        return
+    for name, svc in ctx.services():
+        replicas = _replicas(svc)
+        texts, parsed = _constraints(svc)
+        if not replicas or parsed is None:
+            continue
+        limit = get(svc, "deploy", "placement", "max_replicas_per_node")
+        per_node = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else math.inf
+        host_ports = _host_ports(svc)
+        why = f"max_replicas_per_node: {limit}" if per_node != math.inf else ""
+        if host_ports:
+            per_node = 1  # two tasks cannot bind the same host port on one node
+            why = f"host-mode port {host_ports[0]} allows one task per node"
+        if per_node == math.inf:
+            continue
+        matching = [n for n in nodes if _schedulable(n) and node_matches(parsed, n)]
+        if not matching:
+            continue  # SL502 says it
+        capacity = len(matching) * per_node
+        if replicas <= capacity:
+            continue
+        docker_says = "host-mode port already in use" if host_ports else "max replicas per node limit exceed"
+        names = ", ".join(_node_name(n) for n in matching)
+        plural = "s" if len(matching) != 1 else ""
+        nodes_text = (f"only {len(matching)} ready, active node{plural} ({names}) match its placement constraints"
+                      if parsed else f"the cluster has only {len(matching)} ready, active node{plural} ({names})")
+        yield ctx.diag("SL503", f"service {name}: {replicas} replicas, but {nodes_text} and {why}, so "
+                       f"{capacity} task{'s' if capacity != 1 else ''} can run and {replicas - capacity} "
+                       f"stay{'s' if replicas - capacity == 1 else ''} pending (\"{docker_says}\")",
+                       ("services", name, "deploy", "replicas"), stage="deploy")
+
+
+# ----------------------------------------------------------------------------- SL504
+
+def _port_entries(svc: dict):
+    """(index, [PortMapping-like]) for each `ports` entry with something published."""
+    from ..parsers import PortMapping
+
+    for i, entry in enumerate(svc.get("ports") or []):
+        mappings = []
+        if isinstance(entry, (str, int)) and not isinstance(entry, bool):
+            try:
+                mappings = parse_port_spec(str(entry))
+            except ValueError:
+                continue
+        elif isinstance(entry, dict):
+            published = entry.get("published")
+            if isinstance(published, str) and published.isdigit():
+                published = int(published)
+            target = entry.get("target")
+            if not isinstance(published, int) or isinstance(published, bool) or not published:
+                continue
+            # unknown modes and protocols silently become ingress and tcp (docker-facts §3.8)
+            mode = "host" if str(entry.get("mode", "")).lower() == "host" else "ingress"
+            proto = str(entry.get("protocol", "tcp")).lower()
+            mappings = [PortMapping(target if isinstance(target, int) else 0, published,
+                                    proto if proto in ("tcp", "udp", "sctp") else "tcp", mode=mode)]
+        mappings = [m for m in mappings if m.published]
+        if mappings:
+            yield i, mappings
+
+
+def port_in_use(ctx: Context) -> Iterator:
+    inv = _inventory(ctx)
+    if not inv or "services" not in inv:
+        return
+    own = ctx.settings.stack_name
+    published: Dict[Tuple[int, str], List[Tuple[Mapping, str]]] = {}
+    for other in inv["services"]:
+        if own is not None and other.get("stack") == own:
+            continue  # redeploying this very stack updates these services
+        for p in other.get("published_ports", []):
+            published.setdefault((p["port"], p.get("protocol", "tcp")), []).append((other, p.get("mode", "ingress")))
+    if not published:
+        return
+    for name, svc in ctx.services():
+        for i, mappings in _port_entries(svc):
+            for m in mappings:
+                for other, other_mode in published.get((m.published, m.protocol), []):
+                    if m.mode == "host" and other_mode == "host":
+                        continue  # only tasks on the same node collide; the scheduler keeps them apart
+                    stack = other.get("stack")
+                    owner = f"service {other['name']} of stack {stack}" if stack else \
+                        f"service {other['name']} (not part of a stack)"
+                    hint = f"; if this file is stack {stack} itself, pass --stack-name {stack}" \
+                        if stack and own is None else ""
+                    yield ctx.diag("SL504", f"service {name}: port {m.published}/{m.protocol} is already published "
+                                   f"by {owner} ({other_mode} mode): `docker stack deploy` fails with \"port "
+                                   f"'{m.published}' is already in use by service '{other['name']}'\"{hint}",
+                                   ("services", name, "ports", i), stage="deploy")
+                    break
