@@ -50,8 +50,13 @@ def _where(path_items) -> str:
     return out or "(top level)"
 
 
-def _line_of(text: str, err: json.JSONDecodeError) -> str:
-    return f"{err.lineno}:{err.colno}"
+def _message(err) -> str:
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        known = set(err.schema.get("properties", {}))
+        unknown = sorted(k for k in err.instance if k not in known and not k.startswith("x-"))
+        if unknown:
+            return "unknown key " + ", ".join(repr(k) for k in unknown)
+    return err.message
 
 
 def parse_inventory(data, source: str = "<inventory>") -> Dict:
@@ -60,7 +65,7 @@ def parse_inventory(data, source: str = "<inventory>") -> Dict:
     if errors:
         err = errors[0]
         more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-        raise InventoryError(f"{source}: {_where(err.absolute_path)}: {err.message}{more}")
+        raise InventoryError(f"{source}: {_where(err.absolute_path)}: {_message(err)}{more}")
     inv = dict(data)
     if "nodes" in inv:
         inv["nodes"] = [_node_defaults(n) for n in inv["nodes"]]
@@ -99,7 +104,7 @@ def load_inventory(path: str) -> Dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise InventoryError(f"{path}:{_line_of(text, err)}: not valid JSON: {err.msg}") from None
+        raise InventoryError(f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}") from None
     return parse_inventory(data, path)
 
 
