@@ -112,9 +112,10 @@ class Client:
                 raise EngineError(f"{ep.host} ({ep.where}) has no host name")
             if not tls:
                 return http.client.HTTPConnection(url.hostname, port, timeout=self.timeout)
-            ctx = ssl.create_default_context(cafile=ep.ca) if ep.verify else ssl._create_unverified_context()
+            ctx = ssl.create_default_context(cafile=ep.ca if ep.verify else None)
             if not ep.verify:
                 ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
             if ep.cert and ep.key:
                 ctx.load_cert_chain(ep.cert, ep.key)
             return http.client.HTTPSConnection(url.hostname, port, timeout=self.timeout, context=ctx)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import sys
 from typing import Dict, List, Optional
@@ -36,6 +37,7 @@ class InventoryError(ValueError):
 
 # ----------------------------------------------------------------------------- loading
 
+@functools.lru_cache(maxsize=1)
 def _validator():
     import jsonschema
 
