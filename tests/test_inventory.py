@@ -14,14 +14,7 @@ import pytest
 from stacklint.docker_api import Client, EngineError, Endpoint, resolve_endpoint
 from stacklint.inventory import InventoryError, load_inventory, parse_inventory, take
 
-from .conftest import EXAMPLE, ROOT
-from .conftest import run_cli as _run_cli
-
-
-def run_cli(*args, env=None):
-    proc = _run_cli(*args, env=env)
-    proc.stdout, proc.stderr = proc.stdout.decode(), proc.stderr.decode()
-    return proc
+from .conftest import EXAMPLE, ROOT, run_cli
 
 # What a one-node Swarm answers (trimmed from the real engine of tools/swarm.sh).
 ANSWERS = {

@@ -53,13 +53,13 @@ def swarm():
 def snapshot(tmp_path, name="swarm.json"):
     out = tmp_path / name
     proc = run_cli("inventory", "-o", str(out))
-    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.returncode == 0, proc.stderr
     return out
 
 
 def lint(path, inventory, *extra):
     proc = run_cli("--inventory", str(inventory), "--select", "SL5", "--format", "json", *extra, str(path))
-    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
 
 
