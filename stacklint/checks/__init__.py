@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import cluster, loader, values
+from . import bind_paths, cluster, ignored, loader, operations, placement, swarm, values
 
 Check = Callable[..., Iterable]
 
@@ -19,6 +19,11 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL004",), loader.forbidden),
     (("SL006",), values.check),
     (("SL006", "SL108"), loader.external_conflicts),
+    (("SL301", "SL302", "SL303", "SL304", "SL305"), placement.check),
+    (("SL306",), ignored.check),
+    (("SL307", "SL308", "SL309", "SL310"), swarm.check),
+    (("SL311",), bind_paths.check),
+    (("SL401", "SL402", "SL403", "SL404", "SL405"), operations.check),
     (("SL501",), cluster.missing_external),
     (("SL502",), cluster.unschedulable),
     (("SL503",), cluster.insufficient_nodes),
