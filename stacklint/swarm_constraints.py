@@ -118,6 +118,21 @@ def node_value(key: str, node: Mapping) -> Optional[str]:
     return None
 
 
+FIXED_KEYS = ("node.id", "node.hostname", "node.ip", "node.role", "node.platform.os", "node.platform.arch")
+
+
+def key_kind(key: str) -> Optional[str]:
+    """Which NodeMatches branch a key takes: one of FIXED_KEYS, NODE_LABELS or ENGINE_LABELS for
+    a label, or None for a key that matches no node (the linter's SL302)."""
+    k = _fold(key)
+    if k in FIXED_KEYS:
+        return k
+    for prefix in (NODE_LABELS, ENGINE_LABELS):
+        if len(key) > len(prefix) and _fold(key[:len(prefix)]) == prefix:
+            return prefix
+    return None
+
+
 def satisfies(c: Constraint, node: Mapping) -> bool:
     """One constraint of NodeMatches."""
     value = node_value(c.key, node)

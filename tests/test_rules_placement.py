@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from stacklint.constraints import ConstraintError, parse
+from stacklint.swarm_constraints import ConstraintError, parse
 
 from .conftest import SHARED
 

@@ -5,12 +5,13 @@ a healthcheck, resource limits, state that survives a reschedule, reservations t
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from fractions import Fraction
 from typing import Optional
 
-from ..constraints import ConstraintError, is_ip_or_cidr, parse
 from ..context import Context, get
+from ..swarm_constraints import ConstraintError, key_kind, parse
 from ..diagnostics import Related
 from ..parsers import parse_bytes, parse_cpus, parse_volume
 
@@ -94,11 +95,20 @@ def _pin(svc: dict) -> Optional[str]:
             continue
         if c.operator != "==":
             continue
-        if c.kind in ("node.hostname", "node.id", "node.labels.", "engine.labels."):
+        kind = key_kind(c.key)
+        if kind in ("node.hostname", "node.id", "node.labels.", "engine.labels."):
             return text
-        if c.kind == "node.ip" and is_ip_or_cidr(c.value) and "/" not in c.value:
+        if kind == "node.ip" and "/" not in c.value and _is_ip(c.value):
             return text
     return None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return False
 
 
 def _local_unpinned(ctx: Context, name: str, svc: dict, mounts, volumes: dict, base):
@@ -125,7 +135,7 @@ def _role_constraint(svc: dict) -> str:
                 c = parse(text)
             except ConstraintError:
                 continue
-            if c.kind == "node.role":
+            if key_kind(c.key) == "node.role":
                 return f"'{c.key} {c.operator} {c.value}'"
     return ""
 

@@ -11,8 +11,9 @@ import difflib
 import ipaddress
 from typing import Dict, List, Optional, Tuple
 
-from ..constraints import ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, Constraint, ConstraintError, is_ip_or_cidr, parse
 from ..context import Context, get
+from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, Constraint, ConstraintError, key_kind,
+                                 parse, satisfies)
 from ..diagnostics import Fix, Related, Severity
 from .edits import replace_scalar
 
@@ -59,7 +60,7 @@ def _constraints(ctx: Context, items: list, base):
         except ConstraintError as err:
             yield ctx.diag("SL301", str(err), path, fix=_syntax_fix(ctx, path, text), stage="deploy")
             continue
-        if c.kind is None:
+        if key_kind(c.key) is None:
             yield ctx.diag("SL302", _unknown_key_message(c), path)
             continue
         bad = _bad_value(c)
@@ -94,7 +95,7 @@ def _syntax_fix(ctx: Context, path, text: str) -> Optional[Fix]:
             c = parse(new)
         except ConstraintError:
             continue
-        if c.kind is None:
+        if key_kind(c.key) is None:
             continue
         edit = replace_scalar(ctx.doc, path, text, new)
         if edit:
@@ -132,7 +133,7 @@ def _bad_value(c: Constraint) -> Optional[Tuple[str, Optional[Severity]]]:
     """A value the key can never have. With `==` nothing matches (error); with `!=` everything
     does, so the constraint excludes nothing (warning) - except node.ip, which matches no node
     for any operator when the value is not an address."""
-    kind, value, op = c.kind, c.value, c.operator
+    kind, value, op = key_kind(c.key), c.value, c.operator
     low = value.lower()
     where = f"'{c.key} {op} {value}'"
     if kind == "node.ip":
@@ -161,38 +162,49 @@ def _bad_value(c: Constraint) -> Optional[Tuple[str, Optional[Severity]]]:
 
 
 # --- SL304 ----------------------------------------------------------------------------------------
+def is_ip_or_cidr(value: str) -> bool:
+    """What node.ip can match: net.ParseIP, else net.ParseCIDR (a decimal prefix length, no netmask)."""
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        pass
+    _, _, bits = value.partition("/")
+    if not (bits.isascii() and bits.isdigit()):
+        return False
+    try:
+        ipaddress.ip_network(value, strict=False)  # Go's ParseCIDR also allows host bits
+        return True
+    except ValueError:
+        return False
+
+
 def _norm_key(c: Constraint) -> str:
-    kind = c.kind
-    return kind + c.label if kind in (NODE_LABELS, ENGINE_LABELS) else kind
+    kind = key_kind(c.key)
+    return kind + c.key[len(kind):] if kind in (NODE_LABELS, ENGINE_LABELS) else kind
 
 
-def _holds(c: Constraint, candidate: str) -> bool:
-    """Whether a node whose attribute is candidate satisfies c (NodeMatches, one key)."""
-    if c.kind == "node.ip":
-        try:
-            ip = ipaddress.ip_address(candidate)
-            if "/" in c.value:
-                inside = ip in ipaddress.ip_network(c.value, strict=False)
-            else:
-                inside = ip == ipaddress.ip_address(c.value)
-        except ValueError:
-            return True  # not decidable here: assume it can hold
-        return inside == (c.operator == "==")
-    return (candidate.lower() == c.value.lower()) == (c.operator == "==")
+def _node_with(key: str, value: str) -> dict:
+    """A node record (stacklint.inventory's shape) whose attribute for key is value."""
+    kind = key_kind(key)
+    if kind in (NODE_LABELS, ENGINE_LABELS):
+        return {"labels" if kind == NODE_LABELS else "engine_labels": {key[len(kind):]: value}}
+    if kind.startswith("node.platform."):
+        return {"platform": {kind.rsplit(".", 1)[1]: value}}
+    return {kind.split(".", 1)[1]: value}
 
 
 def _satisfiable(group: List[Constraint]) -> bool:
-    kind = group[0].kind
-    if kind == "node.ip":
-        candidates = [c.value for c in group if c.operator == "==" and "/" not in c.value]
-    else:
-        candidates = [c.value for c in group if c.operator == "=="]
+    """Whether some node satisfies every constraint of a group on one key: only a value one of
+    the `==` names can (for node.ip a plain address), or any value at all if there is no `==`."""
+    kind = key_kind(group[0].key)
+    candidates = [c.value for c in group if c.operator == "==" and (kind != "node.ip" or "/" not in c.value)]
     if not candidates:
-        if kind == "node.role":
-            candidates = list(_ROLES)  # the only two values a role can have
-        else:
-            return True  # a value none of the `!=` name always exists
-    return any(all(_holds(c, cand) for c in group) for cand in candidates)
+        if kind != "node.role":
+            # a value none of the `!=` names always exists (node.ip with only subnets: not decided)
+            return True
+        candidates = list(_ROLES)  # the only two values a role can have
+    return any(all(satisfies(c, _node_with(c.key, cand)) for c in group) for cand in candidates)
 
 
 def _contradictions(ctx: Context, usable: List[Tuple[int, Constraint]], base):
