@@ -123,5 +123,11 @@ def url_password(raw) -> Optional[Tuple[str, str, str]]:
     return (m.group("scheme"), m.group("user"), kind) if kind else None
 
 
-def masked(name: str, kind: str) -> str:
-    return f"${{{name}:-****}}" if kind == "default" else "****"
+def masked(raw) -> str:
+    """The first `${VAR:-default}` of raw with its default replaced by ****."""
+    for m in PATTERN.finditer(raw if isinstance(raw, str) else ""):
+        sub = m.group("named") or m.group("braced") or ""
+        for sep in (":-", "-"):
+            if sep in sub:
+                return "${" + sub.split(sep, 1)[0] + sep + "****}"
+    return "****"

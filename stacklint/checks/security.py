@@ -119,7 +119,7 @@ def _sensitive(path: str, read_only: bool) -> Optional[str]:
     if path in SOCKETS or path in SOCKET_PARENTS or any(_under(path, h) for h in HARMLESS):
         return None
     if any(d in path + "/" for d in (c + "/" for c in CREDENTIAL_DIRS)):
-        return "credentials"
+        return "credential files"
     if path == "~" or re.fullmatch(r"/home/[^/]+", path):
         return "a user's home directory (SSH keys, credentials)"
     for root, what in SENSITIVE.items():
@@ -142,8 +142,8 @@ def sensitive_mounts(ctx: Context):
             what = _sensitive(source, read_only)
             if what:
                 mode = "read-only" if read_only else "read-write"
-                yield ctx.diag("SL206", f"service {name} mounts the host's {source} ({mode}): it exposes {what} "
-                               "of every node the service runs on", path)
+                yield ctx.diag("SL206", f"service {name} mounts the host's {source} ({mode}): {what}, on every "
+                               "node the service runs on", path)
 
 
 # --- SL202 plaintext-secret-in-environment -------------------------------------------------------
@@ -164,7 +164,7 @@ def plaintext_secrets(ctx: Context):
                     continue
                 if kind == "default":
                     yield ctx.diag("SL202", f"service {name}: {var} falls back to a literal secret "
-                                   f"({credentials.masked(var, kind)}) when the variable is unset; deploy it from a "
+                                   f"({credentials.masked(raw)}) when the variable is unset; deploy it from a "
                                    f"Docker secret or require it with ${{VAR:?message}}", path)
                     continue
             found = credentials.url_password(raw)
@@ -203,7 +203,15 @@ def datastore_of(svc: dict) -> Optional[str]:
     return m.group(1) if m else None
 
 
-def _hosts(value: str) -> Iterator[str]:
+# Variables whose value names the host a service talks to (DB_HOST, API_URL, KAFKA_SERVERS ...).
+_HOST_WORDS = frozenset(["HOST", "HOSTS", "HOSTNAME", "SERVER", "SERVERS", "ADDR", "ADDRESS", "ENDPOINT", "URL",
+                         "URLS", "URI", "DSN", "NODES", "SEEDS", "PEERS", "BROKERS", "MASTER"])
+
+
+def _hosts(var: str, value: str) -> Iterator[str]:
+    """The host names a variable's value points at, when it is a URL or a host-ish variable."""
+    if "://" not in value and not _HOST_WORDS.intersection(credentials.words(var)):
+        return
     for token in _HOST_TOKEN.split(value):
         token = token.split("://", 1)[-1].rsplit("@", 1)[-1]
         host = re.split(r"[:/?]", token, 1)[0]
@@ -228,7 +236,7 @@ class _Profile:
                                             credentials.is_secret_file_name(var)):
                 self.credential = var
             if isinstance(value, str):
-                self.hosts.update(_hosts(value))
+                self.hosts.update(_hosts(var, value))
         self.datastore = datastore_of(svc)
         mode = get(svc, "deploy", "mode")
         replicas = get(svc, "deploy", "replicas")
@@ -471,7 +479,7 @@ def exposed_ports(ctx: Context):
                 if not what:
                     continue
                 where = f"port {published}" if published else "a port Swarm picks"
-                shown = f"{target}" if published in (None, target) else f"{target} (as {published})"
+                shown = f"port {target}" if published in (None, target) else f"port {target}, published as {published}"
                 yield ctx.diag("SL208", f"service {name} publishes {what} ({shown}) on the ingress routing mesh: "
                                f"every node of the Swarm accepts connections on {where} from anyone who can reach "
                                "it. Keep it on an overlay network, or publish it in host mode behind a firewall",
@@ -522,8 +530,8 @@ def _unpinned(image: str, raw: str) -> Optional[str]:
                     "(and a digest for a reproducible deploy)")
     tag = image_tag(image)
     if tag is None:
-        return (f"image {image} has no tag, so every deploy pulls whatever :latest is then; pin a version "
-                "(and a digest for a reproducible deploy)")
+        return (f"image {image} has no tag, which means :latest: each deploy runs whatever :latest is at that "
+                "moment; pin a version (and a digest for a reproducible deploy)")
     if tag in FLOATING_TAGS or tag.endswith(("-latest", "_latest")):
         return (f"image {image} uses the moving tag :{tag}; pin a version (and a digest for a reproducible "
                 "deploy)")
