@@ -27,7 +27,9 @@ def yaml_key(name: str) -> str:
 
 
 def _newline(doc: Document) -> str:
-    return "\r\n" if "\r\n" in doc.text else "\n"
+    """The file's line ending, judged by its first line (cheap on huge files)."""
+    end = doc.text.find("\n")
+    return "\r\n" if end > 0 and doc.text[end - 1] == "\r" else "\n"
 
 
 def _indent_of(line: str) -> int:

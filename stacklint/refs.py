@@ -121,3 +121,12 @@ def networks_by_service(refs: List[Ref]) -> Dict[str, List[Ref]]:
         if ref.kind == "networks":
             out.setdefault(ref.service, []).append(ref)
     return out
+
+
+def context_refs(ctx) -> List[Ref]:
+    """all_refs of a lint context, computed once per lint (several checks read them)."""
+    cached = getattr(ctx, "_refs_cache", None)
+    if cached is None:
+        cached = all_refs(ctx.services())
+        ctx._refs_cache = cached
+    return cached

@@ -16,7 +16,7 @@ from ..context import Context
 from ..diagnostics import Fix, Related, Severity
 from ..edits import add_to_section, section_lines
 from ..interpolation import PATTERN
-from ..refs import SINGULAR, all_refs, is_external, swarm_name
+from ..refs import SINGULAR, context_refs, is_external, swarm_name
 
 UNDEFINED = {"secrets": "SL101", "configs": "SL102", "networks": "SL103", "volumes": "SL104"}
 # Names Docker never looks up for an external network: they always exist on every node.
@@ -26,7 +26,7 @@ BUILTIN_NETWORKS = frozenset(["default", "bridge", "host", "none", "ingress"])
 def undefined(ctx: Context):
     sections = {kind: ctx.section(kind) for kind in UNDEFINED}
     fixes = {}  # one fix object per missing name, shared by its references
-    for ref in all_refs(ctx.services()):
+    for ref in context_refs(ctx):
         if ref.implicit or (ref.kind == "networks" and ref.name == "default"):
             continue
         section = sections[ref.kind]
@@ -61,7 +61,7 @@ def _declare_external_fix(ctx: Context, kind: str, name: str):
 def unused(ctx: Context):
     used = {kind: set() for kind in UNDEFINED}
     one_letter = {}  # `a:/data` in short syntax: Docker reads an anonymous volume, not volume "a"
-    for ref in all_refs(ctx.services()):
+    for ref in context_refs(ctx):
         used[ref.kind].add(ref.name)
     for name, svc in ctx.services():
         vols = svc.get("volumes")
@@ -89,7 +89,7 @@ def unused(ctx: Context):
 
 def external_prerequisites(ctx: Context):
     """One SL106 per external object a service uses, with the command that creates it."""
-    used = {(ref.kind, ref.name) for ref in all_refs(ctx.services())}
+    used = {(ref.kind, ref.name) for ref in context_refs(ctx)}
     for kind in ("secrets", "configs", "networks", "volumes"):
         for key, decl in ctx.section(kind).items():
             if not is_external(decl) or (kind, key) not in used:

@@ -14,7 +14,7 @@ from ..context import Context, get
 from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
 from ..parsers import parse_port_spec, parse_volume
-from ..refs import all_refs, is_external, swarm_name
+from ..refs import context_refs, is_external, swarm_name
 
 
 # --- host paths (SL201, SL206) -----------------------------------------------------------------
@@ -258,7 +258,7 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
     for svc in members:
         p = profiles[svc]
         if p.credential:
-            for host in sorted(p.hosts & on_net - {svc}):
+            for host in sorted((p.hosts & on_net) - {svc}):
                 return f"service {svc} has credentials ({p.credential}) for service {host}", [svc, host]
     # 3. a datastore with credentials and other services (its clients) on the network
     for svc in members:
@@ -287,7 +287,7 @@ def unencrypted_overlay(ctx: Context):
     networks = ctx.section("networks")
     members: Dict[str, List[str]] = {}
     secrets: Dict[str, List[str]] = {}
-    for ref in all_refs(ctx.services()):
+    for ref in context_refs(ctx):
         if ref.kind == "networks":
             names = members.setdefault(ref.name, [])
             if not names or names[-1] != ref.service:
@@ -384,7 +384,7 @@ def capabilities(ctx: Context):
 
 def host_network(ctx: Context):
     networks = ctx.section("networks")
-    for ref in all_refs(ctx.services()):
+    for ref in context_refs(ctx):
         if ref.kind != "networks" or ref.implicit:
             continue
         decl = networks.get(ref.name)
