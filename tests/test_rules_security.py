@@ -148,9 +148,9 @@ def test_plaintext_secrets_in_environment(lint_text):
                          'PGPASSWORD_FILE=/run/secrets/...) instead'),
         ('SL202', 15, 23, 'service db: DEFAULT_SECRET falls back to a literal secret (${SECRET:-****}) when the '
                           'variable is unset; deploy it from a Docker secret or require it with ${VAR:?message}'),
-        ('SL203', 19, 3, 'network default is an unencrypted overlay and carries credentials or data between '
-                         'nodes: service app has credentials (API_KEY) for service db; encrypt it with '
-                         'driver_opts: {encrypted: "true"} (the implicit default network)'),
+        ('SL203', 19, 3, 'the implicit network default is an unencrypted overlay and carries credentials or data '
+                         'between nodes: service app has credentials (API_KEY) for service db; encrypt it with '
+                         'driver_opts: {encrypted: "true"}'),
         ('SL202', 22, 9, 'service app: API_KEY is set to a literal secret (****) in the stack file; anyone who '
                          'can read the file or inspect the service sees it. Use a Docker secret (e.g. '
                          'API_KEY_FILE=/run/secrets/...) instead'),
@@ -425,9 +425,9 @@ services:
     assert [d for d in security(lint_text, no_creds) if d[0] == "SL203"] == []
     assert [d for d in security(lint_text, alone) if d[0] == "SL203"] == []
     assert [d for d in security(lint_text, with_creds) if d[0] == "SL203"] == [
-        ("SL203", 2, 3, 'network default is an unencrypted overlay and carries credentials or data between nodes: '
-                        'service db (postgres, credentials in POSTGRES_PASSWORD_FILE) serves app over it; encrypt '
-                        'it with driver_opts: {encrypted: "true"} (the implicit default network)')]
+        ("SL203", 2, 3, 'the implicit network default is an unencrypted overlay and carries credentials or data '
+                        'between nodes: service db (postgres, credentials in POSTGRES_PASSWORD_FILE) serves app over '
+                        'it; encrypt it with driver_opts: {encrypted: "true"}')]
 
 
 def test_encrypt_fix_keeps_layout_and_silences_the_rule():

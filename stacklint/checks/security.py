@@ -317,13 +317,14 @@ def unencrypted_overlay(ctx: Context):
         reason, involved = found
         related = tuple(Related(f"service {s} is attached here", ctx.doc.key_range(("services", s)))
                         for s in dict.fromkeys(involved))
-        message = (f"network {net} is an unencrypted overlay and carries credentials or data between nodes: "
+        subject = f"network {net}" if net in networks else f"the implicit network {net}"
+        message = (f"{subject} is an unencrypted overlay and carries credentials or data between nodes: "
                    f"{reason}; encrypt it with driver_opts: {{encrypted: \"true\"}}")
         if net in networks:
             yield ctx.diag("SL203", message, ("networks", net), on_key=True, related=related,
                            fix=_encrypt_fix(ctx, net))
         else:
-            d = ctx.diag("SL203", message + " (the implicit default network)", ("services", involved[0]),
+            d = ctx.diag("SL203", message, ("services", involved[0]),
                          on_key=True, related=related, fix=_encrypt_fix(ctx, net))
             d.path = ("networks", net)
             yield d
