@@ -122,7 +122,7 @@ def test_exact_findings(name, lint_text):
 
 def test_five_independent_schema_errors_five_positions(lint_text):
     text, expected = CASES["five-schema-errors"]
-    got = lint_text(text)
+    got = [d for d in lint_text(text) if d[0] == "SL004"]  # the rule sets add their own findings (SL204)
     assert len(got) == 5
     assert len({(line, col) for _, line, col, _ in got}) == 5
 
@@ -132,7 +132,7 @@ def test_strict_env_makes_a_missing_required_variable_an_error():
     from stacklint.engine import lint
     from stacklint.settings import Settings
 
-    text = 'version: "3.8"\nservices:\n  web:\n    image: nginx\n    hostname: "${H?H must be set}"\n'
+    text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    hostname: "${H?H must be set}"\n'
     relaxed = lint(text, None, Settings(env={}))
     strict = lint(text, None, Settings(env={}, strict_env=True))
     assert [(d.code, d.severity, d.stage) for d in relaxed] == [("SL005", Severity.WARNING, "")]
