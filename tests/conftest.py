@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# ../shared next to the checkout; a worktree under /work/wt/NAME finds it one level further up.
+SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+              ROOT.parent / "shared")
 EXAMPLE = ROOT / "examples" / "docker-stack.yml"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import bind_paths, cluster, ignored, loader, operations, placement, swarm, values
+from . import bind_paths, cluster, ignored, loader, operations, placement, references, security, swarm, values
 
 Check = Callable[..., Iterable]
 
@@ -19,6 +19,20 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL004",), loader.forbidden),
     (("SL006",), values.check),
     (("SL006", "SL108"), loader.external_conflicts),
+    (("SL101", "SL102", "SL103", "SL104"), references.undefined),
+    (("SL105",), references.unused),
+    (("SL106",), references.external_prerequisites),
+    (("SL107",), references.missing_files),
+    (("SL108",), references.external_ignored),
+    (("SL201",), security.docker_socket),
+    (("SL202",), security.plaintext_secrets),
+    (("SL203",), security.unencrypted_overlay),
+    (("SL204",), security.capabilities),
+    (("SL205",), security.host_network),
+    (("SL206",), security.sensitive_mounts),
+    (("SL207",), security.file_modes),
+    (("SL208",), security.exposed_ports),
+    (("SL209",), security.unpinned_images),
     (("SL301", "SL302", "SL303", "SL304", "SL305"), placement.check),
     (("SL306",), ignored.check),
     (("SL307", "SL308", "SL309", "SL310"), swarm.check),

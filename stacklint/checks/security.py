@@ -1,0 +1,546 @@
+"""Security hazards of a stack on a Swarm (SL201-SL209). Docker accepts all of these.
+
+Each check walks the services once. The network rule (SL203) first groups services by
+network, then looks for evidence that credentials or replicated data cross the overlay.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from .. import credentials
+from ..context import Context, get
+from ..diagnostics import Fix, Related
+from ..edits import add_to_section, append_to_mapping, section_lines
+from ..parsers import parse_port_spec, parse_volume
+from ..refs import context_refs, is_external, swarm_name
+
+
+# --- host paths (SL201, SL206) -----------------------------------------------------------------
+
+def _normalise(path: str) -> str:
+    if path.startswith("\\\\"):
+        return path.lower().replace("/", "\\")  # a Windows named pipe
+    if path.startswith("~"):
+        return path.rstrip("/") or "~"
+    path = re.sub(r"/+", "/", posixpath.normpath(path))
+    return path
+
+
+def host_mounts(ctx: Context, name: str, svc: dict) -> Iterator[Tuple[tuple, str, bool]]:
+    """(yaml path, normalised host path, read-only) of every host path a service mounts.
+
+    Bind mounts in short or long syntax, named pipes, and named volumes whose local driver
+    binds a host directory (`driver_opts: {type: none, o: bind, device: /path}`).
+    """
+    volumes = svc.get("volumes")
+    if not isinstance(volumes, list):
+        return
+    declared = ctx.section("volumes")
+    base = ("services", name, "volumes")
+    for i, vol in enumerate(volumes):
+        source, read_only, kind = None, False, None
+        if isinstance(vol, str):
+            try:
+                spec = parse_volume(vol)
+            except ValueError:
+                continue
+            source, read_only, kind = spec.source, spec.read_only, spec.type
+        elif isinstance(vol, dict):
+            source, kind = vol.get("source"), vol.get("type")
+            read_only = vol.get("read_only") is True
+        if not isinstance(source, str) or not source:
+            continue
+        if kind == "volume":
+            opts = get(declared, source, "driver_opts")
+            if isinstance(opts, dict) and "bind" in str(opts.get("o", "")) and isinstance(opts.get("device"), str):
+                source = opts["device"]
+            else:
+                continue
+        elif kind not in ("bind", "npipe"):
+            continue
+        if source.startswith(("/", "~", "\\\\")):
+            yield base + (i,), _normalise(source), read_only
+
+
+# --- SL201 docker-socket-mount -------------------------------------------------------------------
+
+SOCKETS = frozenset(["/var/run/docker.sock", "/run/docker.sock", "\\\\.\\pipe\\docker_engine"])
+SOCKET_PARENTS = frozenset(["/", "/var/run", "/run"])
+
+
+def docker_socket(ctx: Context):
+    for name, svc in ctx.services():
+        for path, source, read_only in host_mounts(ctx, name, svc):
+            if source in SOCKETS:
+                what = f"the Docker socket {source}"
+            elif source in SOCKET_PARENTS:
+                what = f"{source}, which contains the Docker socket"
+            else:
+                continue
+            ro = " Read-only does not help: the socket still accepts every API call." if read_only else ""
+            yield ctx.diag("SL201", f"service {name} mounts {what}: whoever controls the container controls "
+                           f"the Docker engine of the node, which is root on the host (and a Swarm manager's "
+                           f"engine controls the whole cluster).{ro}", path)
+
+
+# --- SL206 sensitive-host-mount ------------------------------------------------------------------
+
+# Host directories whose contents give away the node; the value says what they hold.
+SENSITIVE = {
+    "/etc": "the host's configuration, password hashes and keys",
+    "/proc": "the host's processes and kernel settings",
+    "/sys": "the host's kernel and device settings",
+    "/dev": "the host's devices, disks included",
+    "/boot": "the host's kernel and boot loader",
+    "/root": "root's home directory (SSH keys, credentials)",
+    "/home": "the users' home directories (SSH keys, credentials)",
+    "/var/lib/docker": "every container's filesystem, volumes and logs",
+    "/var/lib/containerd": "every container's filesystem",
+    "/var/lib/kubelet": "the kubelet's credentials and pod volumes",
+}
+# Only a writable mount of these is a hazard: reading the host's programs is harmless.
+SENSITIVE_WHEN_WRITABLE = {
+    "/usr": "the host's programs", "/lib": "the host's libraries", "/lib64": "the host's libraries",
+    "/bin": "the host's programs", "/sbin": "the host's programs",
+}
+# Read by many images for the clock or the node's name; nothing secret in them.
+HARMLESS = ("/etc/localtime", "/etc/timezone", "/etc/hostname", "/usr/share/zoneinfo", "/etc/ssl/certs",
+            "/etc/ca-certificates", "/etc/pki/ca-trust")
+CREDENTIAL_DIRS = ("/.ssh", "/.docker", "/.aws", "/.kube", "/.gnupg", "/.config/gcloud")
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root + "/")
+
+
+def _sensitive(path: str, read_only: bool) -> Optional[str]:
+    if path in SOCKETS or path in SOCKET_PARENTS or any(_under(path, h) for h in HARMLESS):
+        return None
+    if any(d in path + "/" for d in (c + "/" for c in CREDENTIAL_DIRS)):
+        return "credential files"
+    if path == "~" or re.fullmatch(r"/home/[^/]+", path):
+        return "a user's home directory (SSH keys, credentials)"
+    for root, what in SENSITIVE.items():
+        if root == "/home":
+            if path == "/home":
+                return what
+            continue
+        if _under(path, root):
+            return what
+    if not read_only:
+        for root, what in SENSITIVE_WHEN_WRITABLE.items():
+            if _under(path, root):
+                return what
+    return None
+
+
+def sensitive_mounts(ctx: Context):
+    for name, svc in ctx.services():
+        for path, source, read_only in host_mounts(ctx, name, svc):
+            what = _sensitive(source, read_only)
+            if what:
+                mode = "read-only" if read_only else "read-write"
+                yield ctx.diag("SL206", f"service {name} mounts the host's {source} ({mode}): {what}, on every "
+                               "node the service runs on", path)
+
+
+# --- SL202 plaintext-secret-in-environment -------------------------------------------------------
+
+def plaintext_secrets(ctx: Context):
+    raw_services = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
+    for name, svc in ctx.services():
+        raw_svc = raw_services.get(name) if isinstance(raw_services, dict) else None
+        for var, value, sub in credentials.environment(svc):
+            path = ("services", name) + sub
+            raw = credentials.raw_value(raw_svc, sub)
+            if credentials.is_credential_name(var):
+                kind = credentials.literal_kind(raw, value)
+                if kind == "literal":
+                    yield ctx.diag("SL202", f"service {name}: {var} is set to a literal secret (****) in the stack "
+                                   f"file; anyone who can read the file or inspect the service sees it. Use a Docker "
+                                   f"secret (e.g. {var}_FILE=/run/secrets/...) instead", path)
+                    continue
+                if kind == "default":
+                    yield ctx.diag("SL202", f"service {name}: {var} falls back to a literal secret "
+                                   f"({credentials.masked(raw)}) when the variable is unset; deploy it from a "
+                                   f"Docker secret or require it with ${{VAR:?message}}", path)
+                    continue
+            found = credentials.url_password(raw)
+            if found:
+                scheme, user, _ = found
+                yield ctx.diag("SL202", f"service {name}: {var} contains a password inside a URL "
+                               f"({scheme}://{user}:****@...); pass the password as a Docker secret", path)
+
+
+# --- SL203 unencrypted-overlay -------------------------------------------------------------------
+
+# Images whose traffic is data and credentials: databases, search engines, queues, object stores.
+DATASTORES = ("postgres", "postgis", "timescaledb", "mysql", "mariadb", "percona", "galera", "mongo",
+              "redis", "keydb", "valkey", "elasticsearch", "opensearch", "rabbitmq", "couchdb", "couchbase",
+              "influxdb", "cassandra", "scylla", "neo4j", "memcached", "kafka", "zookeeper", "etcd",
+              "clickhouse", "cockroach", "minio", "mssql", "oracle", "arangodb", "rethinkdb", "solr")
+_DATASTORE = re.compile(r"(?:^|[/_.-])(" + "|".join(DATASTORES) + r")")
+_HOST_TOKEN = re.compile(r"[\s,;]+")
+
+
+def image_repository(image: str) -> str:
+    """The repository part of an image reference, lower-case: no tag, no digest."""
+    ref = image.split("@", 1)[0]
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        ref = ref[:colon]
+    return ref.lower()
+
+
+def datastore_of(svc: dict) -> Optional[str]:
+    image = svc.get("image")
+    if not isinstance(image, str):
+        return None
+    m = _DATASTORE.search(image_repository(image))
+    return m.group(1) if m else None
+
+
+# Variables whose value names the host a service talks to (DB_HOST, API_URL, KAFKA_SERVERS ...).
+_HOST_WORDS = frozenset(["HOST", "HOSTS", "HOSTNAME", "SERVER", "SERVERS", "ADDR", "ADDRESS", "ENDPOINT", "URL",
+                         "URLS", "URI", "DSN", "NODES", "SEEDS", "PEERS", "BROKERS", "MASTER"])
+
+
+def _hosts(var: str, value: str) -> Iterator[str]:
+    """The host names a variable's value points at, when it is a URL or a host-ish variable."""
+    if "://" not in value and not _HOST_WORDS.intersection(credentials.words(var)):
+        return
+    for token in _HOST_TOKEN.split(value):
+        token = token.split("://", 1)[-1].rsplit("@", 1)[-1]
+        host = re.split(r"[:/?]", token, 1)[0]
+        if host.startswith("tasks."):
+            host = host[6:]
+        if host:
+            yield host
+
+
+class _Profile:
+    """What a service brings onto a network: credentials, the hosts it talks to, replication."""
+
+    __slots__ = ("credential", "hosts", "datastore", "several_tasks")
+
+    def __init__(self, svc: dict):
+        self.credential = None  # the first credential-like variable
+        self.hosts = set()
+        for var, value, _ in credentials.environment(svc):
+            if value in (None, ""):
+                continue
+            if self.credential is None and (credentials.is_credential_name(var) or
+                                            credentials.is_secret_file_name(var)):
+                self.credential = var
+            if isinstance(value, str):
+                self.hosts.update(_hosts(var, value))
+        self.datastore = datastore_of(svc)
+        mode = get(svc, "deploy", "mode")
+        replicas = get(svc, "deploy", "replicas")
+        self.several_tasks = mode in ("global", "global-job") or (isinstance(replicas, int) and replicas > 1)
+
+
+def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[str, List[str]]):
+    """Why credentials or replicated data cross this network: (reason, services involved) or None."""
+    on_net = set(members)
+    # 1. two services share a Docker secret: one authenticates to the other with it
+    counts: Dict[str, List[str]] = {}
+    for svc in members:
+        for secret in secrets.get(svc, ()):
+            users = counts.setdefault(secret, [])
+            users.append(svc)
+            if len(users) == 2:
+                return f"services {users[0]} and {users[1]} share secret {secret}", users
+    # 2. a service with credentials names another service on the network as the host it talks to
+    for svc in members:
+        p = profiles[svc]
+        if p.credential:
+            for host in sorted((p.hosts & on_net) - {svc}):
+                return f"service {svc} has credentials ({p.credential}) for service {host}", [svc, host]
+    # 3. a datastore with credentials and other services (its clients) on the network
+    for svc in members:
+        p = profiles[svc]
+        if p.datastore and p.credential and len(members) > 1:
+            others = [m for m in members if m != svc]
+            shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+            return (f"service {svc} ({p.datastore}, credentials in {p.credential}) serves {shown} over it",
+                    [svc] + others[:1])
+    # 4. a datastore cluster: its replication traffic carries the data itself between nodes
+    by_kind: Dict[str, List[str]] = {}
+    for svc in members:
+        p = profiles[svc]
+        if not p.datastore:
+            continue
+        if p.several_tasks:
+            return f"service {svc} ({p.datastore}) runs several tasks that replicate data between nodes", [svc]
+        same = by_kind.setdefault(p.datastore, [])
+        same.append(svc)
+        if len(same) == 2:
+            return f"services {same[0]} and {same[1]} ({p.datastore}) replicate data between nodes", same
+    return None
+
+
+def unencrypted_overlay(ctx: Context):
+    networks = ctx.section("networks")
+    members: Dict[str, List[str]] = {}
+    secrets: Dict[str, List[str]] = {}
+    for ref in context_refs(ctx):
+        if ref.kind == "networks":
+            names = members.setdefault(ref.name, [])
+            if not names or names[-1] != ref.service:
+                names.append(ref.service)
+        elif ref.kind == "secrets" and ref.name:
+            secrets.setdefault(ref.service, []).append(ref.name)
+    services = dict(ctx.services())
+    profiles: Dict[str, _Profile] = {}
+    for net, names in members.items():
+        if net not in networks and net != "default":
+            continue  # undefined (SL103)
+        decl = networks.get(net)
+        if is_external(decl):
+            continue
+        decl = decl if isinstance(decl, dict) else {}
+        if decl.get("driver") not in (None, "overlay"):
+            continue
+        opts = decl.get("driver_opts")
+        if isinstance(opts, dict) and "encrypted" in opts:
+            continue  # any value, even "false", turns IPsec on
+        for svc in names:
+            if svc not in profiles:
+                profiles[svc] = _Profile(services[svc])
+        found = _evidence(names, profiles, secrets)
+        if not found:
+            continue
+        reason, involved = found
+        related = tuple(Related(f"service {s} is attached here", ctx.doc.key_range(("services", s)))
+                        for s in dict.fromkeys(involved))
+        subject = f"network {net}" if net in networks else f"the implicit network {net}"
+        message = (f"{subject} is an unencrypted overlay and carries credentials or data between nodes: "
+                   f"{reason}; encrypt it with driver_opts: {{encrypted: \"true\"}}")
+        if net in networks:
+            yield ctx.diag("SL203", message, ("networks", net), on_key=True, related=related,
+                           fix=_encrypt_fix(ctx, net))
+        else:
+            d = ctx.diag("SL203", message, ("services", involved[0]),
+                         on_key=True, related=related, fix=_encrypt_fix(ctx, net))
+            d.path = ("networks", net)
+            yield d
+
+
+def _encrypt_fix(ctx: Context, net: str) -> Optional[Fix]:
+    doc = ctx.doc
+    raw = doc.data.get("networks") if isinstance(doc.data, dict) else None
+    decl = raw.get(net) if isinstance(raw, dict) else None
+    if isinstance(raw, dict) and net in raw:
+        if isinstance(decl, dict) and isinstance(decl.get("driver_opts"), dict):
+            edit = append_to_mapping(doc, ("networks", net, "driver_opts"), [(0, 'encrypted: "true"')])
+        else:
+            edit = append_to_mapping(doc, ("networks", net), [(0, "driver_opts:"), (1, 'encrypted: "true"')])
+    else:
+        edit = add_to_section(doc, "networks", section_lines(net, [(0, "driver_opts:"), (1, 'encrypted: "true"')]))
+    if edit is None:
+        return None
+    # Unsafe: stack deploy never updates an existing network; remove it (or the stack) and deploy again.
+    return Fix(f'encrypt network "{net}" (driver_opts.encrypted)', (edit,), safe=False)
+
+
+# --- SL204 dangerous-capability ------------------------------------------------------------------
+
+CAPABILITIES = {
+    "ALL": "every capability: as good as a privileged container",
+    "SYS_ADMIN": "mounts, namespaces, BPF and more: the usual way out of a container",
+    "NET_ADMIN": "reconfigures interfaces, routes and firewall rules (the node's own with the host network)",
+    "SYS_PTRACE": "traces and reads the memory of other processes",
+    "SYS_MODULE": "loads kernel modules: full control of the host",
+    "DAC_READ_SEARCH": "opens any file by handle, bypassing permissions (the 'shocker' escape)",
+    "SYS_RAWIO": "raw access to devices and kernel memory",
+    "SYS_TIME": "sets the host's clock (time is not namespaced)",
+    "MAC_ADMIN": "changes the AppArmor/SELinux policy that confines containers",
+    "MAC_OVERRIDE": "bypasses the AppArmor/SELinux policy that confines containers",
+    "BPF": "loads BPF programs into the host kernel",
+    "SYSLOG": "reads and clears the host kernel's log",
+}
+
+
+def capabilities(ctx: Context):
+    for name, svc in ctx.services():
+        caps = svc.get("cap_add")
+        if not isinstance(caps, list):
+            continue
+        for i, cap in enumerate(caps):
+            if not isinstance(cap, str):
+                continue
+            norm = cap.strip().upper()
+            norm = norm[4:] if norm.startswith("CAP_") else norm
+            why = CAPABILITIES.get(norm)
+            if why:
+                yield ctx.diag("SL204", f"service {name} adds capability {norm}: {why}",
+                               ("services", name, "cap_add", i))
+
+
+# --- SL205 host-network --------------------------------------------------------------------------
+
+def host_network(ctx: Context):
+    networks = ctx.section("networks")
+    for ref in context_refs(ctx):
+        if ref.kind != "networks" or ref.implicit:
+            continue
+        decl = networks.get(ref.name)
+        if is_external(decl) and swarm_name(ref.name, decl) == "host":
+            shown = "the external network host" if ref.name == "host" else \
+                f"network {ref.name}, the external network \"host\""
+            yield ctx.diag("SL205", f"service {ref.service} is attached to {shown}: it shares the node's network "
+                           "stack (its ports open on the node, it reaches services bound to the node's "
+                           "localhost, and it leaves the overlay's isolation)", ref.path, on_key=ref.on_key)
+    for name, svc in ctx.services():
+        if svc.get("network_mode") == "host":
+            yield ctx.diag("SL205", f"service {name} asks for network_mode: host; docker stack deploy ignores "
+                           "network_mode (see SL306), so the service stays on the stack's networks. For the "
+                           "node's network attach an external network named host, and weigh what it exposes",
+                           ("services", name, "network_mode"))
+
+
+# --- SL207 secret-file-mode ----------------------------------------------------------------------
+
+def file_modes(ctx: Context):
+    for name, svc in ctx.services():
+        for kind in ("secrets", "configs"):
+            items = svc.get(kind)
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(items):
+                if not isinstance(item, dict):
+                    continue
+                mode = item.get("mode")
+                if not isinstance(mode, int) or isinstance(mode, bool):
+                    continue
+                path = ("services", name, kind, i, "mode")
+                message = _mode_problem(ctx.doc.source(ctx.doc.value_range(path)).strip(), mode, kind[:-1])
+                if message:
+                    yield ctx.diag("SL207", f"service {name}: {message}", path)
+
+
+def _mode_problem(written: str, mode: int, what: str) -> Optional[str]:
+    octal_look = re.fullmatch(r"[1-7][0-7]{2,3}", written) is not None
+    bad = mode > 0o777 or mode < 0 or mode & 0o022
+    if not bad:
+        return None
+    if octal_look:
+        meant = int(written, 8)
+        return (f"{what} mode {written} is the decimal number {mode} (= 0o{mode:o}, {_perms(mode)}), not the octal "
+                f"0o{written} ({_perms(meant)}); YAML needs a leading zero: write 0{written}")
+    if mode > 0o777 or mode < 0:
+        return f"{what} mode {written} (= 0o{mode:o}) is not a file permission between 0 and 0o777"
+    return f"{what} mode {written} (= 0o{mode:o}, {_perms(mode)}) lets other users write the file"
+
+
+def _perms(mode: int) -> str:
+    if mode < 0 or mode > 0o7777:
+        return "?"
+    bits = "rwxrwxrwx"
+    return "".join(bits[i] if mode & (1 << (8 - i)) else "-" for i in range(9))
+
+
+# --- SL208 exposed-admin-port --------------------------------------------------------------------
+
+# Container ports that speak a protocol meant for trusted clients only, whatever the image.
+ADMIN_PORTS = {
+    2375: "the Docker Engine API", 2376: "the Docker Engine API", 2379: "the etcd API", 2380: "etcd peer traffic",
+    3306: "MySQL/MariaDB", 5432: "PostgreSQL", 27017: "MongoDB", 27018: "MongoDB", 27019: "MongoDB",
+    6379: "Redis", 9200: "the Elasticsearch REST API", 9300: "the Elasticsearch transport protocol",
+    5672: "RabbitMQ (AMQP)", 15672: "the RabbitMQ management API", 11211: "memcached", 9042: "Cassandra (CQL)",
+    5984: "CouchDB", 8086: "the InfluxDB API", 7687: "Neo4j (Bolt)", 1433: "SQL Server", 1521: "Oracle Database",
+    9092: "Kafka", 2181: "ZooKeeper", 8500: "the Consul HTTP API", 26257: "CockroachDB", 28015: "RethinkDB",
+}
+# Ports that are admin interfaces only for particular images.
+IMAGE_ADMIN_PORTS = {
+    "traefik": {8080: "the Traefik API and dashboard"},
+    "kong": {8001: "the Kong Admin API", 8444: "the Kong Admin API"},
+    "prometheus": {9090: "Prometheus (no authentication; its admin API when enabled)"},
+}
+
+
+def _image_word(svc: dict) -> str:
+    image = svc.get("image")
+    return image_repository(image).rsplit("/", 1)[-1] if isinstance(image, str) else ""
+
+
+def exposed_ports(ctx: Context):
+    for name, svc in ctx.services():
+        ports = svc.get("ports")
+        if not isinstance(ports, list):
+            continue
+        extra = IMAGE_ADMIN_PORTS.get(_image_word(svc), {})
+        for i, port in enumerate(ports):
+            for target, published in _ingress_ports(port):
+                what = ADMIN_PORTS.get(target) or extra.get(target)
+                if not what:
+                    continue
+                where = f"port {published}" if published else "a port Swarm picks"
+                shown = f"port {target}" if published in (None, target) else f"port {target}, published as {published}"
+                yield ctx.diag("SL208", f"service {name} publishes {what} ({shown}) on the ingress routing mesh: "
+                               f"every node of the Swarm accepts connections on {where} from anyone who can reach "
+                               "it. Keep it on an overlay network, or publish it in host mode behind a firewall",
+                               ("services", name, "ports", i))
+                break
+
+
+def _ingress_ports(port) -> List[Tuple[int, Optional[int]]]:
+    if isinstance(port, dict):
+        target = port.get("target")
+        if port.get("mode") == "host" or not isinstance(target, int):
+            return []
+        published = port.get("published")
+        return [(target, published if isinstance(published, int) else None)]
+    if isinstance(port, (str, int)) and not isinstance(port, bool):
+        try:
+            return [(m.target, m.published) for m in parse_port_spec(str(port))]
+        except ValueError:
+            return []
+    return []
+
+
+# --- SL209 unpinned-image ------------------------------------------------------------------------
+
+# Tags that move on every build of a pre-release channel.
+FLOATING_TAGS = frozenset(["latest", "rc", "edge", "nightly", "dev", "develop", "master", "main", "beta",
+                           "alpha", "canary", "unstable", "snapshot"])
+
+
+def unpinned_images(ctx: Context):
+    raw_services = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
+    for name, svc in ctx.services():
+        image = svc.get("image")
+        if not isinstance(image, str) or not image.strip():
+            continue
+        raw = get(raw_services, name, "image") if isinstance(raw_services, dict) else None
+        message = _unpinned(image, raw if isinstance(raw, str) else image)
+        if message:
+            yield ctx.diag("SL209", f"service {name}: {message}", ("services", name, "image"))
+
+
+def _unpinned(image: str, raw: str) -> Optional[str]:
+    if "@" in image:
+        return None  # a digest pins it
+    for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw):
+        if re.search(r"(^|:)latest$", m.group(1)):
+            return (f"image {raw} falls back to :latest when the variable is unset; pin a version "
+                    "(and a digest for a reproducible deploy)")
+    tag = image_tag(image)
+    if tag is None:
+        return (f"image {image} has no tag, which means :latest: each deploy runs whatever :latest is at that "
+                "moment; pin a version (and a digest for a reproducible deploy)")
+    if tag in FLOATING_TAGS or tag.endswith(("-latest", "_latest")):
+        return (f"image {image} uses the moving tag :{tag}; pin a version (and a digest for a reproducible "
+                "deploy)")
+    return None
+
+
+def image_tag(image: str) -> Optional[str]:
+    ref = image.split("@", 1)[0]
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    return ref[colon + 1:] if colon > slash else None

@@ -1,0 +1,133 @@
+"""Recognising credentials in a service's environment, without ever printing one.
+
+A variable is credential-like by its name (the last words decide: DB_PASSWORD, API_TOKEN,
+FLASK_SECRET_KEY, PGPASSWORD; not PASSWORD_MIN_LENGTH or PGPASSFILE). Its value is a literal
+secret when the stack file writes it out, or writes it as the default of a `${VAR:-default}`;
+a bare `${VAR}` (the deploy's environment provides it), a `/run/secrets/...` path and the
+`*_FILE` convention are the good patterns and never count as literals.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional, Tuple
+
+from .interpolation import PATTERN
+
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# Last words that name a secret on their own.
+_NOUNS = frozenset(["PASSWORD", "PASSWD", "PASS", "PWD", "PW", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
+                    "CREDENTIAL", "CREDENTIALS", "SECRETKEY", "PRIVATEKEY", "ACCESSKEY"])
+# Single words that end in a secret noun (PGPASSWORD, AUTHTOKEN); PASS and PWD are too short for this.
+_NOUN_ENDINGS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "SECRETKEY", "PRIVATEKEY", "ACCESSKEY")
+# <qualifier>_KEY is a secret; other keys (CACHE_KEY, PARTITION_KEY) are not.
+_KEY_QUALIFIERS = frozenset(["SECRET", "API", "ACCESS", "PRIVATE", "ENCRYPTION", "SIGNING", "MASTER", "AUTH",
+                             "LICENSE", "LICENCE", "APP", "CLIENT", "CRYPT", "ENC", "SESSION", "HMAC", "JWT",
+                             "SHARED", "ADMIN", "ROOT", "SERVICE", "WEBHOOK", "SSH", "TLS", "SSL"])
+_NOT_SECRETS = frozenset(["PWD", "OLDPWD"])  # the shell's working directories
+_FILE_SUFFIXES = ("_FILE", "__FILE", "-FILE", ".FILE")
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^/@:\s]*):(?P<password>[^/@\s]+)@")
+
+
+def words(name: str):
+    return [w.upper() for w in _WORDS.findall(name)]
+
+
+def is_credential_name(name: str) -> bool:
+    """DB_PASSWORD, GITHUB_TOKEN, FLASK_SECRET_KEY, SECRET_KEY_BASE, PGPASSWORD: yes."""
+    if name.upper() in _NOT_SECRETS:
+        return False
+    w = words(name)
+    if not w:
+        return False
+    last = w[-1]
+    if last in _NOUNS or (len(last) > 8 and last.endswith(_NOUN_ENDINGS)):
+        return True
+    if last == "KEY" and len(w) >= 2 and w[-2] in _KEY_QUALIFIERS:
+        return True
+    return w[-3:] == ["SECRET", "KEY", "BASE"]
+
+
+def is_secret_file_name(name: str) -> bool:
+    """POSTGRES_PASSWORD_FILE and friends: the credential comes from a file (a Docker secret)."""
+    upper = name.upper()
+    for suffix in _FILE_SUFFIXES:
+        if upper.endswith(suffix):
+            return is_credential_name(name[:-len(suffix)])
+    return False
+
+
+def environment(svc: dict) -> Iterator[Tuple[str, object, tuple]]:
+    """(name, value, path below the service) for every variable; list entries are split at `=`."""
+    env = svc.get("environment")
+    if isinstance(env, dict):
+        for name, value in env.items():
+            yield str(name), value, ("environment", name)
+    elif isinstance(env, list):
+        for i, item in enumerate(env):
+            if isinstance(item, str):
+                name, sep, value = item.partition("=")
+                yield name, (value if sep else None), ("environment", i)
+
+
+def raw_value(raw_svc, path: tuple):
+    """The uninterpolated value of an environment entry (what the author wrote)."""
+    cur = raw_svc
+    for key in path:
+        if isinstance(key, int):
+            cur = cur[key] if isinstance(cur, list) and key < len(cur) else None
+        else:
+            cur = cur.get(key) if isinstance(cur, dict) else None
+    if isinstance(path[-1], int) and isinstance(cur, str):
+        name, sep, value = cur.partition("=")
+        return value if sep else None
+    return cur
+
+
+def literal_kind(raw, value) -> Optional[str]:
+    """'literal', 'default' (a `${VAR:-secret}` default), or None (no literal secret)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    text = str(value)
+    if text.startswith("/run/secrets/") or (text.startswith("{{") and text.endswith("}}")):
+        return None  # a Docker secret's path, or a Swarm template expanded on the node
+    if not isinstance(raw, str) or "$" not in raw:
+        return "literal"
+    rest = []
+    last = 0
+    has_default = False
+    for m in PATTERN.finditer(raw):
+        rest.append(raw[last:m.start()])
+        last = m.end()
+        if m.group("escaped"):
+            rest.append("$")
+            continue
+        sub = m.group("named") or m.group("braced") or ""
+        # Docker tries `:-` before `-` (so `${A:?must-be}` has the default "be")
+        default = sub.split(":-", 1)[1] if ":-" in sub else sub.split("-", 1)[1] if "-" in sub else ""
+        has_default = has_default or bool(default)
+    rest.append(raw[last:])
+    if has_default:
+        return "default"
+    return "literal" if "".join(rest).strip() else None
+
+
+def url_password(raw) -> Optional[Tuple[str, str, str]]:
+    """(scheme, user, kind) when a URL written in the file carries a password that is not a bare ${VAR}."""
+    if not isinstance(raw, str):
+        return None
+    m = _URL_CREDENTIALS.search(raw)
+    if not m:
+        return None
+    password = m.group("password")
+    kind = literal_kind(password, password)
+    return (m.group("scheme"), m.group("user"), kind) if kind else None
+
+
+def masked(raw) -> str:
+    """The first `${VAR:-default}` of raw with its default replaced by ****."""
+    for m in PATTERN.finditer(raw if isinstance(raw, str) else ""):
+        sub = m.group("named") or m.group("braced") or ""
+        for sep in (":-", "-"):
+            if sep in sub:
+                return "${" + sub.split(sep, 1)[0] + sep + "****}"
+    return "****"

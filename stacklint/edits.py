@@ -1,0 +1,158 @@
+"""Text edits that add YAML entries to a stack file while keeping its comments and layout.
+
+Fixes never re-serialise the document: they insert a few lines at the end of a block mapping
+(or a new top-level section at the end of the file), indented like their neighbours. When the
+target is written in flow style (`{...}`) or holds an explicit scalar, no edit is offered.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Sequence, Tuple
+
+from .diagnostics import Range, TextEdit, YamlPath
+from .document import Document
+from .scalars import resolve_plain
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+# (depth below the new entry's own indentation, text) pairs, e.g. [(0, "db:"), (1, "external: true")]
+Lines = Sequence[Tuple[int, str]]
+
+
+def yaml_key(name: str) -> str:
+    """A mapping key as YAML text: plain when it reads back as the same string, else quoted."""
+    if _PLAIN_KEY.match(name) and resolve_plain(name) == name:
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _newline(doc: Document) -> str:
+    """The file's line ending, judged by its first line (cheap on huge files)."""
+    end = doc.text.find("\n")
+    return "\r\n" if end > 0 and doc.text[end - 1] == "\r" else "\n"
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def indent_step(doc: Document) -> int:
+    """How far this file indents one level (from the first service below `services:`)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for top in ("services", "networks", "volumes", "secrets", "configs"):
+        section = data.get(top)
+        if isinstance(section, dict) and section:
+            first = next(iter(section))
+            parent, child = doc.span((top,)), doc.span((top, first))
+            if parent and child and parent.key and child.key and child.key.start.line > parent.key.start.line:
+                step = child.key.start.column - parent.key.start.column
+                if step > 0:
+                    return step
+    return 2
+
+
+def block_last_line(doc: Document, key_line: int, key_column: int) -> int:
+    """The last line with content that belongs to the block under the key at (line, column).
+
+    Lines indented deeper than the key belong to it; blank lines and comments are skipped, so an
+    insertion after the returned line lands before any trailing comments of the next key.
+    """
+    lines = doc.lines
+    last = key_line
+    for i in range(key_line + 1, len(lines)):
+        line = lines[i]
+        if not _is_content(line):
+            continue
+        if _indent_of(line) <= key_column:
+            break
+        last = i
+    return last
+
+
+def _render(lines: Lines, indent: int, step: int, newline: str) -> str:
+    return "".join(" " * (indent + depth * step) + text + newline for depth, text in lines)
+
+
+def _value_at(doc: Document, path: YamlPath):
+    cur = doc.data
+    for key in path:
+        if not isinstance(cur, dict) or key not in cur:
+            return None
+        cur = cur[key]
+    return cur
+
+
+def append_to_mapping(doc: Document, path: YamlPath, lines: Lines) -> Optional[TextEdit]:
+    """Insert lines as new entries at the end of the block mapping at path (which must exist).
+
+    An empty value (`back-tier:` with nothing after it) becomes a mapping holding the lines.
+    """
+    span = doc.span(path)
+    if span is None or span.key is None:
+        return None
+    value = _value_at(doc, path)
+    step = indent_step(doc)
+    newline = _newline(doc)
+    key = span.key.start
+    if value is None:
+        if doc.source(span.value).strip():
+            return None  # an explicit `~` or `null`: leave it to the author
+        indent = key.column + step
+        at = key.line + 1
+    elif isinstance(value, dict) and value:
+        first = doc.span(path + (next(iter(value)),))
+        if first is None or first.key is None or first.key.start.line <= key.line:
+            return None  # flow style or keys on the same line
+        indent = first.key.start.column
+        at = block_last_line(doc, key.line, key.column) + 1
+    else:
+        return None
+    return TextEdit(_insert_point(doc, at), _render(lines, indent, step, newline))
+
+
+def _insert_point(doc: Document, line: int) -> Range:
+    """The start of line `line`; past the last line it is the end of the text."""
+    lines = doc.lines
+    if line < len(lines):
+        return Range.point(line, 0)
+    return Range.point(len(lines), 0) if doc.text.endswith(("\n", "\r")) else \
+        Range.point(len(lines) - 1, len(lines[-1]))
+
+
+def add_to_section(doc: Document, section: str, lines: Lines) -> Optional[TextEdit]:
+    """Add an entry under the top-level `section:`, creating the section at the end of the file."""
+    data = doc.data if isinstance(doc.data, dict) else None
+    if data is None:
+        return None
+    if section in data:
+        return append_to_mapping(doc, (section,), lines)
+    if _has_second_document(doc):
+        return None
+    step = indent_step(doc)
+    newline = _newline(doc)
+    text = section + ":" + newline + _render(lines, step, step, newline)
+    at = _insert_point(doc, len(doc.lines))
+    if at.start.column:
+        text = newline + text  # the file does not end with a newline
+    return TextEdit(at, text)
+
+
+def _has_second_document(doc: Document) -> bool:
+    """A `---` or `...` after content: text appended at the end would land in another document."""
+    seen = False
+    for line in doc.lines:
+        if line.startswith(("---", "...")) and seen:
+            return True
+        if _is_content(line) and not line.startswith("---"):
+            seen = True
+    return False
+
+
+def section_lines(name: str, body: List[Tuple[int, str]]) -> List[Tuple[int, str]]:
+    """An entry `name:` with body lines one level below it."""
+    return [(0, yaml_key(name) + ":")] + [(depth + 1, text) for depth, text in body]
