@@ -226,9 +226,8 @@ def _explain_alternatives(doc, error, version, declared) -> Iterable[Diagnostic]
     types = []
     for branch, subs in sorted(by_branch.items()):
         type_errors = [s for s in subs if s.validator == "type" and tuple(s.absolute_path) == path]
-        alternative = error.validator_value[branch] if branch < len(error.validator_value) else {}
-        wanted = alternative.get("type") if isinstance(alternative, dict) else None
-        if wanted:
+        for err in type_errors:  # the types this alternative wanted ($refs already followed)
+            wanted = err.validator_value
             types.extend(wanted if isinstance(wanted, list) else [wanted])
         if not type_errors:
             fitting.append(subs)

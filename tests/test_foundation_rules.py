@@ -147,3 +147,9 @@ def test_go_yaml_scalar_typing():
     doc = parse("a: yes\nb: 0755\nc: 22:22\nd: 1_000\ne: 08\nf: 0o17\ng: ~\nh: 1e3\ni: !!str 12\nj: 0x1F\nk: True\n")
     assert doc.data == {"a": "yes", "b": 493, "c": "22:22", "d": 1000, "e": 8.0, "f": 15, "g": None,
                         "h": 1000.0, "i": "12", "j": 31, "k": True}
+
+
+def test_env_file_of_the_wrong_type_is_a_schema_error_not_a_crash(lint_text, tmp_path):
+    text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    env_file: 5\n'
+    got = [f for f in lint_text(text, str(tmp_path / "docker-stack.yml")) if f[0] < "SL100"]
+    assert got == [("SL004", 5, 15, "services.web.env_file must be a string or a list, not an integer (5)")]

@@ -127,8 +127,12 @@ def _env_files(ctx, svc, base):
     folder = ctx.folder
     if folder is None or env_file is None:
         return
-    items = [(base + ("env_file",), env_file)] if isinstance(env_file, str) else [
-        (base + ("env_file", i), f) for i, f in enumerate(env_file) if isinstance(f, str)]
+    if isinstance(env_file, str):
+        items = [(base + ("env_file",), env_file)]
+    elif isinstance(env_file, list):
+        items = [(base + ("env_file", i), f) for i, f in enumerate(env_file) if isinstance(f, str)]
+    else:
+        return  # not a string or list: the schema reports it
     for path, rel in items:
         target = Path(rel).expanduser()
         target = target if target.is_absolute() else folder / target
