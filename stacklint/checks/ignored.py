@@ -13,7 +13,7 @@ import functools
 from ..context import Context, get
 from ..diagnostics import Fix
 from ..schema_source import known_properties
-from .edits import delete_key
+from ..edits import delete_key
 
 UNSUPPORTED = ("build", "cgroupns_mode", "cgroup_parent", "devices", "domainname", "external_links", "ipc",
                "links", "mac_address", "network_mode", "pid", "privileged", "restart", "security_opt",

@@ -15,7 +15,7 @@ from ..context import Context, get
 from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, Constraint, ConstraintError, key_kind,
                                  parse, satisfies)
 from ..diagnostics import Fix, Related, Severity
-from .edits import replace_scalar
+from ..edits import replace_scalar
 
 _NEVER = "so the service never schedules (its tasks stay pending: no suitable node)"
 
