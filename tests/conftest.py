@@ -54,3 +54,44 @@ def lint_text():
                 for d in lint(text, path, Settings(**settings))]
 
     return run
+
+
+def apply_edits(text: str, edits) -> str:
+    """Apply text edits (0-based line/column ranges in code points), last to first, as an editor does."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(pos):
+        return starts[pos.line] + pos.column if pos.line < len(lines) else len(text)
+
+    for edit in sorted(edits, key=lambda e: (e.range.start, e.range.end), reverse=True):
+        text = text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+    return text
+
+
+SWARM_HINT = 'start one with: eval "$(bash ../shared/tools/swarm.sh start)"'
+
+
+def docker(*args: str, input: str | None = None, timeout: int = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The docker CLI against the engine DOCKER_HOST names, text in and out."""
+    return subprocess.run([docker_or_skip(), *args], input=input, capture_output=True, text=True, timeout=timeout,
+                          env=env)
+
+
+def swarm_manager_or_skip() -> str:
+    """The node ID of the Swarm manager at DOCKER_HOST, or skip: tests that deploy need a real one."""
+    if not os.environ.get("DOCKER_HOST"):
+        pytest.skip(f"DOCKER_HOST is unset: no Swarm to deploy to; {SWARM_HINT}")
+    try:
+        info = docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeID}}",
+                      timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.skip("the Docker engine at DOCKER_HOST does not answer")
+    if info.returncode != 0:
+        pytest.skip(f"no Docker engine at DOCKER_HOST={os.environ['DOCKER_HOST']}; {SWARM_HINT}")
+    state, control, node_id = (info.stdout.split() + ["", "", ""])[:3]
+    if state != "active" or control != "true":
+        pytest.skip(f"the engine at DOCKER_HOST is not a Swarm manager; {SWARM_HINT}")
+    return node_id

@@ -8,7 +8,6 @@ removed afterwards.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
-from .conftest import SHARED
+from .conftest import SHARED, swarm_manager_or_skip
 
 pytestmark = pytest.mark.swarm
 PREFIX = "rulesrefsec_"
@@ -32,16 +31,7 @@ def _docker(*args, cwd=None, timeout=60):
 
 @pytest.fixture(scope="module")
 def swarm():
-    if not os.environ.get("DOCKER_HOST"):
-        pytest.skip("DOCKER_HOST is unset: start the Swarm with ../shared/tools/swarm.sh start")
-    if not shutil.which("docker"):
-        pytest.skip("no docker client installed")
-    try:
-        state = _docker("info", "--format", "{{.Swarm.LocalNodeState}}", timeout=20)
-    except subprocess.TimeoutExpired:
-        pytest.skip("the Docker engine at DOCKER_HOST does not answer")
-    if state.returncode != 0 or state.stdout.strip() != "active":
-        pytest.skip(f"no active Swarm at DOCKER_HOST ({state.stdout.strip() or state.stderr.strip()[:200]})")
+    swarm_manager_or_skip()
     yield
     _remove_leftovers()
 

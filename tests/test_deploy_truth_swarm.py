@@ -38,7 +38,7 @@ from stacklint.diagnostics import Severity
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
-from .conftest import docker_or_skip
+from .conftest import swarm_manager_or_skip
 
 pytestmark = pytest.mark.swarm
 
@@ -53,18 +53,7 @@ def _docker(*args: str, timeout: int = 60) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def swarm():
-    if not os.environ.get("DOCKER_HOST"):
-        pytest.skip("DOCKER_HOST is not set: no Swarm to deploy to (CI starts one with ../shared/tools/swarm.sh)")
-    docker_or_skip()
-    try:
-        info = _docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}", timeout=20)
-    except subprocess.TimeoutExpired:
-        pytest.skip("the Docker engine at DOCKER_HOST does not answer")
-    if info.returncode != 0:
-        pytest.skip(f"the Docker engine at DOCKER_HOST does not answer: {' '.join(info.stderr.strip().splitlines()[-1:])}")
-    if info.stdout.split() != ["active", "true"]:
-        pytest.skip(f"the engine at DOCKER_HOST is not a Swarm manager: {info.stdout.strip() or info.stderr.strip()}")
-    return True
+    return swarm_manager_or_skip()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ worker` turned into `node.role == manager` (the original is checked as is first)
 from __future__ import annotations
 
 import json
-import os
 import secrets as random_secrets
 import subprocess
 import time
@@ -21,12 +20,11 @@ import pytest
 from stacklint.inventory import load_inventory
 from stacklint.swarm_constraints import ConstraintError, node_matches, parse
 
-from .conftest import EXAMPLE, ROOT, docker_or_skip, run_cli
+from .conftest import EXAMPLE, ROOT, run_cli, swarm_manager_or_skip
 
 pytestmark = pytest.mark.swarm
 
 ATSEA_SECRETS = ("postgres_password", "staging_token", "revprox_key", "revprox_cert")
-SWARM_DOCS = "start one with: eval \"$(bash ../shared/tools/swarm.sh start)\""
 
 
 def docker(*args, input=None, check=True):
@@ -39,15 +37,7 @@ def docker(*args, input=None, check=True):
 
 @pytest.fixture(scope="module")
 def swarm():
-    docker_or_skip()
-    info = docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeID}}",
-                  check=False)
-    if info.returncode != 0:
-        pytest.skip(f"no Docker engine at DOCKER_HOST={os.environ.get('DOCKER_HOST', '(unset)')}; {SWARM_DOCS}")
-    state, control, node_id = (info.stdout.split() + ["", "", ""])[:3]
-    if state != "active" or control != "true":
-        pytest.skip(f"the engine is not a swarm manager; {SWARM_DOCS}")
-    return node_id
+    return swarm_manager_or_skip()
 
 
 def snapshot(tmp_path, name="swarm.json"):

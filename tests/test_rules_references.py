@@ -7,6 +7,8 @@ from stacklint.diagnostics import Severity
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
+from .conftest import apply_edits
+
 
 def found(lint_text, text, prefix="SL1", path=None, **settings):
     return [d for d in lint_text(text, path, **settings) if d[0].startswith(prefix)]
@@ -17,18 +19,7 @@ def diags(text, code, path=None, env=None):
 
 
 def apply_fix(text: str, fix) -> str:
-    """Apply a fix's edits (0-based line/column in code points) to text."""
-    lines = text.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-
-    def offset(pos):
-        return starts[pos.line] + pos.column if pos.line < len(lines) else len(text)
-
-    for edit in sorted(fix.edits, key=lambda e: (e.range.start, e.range.end), reverse=True):
-        text = text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
-    return text
+    return apply_edits(text, fix.edits)
 
 
 # --- SL101-SL104 undefined references ------------------------------------------------------------

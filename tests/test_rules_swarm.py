@@ -5,24 +5,11 @@ from __future__ import annotations
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
+from .conftest import apply_edits
+
 
 def _diags(text: str, *codes: str):
     return [d for d in lint(text, None, Settings(env={})) if d.code in codes]
-
-
-def apply_edits(text: str, edits) -> str:
-    """Apply LSP-style edits (0-based line/column ranges) from the last to the first."""
-    lines = text.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-
-    def offset(pos):
-        return starts[pos.line] + pos.column if pos.line < len(lines) else len(text)
-
-    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.column), reverse=True):
-        text = text[:offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
-    return text
 
 
 IGNORED = """\

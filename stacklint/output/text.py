@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import List
 
 from ..diagnostics import FileResult, Severity
