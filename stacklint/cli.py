@@ -14,7 +14,8 @@ from pathlib import Path
 from . import __version__, catalogue, config
 from .engine import fails
 from .diagnostics import Severity
-from .output import FORMATS, render
+from .output import FORMATS, render, statistics
+from .output.escape import escape_control
 from .output.text import use_colour
 from .runner import expand, lint_path
 from .settings import Settings
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--stack-name", metavar="NAME",
                         help="the stack name the file is deployed as (SL504 then ignores this stack's own ports)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print how often each rule fired instead of the findings (text or json)")
     parser.add_argument("--version", action="version", version=f"stacklint {__version__}")
     return parser
 
@@ -107,6 +110,8 @@ def lint_main(argv: List[str]) -> int:
     args = parser.parse_args(argv)
     if args.format not in FORMATS:
         parser.error(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
+    if args.statistics and args.format not in statistics.FORMATS:
+        parser.error(f"--statistics prints text or json, not {args.format}")
     if not args.paths:
         parser.error("no PATH given (a stack file, a directory, or - for standard input)")
     try:
@@ -129,13 +134,21 @@ def lint_main(argv: List[str]) -> int:
         return EXIT_USAGE
     input_errors = [r for r in results if r.input_error]
     for r in input_errors:
-        print(f"stacklint: {r.input_error}", file=sys.stderr)
+        print(f"stacklint: {escape_control(r.input_error)}", file=sys.stderr)
     stream = sys.stdout
-    report = render(args.format, results, colour=args.output_file is None and use_colour(stream),
-                    quiet=args.quiet)
+    if args.statistics:
+        report = statistics.render(results, args.format)
+    else:
+        report = render(args.format, results, colour=args.output_file is None and use_colour(stream),
+                        quiet=args.quiet)
     if args.output_file:
-        with open(args.output_file, "w", encoding="utf-8") as fh:
-            fh.write(report)
+        try:
+            with open(args.output_file, "w", encoding="utf-8") as fh:
+                fh.write(report)
+        except OSError as err:
+            print(f"stacklint: --output-file {escape_control(args.output_file)}: "
+                  f"{err.strerror or err}", file=sys.stderr)
+            return EXIT_USAGE
     else:
         stream.write(report)
         stream.flush()

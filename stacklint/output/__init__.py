@@ -4,13 +4,17 @@ from __future__ import annotations
 from typing import Callable, Dict, List
 
 from ..diagnostics import FileResult
-from . import json_format, text
+from . import github, gitlab, json_format, junit, sarif, text
 
 Renderer = Callable[..., str]
 
 FORMATS: Dict[str, Renderer] = {
     "text": text.render,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "gitlab": gitlab.render,
+    "junit": junit.render,
 }
 
 

@@ -5,6 +5,7 @@ import json
 from typing import List
 
 from ..diagnostics import Diagnostic, FileResult
+from .escape import json_safe
 
 
 def diagnostic_dict(path: str, d: Diagnostic) -> dict:
@@ -41,4 +42,4 @@ def render(results: List[FileResult], **_) -> str:
                         "message": result.input_error, "start": None, "end": None, "yaml_path": None,
                         "docker_stage": None, "fix": None, "related": []})
         out.extend(diagnostic_dict(result.path, d) for d in result.diagnostics)
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(out, indent=2, ensure_ascii=False)) + "\n"
