@@ -1,0 +1,97 @@
+"""SARIF output passes Microsoft's SARIF Multitool (`Sarif.Multitool validate`) with no
+error-level result: the example, the findings fixture, and a 1000-service generated stack.
+
+The tool comes from npm (`@microsoft/sarif-multitool`, a self-contained linux-x64 binary, no
+.NET needed); `.ci/run` installs it into ~/.cache/stacklint-ci/sarif-multitool. Elsewhere set
+STACKLINT_SARIF_MULTITOOL to the binary, or the test skips. The validator needs ~10 ms a result
+on two cores, so all files go through one invocation.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLE, ROOT, SHARED, run_cli
+
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stacklint-ci" / "sarif-multitool"
+BINARY = CACHE / "node_modules" / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
+
+
+def multitool_or_skip() -> Path:
+    path = Path(os.environ.get("STACKLINT_SARIF_MULTITOOL") or BINARY)
+    if not path.is_file():
+        pytest.skip(f"SARIF Multitool not installed at {path} (.ci/run installs it from npm; "
+                    "or set STACKLINT_SARIF_MULTITOOL)")
+    try:
+        subprocess.run([str(path), "--version"], capture_output=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as err:
+        pytest.skip(f"SARIF Multitool at {path} does not run here: {err}")
+    return path
+
+
+def generated_stack(tmp_path: Path, services: int = 1000) -> Path:
+    """../shared's realistic generator when present, else services with one finding each."""
+    out = tmp_path / f"stack-{services}.yml"
+    gen = SHARED / "bench" / "gen_stack.py"
+    if gen.is_file():
+        subprocess.run([sys.executable, str(gen), str(services), "-o", str(out)], check=True, timeout=120)
+    else:
+        lines = ['version: "3.8"', "services:"]
+        for i in range(services):
+            lines += [f"  svc{i:04d}:", "    image: nginx:1.27", "    ports:", f'      - "{i + 1}:70000"']
+        out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+@pytest.mark.slow
+def test_sarif_passes_the_multitool(tmp_path):
+    tool = multitool_or_skip()
+    inputs = {"example": EXAMPLE, "findings": ROOT / "tests" / "golden" / "findings-stack.yml",
+              "generated": generated_stack(tmp_path)}
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    counts = {}
+    for name, stack in inputs.items():
+        target = logs / f"{name}.sarif"
+        proc = run_cli("--no-env", "--format", "sarif", "-o", str(target), str(stack))
+        assert proc.returncode in (0, 1), proc.stderr.decode()
+        results = json.loads(target.read_text())["runs"][0]["results"]
+        for r in results:  # regions carry start and end, line and column
+            region = r["locations"][0]["physicalLocation"]["region"]
+            assert set(region) == {"startLine", "startColumn", "endLine", "endColumn"}, r
+        counts[name] = len(results)
+    assert counts["findings"] == 10
+    out = tmp_path / "validation.sarif"
+    # files first: the tool's parser mistakes options that follow --log for its values
+    proc = subprocess.run([str(tool), "validate", *[str(p) for p in sorted(logs.iterdir())],
+                           "-o", str(out), "--log", "ForceOverwrite", "-q"], capture_output=True, timeout=1200)
+    assert out.is_file(), proc.stdout.decode() + proc.stderr.decode()
+    report = json.loads(out.read_text(encoding="utf-8-sig"))
+    errors = [(r["ruleId"], r["message"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+              for run in report["runs"] for r in run.get("results", []) if r.get("level") == "error"]
+    assert errors == [], errors
+    notices = [n for run in report["runs"] for inv in run.get("invocations", [])
+               for n in inv.get("toolExecutionNotifications", []) if n.get("level") == "error"]
+    assert notices == [], notices
+
+
+def test_the_multitool_catches_a_broken_region(tmp_path):
+    """The check above can fail: an end column before the start column is an error."""
+    tool = multitool_or_skip()
+    log = tmp_path / "broken.sarif"
+    proc = run_cli("--no-env", "--format", "sarif", "-o", str(log), "tests/golden/findings-stack.yml")
+    assert proc.returncode == 1
+    data = json.loads(log.read_text())
+    data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["endColumn"] = 1
+    log.write_text(json.dumps(data))
+    out = tmp_path / "validation.sarif"
+    subprocess.run([str(tool), "validate", str(log), "-o", str(out), "--log", "ForceOverwrite", "-q"],
+                   capture_output=True, timeout=600)
+    report = json.loads(out.read_text(encoding="utf-8-sig"))
+    rules = {r["ruleId"] for run in report["runs"] for r in run.get("results", []) if r.get("level") == "error"}
+    assert rules == {"SARIF1007"}
