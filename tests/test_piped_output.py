@@ -1,0 +1,81 @@
+"""Output is never cut short: thousands of findings through a pipe, into a file, or to a reader
+that leaves early (`| head`), in the text and github formats."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, SHARED, run_cli
+
+SERVICES, PER_SERVICE = 300, 10
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """300 services with 10 invalid port specs each: exactly 3000 SL006 findings."""
+    lines = ['version: "3.8"', "services:"]
+    for i in range(SERVICES):
+        lines += [f"  svc{i:03d}:", "    image: nginx:1.27", "    ports:"]
+        lines += [f'      - "{8000 + j}:{70000 + j}"' for j in range(PER_SERVICE)]
+    path = tmp_path_factory.mktemp("many") / "docker-stack.yml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def shell(command: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    return subprocess.run(["sh", "-c", command], capture_output=True, env=env, cwd=ROOT, timeout=300)
+
+
+def stacklint_cmd(*args: str) -> str:
+    return " ".join([sys.executable, "-m", "stacklint", *args])
+
+
+def test_every_line_through_a_pipe(many):
+    total = SERVICES * PER_SERVICE
+    proc = shell(stacklint_cmd(str(many)) + " | cat")
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == total + 1
+    assert sum(" SL006 " in line for line in lines) == total
+    assert lines[-1] == f"Found {total} problems ({total} errors) in 1 file."
+    assert lines[-2].startswith(f"{many}:{2 + SERVICES * (PER_SERVICE + 3)}:9: SL006 services.svc299.ports.9: ")
+    assert proc.stderr == b""
+
+
+def test_every_line_to_a_pipe_and_a_file_alike(many, tmp_path):
+    piped = run_cli(str(many))  # stdout=PIPE
+    assert piped.returncode == 1
+    report = tmp_path / "report.txt"
+    written = run_cli(str(many), "--output-file", str(report))
+    assert (written.returncode, written.stdout) == (1, b"")
+    assert report.read_bytes() == piped.stdout
+    assert piped.stdout.count(b"\n") == SERVICES * PER_SERVICE + 1
+
+
+def test_github_annotations_through_a_pipe(many):
+    proc = shell(stacklint_cmd("--format", "github", str(many)) + " | cat")
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == SERVICES * PER_SERVICE
+    assert all(line.startswith("::error file=") for line in lines)
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(many):
+    proc = shell(stacklint_cmd(str(many)) + " | head -n 3")
+    assert proc.stdout.decode().count("\n") == 3
+    assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr
+
+
+def test_generated_stack_text_and_json_agree(tmp_path):
+    """The realistic generator's 300-service stack: one text line per JSON finding, plus the summary."""
+    gen = SHARED / "bench" / "gen_stack.py"
+    if not gen.is_file():
+        pytest.skip(f"{gen} is absent")
+    stack = tmp_path / "stack-300.yml"
+    subprocess.run([sys.executable, str(gen), "300", "-o", str(stack)], check=True, timeout=120)
+    findings = json.loads(run_cli("--no-env", "--format", "json", str(stack)).stdout)
+    proc = shell(stacklint_cmd("--no-env", str(stack)) + " | cat")
+    assert proc.stdout.decode().count("\n") == len(findings) + 1
