@@ -1,0 +1,114 @@
+"""The pre-commit hook, run by the real `pre-commit try-repo` against this checkout.
+
+`try-repo` installs stacklint from the repository into a fresh virtualenv on every run (pip,
+dependencies from PyPI, so it needs network access to PyPI: about 20 s a run here), hence only two
+runs. The repository handed to it is a one-commit copy of this checkout's files as they are now,
+committed or not (minus .gitignored ones), so uncommitted work is what gets tested.
+Skips when pre-commit or git is missing.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from stacklint.runner import is_stack_name
+
+from .conftest import ROOT
+
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+BAD = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "80:70000"\n'
+GOOD = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "80:8080"\n'
+NOT_A_STACK = "key: [unclosed\n"  # broken YAML that the hook must not be given
+
+
+def hook():
+    from ruamel.yaml import YAML
+
+    (entry,) = YAML(typ="safe").load(HOOKS.read_text())
+    return entry
+
+
+def test_hook_definition():
+    entry = hook()
+    assert {k: entry[k] for k in ("id", "entry", "language", "types")} == \
+        {"id": "stacklint", "entry": "stacklint", "language": "python", "types": ["yaml"]}
+
+
+@pytest.mark.parametrize("path", [
+    "docker-stack.yml", "docker-stack.prod.yaml", "deploy/stack.yml", "swarm-stack.yaml", "my.stack.yml",
+    "docker-compose.yml", "docker-compose.override.yaml", "compose.yaml", "ops/compose.prod.yml",
+    "app.yml", "stacks/app.yml", "mycompose.yml", "docker-compose.yml.bak", "stack.json", ".github/workflows/ci.yml",
+])
+def test_hook_files_pattern_matches_what_stacklint_searches_for(path):
+    matched = re.search(hook()["files"], path) is not None
+    assert matched == is_stack_name(path.rsplit("/", 1)[-1])
+    assert matched == (path in {"docker-stack.yml", "docker-stack.prod.yaml", "deploy/stack.yml", "swarm-stack.yaml",
+                                "my.stack.yml", "docker-compose.yml", "docker-compose.override.yaml",
+                                "compose.yaml", "ops/compose.prod.yml"})
+
+
+def snapshot(target, env):
+    """A fresh one-commit git repository holding this checkout's current files."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():  # skips files deleted but not yet committed
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    for args in (["init", "-q", "."], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
+        subprocess.run(["git", *args], cwd=target, env=env, check=True)
+    return target
+
+
+@pytest.fixture(scope="module")
+def try_repo(tmp_path_factory):
+    pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[test]')")
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    if subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True).returncode != 0:
+        pytest.skip(f"{ROOT} is not a git checkout with a commit (pre-commit try-repo needs one)")
+    base = tmp_path_factory.mktemp("precommit")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env.update(PRE_COMMIT_HOME=str(base / "cache"), NO_COLOR="1", GIT_CONFIG_NOSYSTEM="1",
+               GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.invalid")
+    hook_repo = snapshot(base / "stacklint", env)
+    work = base / "project"
+    (work / "deploy").mkdir(parents=True)
+    (work / "docker-stack.yml").write_text(BAD)
+    (work / "deploy" / "compose.yaml").write_text(GOOD)
+    (work / "values.yml").write_text(NOT_A_STACK)
+    subprocess.run(["git", "init", "-q", "."], cwd=work, env=env, check=True)
+    subprocess.run(["git", "add", "."], cwd=work, env=env, check=True)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "stacklint",
+                               "--color", "never", "--verbose", *args],
+                              cwd=work, env=env, capture_output=True, text=True, timeout=900)
+
+    return run
+
+
+@pytest.mark.slow
+def test_hook_fails_on_the_bad_file_only(try_repo):
+    proc = try_repo("--all-files")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert re.search(r"^stacklint\.+Failed$", proc.stdout, re.M), proc.stdout
+    assert "docker-stack.yml:6:9: SL006 services.web.ports.0: invalid port spec" in proc.stdout
+    assert "deploy/compose.yaml:" not in proc.stdout  # linted, clean
+    assert "values.yml" not in proc.stdout  # not a stack file name: never given to the hook
+    assert "Found 1 problem (1 error) in 2 files." in proc.stdout
+
+
+@pytest.mark.slow
+def test_hook_passes_on_the_good_file_and_skips_other_yaml(try_repo):
+    proc = try_repo("--files", "deploy/compose.yaml", "values.yml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"^stacklint\.+Passed$", proc.stdout, re.M), proc.stdout
+    assert "No problems in 1 file." in proc.stdout  # values.yml was not handed to stacklint
