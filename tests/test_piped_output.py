@@ -16,7 +16,7 @@ SERVICES, PER_SERVICE = 300, 10
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory):
-    """300 services with 10 invalid port specs each: exactly 3000 SL006 findings."""
+    """300 services with 10 invalid port specs each: exactly 3000 SL006 findings (tests select SL006)."""
     lines = ['version: "3.8"', "services:"]
     for i in range(SERVICES):
         lines += [f"  svc{i:03d}:", "    image: nginx:1.27", "    ports:"]
@@ -28,7 +28,8 @@ def many(tmp_path_factory):
 
 def shell(command: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
-    return subprocess.run(["sh", "-c", command], capture_output=True, env=env, cwd=ROOT, timeout=300)
+    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, encoding="utf-8",
+                          env=env, cwd=ROOT, timeout=300)
 
 
 def stacklint_cmd(*args: str) -> str:
@@ -37,36 +38,36 @@ def stacklint_cmd(*args: str) -> str:
 
 def test_every_line_through_a_pipe(many):
     total = SERVICES * PER_SERVICE
-    proc = shell(stacklint_cmd(str(many)) + " | cat")
-    lines = proc.stdout.decode().splitlines()
+    proc = shell(stacklint_cmd("--select", "SL006", str(many)) + " | cat")
+    lines = proc.stdout.splitlines()
     assert len(lines) == total + 1
     assert sum(" SL006 " in line for line in lines) == total
     assert lines[-1] == f"Found {total} problems ({total} errors) in 1 file."
     assert lines[-2].startswith(f"{many}:{2 + SERVICES * (PER_SERVICE + 3)}:9: SL006 services.svc299.ports.9: ")
-    assert proc.stderr == b""
+    assert proc.stderr == ""
 
 
 def test_every_line_to_a_pipe_and_a_file_alike(many, tmp_path):
-    piped = run_cli(str(many))  # stdout=PIPE
+    piped = run_cli("--select", "SL006", str(many))  # stdout=PIPE
     assert piped.returncode == 1
     report = tmp_path / "report.txt"
-    written = run_cli(str(many), "--output-file", str(report))
-    assert (written.returncode, written.stdout) == (1, b"")
-    assert report.read_bytes() == piped.stdout
-    assert piped.stdout.count(b"\n") == SERVICES * PER_SERVICE + 1
+    written = run_cli("--select", "SL006", str(many), "--output-file", str(report))
+    assert (written.returncode, written.stdout) == (1, "")
+    assert report.read_text(encoding="utf-8") == piped.stdout
+    assert piped.stdout.count("\n") == SERVICES * PER_SERVICE + 1
 
 
 def test_github_annotations_through_a_pipe(many):
-    proc = shell(stacklint_cmd("--format", "github", str(many)) + " | cat")
-    lines = proc.stdout.decode().splitlines()
+    proc = shell(stacklint_cmd("--select", "SL006", "--format", "github", str(many)) + " | cat")
+    lines = proc.stdout.splitlines()
     assert len(lines) == SERVICES * PER_SERVICE
     assert all(line.startswith("::error file=") for line in lines)
 
 
 def test_a_reader_that_leaves_early_is_not_an_error(many):
     proc = shell(stacklint_cmd(str(many)) + " | head -n 3")
-    assert proc.stdout.decode().count("\n") == 3
-    assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr
+    assert proc.stdout.count("\n") == 3
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
 
 
 def test_generated_stack_text_and_json_agree(tmp_path):
@@ -78,4 +79,4 @@ def test_generated_stack_text_and_json_agree(tmp_path):
     subprocess.run([sys.executable, str(gen), "300", "-o", str(stack)], check=True, timeout=120)
     findings = json.loads(run_cli("--no-env", "--format", "json", str(stack)).stdout)
     proc = shell(stacklint_cmd("--no-env", str(stack)) + " | cat")
-    assert proc.stdout.decode().count("\n") == len(findings) + 1
+    assert proc.stdout.count("\n") == len(findings) + 1
