@@ -67,6 +67,10 @@ def test_sarif_passes_the_multitool(tmp_path):
         counts[name] = len(results)
         assert counts[name] == len(json.loads(run_cli("--no-env", "--format", "json", str(stack)).stdout)), name
     assert counts["findings"] >= 10
+    # standard input and an unreadable file: a relative URI without a base, a tool notification
+    proc = run_cli("--no-env", "--format", "sarif", "-o", str(logs / "stdin.sarif"), "-", "missing-stack.yml",
+                   input=inputs["findings"].read_text())
+    assert proc.returncode == 2
     out = tmp_path / "validation.sarif"
     # files first: the tool's parser mistakes options that follow --log for its values
     proc = subprocess.run([str(tool), "validate", *[str(p) for p in sorted(logs.iterdir())],
