@@ -192,6 +192,15 @@ def inventory_main(argv: List[str]) -> int:
 SUBCOMMANDS["inventory"] = ("snapshot the Swarm for --inventory", inventory_main)
 
 
+def lsp_main(argv: List[str]) -> int:
+    from .lsp import main as serve  # pygls is imported only when the server starts
+
+    return serve(argv)
+
+
+SUBCOMMANDS["lsp"] = ("run the language server (stdio, or --tcp --port N)", lsp_main)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:

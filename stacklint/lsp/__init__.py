@@ -1,0 +1,41 @@
+"""`stacklint lsp`: the language server (diagnostics, hover, quick fixes) over stdio or TCP.
+
+Nothing here imports pygls at module level: the CLI works without the `lsp` extra and
+`stacklint lsp` says what to install when it is missing.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List
+
+MISSING = ("stacklint lsp needs pygls and lsprotocol, which are not installed: "
+           "pip install 'stacklint[lsp]'")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stacklint lsp",
+        description="Run the stacklint language server (stdio by default). Editors start it; "
+                    "see the README's Editors section.")
+    parser.add_argument("--stdio", action="store_true",
+                        help="talk over standard input and output (the default; accepted because "
+                             "vscode-languageclient passes it)")
+    parser.add_argument("--tcp", action="store_true", help="listen on a TCP port instead of stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    return parser
+
+
+def main(argv: List[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        print(MISSING, file=sys.stderr)
+        return 2
+    from .server import serve
+
+    serve((args.host, args.port) if args.tcp else None)
+    return 0

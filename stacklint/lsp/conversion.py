@@ -1,0 +1,81 @@
+"""Engine diagnostics and edits -> LSP types, with positions converted at this edge."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from lsprotocol import types
+
+from .. import catalogue
+from ..diagnostics import Diagnostic, Range, Severity, TextEdit
+from .positions import PositionMap
+
+SOURCE = "stacklint"
+# The public page of a rule: one stable pattern (README "Editors" documents it).
+RULE_URL = "https://github.com/stacklint/stacklint/blob/main/rules/{code}.md"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+def rule_url(code: str) -> str:
+    return RULE_URL.format(code=code)
+
+
+def lsp_range(r: Range, pmap: PositionMap) -> types.Range:
+    start = pmap.to_client(r.start.line, r.start.column)
+    end = pmap.to_client(r.end.line, r.end.column)
+    if end < start:
+        end = start
+    return types.Range(start=types.Position(*start), end=types.Position(*end))
+
+
+def _tags(d: Diagnostic) -> Optional[List[types.DiagnosticTag]]:
+    """Unnecessary greys the text out: right for what Docker ignores or nothing uses."""
+    name = d.name or ""
+    if "unused" in name or "ignored" in name or d.message.startswith("unused suppression"):
+        return [types.DiagnosticTag.Unnecessary]
+    if "deprecated" in name:
+        return [types.DiagnosticTag.Deprecated]
+    return None
+
+
+def to_lsp(d: Diagnostic, pmap: PositionMap, uri: str) -> types.Diagnostic:
+    rules = catalogue.load()
+    known = d.code in rules
+    name = d.name or (rules[d.code].name if known else "")
+    data = {"name": name, "fixable": d.fix is not None}
+    if d.stage:
+        data["stage"] = d.stage
+    return types.Diagnostic(
+        range=lsp_range(d.range, pmap),
+        message=d.message,
+        severity=_SEVERITY.get(d.severity, types.DiagnosticSeverity.Warning),
+        code=d.code or None,
+        code_description=types.CodeDescription(href=rule_url(d.code)) if known else None,
+        source=SOURCE,
+        tags=_tags(d),
+        related_information=[
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri, range=lsp_range(rel.range, pmap)), message=rel.message)
+            for rel in d.related] or None,
+        data=data,
+    )
+
+
+def text_edit(edit: TextEdit, pmap: PositionMap) -> types.TextEdit:
+    return types.TextEdit(range=lsp_range(edit.range, pmap), new_text=edit.new_text)
+
+
+def internal_error(exc: BaseException) -> types.Diagnostic:
+    """What the user sees when the engine itself failed on this text (the server keeps going)."""
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+        message=f"stacklint failed on this file ({type(exc).__name__}: {exc}); the findings are "
+                "incomplete. The traceback is in the language server's log: please report it.",
+        severity=types.DiagnosticSeverity.Error,
+        source=SOURCE,
+        code="internal-error",
+    )

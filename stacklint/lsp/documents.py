@@ -1,0 +1,92 @@
+"""Open documents as the server sees them: text, version, and the last lint of that text.
+
+The server keeps its own copies (not pygls' workspace): edits are applied with the LSP line
+model and the negotiated position encoding from positions.py.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import List, Optional, Tuple
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+
+from ..diagnostics import Diagnostic
+from ..document import Document
+from ..settings import Settings
+from .positions import PositionMap, apply_change
+
+
+@dataclass
+class LintResult:
+    text: str  # the exact text object linted: `is` tells whether it is still current
+    settings: Optional[Settings]
+    pmap: PositionMap
+    pairs: List[Tuple[Diagnostic, types.Diagnostic]] = field(default_factory=list)
+    # The engine failed: one internal-error diagnostic, no engine findings.
+    failure: Optional[types.Diagnostic] = None
+    trace: Optional[str] = None  # the failure's traceback, for the log
+
+    @property
+    def lsp(self) -> List[types.Diagnostic]:
+        return [self.failure] if self.failure is not None else [ld for _d, ld in self.pairs]
+
+
+@dataclass
+class OpenDocument:
+    uri: str
+    text: str
+    version: Optional[int]
+    language_id: str = ""
+    path: Optional[str] = None  # a filesystem path for file: URIs
+    result: Optional[LintResult] = None
+    task: Optional[asyncio.Task] = None
+    published: bool = False  # whether non-empty push diagnostics may be showing
+    _pmap: Optional[PositionMap] = None
+    _parsed: Optional[Tuple[str, Document]] = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.path or unquote(urlparse(self.uri).path)).name
+
+    def position_map(self, encoding: str) -> PositionMap:
+        pmap = self._pmap
+        if pmap is None or pmap.text is not self.text or pmap.encoding != encoding:
+            pmap = self._pmap = PositionMap(self.text, encoding)
+        return pmap
+
+    def apply(self, changes, version: Optional[int], encoding: str) -> None:
+        text = self.text
+        for change in changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                pmap = self.position_map(encoding)
+                r = change.range
+                text = apply_change(text, (r.start.line, r.start.character), (r.end.line, r.end.character),
+                                    change.text, encoding, pmap)
+            else:
+                text = change.text
+            self.text = text
+        self.version = version
+
+    def parsed(self) -> Document:
+        """The parsed document of the current text (for the ignore action), cached per text."""
+        from ..document import parse
+
+        if self._parsed is None or self._parsed[0] is not self.text:
+            self._parsed = (self.text, parse(self.text))
+        return self._parsed[1]
+
+    @property
+    def newline(self) -> str:
+        i = self.text.find("\n")
+        return "\r\n" if i > 0 and self.text[i - 1] == "\r" else "\n"
+
+
+def uri_to_path(uri: str) -> Optional[str]:
+    if not uri.startswith("file:"):
+        return None
+    from pygls.uris import to_fs_path
+
+    return to_fs_path(uri)
