@@ -68,10 +68,14 @@ def _client():
 
 @contextlib.asynccontextmanager
 async def session(root: Path, spec: str = "visual-studio-code", *, pull: bool = False,
-                  options: Optional[Dict[str, Any]] = None, configuration: Optional[Dict[str, Any]] = None):
+                  options: Optional[Dict[str, Any]] = None, configuration: Optional[Dict[str, Any]] = None,
+                  pythonpath: Optional[Path] = None, caps: Optional[types.ClientCapabilities] = None):
     """A started and initialised server, ready (the `initialized` settings are in)."""
+    env = server_env()
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath) + os.pathsep + env["PYTHONPATH"]
     cfg = pytest_lsp.ClientServerConfig(server_command=[sys.executable, "-m", "stacklint", "lsp"],
-                                        server_env=server_env(), client_factory=_client)
+                                        server_env=env, client_factory=_client)
     client = await cfg.start()
     if configuration is not None:
         for scope, value in configuration.items():
@@ -79,7 +83,7 @@ async def session(root: Path, spec: str = "visual-studio-code", *, pull: bool = 
     root_uri = from_fs_path(str(root))
     try:
         await asyncio.wait_for(client.initialize_session(types.InitializeParams(
-            capabilities=capabilities(spec, pull), root_uri=root_uri,
+            capabilities=caps or capabilities(spec, pull), root_uri=root_uri,
             workspace_folders=[types.WorkspaceFolder(uri=root_uri, name=root.name)],
             initialization_options=dict(QUIET, **(options or {})))), TIMEOUT)
         await wait_until(lambda: any("ready" in m.message for m in client.log_messages))
