@@ -44,6 +44,7 @@ class OpenDocument:
     result: Optional[LintResult] = None
     task: Optional[asyncio.Task] = None
     published: bool = False  # whether non-empty push diagnostics may be showing
+    last_change: float = float("-inf")  # event-loop time of the last didChange
     _pmap: Optional[PositionMap] = None
     _parsed: Optional[Tuple[str, Document]] = None
 
@@ -56,6 +57,10 @@ class OpenDocument:
         if pmap is None or pmap.text is not self.text or pmap.encoding != encoding:
             pmap = self._pmap = PositionMap(self.text, encoding)
         return pmap
+
+    def keep_position_map(self, pmap: PositionMap) -> None:
+        if pmap.text is self.text:
+            self._pmap = pmap
 
     def apply(self, changes, version: Optional[int], encoding: str) -> None:
         text = self.text

@@ -10,8 +10,9 @@ No lsprotocol import here: plain tuples, so this module is testable on its own.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -47,27 +48,38 @@ def column_of_units(line: str, count: int, encoding: str = UTF16) -> int:
 
 
 class LineIndex:
-    """Start and content-end offsets of each line, for one set of line breaks."""
+    """Start offsets of each line, for one set of line breaks."""
 
-    def __init__(self, text: str, breaks: re.Pattern):
-        self.starts: List[int] = [0]
-        self.ends: List[int] = []
-        for m in breaks.finditer(text):
-            self.ends.append(m.start())
-            self.starts.append(m.end())
-        self.ends.append(len(text))
+    def __init__(self, text: str, breaks: Optional[re.Pattern] = None):
+        self.text = text
+        if breaks is None:
+            # str.splitlines breaks where both models do when the text has no YAML-only or
+            # control breaks (the caller checks): five times faster than a regex scan.
+            starts = list(itertools.accumulate(map(len, text.splitlines(True)), initial=0))
+            if text and text[-1] not in "\r\n":
+                starts.pop()  # the last line has no break: no line starts after it
+            self.starts: List[int] = starts
+        else:
+            self.starts = [0] + [m.end() for m in breaks.finditer(text)]
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    def end(self, line: int) -> int:
+        """Where line's content ends (before its line break)."""
+        if line + 1 >= len(self.starts):
+            return len(self.text)
+        nxt = self.starts[line + 1]
+        return nxt - (2 if self.text[nxt - 2:nxt] == "\r\n" else 1)
 
     def offset(self, line: int, column: int) -> int:
         """Offset of (line, code-point column), clamped into the text."""
         if line < 0:
             return 0
         if line >= len(self.starts):
-            return self.ends[-1]
+            return len(self.text)
         start = self.starts[line]
-        return start + max(0, min(column, self.ends[line] - start))
+        return start + max(0, min(column, self.end(line) - start))
 
     def position(self, offset: int) -> Tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1
@@ -80,15 +92,17 @@ class PositionMap:
     def __init__(self, text: str, encoding: str = UTF16):
         self.text = text
         self.encoding = encoding
-        self.client_lines = LineIndex(text, _LSP_BREAK)
-        # Usually the two line models agree and one index serves both.
-        self.engine_lines = LineIndex(text, _ENGINE_BREAK) if _ENGINE_ONLY.search(text) else self.client_lines
+        if _ENGINE_ONLY.search(text):
+            self.client_lines = LineIndex(text, _LSP_BREAK)
+            self.engine_lines = LineIndex(text, _ENGINE_BREAK)
+        else:  # usually the two line models agree and one index serves both
+            self.client_lines = self.engine_lines = LineIndex(text)
 
     def client_line_text(self, line: int) -> str:
         idx = self.client_lines
         if not 0 <= line < len(idx):
             return ""
-        return self.text[idx.starts[line]:idx.ends[line]]
+        return self.text[idx.starts[line]:idx.end(line)]
 
     # engine -> client
     def to_client(self, line: int, column: int) -> Tuple[int, int]:

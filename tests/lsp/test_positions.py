@@ -79,3 +79,43 @@ def test_positions_past_the_end_clamp():
 def test_apply_change_in_utf16_units(start, end, new, expected):
     text = f"é{FACE}x\r\ny"
     assert apply_change(text, start, end, new) == expected
+
+
+def _client_position_brute_force(text: str, offset: int):
+    """Independent reference: walk the text, LSP breaks only, UTF-16 units."""
+    line, col, i = 0, 0, 0
+    while i < offset:
+        ch = text[i]
+        if ch == "\r" and text[i + 1:i + 2] == "\n":
+            line, col, i = line + 1, 0, i + 2
+            continue
+        if ch in "\r\n":
+            line, col = line + 1, 0
+        else:
+            col += 2 if ord(ch) > 0xFFFF else 1
+        i += 1
+    return line, col
+
+
+def test_line_indexes_agree_with_a_brute_force_walk_on_random_texts():
+    import random
+
+    from stacklint.lsp.positions import _LSP_BREAK, LineIndex
+
+    rng = random.Random(7)
+    alphabet = ["a", "b", " ", ":", "\n", "\r", "\r\n", "é", FACE, "\u2028", "\x85", "\t"]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        pmap = PositionMap(text)
+        fast, slow = LineIndex(text), LineIndex(text, _LSP_BREAK)
+        if "\u2028" not in text and "\x85" not in text:
+            assert fast.starts == slow.starts, repr(text)
+            assert [fast.end(i) for i in range(len(fast))] == [slow.end(i) for i in range(len(slow))]
+        # Every engine position maps to the client position of the same offset.
+        engine_lines = text.splitlines(keepends=True) or [""]
+        offset = 0
+        for n, line in enumerate(engine_lines):
+            content = len(line.rstrip("\r\n\x85\u2028"))
+            for col in range(content + 1):
+                assert pmap.to_client(n, col) == _client_position_brute_force(text, offset + col), (repr(text), n, col)
+            offset += len(line)
