@@ -28,11 +28,11 @@ def test_without_pygls_lsp_says_what_to_install_and_linting_still_works(tmp_path
     env = _without_pygls(tmp_path)
     r = run_cli("lsp", env=env)
     assert r.returncode == 2
-    assert r.stderr.decode().strip() == ("stacklint lsp needs pygls and lsprotocol, which are not installed: "
+    assert r.stderr.strip() == ("stacklint lsp needs pygls and lsprotocol, which are not installed: "
                                          "pip install 'stacklint[lsp]'")
-    assert r.stdout == b""
+    assert r.stdout == ""
     lint = run_cli(str(EXAMPLE), env=env)
-    assert lint.returncode in (0, 1) and b"Traceback" not in lint.stderr
+    assert lint.returncode in (0, 1) and "Traceback" not in lint.stderr
 
 
 def _frame(payload: dict) -> bytes:

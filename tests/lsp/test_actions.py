@@ -96,7 +96,7 @@ async def test_ignore_actions_on_a_line_with_two_findings(tmp_path, spec):
     path = tmp_path / "docker-stack.yml"
     uri = from_fs_path(str(path))
     text = f'version: "3.8"\nservices:\n  wéb{FACE}: {{image: x, image: y}}\n'
-    async with session(tmp_path, spec) as client:
+    async with session(tmp_path, spec, options={"select": ["SL002", "SL004"]}) as client:
         diags = await open_doc(client, path, text)
         assert sorted(d.code for d in diags) == ["SL002", "SL004"]
         version = 1

@@ -72,7 +72,7 @@ async def test_exact_utf16_ranges_after_non_ascii(tmp_path, code, text, start, e
 
 async def test_close_clears_and_other_yaml_is_left_alone(tmp_path):
     stack, other = tmp_path / "docker-stack.yml", tmp_path / "values.yml"
-    bad = "version: 3.8\nservices:\n  web:\n    image: nginx\n"
+    bad = "version: 3.8\nservices: {}\n"
     async with session(tmp_path) as client:
         assert [d.code for d in await open_doc(client, stack, bad)] == ["SL003"]
         uri = from_fs_path(str(stack))
@@ -137,15 +137,25 @@ async def test_pull_is_not_advertised_to_push_clients(tmp_path):
             assert ("pull diagnostics" in log) is pull, log
 
 
-async def test_related_information_and_severity_and_tags(tmp_path):
+async def test_related_information_severity_tags_and_data(tmp_path):
     path = tmp_path / "docker-stack.yml"
-    text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    image: nginx:1.26\n'
-    async with session(tmp_path) as client:
+    uri = from_fs_path(str(path))
+    text = (f'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    container_name: wéb\n'
+            f'    secrets: ["é{FACE}"]\nsecrets:\n  other:\n    external: true\n')
+    async with session(tmp_path, options={"select": ["SL101", "SL306"]}) as client:
         got = await open_doc(client, path, text)
-    assert shape(got) == expected(text, path)
-    dup = [d for d in got if d.code == "SL002"][0]
-    assert dup.severity == types.DiagnosticSeverity.Error
-    assert (dup.range.start.line, dup.range.start.character) == (4, 4)
+    assert shape(got) == expected(text, path, select=frozenset({"SL101", "SL306"}))
+    [undefined] = [d for d in got if d.code == "SL101"]
+    # The secret's name holds an astral character: two UTF-16 units, so the range ends at 19.
+    assert (undefined.range.start.character, undefined.range.end.character) == (14, 19)
+    assert undefined.severity == types.DiagnosticSeverity.Error
+    assert undefined.data == {"name": "undefined-secret", "fixable": True, "stage": "deploy"}
+    [related] = undefined.related_information
+    assert related.location.uri == uri and related.message == "secrets are declared here"
+    assert related.location.range == types.Range(types.Position(6, 0), types.Position(6, 7))
+    [ignored] = [d for d in got if d.code == "SL306"]
+    assert list(ignored.tags) == [types.DiagnosticTag.Unnecessary]
+    assert undefined.tags is None
 
 
 async def test_server_answers_after_yaml_it_cannot_read(tmp_path):

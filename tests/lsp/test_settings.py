@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 
 import pytest
@@ -57,9 +58,9 @@ async def test_workspace_configuration_per_folder_and_refreshed_on_change(tmp_pa
 async def test_env_and_strict_env(tmp_path):
     path = tmp_path / "docker-stack.yml"
     text = 'version: "3.8"\nservices:\n  web:\n    image: "nginx:${TAG}"\n'
-    async with session(tmp_path, "neovim@v0.7.0") as client:
+    async with session(tmp_path, "neovim@v0.7.0", options={"select": ["SL005"]}) as client:
         assert [d.code for d in await open_doc(client, path, text)] == ["SL005"]
-    async with session(tmp_path, "neovim@v0.7.0", options={"env": {"TAG": "1.27"}}) as client:
+    async with session(tmp_path, "neovim@v0.7.0", options={"select": ["SL005"], "env": {"TAG": "1.27"}}) as client:
         assert await open_doc(client, path, text) == []
 
 
@@ -165,3 +166,20 @@ def test_parse_accepts_aliases_and_reports_bad_values():
 def test_which_files_are_linted(tmp_path, name, files, wanted):
     client = client_settings.ClientSettings(files=files)
     assert client_settings.wanted(str(tmp_path / name), tmp_path, client) is wanted
+
+
+async def test_inventory_setting_feeds_the_cluster_rules(tmp_path):
+    pytest.importorskip("stacklint.inventory", reason="the inventory module is not on this branch")
+    (tmp_path / "cluster.json").write_text(json.dumps({
+        "format": "stacklint-inventory", "version": 1,
+        "nodes": [{"hostname": "m1", "role": "manager", "platform": {"os": "linux", "arch": "x86_64"}}],
+        "secrets": ["db_password"], "configs": [], "networks": [], "volumes": [], "services": []}))
+    path = tmp_path / "docker-stack.yml"
+    text = ('version: "3.8"\nservices:\n  api:\n    image: example/api:1\n    secrets: [db_password, api_key]\n'
+            "secrets:\n  db_password:\n    external: true\n  api_key:\n    external: true\n")
+    async with session(tmp_path, "neovim@v0.7.0", options={"select": ["SL501"]}) as client:
+        assert await open_doc(client, path, text) == []  # no inventory: the cluster rules are silent
+    async with session(tmp_path, "neovim@v0.7.0", options={"select": ["SL501"], "inventory": "cluster.json"}) as client:
+        found = await open_doc(client, path, text)
+    assert [d.code for d in found] == ["SL501"]
+    assert "api_key" in found[0].message
