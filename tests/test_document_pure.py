@@ -63,7 +63,8 @@ def _texts():
 
 
 def _summary(doc: document.Document):
-    return (doc.data, doc.spans, [(p.code, p.range, p.path) for p in doc.problems], doc.failed)
+    # items(): the index keeps nodes and makes Spans (ranges) only when asked
+    return (doc.data, dict(doc.spans.items()), [(p.code, p.range, p.path) for p in doc.problems], doc.failed)
 
 
 @pytest.fixture
