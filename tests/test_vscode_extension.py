@@ -250,9 +250,9 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=10)
 
 
-def _expected(path: Path):
+def _expected(path: Path, severity: dict):
     return {(d.code, d.range.start.line + 1, d.range.start.column + 1, d.message, d.severity)
-            for d in lint(path.read_text(), str(path), Settings(env=dict(os.environ)))}
+            for d in lint(path.read_text(), str(path), Settings(env=dict(os.environ), severity=severity))}
 
 
 _SEVERITY_ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -290,6 +290,11 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, e
     user_data = tmp_path / "user-data"
     (user_data / "User").mkdir(parents=True)
     settings = dict(USER_SETTINGS, **{"stacklint.interpreter": str(python), "stacklint.importStrategy": variant})
+    severity = {}
+    if variant == "useBundled":
+        # A setting that reaches the server: SL002 shown as a warning.
+        settings["stacklint.severity"] = {"SL002": "warning"}
+        severity = {"SL002": Severity.WARNING}
     (user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
 
     port = _free_port()
@@ -313,7 +318,8 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, e
                         pytest.fail(f"code-server did not start:\n{(tmp_path / 'code-server.log').read_text()[-3000:]}")
                     time.sleep(0.3)
 
-            expected = {DEFECTS_NAME: _expected(workspace / DEFECTS_NAME), stack.name: _expected(stack)}
+            expected = {DEFECTS_NAME: _expected(workspace / DEFECTS_NAME, severity),
+                        stack.name: _expected(stack, severity)}
             screenshot = tmp_path / f"vscode-{variant}.png"
             options = {
                 "url": f"http://127.0.0.1:{port}/?folder={workspace}",
@@ -353,6 +359,8 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, e
     want = {f: {(c, l, col, m, _SEVERITY_ICON[s]) for c, l, col, m, s in found} for f, found in expected.items()}
     assert shown.get(DEFECTS_NAME, set()) == want[DEFECTS_NAME]
     assert {(c, l, col) for c, l, col, _, _ in want[DEFECTS_NAME]} == DEFECTS_EXPECTED
+    assert {(c, s) for c, _, _, _, s in shown[DEFECTS_NAME]} == \
+        {("SL002", "warning" if severity else "error"), ("SL004", "error")}
     assert shown.get(stack.name, set()) == want[stack.name]
     if "SL201" in registered_codes():
         sock_line = next(i for i, line in enumerate(stack.read_text().splitlines(), 1) if "docker.sock:" in line)
