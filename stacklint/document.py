@@ -1,6 +1,7 @@
 """Text -> positioned node tree -> plain data. The only module that imports ruamel.
 
-The file is composed once with ruamel's C-backed composer; one walk over the node tree then
+The file is composed once with ruamel's C-backed composer (where ruamel.yaml.clib is not
+installed, with ruamel's pure-Python one: see pure_yaml.py); one walk over the node tree then
 builds the plain data (typed the way Docker's go-yaml v3 types it, with `<<` merges applied)
 and, at the same time, an index from YAML path to the key and value ranges. Positions come
 from the nodes, so they are exact even inside merged or aliased content (they point at the
@@ -15,7 +16,11 @@ from typing import Dict, List, Optional
 import gc
 import threading
 
-import _ruamel_yaml
+try:
+    import _ruamel_yaml  # ruamel.yaml.clib: the fast C composer
+except ImportError:
+    # A pure-Python install (the VS Code extension's bundled copy): pure_yaml.py composes.
+    _ruamel_yaml = None
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -339,8 +344,13 @@ class _Mapping(MappingNode):
 
 _FAST_NODES = (_Scalar, _Sequence, _Mapping)
 _SWAP_LOCK = threading.Lock()
-_yaml = YAML(typ="safe", pure=False)
-_yaml.Resolver = _UntypedResolver
+if _ruamel_yaml is not None:
+    _yaml = YAML(typ="safe", pure=False)
+    _yaml.Resolver = _UntypedResolver
+else:
+    from .pure_yaml import make_loader
+
+    _yaml = make_loader(_UntypedResolver)
 
 
 def parse(text: str) -> Document:
@@ -411,18 +421,24 @@ def _parse(doc: Document, text: str) -> Document:
 
 
 def _first_document(text: str):
+    if _ruamel_yaml is None:
+        return _first_node(text)
     # The node classes are globals of the C module: swap ours in only while we compose, so
     # other users of ruamel's C loader in this process keep ruamel's own classes.
     with _SWAP_LOCK:
         saved = _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode
         _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = _FAST_NODES
         try:
-            # Docker's yaml.Unmarshal reads the first document of the stream only.
-            for node in _yaml.compose_all(text):
-                return node
-            return None
+            return _first_node(text)
         finally:
             _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = saved
+
+
+def _first_node(text: str):
+    # Docker's yaml.Unmarshal reads the first document of the stream only.
+    for node in _yaml.compose_all(text):
+        return node
+    return None
 
 
 def _clean(message: str) -> str:
