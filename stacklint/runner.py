@@ -19,6 +19,9 @@ _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
 
 def is_stack_name(name: str) -> bool:
+    # stacklint's own config (.stacklint.yaml) matches *stack*.yaml but is not a stack file
+    if name in (".stacklint.yaml", ".stacklint.yml"):
+        return False
     return any(fnmatch.fnmatch(name, p) for p in STACK_PATTERNS)
 
 

@@ -54,9 +54,9 @@ def test_directory_is_an_input_error_only_without_stack_files(tmp_path):
 def test_directory_search_finds_stack_and_compose_names(tmp_path):
     (tmp_path / "deploy").mkdir()
     for name in ("docker-stack.yml", "deploy/docker-stack.prod.yaml", "deploy/web-stack.yml", "compose.yaml",
-                 "docker-compose.override.yml", "values.yml", ".hidden/docker-stack.yml"):
+                 "docker-compose.override.yml", "values.yml", ".hidden/docker-stack.yml", ".stacklint.yaml"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_bytes(GOOD)
+        (tmp_path / name).write_bytes(GOOD if name != ".stacklint.yaml" else b"ignore: [SL209]\n")
     run = run_cli("--no-env", "--format", "json", "--select", "SL004", str(tmp_path))
     assert run.returncode == 0
     run = run_cli("--no-env", "--select", "SL0", str(tmp_path))
