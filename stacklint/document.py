@@ -260,6 +260,7 @@ class _Walker:
         self.decodes = 0
         self.aliased = 0
         self.in_alias = 0
+        self.expanding = 0  # where the outermost alias being expanded is written
         self.sizes: Dict[int, int] = {}
 
     def fail(self, message: str, r: Range, path: YamlPath) -> None:
@@ -271,7 +272,11 @@ class _Walker:
         if not self.in_alias:
             self.decodes += 1
         if depth > MAX_DEPTH:
-            self.fail(f"nesting deeper than {MAX_DEPTH} levels; stopped reading here", self.range(node), path)
+            if self.in_alias:  # the text is shallower: point at the alias that nests it
+                self.fail(f"nesting deeper than {MAX_DEPTH} levels through aliases; stopped reading here",
+                          self._alias_at(self.expanding), path)
+            else:
+                self.fail(f"nesting deeper than {MAX_DEPTH} levels; stopped reading here", self.range(node), path)
             return None
         if isinstance(node, ScalarNode):
             tag = node.ctag
@@ -306,6 +311,8 @@ class _Walker:
             return self.walk(node, path, depth)
         if not self._admit(size, cursor, path):
             return None
+        if not self.in_alias:
+            self.expanding = cursor
         self.in_alias += 1
         try:
             return self.walk(node, path, depth)
@@ -411,6 +418,8 @@ class _Walker:
             if size is not None:  # an alias
                 if not self._admit(size, cursor, path):
                     continue
+                if not self.in_alias:
+                    self.expanding = cursor
                 self.in_alias += 1
             self.active.add(id(src))
             try:
