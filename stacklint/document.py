@@ -96,8 +96,12 @@ class Document:
     @property
     def lines(self) -> List[str]:
         if self._lines is None:
-            # Every line a position can name, the empty one after a final newline included.
-            self._lines = _EDITOR_BREAK.split(self.text)
+            # Split where editors do (str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS
+            # and PS); like splitlines, no empty line after a final newline.
+            lines = _EDITOR_BREAK.split(self.text)
+            if len(lines) > 1 and lines[-1] == "":
+                lines.pop()
+            self._lines = lines
         return self._lines
 
     def span(self, path: YamlPath) -> Optional[Span]:
