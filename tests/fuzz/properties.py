@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 from stacklint import document
 from stacklint.diagnostics import FileResult
 from stacklint.engine import lint
+from stacklint.inventory import load_inventory
 from stacklint.runner import lint_path
 from stacklint.schema import validate
 from stacklint.settings import Settings
@@ -15,9 +17,11 @@ from stacklint.source import decode
 
 from .invariants import check_diagnostics, check_input_error, check_range, check_rendering, editor_lines
 
-# Interpolation sees a fixed environment with a few set variables (and secret-looking values).
+# Interpolation sees a fixed environment with a few set variables (and secret-looking values);
+# the cluster-aware rules get the catalogue's example inventory.
 ENV = {"VAR": "value", "SECRET": "s3cr3t-value", "X": "", "A": "1"}
-SETTINGS = Settings(env=ENV)
+INVENTORY = load_inventory(str(Path(__file__).resolve().parents[2] / "rules" / "fixtures" / "swarm-example.json"))
+SETTINGS = Settings(env=ENV, inventory=INVENTORY)
 _TMP = tempfile.mkdtemp(prefix="stacklint-fuzz-")
 
 
