@@ -72,3 +72,20 @@ def test_section_added_at_the_end_of_the_file_starts_inside_it():
         [(5, 1, 5, 1, "networks:\n  web:\n    external: true\n")]]
     assert fixes('services:\n  api:\n    image: nginx:1.27\n    networks: [web]', "SL103") == [
         [(4, 20, 4, 20, "\nnetworks:\n  web:\n    external: true\n")]]
+
+
+def test_command_items_that_are_not_strings():
+    """long run: SL404's command text joined `command: [0]` (TypeError: expected str instance)."""
+    text = 'version: "3.8"\nservices:\n  web:\n    image: redis:7\n    command: [0, {a: b}]\n'
+    assert found(text) == [("SL401", 3, 3, 3, 6), ("SL402", 3, 3, 3, 6), ("SL004", 5, 15, 5, 16),
+                           ("SL004", 5, 18, 5, 24)]
+
+
+def test_env_file_under_an_unknown_users_home(tmp_path):
+    """long run: `env_file: ~0` made Path.expanduser raise RuntimeError."""
+    text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    env_file: ~nosuchuser/app.env\n'
+    stack = tmp_path / "docker-stack.yml"
+    got = [(d.code, d.range.start.line + 1, d.range.start.column + 1, d.message)
+           for d in lint(text, str(stack), Settings(env={}, select=frozenset({"SL006"})))]
+    assert got == [("SL006", 5, 15, f"env_file ~nosuchuser/app.env does not exist (Docker reads it while loading the "
+                                    f"stack: open {tmp_path}/~nosuchuser/app.env: no such file or directory)")]

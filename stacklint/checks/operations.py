@@ -193,7 +193,7 @@ def _family(svc: dict) -> Optional[str]:
 
 def _persists(svc: dict) -> bool:
     command = svc.get("command")
-    text = " ".join(command) if isinstance(command, list) else str(command or "")
+    text = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
     return bool(re.search(r"--appendonly\s+yes|--save\s+['\"]?\d", text))
 
 
