@@ -112,7 +112,10 @@ def main() -> int:
                 continue
             path.write_bytes(made)
         code, out, err, seconds, kb = measure(path)
-        first = (err.strip().splitlines() or out.strip().splitlines() or [""])[0]
+        err_lines = [line for line in err.splitlines() if line.startswith("stacklint:")]
+        out_lines = out.strip().splitlines()
+        # the finding the case is about (SL001/SL003), else the first line
+        first = (err_lines or [line for line in out_lines if re.search(r" SL00[13] ", line)] or out_lines or [""])[0]
         first = first.replace(str(path), "FILE").replace("|", "\\|")
         if len(first) > 150:
             first = first[:147] + "..."
