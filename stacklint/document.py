@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+import bisect
 import gc
 import threading
 
@@ -26,13 +27,29 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
-from .diagnostics import Diagnostic, Range, Severity, YamlPath
+from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
 from .scalars import resolve_plain, resolve_tagged
 
 # Hostile-input limits. A real stack file is a few hundred KiB and ten levels deep.
-MAX_DEPTH = 200  # the C composer itself crashes on ~100k nested levels: refuse well before
+# A real stack file is about ten levels deep. Walking a level takes three or four Python frames,
+# so 100 levels (aliases can nest deeper than the text does) stay clear of the recursion limit
+# even when the caller's stack is deep (pytest, the language server).
+MAX_DEPTH = 100
+# The C composer crashes on ~100k nested levels: texts whose (over-)estimated depth passes this
+# are refused before it sees them; below it, the walker stops at MAX_DEPTH with a location.
+MAX_TEXT_DEPTH = 1000
 MAX_BYTES = 20 * 1024 * 1024
-ALIAS_BUDGET_MIN = 100_000  # node visits allowed beyond the file's own size (alias expansion)
+# go-yaml v3 (Docker's YAML library) refuses "excessive aliasing": once more than 100 of its
+# decode steps come from aliases, the aliased share may not pass 99% (documents up to 400,000
+# steps), falling to 10% at 4,000,000 steps. Docker accepts everything below that, so we do too.
+_ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
+
+# Lines as editors and the Language Server Protocol count them. libyaml also breaks lines at
+# NEL, LS and PS; where a file has those, positions are recomputed from the character offset.
+_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+_EXOTIC_BREAK = re.compile("[\x85\u2028\u2029]")
+_ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]+")
+
 
 # Tags our resolver gives untagged scalars; explicitly tagged nodes keep their own tag.
 _PLAIN = "!plain"
@@ -48,25 +65,27 @@ class Span:
 class SpanIndex(dict):
     """path -> Span, built from the nodes only when asked for: most spans are never read."""
 
+    # node -> Range; parse() sets the document's own (it knows where the text ends)
+    node_range = staticmethod(lambda node: _range(node))
+
     def __getitem__(self, path):
-        return _span_of(dict.__getitem__(self, path))
+        return self._span_of(dict.__getitem__(self, path))
 
     def get(self, path, default=None):
         entry = dict.get(self, path)
-        return default if entry is None else _span_of(entry)
+        return default if entry is None else self._span_of(entry)
 
     def values(self):
-        return [_span_of(v) for v in dict.values(self)]
+        return [self._span_of(v) for v in dict.values(self)]
 
     def items(self):
-        return [(k, _span_of(v)) for k, v in dict.items(self)]
+        return [(k, self._span_of(v)) for k, v in dict.items(self)]
 
-
-def _span_of(entry) -> Span:
-    if isinstance(entry, Span):
-        return entry
-    knode, vnode = entry
-    return Span(None if knode is None else _range(knode), _range(vnode))
+    def _span_of(self, entry) -> Span:
+        if isinstance(entry, Span):
+            return entry
+        knode, vnode = entry
+        return Span(None if knode is None else self.node_range(knode), self.node_range(vnode))
 
 
 @dataclass
@@ -82,7 +101,12 @@ class Document:
     @property
     def lines(self) -> List[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines() or [""]
+            # Split where editors do (str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS
+            # and PS); like splitlines, no empty line after a final newline.
+            lines = _EDITOR_BREAK.split(self.text)
+            if len(lines) > 1 and lines[-1] == "":
+                lines.pop()
+            self._lines = lines
         return self._lines
 
     def span(self, path: YamlPath) -> Optional[Span]:
@@ -134,6 +158,54 @@ def _range(node) -> Range:
     return Range.of(s.line, s.column, e.line, e.column)
 
 
+def _allowed_alias_ratio(decodes: int) -> float:
+    if decodes <= _ALIAS_RATIO_LOW:
+        return 0.99
+    if decodes >= _ALIAS_RATIO_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (decodes - _ALIAS_RATIO_LOW) / (_ALIAS_RATIO_HIGH - _ALIAS_RATIO_LOW)
+
+
+class _Positions:
+    """libyaml marks -> ranges on the editor's lines, never past the end of the file."""
+
+    def __init__(self, doc: Document):
+        text = doc.text
+        self.doc = doc
+        self.exotic = _EXOTIC_BREAK.search(text) is not None
+        self.last_line = text.count("\n") + text.count("\r") - text.count("\r\n")
+        self.last_width = len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
+        self._starts: Optional[List[int]] = None
+
+    def of_index(self, index: int) -> Position:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(self.doc.text)]
+        line = bisect.bisect_right(self._starts, index) - 1
+        return Position(line, index - self._starts[line])
+
+    def range(self, node) -> Range:
+        s, e = node.start_mark, node.end_mark
+        if self.exotic:
+            return Range(self.of_index(s.index), self.of_index(e.index))
+        if e.line > self.last_line:
+            # libyaml ends a block that closes the file on a line past the last one
+            if s.line > self.last_line:
+                return Range.of(self.last_line, self.last_width, self.last_line, self.last_width)
+            return Range.of(s.line, s.column, self.last_line, self.last_width)
+        return Range.of(s.line, s.column, e.line, e.column)
+
+    def char(self, mark) -> Range:
+        """The character at an error mark (empty at the end of a line or of the file)."""
+        if self.exotic or mark.line > self.last_line:
+            start = self.of_index(min(getattr(mark, "index", 0), len(self.doc.text)))
+        else:
+            start = Position(mark.line, mark.column)
+        lines = self.doc.lines
+        width = len(lines[start.line]) if start.line < len(lines) else 0
+        column = min(start.column, width)
+        return Range.of(start.line, column, start.line, min(column + 1, width))
+
+
 def _problem(code: str, message: str, r: Range, path: YamlPath = ()) -> Diagnostic:
     # Everything the reader refuses, Docker's loader refuses too.
     return Diagnostic(code=code, message=message, severity=Severity.ERROR, range=r, path=path, stage="load")
@@ -146,31 +218,32 @@ _BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
 _LINE_PREFIX = re.compile(r"^[ \t-]*", re.M)
 
 
-def estimate_depth(text: str, limit: int = 0) -> int:
-    """An over-estimate of the nesting depth, cheap enough to run before the C composer.
+def estimate_depth(text: str, limit: int = 0) -> tuple:
+    """An over-estimate of the nesting depth, cheap enough to run before the C composer, and
+    the character offset where it peaks (0 when the quick bound below is enough).
 
     Flow brackets are counted without regard to quotes and block levels from indentation,
     so the figure can only be too high, never too low. Each block level needs one more
     column of indentation or a `- `, so twice the longest line prefix bounds the block depth;
     only when that bound exceeds limit are the levels counted line by line.
     """
-    depth = best = 0
+    depth = flow = flow_at = 0
     for m in _FLOW_BRACKETS.finditer(text):
         if m.group() in "[{":
             depth += 1
-            if depth > best:
-                best = depth
+            if depth > flow:
+                flow, flow_at = depth, m.start()
         elif depth:
             depth -= 1
-    flow = best
     widest = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
     if flow + 2 * (widest + 1) <= limit:
-        return flow + 2 * (widest + 1)
+        return flow + 2 * (widest + 1), 0
     stack: List[int] = []
-    best = 0
-    for line in text.splitlines():
+    block = block_at = offset = 0
+    for line in text.splitlines(keepends=True):
+        start, offset = offset, offset + len(line)
         stripped = line.lstrip(" \t")
-        if not stripped or stripped[0] == "#":
+        if not stripped.strip() or stripped[0] == "#":
             continue
         indent = len(line) - len(stripped)
         while stack and stack[-1] >= indent:
@@ -178,30 +251,41 @@ def estimate_depth(text: str, limit: int = 0) -> int:
         stack.append(indent)
         dashes = _BLOCK_PREFIX.match(line).group(1).count("-")
         level = len(stack) + dashes
-        if level > best:
-            best = level
-    return flow + best
+        if level > block:
+            block, block_at = level, start + indent
+    return flow + block, (flow_at if flow >= block else block_at)
 
 
 class _Walker:
-    def __init__(self, doc: Document, budget: int):
+    def __init__(self, doc: Document, positions: _Positions):
         self.doc = doc
-        self.budget = budget
+        self.range = positions.range
+        self.positions = positions
         self.active: set = set()  # node ids on the current path: recursive aliases
         self.stopped = False
+        # go-yaml's alias accounting (see _ALIAS_RATIO_LOW): decode steps, how many of them come
+        # from aliases, and each walked collection's step count with its aliases expanded, so an
+        # alias is judged before it is expanded and a bomb costs what its text costs.
+        self.decodes = 0
+        self.aliased = 0
+        self.in_alias = 0
+        self.expanding = 0  # where the outermost alias being expanded is written
+        self.sizes: Dict[int, int] = {}
 
-    def fail(self, message: str, node, path: YamlPath) -> None:
+    def fail(self, message: str, r: Range, path: YamlPath) -> None:
         if not self.stopped:
-            self.doc.problems.append(_problem("SL001", message, _range(node), path))
+            self.doc.problems.append(_problem("SL001", message, r, path))
         self.stopped = True
 
     def walk(self, node, path: YamlPath, depth: int):
-        self.budget -= 1
-        if self.budget < 0:
-            self.fail("alias expansion is too large (a YAML alias bomb?); stopped reading here", node, path)
-            return None
+        if not self.in_alias:
+            self.decodes += 1
         if depth > MAX_DEPTH:
-            self.fail(f"nesting deeper than {MAX_DEPTH} levels; stopped reading here", node, path)
+            if self.in_alias:  # the text is shallower: point at the alias that nests it
+                self.fail(f"nesting deeper than {MAX_DEPTH} levels through aliases; stopped reading here",
+                          self._alias_at(self.expanding), path)
+            else:
+                self.fail(f"nesting deeper than {MAX_DEPTH} levels; stopped reading here", self.range(node), path)
             return None
         if isinstance(node, ScalarNode):
             tag = node.ctag
@@ -212,8 +296,9 @@ class _Walker:
             return resolve_tagged(str(tag), node.value)
         key = id(node)
         if key in self.active:
-            self.fail("recursive alias: this node contains itself", node, path)
+            self.fail("recursive alias: this node contains itself", self.range(node), path)
             return None
+        before = self.decodes
         self.active.add(key)
         try:
             if isinstance(node, MappingNode):
@@ -221,15 +306,67 @@ class _Walker:
             return self.sequence(node, path, depth)
         finally:
             self.active.discard(key)
+            if not self.in_alias:
+                self.sizes.setdefault(key, self.decodes - before + 1)
+
+    def child(self, node, path: YamlPath, depth: int, cursor: int):
+        """Walk a collection's item; cursor: where in the text an alias for it would be written."""
+        if id(node) in self.active:
+            self.fail("recursive alias: it refers to a node that contains it (Docker: \"anchor value "
+                      "contains itself\")", self._alias_at(cursor), path)
+            return None
+        size = None if self.in_alias else self.sizes.get(id(node))
+        if size is None:
+            return self.walk(node, path, depth)
+        if not self._admit(size, cursor, path):
+            return None
+        if not self.in_alias:
+            self.expanding = cursor
+        self.in_alias += 1
+        try:
+            return self.walk(node, path, depth)
+        finally:
+            self.in_alias -= 1
+
+    def _admit(self, size: int, cursor: int, path: YamlPath) -> bool:
+        """Count an alias the way go-yaml does (itself and its whole expansion), before expanding it.
+
+        Within one expansion the aliased share only grows, so judging its end is judging every step.
+        """
+        self.decodes += 1 + size
+        self.aliased += size
+        if self.aliased > 100 and self.decodes > 1000 and \
+                self.aliased > self.decodes * _allowed_alias_ratio(self.decodes):
+            self.fail(f"excessive aliasing: this alias expands to {size:,} nodes and {self.aliased:,} of the "
+                      f"document's {self.decodes:,} come from aliases (a YAML alias bomb?); Docker refuses "
+                      "the file (\"document contains excessive aliasing\")", self._alias_at(cursor), path)
+            return False
+        return True
+
+    def _alias_at(self, cursor: int) -> Range:
+        m = _ALIAS_TOKEN.search(self.doc.text, cursor)
+        start = self.positions.of_index(m.start() if m else cursor)
+        end = self.positions.of_index(m.end()) if m and start.line == self.positions.of_index(m.end()).line \
+            else start
+        return Range(start, end)
 
     def sequence(self, node: SequenceNode, path: YamlPath, depth: int) -> list:
         out = []
         spans = self.doc.spans
+        cursor = node.start_mark.index
         for i, item in enumerate(node.value):
             p = path + (i,)
             spans[p] = (None, item)
-            out.append(self.walk(item, p, depth + 1))
+            out.append(self.child(item, p, depth + 1, cursor))
+            cursor = self._after(item, cursor)
         return out
+
+    def _after(self, item, cursor: int) -> int:
+        """The text position after an item: its end, or after its alias when it is one."""
+        if item.start_mark.index >= cursor:
+            return item.end_mark.index
+        m = _ALIAS_TOKEN.search(self.doc.text, cursor)
+        return m.end() if m else cursor
 
     def mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict:
         out: dict = {}
@@ -238,12 +375,14 @@ class _Walker:
         spans = self.doc.spans
         for knode, vnode in node.value:
             if _is_merge_key(knode):
-                merges.append(vnode)
+                merges.append((knode, vnode))
                 continue
+            if not self.in_alias:
+                self.decodes += 1  # go-yaml decodes every key too
             if not isinstance(knode, ScalarNode):
                 self.doc.problems.append(_problem(
                     "SL004", "a mapping key must be a plain string, not a "
-                    + ("mapping" if isinstance(knode, MappingNode) else "list"), _range(knode), path))
+                    + ("mapping" if isinstance(knode, MappingNode) else "list"), self.range(knode), path))
                 continue
             raw = knode.value
             first = seen.get(raw)
@@ -251,45 +390,65 @@ class _Walker:
                 self.doc.problems.append(Diagnostic(
                     code="SL002",
                     message=f'mapping key "{raw}" already defined at line {first.start_mark.line + 1}',
-                    severity=Severity.ERROR, range=_range(knode), path=path + (raw,), stage="load"))
+                    severity=Severity.ERROR, range=self.range(knode), path=path + (raw,), stage="load"))
                 continue
             seen[raw] = knode
             if not knode.style and path and not isinstance(resolve_plain(raw), str):
                 # Docker cannot hand a non-string key below the top level to its schema validator.
                 self.doc.problems.append(_problem(
-                    "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", _range(knode), path + (raw,)))
+                    "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
+                    path + (raw,)))
             p = path + (raw,)
             spans[p] = (knode, vnode)
-            out[raw] = self.walk(vnode, p, depth + 1)
+            out[raw] = self.child(vnode, p, depth + 1, knode.end_mark.index)
         if merges:
+            if not self.in_alias:
+                self.decodes += len(node.value)  # go-yaml decodes the keys once more to merge
             self._merge(out, merges, path, depth)
         return out
 
     def _merge(self, out: dict, merges: list, path: YamlPath, depth: int) -> None:
         # Explicit keys win over merged ones; earlier merge sources win over later ones.
         sources = []
-        for m in merges:
-            if isinstance(m, SequenceNode):
-                sources.extend(m.value)
-            else:
-                sources.append(m)
-        for src in sources:
+        for knode, m in merges:
+            cursor = knode.end_mark.index
+            for src in (m.value if isinstance(m, SequenceNode) else [m]):
+                sources.append((src, cursor))
+                cursor = self._after(src, cursor)
+        for src, cursor in sources:
             if not isinstance(src, MappingNode):
-                self.fail("a merge key (<<) needs a mapping or a list of mappings", src, path)
+                self.fail("a merge key (<<) needs a mapping or a list of mappings", self.range(src), path)
                 continue
-            for knode, vnode in src.value:
-                if not isinstance(knode, ScalarNode):
+            if id(src) in self.active:
+                self.fail("recursive alias: it refers to a node that contains it (Docker: \"anchor value "
+                          "contains itself\")", self._alias_at(cursor), path)
+                continue
+            size = None if self.in_alias else self.sizes.get(id(src))
+            if size is not None:  # an alias
+                if not self._admit(size, cursor, path):
                     continue
-                raw = knode.value
-                if raw in out or _is_merge_key(knode):
-                    continue
-                p = path + (raw,)
-                self.doc.spans[p] = (knode, vnode)
-                out[raw] = self.walk(vnode, p, depth + 1)
-            # nested merges inside the source mapping
-            inner = [v for k, v in src.value if _is_merge_key(k)]
-            if inner:
-                self._merge(out, inner, path, depth)
+                if not self.in_alias:
+                    self.expanding = cursor
+                self.in_alias += 1
+            self.active.add(id(src))
+            try:
+                for knode, vnode in src.value:
+                    if not isinstance(knode, ScalarNode):
+                        continue
+                    raw = knode.value
+                    if raw in out or _is_merge_key(knode):
+                        continue
+                    p = path + (raw,)
+                    self.doc.spans[p] = (knode, vnode)
+                    out[raw] = self.child(vnode, p, depth + 1, knode.end_mark.index)
+                # nested merges inside the source mapping
+                inner = [(k, v) for k, v in src.value if _is_merge_key(k)]
+                if inner:
+                    self._merge(out, inner, path, depth)
+            finally:
+                self.active.discard(id(src))
+                if size is not None:
+                    self.in_alias -= 1
 
 
 def _is_merge_key(node) -> bool:
@@ -353,54 +512,63 @@ else:
     _yaml = make_loader(_UntypedResolver)
 
 
+def too_large(size: int, exact: bool = True) -> Diagnostic:
+    """SL001 for a file over MAX_BYTES (exact=False: a stream, read only up to the limit)."""
+    what = f"file is {size / 1048576:.1f} MiB" if exact else f"input is over {MAX_BYTES // 1048576} MiB"
+    return _problem("SL001", f"{what}; stacklint reads stack files up to {MAX_BYTES // 1048576} MiB",
+                    Range.of(0, 0, 0, 0))
+
+
 def parse(text: str) -> Document:
     """Parse a stack file. Never raises: every problem becomes a diagnostic on the document."""
-    doc = Document(text=text)
     if text.startswith("\ufeff"):
-        # A byte-order mark is not content; keep columns of line 1 exact by blanking it.
-        text = " " + text[1:]
-        doc.text = text
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
-        doc.problems.append(_problem(
-            "SL001", f"file is {size / 1048576:.1f} MiB; stacklint reads stack files up to "
-            f"{MAX_BYTES // 1048576} MiB", Range.of(0, 0, 0, 0)))
-        doc.failed = True
-        return doc
+        # A byte-order mark is not content: libyaml skips it and editors do not show it, so
+        # positions are counted without it (blanking it instead would indent line 1).
+        text = text[1:]
+    doc = Document(text=text)
+    if len(text) * 4 > MAX_BYTES:  # only then can the UTF-8 size pass the limit
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_BYTES:
+            doc.problems.append(too_large(size))
+            doc.failed = True
+            return doc
+    positions = _Positions(doc)
+    doc.spans.node_range = positions.range
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul)
-        col = nul - (text.rfind("\n", 0, nul) + 1)
+        at = positions.of_index(nul)
         doc.problems.append(_problem("SL001", "NUL byte in the file: a stack file is text",
-                                     Range.of(line, col, line, col + 1)))
+                                     Range.of(at.line, at.column, at.line, at.column + 1)))
         doc.failed = True
         return doc
-    if estimate_depth(text, MAX_DEPTH) > MAX_DEPTH:
+    depth, deepest = estimate_depth(text, MAX_TEXT_DEPTH)
+    if depth > MAX_TEXT_DEPTH:
+        at = positions.of_index(deepest)
         doc.problems.append(_problem(
-            "SL001", f"nesting deeper than {MAX_DEPTH} levels; stacklint does not read such files",
-            Range.of(0, 0, 0, 0)))
+            "SL001", f"nesting about {depth} levels deep; stacklint does not read files nested deeper "
+            f"than {MAX_DEPTH} levels", Range.of(at.line, at.column, at.line, at.column + 1)))
         doc.failed = True
         return doc
     # The node tree is large and acyclic; the cyclic GC only slows its construction down.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _parse(doc, text)
+        return _parse(doc, text, positions)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _parse(doc: Document, text: str) -> Document:
+def _parse(doc: Document, text: str, positions: _Positions) -> Document:
     try:
         root = _first_document(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line, col = (mark.line, mark.column) if mark is not None else (0, 0)
         message = err.problem or err.context or "invalid YAML"
         if err.context and err.problem:
             message = f"{err.context}: {err.problem}"
-        doc.problems.append(_problem("SL001", _clean(message), Range.of(line, col, line, col + 1)))
+        r = positions.char(mark) if mark is not None else Range.of(0, 0, 0, 0)
+        doc.problems.append(_problem("SL001", _clean(message), r))
         doc.failed = True
         return doc
     except (YAMLError, ValueError, UnicodeError) as err:
@@ -411,9 +579,8 @@ def _parse(doc: Document, text: str) -> Document:
         doc.data = None
         doc.spans[()] = Span(None, Range.of(0, 0, 0, 0))
         return doc
-    line_count = text.count("\n") + 1
-    walker = _Walker(doc, budget=max(ALIAS_BUDGET_MIN, 20 * line_count))
-    doc.spans[()] = Span(None, _range(root))
+    walker = _Walker(doc, positions)
+    doc.spans[()] = (None, root)
     doc.data = walker.walk(root, (), 0)
     if walker.stopped:
         doc.failed = True

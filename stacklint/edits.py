@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence, Tuple
 
-from .diagnostics import Range, TextEdit, YamlPath
+from .diagnostics import Position, Range, TextEdit, YamlPath
 from .document import Document
 from .scalars import resolve_plain
 
@@ -184,12 +184,17 @@ def delete_key(doc: Document, path) -> Optional[TextEdit]:
     span = doc.span(path)
     if span is None or span.key is None:
         return None
+    parent = doc.span(tuple(path)[:-1])
+    if parent is not None and not parent.value.start <= span.key.start <= parent.value.end:
+        return None  # the key comes from an alias or a `<<` merge: deleting it would edit the anchor
     lines = doc.lines
     first = span.key.start.line
     indent = span.key.start.column
     if lines[first][:indent].strip():
         return None  # the key shares its line with something else (a flow mapping)
     end = span.value.end
+    if end < span.key.end:  # the value is an alias: its node is the anchor's text, further up
+        end = Position(first, len(lines[first]))
     last = end.line
     if last >= len(lines) or not lines[last][:end.column].strip():
         last -= 1  # the value ended at the start of a later line

@@ -110,8 +110,9 @@ def _interpolation_diagnostics(doc, findings, settings: Settings) -> List[Diagno
 def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
     """The `$...` inside a one-line scalar when the source shows it verbatim, else the value."""
     r = doc.value_range(path)
-    if offset < 0 or r.start.line != r.end.line:
-        return r
+    span = doc.span(path)
+    if offset < 0 or span is None or span.value != r:
+        return r  # a block scalar or a multi-line value: the finding goes on its key
     source = doc.source(r)
     quote = source[:1] if source[:1] in ("'", '"') else ""
     inner = source[1:-1] if quote else source

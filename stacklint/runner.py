@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable, List
 
 from .diagnostics import FileResult
+from .document import MAX_BYTES, too_large
 from .engine import lint
 from .settings import Settings
 from .source import NotText, decode
@@ -43,11 +44,14 @@ def expand(paths: Iterable[str]) -> List[str]:
 def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
     shown = "<stdin>" if path == "-" else path
     try:
+        # Never more than the size limit plus one byte in memory, whatever is on disk.
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            size = len(data)
         else:
             with open(path, "rb") as fh:
-                data = fh.read()
+                data = fh.read(MAX_BYTES + 1)
+                size = max(len(data), os.fstat(fh.fileno()).st_size)
     except FileNotFoundError:
         return FileResult(shown, input_error=f"{shown}: no such file")
     except IsADirectoryError:
@@ -57,13 +61,17 @@ def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
     except OSError as err:
         return FileResult(shown, input_error=f"{shown}: cannot read ({err.strerror or err})")
     try:
-        decoded = decode(data)
-    except NotText as err:
-        return FileResult(shown, input_error=f"{shown}: {err}")
-    try:
         settings = settings_for(path)
     except ValueError as err:  # an invalid configuration file
         return FileResult(shown, input_error=str(err))
+    if len(data) > MAX_BYTES:
+        problem = too_large(size, exact=path != "-")
+        problem.name = "yaml-syntax"
+        return FileResult(shown, [problem] if settings.enabled("SL001") else [])
+    try:
+        decoded = decode(data)
+    except NotText as err:
+        return FileResult(shown, input_error=f"{shown}: {err}")
     diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings)
     if decoded.problem is not None and settings.enabled("SL001"):
         decoded.problem.name = "yaml-syntax"

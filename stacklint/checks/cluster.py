@@ -262,7 +262,8 @@ def _port_entries(svc: dict):
     """(index, [PortMapping-like]) for each `ports` entry with something published."""
     from ..parsers import PortMapping
 
-    for i, entry in enumerate(svc.get("ports") or []):
+    ports = svc.get("ports")
+    for i, entry in enumerate(ports if isinstance(ports, list) else []):  # not a list: the schema says so
         mappings = []
         if isinstance(entry, (str, int)) and not isinstance(entry, bool):
             try:

@@ -129,7 +129,8 @@ def _local_unpinned(ctx: Context, name: str, svc: dict, mounts, volumes: dict, b
 
 
 def _role_constraint(svc: dict) -> str:
-    for text in get(svc, "deploy", "placement", "constraints") or ():
+    constraints = get(svc, "deploy", "placement", "constraints")
+    for text in constraints if isinstance(constraints, list) else ():  # not a list: the schema says so
         if isinstance(text, str):
             try:
                 c = parse(text)
@@ -192,7 +193,7 @@ def _family(svc: dict) -> Optional[str]:
 
 def _persists(svc: dict) -> bool:
     command = svc.get("command")
-    text = " ".join(command) if isinstance(command, list) else str(command or "")
+    text = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
     return bool(re.search(r"--appendonly\s+yes|--save\s+['\"]?\d", text))
 
 

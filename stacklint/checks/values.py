@@ -134,7 +134,10 @@ def _env_files(ctx, svc, base):
     else:
         return  # not a string or list: the schema reports it
     for path, rel in items:
-        target = Path(rel).expanduser()
+        try:
+            target = Path(rel).expanduser()
+        except RuntimeError:  # `~user` with no such user, or no home at all: a plain name then
+            target = Path(rel)
         target = target if target.is_absolute() else folder / target
         if not target.is_file():
             yield ctx.diag(CODE, f"env_file {rel} does not exist (Docker reads it while loading the stack: "

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Hostile inputs through the real CLI: what stacklint reports, wall time and peak memory.
+
+    python3 benchmarks/hostile.py [--large]      # a Markdown table on stdout
+
+Each case is written to a temporary file and run as `/usr/bin/time -f '%e s %M KB' python3 -m
+stacklint --no-env FILE` (falling back to resource.getrusage when /usr/bin/time is missing).
+The first row is a tiny valid file: interpreter start-up and imports, for comparison.
+--large adds gen_stack files of 5,000 and 15,000 services (legitimate, large) to show what
+linting near the 20 MiB limit costs.
+"""
+from __future__ import annotations
+
+import argparse
+import codecs
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GEN = next((p / "shared" / "bench" / "gen_stack.py" for p in (ROOT.parent, ROOT.parent.parent)
+            if (p / "shared" / "bench" / "gen_stack.py").exists()), None)
+
+STACK = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    labels:\n      caf\u00e9: "na\u00efve"\n'
+
+
+def billion_laughs() -> bytes:
+    lines = ['version: "3.8"', 'x-a0: &a0 [' + ", ".join(['"lol"'] * 10) + "]"]
+    lines += [f"x-a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    return ("\n".join(lines + ["services:", "  web:", "    image: nginx:1.27", "    labels: *a9"]) + "\n").encode()
+
+
+def shared_anchor(keys: int, uses: int) -> bytes:
+    lines = ['version: "3.8"', "x-labels: &labels"] + [f'  l{i}: "v"' for i in range(keys)] + ["services:"]
+    for u in range(uses):
+        lines += [f"  s{u}:", "    image: nginx:1.27", "    labels: *labels"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def alias_chain(n: int) -> bytes:
+    lines = ['version: "3.8"', 'x-a0: &a0 ["x"]'] + [f"x-a{i}: &a{i} [*a{i - 1}]" for i in range(1, n)]
+    return ("\n".join(lines + ["services:", "  web:", "    image: nginx:1.27", f"    command: *a{n - 1}"]) + "\n").encode()
+
+
+def fifty_megabytes(path: Path) -> None:
+    with open(path, "w") as fh:
+        fh.write('version: "3.8"\nservices:\n')
+        for i in range(1_000_000):
+            fh.write(f"  s{i:07}:\n    image: nginx:1.27\n      # {'x' * 16}\n")
+
+
+def gen_stack(n: int):
+    if GEN is None:
+        return None
+    return subprocess.run([sys.executable, str(GEN), str(n)], capture_output=True, check=True).stdout
+
+
+CASES = [
+    ("tiny valid file (baseline)", lambda: STACK.encode()),
+    ("billion laughs (10 levels x 10 aliases, 10^10 nodes)", billion_laughs),
+    ("largest alias expansion Docker accepts (1,000-key anchor x 141)", lambda: shared_anchor(1000, 141)),
+    ("one alias more (x 142: Docker: excessive aliasing)", lambda: shared_anchor(1000, 142)),
+    ("recursive alias (services: &s {web: *s})", lambda: b'version: "3.8"\nservices: &s\n  web: *s\n'),
+    ("10,000-deep flow nesting", lambda: b'version: "3.8"\nx-deep: ' + b"[" * 10_000 + b"]" * 10_000 + b"\n"),
+    ("10,000-deep block nesting (- - - ...)", lambda: b'version: "3.8"\nx-deep:\n  ' + b"- " * 10_000 + b"x\n"),
+    ("150-deep alias chain", lambda: alias_chain(150)),
+    ("50 MB file", fifty_megabytes),
+    ("NUL byte", lambda: b'version: "3.8"\nservices:\n  web:\n    image: ngi\x00nx\n'),
+    ("UTF-16 LE with BOM", lambda: codecs.BOM_UTF16_LE + STACK.encode("utf-16-le")),
+    ("UTF-16 BE with BOM", lambda: codecs.BOM_UTF16_BE + STACK.encode("utf-16-be")),
+    ("Latin-1", lambda: STACK.encode("latin-1")),
+    ("UTF-8 BOM, version: 3.8 unquoted", lambda: codecs.BOM_UTF8 + STACK.replace('"3.8"', "3.8").encode()),
+    ("CRLF line endings, version: 3.8 unquoted", lambda: STACK.replace('"3.8"', "3.8").replace("\n", "\r\n").encode()),
+]
+LARGE = [("gen_stack 5000 (5.5 MB, legitimate)", lambda: gen_stack(5000)),
+         ("gen_stack 15000 (16 MB, legitimate)", lambda: gen_stack(15000))]
+
+
+def measure(path: Path) -> tuple:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    cmd = [sys.executable, "-m", "stacklint", "--no-env", str(path)]
+    if shutil.which("time") or os.path.exists("/usr/bin/time"):
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e s %M KB", *cmd], capture_output=True, text=True, env=env,
+                              errors="replace")
+        *stderr, timing = proc.stderr.rstrip("\n").split("\n")
+        seconds, kb = re.fullmatch(r"([\d.]+) s (\d+) KB", timing).groups()
+        return proc.returncode, proc.stdout, "\n".join(stderr), float(seconds), int(kb)
+    import resource
+    import time
+    start = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, errors="replace")
+    return (proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large", action="store_true", help="add large legitimate files (slow)")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="stacklint-hostile-"))
+    print("| input | stacklint reports | exit | time | peak RSS |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, make in CASES + (LARGE if args.large else []):
+        path = tmp / "docker-stack.yml"
+        made = make() if make is not fifty_megabytes else fifty_megabytes(path)
+        if make is not fifty_megabytes:
+            if made is None:
+                continue
+            path.write_bytes(made)
+        code, out, err, seconds, kb = measure(path)
+        err_lines = [line for line in err.splitlines() if line.startswith("stacklint:")]
+        out_lines = out.strip().splitlines()
+        # the finding the case is about (SL001/SL003), else the first line
+        first = (err_lines or [line for line in out_lines if re.search(r" SL00[13] ", line)] or out_lines or [""])[0]
+        first = first.replace(str(path), "FILE").replace("|", "\\|")
+        if len(first) > 150:
+            first = first[:147] + "..."
+        print(f"| {name} | `{first}` | {code} | {seconds:.2f} s | {kb / 1024:.0f} MB |", flush=True)
+        path.unlink()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

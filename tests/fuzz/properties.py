@@ -1,0 +1,67 @@
+"""The properties the fuzzers check, as plain functions of one input (shared by the short run in
+tests/test_fuzz.py, the long run in run.py and the atheris harness)."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from stacklint import document
+from stacklint.diagnostics import FileResult
+from stacklint.engine import lint
+from stacklint.inventory import load_inventory
+from stacklint.runner import lint_path
+from stacklint.schema import validate
+from stacklint.settings import Settings
+from stacklint.source import decode
+
+from .invariants import check_diagnostics, check_input_error, check_range, check_rendering, editor_lines
+
+# Interpolation sees a fixed environment with a few set variables (and secret-looking values);
+# the cluster-aware rules get the catalogue's example inventory.
+ENV = {"VAR": "value", "SECRET": "s3cr3t-value", "X": "", "A": "1"}
+INVENTORY = load_inventory(str(Path(__file__).resolve().parents[2] / "rules" / "fixtures" / "swarm-example.json"))
+SETTINGS = Settings(env=ENV, inventory=INVENTORY)
+_TMP = tempfile.mkdtemp(prefix="stacklint-fuzz-")
+
+
+def text_property(text: str) -> None:
+    """The whole engine on a text: findings inside the file, every output format renders them."""
+    doc = document.parse(text)
+    lines = editor_lines(text)
+    for path, span in doc.spans.items():
+        check_range(span.value, lines, f"span of {path}")
+        if span.key is not None:
+            check_range(span.key, lines, f"key span of {path}")
+        check_range(doc.value_range(path), lines, f"value_range of {path}")
+    check_diagnostics(text, doc.problems)
+    diagnostics = lint(text, "fuzz.yml", SETTINGS)
+    check_diagnostics(text, diagnostics)
+    for d in diagnostics:
+        if d.code == "SL005" and d.range != doc.value_range(d.path):
+            # narrowed to the substitution itself: the text there must be it
+            assert doc.source(d.range).startswith("$"), (d, doc.source(d.range))
+    check_rendering([FileResult("fuzz.yml", diagnostics)])
+
+
+def schema_property(data, version: str) -> None:
+    """The schema layer on arbitrary data for a version: SL004 diagnostics, never an exception."""
+    doc = document.parse("{}")
+    for d in validate(doc, data, version, version):
+        assert d.code == "SL004" and d.message, d
+
+
+def bytes_property(data: bytes) -> None:
+    """Bytes on disk through the CLI's path: a result or a clean input error with a location."""
+    fd, path = tempfile.mkstemp(suffix=".yml", dir=_TMP)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        result = lint_path(path, lambda _p: SETTINGS)
+    finally:
+        os.unlink(path)
+    if result.input_error:
+        check_input_error(result)
+    else:
+        check_diagnostics(decode(data).text, result.diagnostics)
+    check_rendering([result])
