@@ -37,6 +37,11 @@ def _external_name(key: str, decl: dict) -> Optional[str]:
     return None
 
 
+def _as_list(value) -> list:
+    """A list field, or nothing when it has another type (the schema reports that)."""
+    return value if isinstance(value, list) else []
+
+
 def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
     """kind -> declared key -> services (in file order) that use it, as `docker stack deploy` looks them up."""
     refs: Dict[str, Dict[str, List[str]]] = {"secrets": {}, "configs": {}, "networks": {}, "volumes": {}}
@@ -48,7 +53,7 @@ def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
 
     for name, svc in ctx.services():
         for kind in ("secrets", "configs"):
-            for item in svc.get(kind) or []:
+            for item in _as_list(svc.get(kind)):
                 source = item.get("source") if isinstance(item, dict) else item
                 if isinstance(source, str):
                     add(kind, source, name)
@@ -62,7 +67,7 @@ def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
             for net in (networks if isinstance(networks, list) else networks if isinstance(networks, dict) else []):
                 if isinstance(net, str):
                     add("networks", net, name)
-        for vol in svc.get("volumes") or []:
+        for vol in _as_list(svc.get("volumes")):
             if isinstance(vol, str):
                 try:
                     spec = parse_volume(vol)
