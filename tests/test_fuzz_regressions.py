@@ -89,3 +89,10 @@ def test_env_file_under_an_unknown_users_home(tmp_path):
            for d in lint(text, str(stack), Settings(env={}, select=frozenset({"SL006"})))]
     assert got == [("SL006", 5, 15, f"env_file ~nosuchuser/app.env does not exist (Docker reads it while loading the "
                                     f"stack: open {tmp_path}/~nosuchuser/app.env: no such file or directory)")]
+
+
+def test_volumes_and_secrets_that_are_not_lists_with_an_inventory():
+    """long run: the SL5xx reference index iterated `volumes: 1.0` (and `secrets: web` by letter)."""
+    text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    volumes: 1.0\n    secrets: web\n'
+    assert found(text, inventory=INVENTORY) == [("SL401", 3, 3, 3, 6), ("SL402", 3, 3, 3, 6), ("SL004", 5, 14, 5, 17),
+                                                ("SL004", 6, 14, 6, 17)]

@@ -87,7 +87,9 @@ def main(argv=None) -> int:
                 except Stop:
                     raise
                 except Exception as err:  # a property failed: keep the minimal example, go on
-                    notes = "\n".join(getattr(err, "__notes__", []))
+                    parts = list(err.exceptions) if isinstance(err, BaseExceptionGroup) else [err]
+                    notes = "\n".join(f"{type(e).__name__}: {str(e)[:300]}\n" + "\n".join(getattr(e, "__notes__", []))
+                                      for e in parts)
                     failures.append({"family": name, "seed": chunk_seed, "error": f"{type(err).__name__}: {err}"[:2000],
                                      "example": notes[:4000],
                                      "where": traceback.format_exception(err)[-2][:1000] if err.__traceback__ else ""})
