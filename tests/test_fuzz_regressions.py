@@ -96,3 +96,19 @@ def test_volumes_and_secrets_that_are_not_lists_with_an_inventory():
     text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    volumes: 1.0\n    secrets: web\n'
     assert found(text, inventory=INVENTORY) == [("SL401", 3, 3, 3, 6), ("SL402", 3, 3, 3, 6), ("SL004", 5, 14, 5, 17),
                                                 ("SL004", 6, 14, 6, 17)]
+
+
+def test_file_names_too_long_for_the_file_system(tmp_path):
+    """long run: a 300-character env_file name made Path.is_file raise OSError (ENAMETOOLONG).
+    Docker says `open <folder>/<name>: file name too long`."""
+    name = "x" * 300
+    text = (f'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    env_file: {name}\n    secrets: [s]\n'
+            f"secrets:\n  s:\n    file: ./{name}\n")
+    got = [(d.code, d.range.start.line + 1, d.range.start.column + 1, d.message.replace(name, "NAME"))
+           for d in lint(text, str(tmp_path / "docker-stack.yml"),
+                         Settings(env={}, select=frozenset({"SL006", "SL107"})))]
+    assert got == [
+        ("SL006", 5, 15, f"env_file NAME cannot be opened (Docker reads it while loading the stack: open "
+                         f"{tmp_path}/NAME: file name too long)"),
+        ("SL107", 9, 11, f"secret s: file ./NAME cannot be opened (docker stack deploy fails: open "
+                         f"{tmp_path}/NAME: file name too long)")]

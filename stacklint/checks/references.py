@@ -157,10 +157,17 @@ def missing_files(ctx: Context):
                 continue  # the path is not known without the deploy's environment (SL005 says so)
             # Docker joins a relative path to the stack file's folder; it expands neither ~ nor globs.
             target = Path(file) if Path(file).is_absolute() else folder / file
-            if target.is_dir():
+            try:
+                is_dir, exists = target.is_dir(), target.exists()
+            except OSError as err:  # a name too long for the file system, a loop of links, ...
+                yield ctx.diag("SL107", f"{what} {key}: file {file} cannot be opened (docker stack deploy fails: "
+                               f"open {target}: {(err.strerror or str(err)).lower()})", (kind, key, "file"),
+                               stage="deploy")
+                continue
+            if is_dir:
                 yield ctx.diag("SL107", f"{what} {key}: file {file} is a directory (docker stack deploy fails: "
                                f"read {target}: is a directory)", (kind, key, "file"), stage="deploy")
-            elif not target.exists():
+            elif not exists:
                 yield ctx.diag("SL107", f"{what} {key}: file {file} does not exist (docker stack deploy fails: "
                                f"open {target}: no such file or directory)", (kind, key, "file"), stage="deploy")
 

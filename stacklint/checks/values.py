@@ -139,7 +139,13 @@ def _env_files(ctx, svc, base):
         except RuntimeError:  # `~user` with no such user, or no home at all: a plain name then
             target = Path(rel)
         target = target if target.is_absolute() else folder / target
-        if not target.is_file():
+        try:
+            missing = not target.is_file()
+        except OSError as err:  # a name too long for the file system, a loop of links, ...
+            yield ctx.diag(CODE, f"env_file {rel} cannot be opened (Docker reads it while loading the stack: "
+                           f"open {target}: {(err.strerror or str(err)).lower()})", path, stage="load")
+            continue
+        if missing:
             yield ctx.diag(CODE, f"env_file {rel} does not exist (Docker reads it while loading the stack: "
                            f"open {target}: no such file or directory)", path, stage="load")
             continue
