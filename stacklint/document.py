@@ -47,7 +47,6 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 # Lines as editors and the Language Server Protocol count them. libyaml also breaks lines at
 # NEL, LS and PS; where a file has those, positions are recomputed from the character offset.
 _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
-_EXOTIC_BREAK = re.compile("[\x85\u2028\u2029]")
 _ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]+")
 
 
@@ -172,7 +171,8 @@ class _Positions:
     def __init__(self, doc: Document):
         text = doc.text
         self.doc = doc
-        self.exotic = _EXOTIC_BREAK.search(text) is not None
+        # str.__contains__ is a memchr; a regex scan of a 5 MB text took 70 ms
+        self.exotic = "\x85" in text or "\u2028" in text or "\u2029" in text
         self.last_line = text.count("\n") + text.count("\r") - text.count("\r\n")
         self.last_width = len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
         self._starts: Optional[List[int]] = None
@@ -269,7 +269,7 @@ class _Walker:
         self.decodes = 0
         self.aliased = 0
         self.in_alias = 0
-        self.expanding = 0  # where the outermost alias being expanded is written
+        self.expanding = 0  # where the outermost alias being expanded is written (see _cursor)
         self.sizes: Dict[int, int] = {}
 
     def fail(self, message: str, r: Range, path: YamlPath) -> None:
@@ -283,7 +283,7 @@ class _Walker:
         if depth > MAX_DEPTH:
             if self.in_alias:  # the text is shallower: point at the alias that nests it
                 self.fail(f"nesting deeper than {MAX_DEPTH} levels through aliases; stopped reading here",
-                          self._alias_at(self.expanding), path)
+                          self._alias_at(self._cursor(self.expanding)), path)
             else:
                 self.fail(f"nesting deeper than {MAX_DEPTH} levels; stopped reading here", self.range(node), path)
             return None
@@ -309,26 +309,27 @@ class _Walker:
             if not self.in_alias:
                 self.sizes.setdefault(key, self.decodes - before + 1)
 
-    def child(self, node, path: YamlPath, depth: int, cursor: int):
-        """Walk a collection's item; cursor: where in the text an alias for it would be written."""
+    def child(self, node, path: YamlPath, depth: int, where):
+        """Walk a collection's item (not a scalar); where: how to find an alias for it in the text
+        (see _cursor), worked out only when needed."""
         if id(node) in self.active:
             self.fail("recursive alias: it refers to a node that contains it (Docker: \"anchor value "
-                      "contains itself\")", self._alias_at(cursor), path)
+                      "contains itself\")", self._alias_at(self._cursor(where)), path)
             return None
         size = None if self.in_alias else self.sizes.get(id(node))
         if size is None:
             return self.walk(node, path, depth)
-        if not self._admit(size, cursor, path):
+        if not self._admit(size, where, path):
             return None
         if not self.in_alias:
-            self.expanding = cursor
+            self.expanding = where
         self.in_alias += 1
         try:
             return self.walk(node, path, depth)
         finally:
             self.in_alias -= 1
 
-    def _admit(self, size: int, cursor: int, path: YamlPath) -> bool:
+    def _admit(self, size: int, where, path: YamlPath) -> bool:
         """Count an alias the way go-yaml does (itself and its whole expansion), before expanding it.
 
         Within one expansion the aliased share only grows, so judging its end is judging every step.
@@ -339,9 +340,22 @@ class _Walker:
                 self.aliased > self.decodes * _allowed_alias_ratio(self.decodes):
             self.fail(f"excessive aliasing: this alias expands to {size:,} nodes and {self.aliased:,} of the "
                       f"document's {self.decodes:,} come from aliases (a YAML alias bomb?); Docker refuses "
-                      "the file (\"document contains excessive aliasing\")", self._alias_at(cursor), path)
+                      "the file (\"document contains excessive aliasing\")", self._alias_at(self._cursor(where)), path)
             return False
         return True
+
+    def _cursor(self, where) -> int:
+        """Where to look for an alias: after a mapping key (a node), at item i of a sequence
+        ((node, i): after the item before it), or at a text offset (int)."""
+        if isinstance(where, int):
+            return where
+        if isinstance(where, tuple):
+            seq, i = where
+            cursor = seq.start_mark.index
+            for item in seq.value[:i]:
+                cursor = self._after(item, cursor)
+            return cursor
+        return where.end_mark.index
 
     def _alias_at(self, cursor: int) -> Range:
         m = _ALIAS_TOKEN.search(self.doc.text, cursor)
@@ -353,12 +367,13 @@ class _Walker:
     def sequence(self, node: SequenceNode, path: YamlPath, depth: int) -> list:
         out = []
         spans = self.doc.spans
-        cursor = node.start_mark.index
         for i, item in enumerate(node.value):
             p = path + (i,)
             spans[p] = (None, item)
-            out.append(self.child(item, p, depth + 1, cursor))
-            cursor = self._after(item, cursor)
+            if isinstance(item, ScalarNode):  # no alias accounting for scalars: they cannot multiply
+                out.append(self.walk(item, p, depth + 1))
+            else:
+                out.append(self.child(item, p, depth + 1, (node, i)))
         return out
 
     def _after(self, item, cursor: int) -> int:
@@ -400,7 +415,10 @@ class _Walker:
                     path + (raw,)))
             p = path + (raw,)
             spans[p] = (knode, vnode)
-            out[raw] = self.child(vnode, p, depth + 1, knode.end_mark.index)
+            if isinstance(vnode, ScalarNode):
+                out[raw] = self.walk(vnode, p, depth + 1)
+            else:
+                out[raw] = self.child(vnode, p, depth + 1, knode)
         if merges:
             if not self.in_alias:
                 self.decodes += len(node.value)  # go-yaml decodes the keys once more to merge
@@ -440,7 +458,7 @@ class _Walker:
                         continue
                     p = path + (raw,)
                     self.doc.spans[p] = (knode, vnode)
-                    out[raw] = self.child(vnode, p, depth + 1, knode.end_mark.index)
+                    out[raw] = self.child(vnode, p, depth + 1, knode)
                 # nested merges inside the source mapping
                 inner = [(k, v) for k, v in src.value if _is_merge_key(k)]
                 if inner:
