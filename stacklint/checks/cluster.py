@@ -9,7 +9,8 @@ from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..context import Context, get
 from ..diagnostics import Related, Severity
-from ..parsers import parse_port_spec, parse_volume
+from ..parsers import parse_port_spec
+from ..refs import KINDS, context_refs, is_external, swarm_name
 from ..swarm_constraints import ConstraintError, explain, failing, node_matches, parse_all
 
 # External network names `docker stack deploy` never looks up (docker-facts §3.3).
@@ -29,54 +30,18 @@ def _inventory(ctx: Context) -> Optional[Mapping]:
 
 def _external_name(key: str, decl: dict) -> Optional[str]:
     """The cluster name of an external declaration, or None when it is not external."""
-    ext = decl.get("external")
-    if ext is True:
-        return decl.get("name") or key
-    if isinstance(ext, dict):
-        return ext.get("name") or decl.get("name") or key
-    return None
-
-
-def _as_list(value) -> list:
-    """A list field, or nothing when it has another type (the schema reports that)."""
-    return value if isinstance(value, list) else []
+    return swarm_name(key, decl) if is_external(decl) else None
 
 
 def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
-    """kind -> declared key -> services (in file order) that use it, as `docker stack deploy` looks them up."""
-    refs: Dict[str, Dict[str, List[str]]] = {"secrets": {}, "configs": {}, "networks": {}, "volumes": {}}
-
-    def add(kind, key, svc):
-        users = refs[kind].setdefault(key, [])
-        if svc not in users:
-            users.append(svc)
-
-    for name, svc in ctx.services():
-        for kind in ("secrets", "configs"):
-            for item in _as_list(svc.get(kind)):
-                source = item.get("source") if isinstance(item, dict) else item
-                if isinstance(source, str):
-                    add(kind, source, name)
-        cred = get(svc, "credential_spec", "config")
-        if isinstance(cred, str):
-            add("configs", cred, name)
-        networks = svc.get("networks")
-        if networks is None:
-            add("networks", "default", name)
-        else:
-            for net in (networks if isinstance(networks, list) else networks if isinstance(networks, dict) else []):
-                if isinstance(net, str):
-                    add("networks", net, name)
-        for vol in _as_list(svc.get("volumes")):
-            if isinstance(vol, str):
-                try:
-                    spec = parse_volume(vol)
-                except ValueError:
-                    continue
-                if spec.type == "volume" and spec.source:
-                    add("volumes", spec.source, name)
-            elif isinstance(vol, dict) and vol.get("type") == "volume" and isinstance(vol.get("source"), str):
-                add("volumes", vol["source"], name)
+    """kind -> declared key -> services (in file order) that use it, from the shared reference
+    reading (stacklint.refs, as `docker stack deploy` looks them up)."""
+    refs: Dict[str, Dict[str, List[str]]] = {kind: {} for kind in KINDS}
+    for ref in context_refs(ctx):
+        if ref.name:
+            users = refs[ref.kind].setdefault(ref.name, [])
+            if ref.service not in users:
+                users.append(ref.service)
     return refs
 
 
