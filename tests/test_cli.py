@@ -34,6 +34,7 @@ def test_missing_file_is_one_line_and_exit_2(tmp_path):
     run = run_cli(str(tmp_path / "nope.yml"))
     assert run.returncode == 2
     assert run.stderr == f"stacklint: {tmp_path / 'nope.yml'}: no such file\n"
+    assert run.stdout == "1 file could not be read (see above).\n"
     assert "Traceback" not in run.stderr
 
 

@@ -37,7 +37,7 @@ def render(results: List[FileResult], colour: bool = False, quiet: bool = False,
                      for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
             lines.append(f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
                          f"in {files} file{'s' if files != 1 else ''}.")
-        else:
+        elif files:
             lines.append(f"No problems in {files} file{'s' if files != 1 else ''}.")
         if unread:
             lines.append(f"{unread} file{'s' if unread != 1 else ''} could not be read (see above).")
