@@ -6,6 +6,9 @@ ruamel's own resolver differs on several of these, so plain scalars are re-typed
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime
 import math
 import re
 
@@ -75,24 +78,67 @@ def resolve_plain(text: str):
 
 
 _STD_TAG = "tag:yaml.org,2002:"
+# go-yaml's allowedTimestampFormats, tried only on plain scalars that start with four digits and
+# a dash (parseTimestamp): YYYY-M-D, optionally with a time (`T`, `t` or a space) and a zone.
+_TIMESTAMP = re.compile(
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2})"
+    r"| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?)?$")
+
+
+def is_timestamp(text: str) -> bool:
+    """Whether go-yaml reads this plain scalar as a time.Time (a real date, and time of day)."""
+    m = _TIMESTAMP.match(text)
+    if m is None:
+        return False
+    year, month, day = (int(g) for g in m.group(1, 2, 3))
+    clock = [int(g) for g in (m.group(4, 5, 6) if m.group(4) else m.group(7, 8, 9)) if g is not None]
+    if clock and (clock[0] > 23 or clock[1] > 59 or clock[2] > 59):
+        return False
+    try:
+        datetime.date(max(year, 1), month, day)
+    except ValueError:
+        return False
+    return True
+
+
+class TagError(ValueError):
+    """go-yaml refuses an explicitly tagged scalar whose text is not of that type."""
+
+
+def _go_kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "str"
 
 
 def resolve_tagged(tag: str, text: str):
-    """An explicitly tagged scalar (`!!str 12`, `!!int "3"`)."""
+    """An explicitly tagged scalar (`!!str 12`, `!!int "3"`) as go-yaml's decoder reads it: a
+    standard scalar tag must match what the text resolves to (an int passes for a float),
+    `!!binary` is base64, unknown tags leave the text a string."""
     kind = tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else None
-    if kind == "str" or kind is None or kind in ("binary", "timestamp"):
-        return text
-    if kind == "null":
-        return None
-    if kind == "bool":
-        b = _BOOLS.get(text)
-        return text if b is None else b
-    if kind == "int":
-        value = _go_int(text.replace("_", ""))
-        return text if value is None else value
-    if kind == "float":
+    if kind in ("bool", "int", "float", "timestamp", "null"):
         value = resolve_plain(text)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else text
+        found = _go_kind(value)
+        if kind == "timestamp" and found == "str" and is_timestamp(text):
+            return text
+        if found == kind:
+            return value
+        if kind == "float" and found == "int":
+            return float(value)
+        raise TagError(f"cannot decode !!{found} `{text}` as a !!{kind}")
+    if kind == "binary":
+        try:
+            return base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True) \
+                .decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            raise TagError("!!binary value contains invalid base64 data") from None
     return text
 
 
