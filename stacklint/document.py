@@ -15,6 +15,7 @@ from typing import Dict, List, Optional
 
 import bisect
 import gc
+import math
 import threading
 
 try:
@@ -216,6 +217,7 @@ def _problem(code: str, message: str, r: Range, path: YamlPath = ()) -> Diagnost
     return Diagnostic(code=code, message=message, severity=Severity.ERROR, range=r, path=path, stage="load")
 
 
+_INFINITIES = (math.inf, -math.inf)
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
 
@@ -280,6 +282,13 @@ class _Walker:
         # from aliases (go-yaml compares an alias key only with the same alias).
         self.alias_keys = _ALIAS_KEY.search(doc.text) is not None
 
+    def _not_json(self, value: float, node, path: YamlPath) -> None:
+        # Docker turns the whole file into JSON to validate it, and JSON has no such numbers.
+        go = "NaN" if value != value else "+Inf" if value > 0 else "-Inf"
+        self.doc.problems.append(_problem(
+            "SL004", f"{node.value} is not a number Docker can validate (json: unsupported value: {go}); quote "
+            "it if it is text", self.range(node), path))
+
     def fail(self, message: str, r: Range, path: YamlPath) -> None:
         if not self.stopped:
             self.doc.problems.append(_problem("SL001", message, r, path))
@@ -298,16 +307,24 @@ class _Walker:
         if isinstance(node, ScalarNode):
             tag = node.ctag
             if tag == _PLAIN:
-                return resolve_plain(node.value)
-            if tag == _QUOTED:
+                value = resolve_plain(node.value)
+                if value.__class__ is str:
+                    return value
+                if node.style:  # `! "1"`: libyaml marks a quoted scalar tagged `!` plain; go-yaml keeps a string
+                    return node.value
+            elif tag == _QUOTED:
                 return node.value
-            if tag == _NON_SPECIFIC:  # `! text`: typed as if untagged, by its own style
-                return node.value if node.style else resolve_plain(node.value)
-            try:
-                return resolve_tagged(str(tag), node.value)
-            except TagError as err:
-                self.fail(str(err), self.range(node), path)
-                return None
+            elif tag == _NON_SPECIFIC:  # `! text`: typed as if untagged, by its own style
+                value = node.value if node.style else resolve_plain(node.value)
+            else:
+                try:
+                    value = resolve_tagged(str(tag), node.value)
+                except TagError as err:
+                    self.fail(str(err), self.range(node), path)
+                    return None
+            if value.__class__ is float and (value != value or value in _INFINITIES):
+                self._not_json(value, node, path)
+            return value
         key = id(node)
         if key in self.active:
             self.fail("recursive alias: this node contains itself", self.range(node), path)
@@ -407,7 +424,11 @@ class _Walker:
             if not isinstance(knode, ScalarNode):
                 if not self.in_alias:
                     self.decodes += 1
-                self._complex_key(knode, path)
+                if id(knode) in self.active:
+                    self.fail("recursive alias: this key is a node that contains it (Docker: \"anchor value "
+                              "contains itself\")", self._alias_at(_written_after(node, i)), path)
+                else:
+                    self._complex_key(knode, path)
                 continue
             raw = knode.value
             # An alias whose value repeats a key is no duplicate: it replaces the value.
@@ -422,7 +443,7 @@ class _Walker:
                 continue
             if not self.in_alias:
                 self.decodes += 1  # go-yaml decodes every key too
-            if not knode.style and path and not isinstance(resolve_plain(raw), str):
+            if not knode.style and path and type(resolve_plain(raw)) is not str:
                 # Docker cannot hand a non-string key below the top level to its schema validator.
                 self.doc.problems.append(_problem(
                     "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
@@ -446,6 +467,11 @@ class _Walker:
         sources = []
         for knode, m in merges:
             cursor = knode.end_mark.index
+            if isinstance(m, SequenceNode) and m.start_mark.index < cursor:
+                # an alias of a list: go-yaml merges a list of mappings only as written there
+                self.fail("a merge key (<<) needs a mapping or a list of mappings (an alias of a list "
+                          "is neither)", self._alias_at(cursor), path)
+                continue
             for src in (m.value if isinstance(m, SequenceNode) else [m]):
                 sources.append((src, cursor))
                 cursor = self._after(src, cursor)
@@ -547,7 +573,7 @@ def _is_string_map(node: MappingNode) -> bool:
     for knode, _ in node.value:
         if not isinstance(knode, ScalarNode):
             return False
-        if knode.ctag == _PLAIN and not isinstance(resolve_plain(knode.value), str):
+        if knode.ctag == _PLAIN and type(resolve_plain(knode.value)) is not str:
             return False
         if knode.ctag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
             return False

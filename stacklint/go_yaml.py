@@ -43,6 +43,7 @@ _PLACEHOLDERS = "\ue000\ue001\ue002\ue003\uf8fe\uf8ff"
 _RUN = re.compile(r"(?<![^\s,\[\]{}])[^\s,\[\]{}!&*#%'\":|>@`][^\s,\[\]{}]*:[^\s]")
 _INNER_COLON = re.compile(r":(?=[^\s])")
 _DIRECTIVE_LINE = re.compile(r"^%.*$", re.M)
+_VERBATIM_TAG = re.compile(r"!<[^>\s]*>")
 _QUIET_LINE = re.compile(r"[ \t\r]*(?:#.*)?$")  # blank, or a comment
 BOM = "\ufeff"
 
@@ -87,9 +88,11 @@ class Rewrite:
         more). False when there was none to replace."""
         ph = self.colon
         text = _RUN.sub(lambda m: _INNER_COLON.sub(ph, m.group()), self.text)
-        if "%" in text:  # a directive's colons (`%TAG ! tag:x,2000:`) are the directive's
-            originals = {m.start(): m.group() for m in _DIRECTIVE_LINE.finditer(self.original)}
-            text = _DIRECTIVE_LINE.sub(lambda m: originals.get(m.start(), m.group()), text)
+        # A directive's colons (`%TAG ! tag:x,2000:`) and a verbatim tag's (`!<tag:x:y>`) are theirs.
+        for marker, pattern in (("%", _DIRECTIVE_LINE), ("!<", _VERBATIM_TAG)):
+            if marker in text:
+                originals = {m.start(): m.group() for m in pattern.finditer(self.original)}
+                text = pattern.sub(lambda m: originals.get(m.start(), m.group()), text)
         if text == self.text:
             return False
         self.text = text
