@@ -1,8 +1,10 @@
-"""Text -> positioned node tree -> plain data. The only module that imports ruamel.
+"""Text -> positioned node tree -> plain data. With its helpers go_yaml.py and pure_yaml.py,
+the only module that imports ruamel.
 
 The file is composed once with ruamel's C-backed composer (where ruamel.yaml.clib is not
-installed, with ruamel's pure-Python one: see pure_yaml.py); one walk over the node tree then
-builds the plain data (typed the way Docker's go-yaml v3 types it, with `<<` merges applied)
+installed, with ruamel's pure-Python one: see pure_yaml.py), read as Docker's go-yaml reads it
+where the libyaml 0.1.7 inside differs (go_yaml.py; the few files that need it are composed
+twice); one walk over the node tree then builds the plain data (typed the way Docker's go-yaml v3 types it, with `<<` merges applied)
 and, at the same time, an index from YAML path to the key and value ranges. Positions come
 from the nodes, so they are exact even inside merged or aliased content (they point at the
 text that produced the value).
@@ -50,7 +52,9 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 # NEL, LS and PS; where a file has those, positions are recomputed from the character offset.
 _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
 _ALIAS_TOKEN = re.compile(r"\*[A-Za-z0-9_-]+")  # libyaml and go-yaml: anchor names are these characters
-_ALIAS_KEY = re.compile(r"\*[A-Za-z0-9_-]+[ \t]*:|\?\s+\*")
+# Searched apart: a pattern that starts with one literal is searched for that character first.
+_ALIAS_KEY = re.compile(r"\*[A-Za-z0-9_-]+[ \t]*:")
+_ALIAS_COMPLEX_KEY = re.compile(r"\?\s+\*")
 
 
 # Tags our resolver gives untagged scalars; explicitly tagged nodes keep their own tag.
@@ -280,10 +284,16 @@ class _Walker:
         self.sizes: Dict[int, int] = {}
         # Whether an alias may be a key (`*name:`, `? *name`): only then are keys told apart
         # from aliases (go-yaml compares an alias key only with the same alias).
-        self.alias_keys = _ALIAS_KEY.search(doc.text) is not None
+        self.not_json: set = set()  # NaN and infinity nodes already reported
+        text = doc.text
+        self.alias_keys = ("*" in text and _ALIAS_KEY.search(text) is not None) or \
+            ("?" in text and _ALIAS_COMPLEX_KEY.search(text) is not None)
 
     def _not_json(self, value: float, node, path: YamlPath) -> None:
         # Docker turns the whole file into JSON to validate it, and JSON has no such numbers.
+        if id(node) in self.not_json:  # said once, where it is written
+            return
+        self.not_json.add(id(node))
         go = "NaN" if value != value else "+Inf" if value > 0 else "-Inf"
         self.doc.problems.append(_problem(
             "SL004", f"{node.value} is not a number Docker can validate (json: unsupported value: {go}); quote "
@@ -744,52 +754,45 @@ def _first_document(text: str):
             _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = saved
 
 
-# Colons libyaml may stop at one by one after the first rewrite (go_yaml.Rewrite); past this,
-# its error stands (a file would need hundreds of forms like `[a :b]` to get there).
-_MAX_COLON_RETRIES = 200
+# Rewrites after which libyaml may still stop (go_yaml.Rewrite.fix; one colon each, after the
+# first pass, in forms like `[a :b]`); past this, its error stands.
+_MAX_REWRITES = 200
 
 
 def _compose_as_docker(text: str):
     """The C composer's tree, bridged where libyaml 0.1.7 and go-yaml differ (see go_yaml.py).
     Ordinary files are composed once, as they are."""
-    rewrite = None
+    rewrite = go_yaml.Rewrite(text)
     if go_yaml.BOM in text:
-        rewrite = go_yaml.Rewrite(text)
-        if rewrite.usable():
-            rewrite.replace_boms()
+        rewrite.replace_boms()
     by_events = False
-    retries = 0
-    while True:
-        source = rewrite.text if rewrite is not None else text
+    for attempt in range(_MAX_REWRITES + 1):
+        source = rewrite.text
         try:
             root = _compose_events(source) if by_events else _first_node(source)
+            if root is not None and go_yaml.has_text_after(source, root.end_mark.index):
+                _scan_past_first_document(source)
         except MarkedYAMLError as err:
-            if go_yaml.is_flow_colon(err) and retries < _MAX_COLON_RETRIES:
-                retries += 1
-                if rewrite is None:
-                    rewrite = go_yaml.Rewrite(text)
-                if rewrite.usable() and (retries == 1 and rewrite.replace_likely_colons()
-                                         or rewrite.replace_colon_at(err.problem_mark.index)):
-                    continue
-            elif go_yaml.is_tab_at_token_start(err, source) and retries < _MAX_COLON_RETRIES:
-                retries += 1
-                if rewrite is None:
-                    rewrite = go_yaml.Rewrite(text)
-                if rewrite.replace_comment_tabs(err.problem_mark.index):
-                    continue
-            elif go_yaml.is_duplicate_anchor(err) and not by_events:
+            if attempt < _MAX_REWRITES and rewrite.fix(err):
+                continue
+            if go_yaml.is_duplicate_anchor(err) and not by_events:
                 by_events = True
                 continue
             raise
-        if root is not None and go_yaml.has_text_after(source, root.end_mark.index):
-            parser = _ruamel_yaml.CParser(source)
-            try:
-                go_yaml.scan_past_first_document(parser)
-            finally:
-                parser.dispose()
-        if rewrite is not None:
-            rewrite.restore(root)
+        if root is not None and "\\/" in text:
+            slash = go_yaml.escaped_slash(root, text)
+            if slash is not None:
+                raise go_yaml.unknown_escape(text, slash)
+        rewrite.restore(root)
         return root
+
+
+def _scan_past_first_document(text: str) -> None:
+    parser = _ruamel_yaml.CParser(text)
+    try:
+        go_yaml.scan_past_first_document(parser)
+    finally:
+        parser.dispose()
 
 
 def _compose_events(text: str):

@@ -19,6 +19,10 @@ files. go-yaml is a port of libyaml 0.1.x with fixes; a generated differential a
   scanner reads ahead over every blank and comment line after a comment that starts a line,
   tabs included; libyaml stops at the tab ("found character that cannot start any token").
   Bridged when libyaml stops there: those tabs become spaces (comments carry no data).
+- Escapes in double-quoted scalars: go-yaml reads `\'` (a quote) and refuses `\/`; ruamel's
+  libyaml does the opposite. `\'` is bridged when libyaml stops at it (it becomes the quote and
+  a placeholder that the scalar then loses); `\/` is looked for after composing
+  (escaped_slash), only in files that have one.
 - A byte-order mark anywhere but at the very start: go-yaml reads it as a character of content;
   libyaml 0.1.7 drops it, or stops reading the document there without a word.
 """
@@ -27,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import FileMark, MarkedYAMLError
 from ruamel.yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent,
                                 SequenceStartEvent, StreamEndEvent)
 from ruamel.yaml.tokens import StreamEndToken
@@ -44,6 +48,8 @@ _RUN = re.compile(r"(?<![^\s,\[\]{}])[^\s,\[\]{}!&*#%'\":|>@`][^\s,\[\]{}]*:[^\s
 _INNER_COLON = re.compile(r":(?=[^\s])")
 _DIRECTIVE_LINE = re.compile(r"^%.*$", re.M)
 _VERBATIM_TAG = re.compile(r"!<[^>\s]*>")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ESCAPE = re.compile(r"\\(.)", re.S)
 _QUIET_LINE = re.compile(r"[ \t\r]*(?:#.*)?$")  # blank, or a comment
 BOM = "\ufeff"
 
@@ -58,6 +64,48 @@ def is_tab_at_token_start(err: MarkedYAMLError, text: str) -> bool:
             and mark.index < len(text) and text[mark.index] == "\t")
 
 
+def is_unknown_escape(err: MarkedYAMLError) -> bool:
+    return err.problem == "found unknown escape character" and err.problem_mark is not None
+
+
+def escaped_slash(root, text: str) -> Optional[int]:
+    """Where the first `\\/` escape of a double-quoted scalar is (go-yaml refuses it), or None."""
+    for node in scalars(root):
+        if node.style == '"':
+            for m in _ESCAPE.finditer(text, node.start_mark.index, node.end_mark.index):
+                if m.group(1) == "/":
+                    return m.start()
+    return None
+
+
+def unknown_escape(text: str, index: int) -> MarkedYAMLError:
+    """go-yaml's error for an escape it does not know, at index."""
+    before = text[:index]
+    line = len(_LINE_BREAK.findall(before))
+    column = index - max(before.rfind("\n"), before.rfind("\r")) - 1
+    return MarkedYAMLError("while parsing a quoted scalar", None, "found unknown escape character",
+                           FileMark(None, index, line, column))
+
+
+def scalars(root):
+    """Every scalar node of a tree once (keys too; an anchored node is not visited again)."""
+    seen = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        value = node.value
+        if isinstance(value, str):
+            yield node
+        elif value and isinstance(value[0], tuple):
+            for pair in value:
+                stack.extend(pair)
+        else:
+            stack.extend(value)
+
+
 def is_duplicate_anchor(err: MarkedYAMLError) -> bool:
     return (err.context or "").startswith("found duplicate anchor")
 
@@ -69,19 +117,57 @@ class Rewrite:
 
     def __init__(self, text: str):
         self.original = self.text = text
-        free = [c for c in _PLACEHOLDERS if c not in text]
-        self.colon, self.bom = (free[0], free[1]) if len(free) >= 2 else ("", "")
         self.restores: dict = {}
+        self.likely_colons_done = False
+        self._free: Optional[list] = None
+
+    def _placeholder(self, i: int) -> str:
+        """The i-th placeholder ("" when the text uses them all: the rewrite then gives up)."""
+        if self._free is None:
+            self._free = [c for c in _PLACEHOLDERS if c not in self.original]
+        return self._free[i] if i < len(self._free) else ""
+
+    colon = property(lambda self: self._placeholder(0))
+    bom = property(lambda self: self._placeholder(1))
+    nothing = property(lambda self: self._placeholder(2))
 
     def usable(self) -> bool:
-        return bool(self.colon)
+        return bool(self.nothing)
+
+    def fix(self, err: MarkedYAMLError) -> bool:
+        """Rewrite the text where libyaml stopped with err, when go-yaml reads on there.
+        False when it stops there too."""
+        mark = err.problem_mark
+        if mark is None or not self.usable():
+            return False
+        if is_flow_colon(err):
+            if not self.likely_colons_done:
+                self.likely_colons_done = True
+                if self.replace_likely_colons():
+                    return True
+            return self.replace_colon_at(mark.index)
+        if is_tab_at_token_start(err, self.text):
+            return self.replace_comment_tabs(mark.index)
+        if is_unknown_escape(err):
+            return self.replace_quote_escape_at(mark.index)
+        return False
+
+    def replace_quote_escape_at(self, index: int) -> bool:
+        """`\'` in a double-quoted scalar, where libyaml stopped ("found unknown escape
+        character" at the backslash): go-yaml reads a quote."""
+        if self.text[index:index + 2] != "\\'":
+            return False
+        self.text = self.text[:index] + "'" + self.nothing + self.text[index + 2:]
+        self.restores[self.nothing] = ""
+        return True
 
     def replace_boms(self) -> None:
         """go-yaml reads a byte-order mark after the first character as content (its is_bom()
         looks at the buffer's start, not at the character); libyaml skips one that starts a
         line, and then loses its place."""
-        self.text = self.text.replace(BOM, self.bom)
-        self.restores[self.bom] = BOM
+        if self.usable():
+            self.text = self.text.replace(BOM, self.bom)
+            self.restores[self.bom] = BOM
 
     def replace_likely_colons(self) -> bool:
         """Every colon that is likely inside a plain scalar, in one pass (most files need no
@@ -138,27 +224,15 @@ class Rewrite:
         return False
 
     def restore(self, root) -> None:
-        """Give every scalar (values and keys, anchored ones once) its characters back."""
+        """Give every scalar (values and keys) its characters back."""
         if root is None or not self.restores:
             return
         swaps = list(self.restores.items())
-        seen = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+        for node in scalars(root):
             value = node.value
-            if isinstance(value, str):
-                for placeholder, char in swaps:
-                    if placeholder in value:
-                        value = node.value = value.replace(placeholder, char)
-            elif value and isinstance(value[0], tuple):
-                for pair in value:
-                    stack.extend(pair)
-            else:
-                stack.extend(value)
+            for placeholder, char in swaps:
+                if placeholder in value:
+                    value = node.value = value.replace(placeholder, char)
 
 
 def compose_events(parser, scalar, sequence, mapping, resolve):

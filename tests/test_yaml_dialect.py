@@ -167,3 +167,24 @@ def test_ordinary_files_are_composed_once(monkeypatch):
     calls.clear()
     parse("services:\n  web:\n    image: nginx\n    ports: [8080:80, 443:443]\n    volumes: [/a:/b:ro]\n")
     assert len(calls) == 2  # the one that stops at the first colon, and the rewritten text
+
+
+def test_nan_and_infinity_are_refused_where_written():
+    # Docker: json: unsupported value: +Inf (it validates the file as JSON, x- fields included)
+    doc = parse("a: &x .inf\nb: *x\nc: [*x, .nan, '.inf']\n")
+    assert _problems(doc) == [
+        ("SL004", ".inf is not a number Docker can validate (json: unsupported value: +Inf); quote it if it is text",
+         (0, 3, 0, 10)),
+        ("SL004", ".nan is not a number Docker can validate (json: unsupported value: NaN); quote it if it is text",
+         (2, 8, 2, 12)),
+    ]
+
+
+def test_double_quoted_escapes_as_go_yaml_knows_them():
+    # Docker: {a: "it's"}; `\/` is refused: yaml: found unknown escape character
+    doc = parse('a: "it\\\'s"\nb: [8080:80]\n')
+    assert _problems(doc) == [] and doc.data == {"a": "it's", "b": ["8080:80"]}
+    assert _span(doc, "b", 0) == (1, 4, 1, 11)
+    assert _problems(parse('a: "ok"\nb: "http:\\/\\/x"\n')) == [
+        ("SL001", "while parsing a quoted scalar: found unknown escape character", (1, 9, 1, 10))]
+    assert parse('a: "\\\\/"\n').data == {"a": "\\/"}
