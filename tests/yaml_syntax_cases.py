@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -247,7 +248,9 @@ def docker_answer(text: str, docker: str = "docker") -> dict:
     proc = subprocess.run([docker, "stack", "config", "-c", "-"], input=text.encode("utf-8", "surrogatepass"),
                           capture_output=True, timeout=60,
                           env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/nonexistent", "DOCKER_CONFIG": "/nonexistent"})
-    return {"status": proc.returncode, "error": proc.stderr.decode("utf-8", "replace").strip(),
+    # the clock in its log lines (warnings such as "ignoring IP-address") is not an answer
+    error = re.sub(r'time="[^"]*" ', "", proc.stderr.decode("utf-8", "replace")).strip()
+    return {"status": proc.returncode, "error": error,
             "output": proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""}
 
 
