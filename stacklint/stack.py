@@ -101,8 +101,8 @@ class MergedDocument:
         self.problems: list = []
 
     @property
-    def lines(self) -> List[str]:
-        return self.docs[0].lines
+    def lines(self) -> "_Lines":
+        return _Lines(self.docs)
 
     def _locate(self, path: YamlPath) -> Tuple[int, YamlPath]:
         return self.origins.of(path)
@@ -133,6 +133,20 @@ class MergedDocument:
     def is_quoted(self, path: YamlPath) -> bool:
         i, source = self._locate(path)
         return self.docs[i].is_quoted(source)
+
+
+class _Lines:
+    """The lines of every file, addressed by the shifted line numbers of the merged document
+    (fixes read the lines around the ranges they edit). Its length is the first file's."""
+
+    def __init__(self, docs: List[Document]):
+        self.docs = docs
+
+    def __getitem__(self, line: int) -> str:
+        return self.docs[line // _STRIDE].lines[line % _STRIDE]
+
+    def __len__(self) -> int:
+        return len(self.docs[0].lines)
 
 
 def _shift(r: Range, i: int) -> Range:
