@@ -25,6 +25,9 @@ files. go-yaml is a port of libyaml 0.1.x with fixes; a generated differential a
   (escaped_slash), only in files that have one.
 - A byte-order mark anywhere but at the very start: go-yaml reads it as a character of content;
   libyaml 0.1.7 drops it, or stops reading the document there without a word.
+
+The decoder's differences (explicit tags, timestamps, duplicate keys as go-yaml compares them,
+merges, NaN and infinity) are in document.py's walker and scalars.py.
 """
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ from ruamel.yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent,
                                 SequenceStartEvent, StreamEndEvent)
 from ruamel.yaml.tokens import StreamEndToken
 
-# Characters that stand in for a colon or a byte-order mark: private-use ones the text does not use.
+# Characters that stand in for a colon, a byte-order mark or nothing (a character to drop):
+# private-use ones the text does not use.
 _PLACEHOLDERS = "\ue000\ue001\ue002\ue003\uf8fe\uf8ff"
 
 # A run of characters that can be (part of) a plain scalar and holds a colon libyaml 0.1.7
