@@ -532,7 +532,6 @@ class _Walker:
                 if size is not None:
                     self.in_alias -= 1
 
-
     def _check_duplicates(self, node: MappingNode, path: YamlPath) -> None:
         seen: dict = {}
         idents = self._key_idents(node)
@@ -549,7 +548,7 @@ class _Walker:
         idents = []
         after = node.start_mark.index
         for knode, vnode in node.value:
-            ident = getattr(knode, "value", None)
+            ident = knode.value if isinstance(knode, ScalarNode) else None
             if knode.start_mark.index < after:
                 m = _ALIAS_TOKEN.search(self.doc.text, after)
                 ident = ("*", m.group()[1:] if m else "")
