@@ -40,6 +40,10 @@ class Context:
         return Diagnostic(code=code, message=message, severity=severity or _default_severity(code),
                           range=r, path=tuple(path), fix=fix, related=related, stage=stage)
 
+    def written(self, path: YamlPath):
+        """The value at path as the file writes it, before interpolation (None when absent)."""
+        return get(self.doc.data, *path)
+
     def section(self, name: str) -> dict:
         value = self.data.get(name)
         return value if isinstance(value, dict) else {}
