@@ -24,7 +24,7 @@ class Context:
     @cached_property
     def model(self) -> Stack:
         """The deploy model of this file, built once per lint (parts convert on first use)."""
-        return Stack(self.data, self.settings.stack_name)
+        return Stack(self.data, self.settings.stack_name, self.doc.data)
 
     @property
     def folder(self) -> Optional[Path]:
@@ -39,10 +39,6 @@ class Context:
         r = doc.key_range(path) if on_key else doc.value_range(path)
         return Diagnostic(code=code, message=message, severity=severity or _default_severity(code),
                           range=r, path=tuple(path), fix=fix, related=related, stage=stage)
-
-    def written(self, path: YamlPath):
-        """The value at path as the file writes it, before interpolation (None when absent)."""
-        return get(self.doc.data, *path)
 
     def section(self, name: str) -> dict:
         value = self.data.get(name)

@@ -396,3 +396,15 @@ def test_context_builds_the_model_once_per_lint():
                   settings=Settings(env={}, stack_name="prod"))
     assert ctx.model is ctx.model
     assert ctx.model.services["web"].networks[0].target == "prod_default"
+
+
+def test_written_is_the_value_before_interpolation():
+    from stacklint.interpolation import interpolate
+
+    doc = parse("services:\n  web:\n    image: nginx:${TAG:-latest}\n")
+    data, _ = interpolate(doc.data, {})
+    st = build_stack(data, written=doc.data)
+    image = st.services["web"].image
+    assert image == Val("nginx:latest", S + ("image",))
+    assert st.written(image) == "nginx:${TAG:-latest}"
+    assert st.written(Val("x", S + ("ports", 3))) is None

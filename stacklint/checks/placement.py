@@ -48,7 +48,7 @@ def _constraints(ctx: Context, items: Tuple[Val, ...], base):
     for item in items:
         text, path = item.value, item.path
         i = path[-1]
-        if _not_interpolated(ctx, path, text):
+        if _not_interpolated(ctx, item):
             continue  # a `${VAR:?...}` Docker refuses first: SL005 says so
         try:
             c = parse(text)
@@ -67,10 +67,10 @@ def _constraints(ctx: Context, items: Tuple[Val, ...], base):
     yield from _contradictions(ctx, usable, base)
 
 
-def _not_interpolated(ctx: Context, path, value: str) -> bool:
+def _not_interpolated(ctx: Context, item: Val) -> bool:
     """Interpolation kept the raw text: a substitution failed (SL005), the value is unknown."""
-    raw = ctx.written(path)
-    return isinstance(raw, str) and "$" in raw and raw == value
+    raw = ctx.model.written(item)
+    return isinstance(raw, str) and "$" in raw and raw == item.value
 
 
 # --- SL301 ----------------------------------------------------------------------------------------

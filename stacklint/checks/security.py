@@ -465,7 +465,7 @@ def unpinned_images(ctx: Context):
         image = svc.image
         if image is None or not image.value.strip():
             continue
-        raw = ctx.written(image.path)
+        raw = ctx.model.written(image)
         message = _unpinned(image.value, svc.image_name, raw if isinstance(raw, str) else image.value)
         if message:
             yield ctx.diag("SL209", f"service {name}: {message}", image.path)

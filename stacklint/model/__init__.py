@@ -12,9 +12,10 @@ from .service import Service, legacy_restart_policy
 from .stack import DEFAULT_NAMESPACE, KINDS, Stack, is_external, swarm_name
 
 
-def build_stack(data: dict, namespace=None) -> Stack:
-    """The model of a stack from its interpolated data (cheap: parts convert on first use)."""
-    return Stack(data, namespace)
+def build_stack(data: dict, namespace=None, written=None) -> Stack:
+    """The model of a stack from its interpolated data (cheap: parts convert on first use);
+    written is the data before interpolation, for Stack.written."""
+    return Stack(data, namespace, written)
 
 
 __all__ = ["CredentialSpec", "EnvVar", "ExtraHost", "FileReference", "GenericResource", "Healthcheck", "ImageName",
