@@ -136,12 +136,9 @@ def sensitive_mounts(ctx: Context):
 # --- SL202 plaintext-secret-in-environment -------------------------------------------------------
 
 def plaintext_secrets(ctx: Context):
-    raw_services = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
-    for name, svc in ctx.services():
-        raw_svc = raw_services.get(name) if isinstance(raw_services, dict) else None
-        for var, value, sub in credentials.environment(svc):
-            path = ("services", name) + sub
-            raw = credentials.raw_value(raw_svc, sub)
+    for name, svc in ctx.model.services.items():
+        for var, value, path in svc.environment:
+            raw = credentials.written_value(ctx.model.written(path), path)
             if credentials.is_credential_name(var):
                 kind = credentials.literal_kind(raw, value)
                 if kind == "literal":
@@ -465,7 +462,7 @@ def unpinned_images(ctx: Context):
         image = svc.image
         if image is None or not image.value.strip():
             continue
-        raw = ctx.model.written(image)
+        raw = ctx.model.written(image.path)
         message = _unpinned(image.value, svc.image_name, raw if isinstance(raw, str) else image.value)
         if message:
             yield ctx.diag("SL209", f"service {name}: {message}", image.path)

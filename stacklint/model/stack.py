@@ -23,10 +23,10 @@ class Stack:
         self.namespace = namespace or DEFAULT_NAMESPACE
         self._written = written if written is not None else data  # the file before interpolation
 
-    def written(self, val: Val):
-        """What the file writes where val comes from, before interpolation (None when absent)."""
+    def written(self, path):
+        """What the file writes at path (a Val's path), before interpolation (None when absent)."""
         cur = self._written
-        for key in val.path:
+        for key in path:
             if isinstance(cur, dict):
                 cur = cur.get(key)
             elif isinstance(cur, list) and isinstance(key, int) and key < len(cur):
