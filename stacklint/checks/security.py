@@ -13,7 +13,7 @@ from .. import credentials
 from ..context import Context
 from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
-from ..model import ImageName, PortRange, Service, is_external
+from ..model import ImageName, PortRange, Service
 from ..refs import context_refs
 
 
@@ -256,7 +256,7 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
 
 
 def unencrypted_overlay(ctx: Context):
-    networks = ctx.section("networks")
+    networks = ctx.model.networks
     members: Dict[str, List[str]] = {}
     secrets: Dict[str, List[str]] = {}
     for ref in context_refs(ctx):
@@ -272,13 +272,11 @@ def unencrypted_overlay(ctx: Context):
         if net not in networks and net != "default":
             continue  # undefined (SL103)
         decl = networks.get(net)
-        if is_external(decl):
+        if decl is not None and decl.external:
             continue
-        decl = decl if isinstance(decl, dict) else {}
-        if decl.get("driver") not in (None, "overlay"):
+        if decl is not None and decl.driver is not None and decl.driver.value != "overlay":
             continue
-        opts = decl.get("driver_opts")
-        if isinstance(opts, dict) and "encrypted" in opts:
+        if decl is not None and "encrypted" in decl.driver_opts:
             continue  # any value, even "false", turns IPsec on
         for svc in names:
             if svc not in profiles:
