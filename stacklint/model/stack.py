@@ -23,10 +23,11 @@ class Stack:
         self.namespace = namespace or DEFAULT_NAMESPACE
         self._written = written if written is not None else data  # the file before interpolation
 
-    def written(self, path):
-        """What the file writes at path (a Val's path), before interpolation (None when absent)."""
+    def written(self, where):
+        """What the file writes where a Val (or anything with a .path, or a path) comes from,
+        before interpolation (None when absent)."""
         cur = self._written
-        for key in path:
+        for key in getattr(where, "path", where):
             if isinstance(cur, dict):
                 cur = cur.get(key)
             elif isinstance(cur, list) and isinstance(key, int) and key < len(cur):
