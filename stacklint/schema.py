@@ -13,7 +13,7 @@ import json
 from typing import Iterable, List
 
 from .diagnostics import Diagnostic, Severity, YamlPath, dotted
-from .schema_source import known_properties, schema_for, since_of, unknown_keys, validator_for
+from .schema_source import known_properties, since_of, unknown_keys, validator_for
 from .scalars import go_format
 from .validators import is_valid
 
