@@ -367,13 +367,23 @@ class _Walker:
     def sequence(self, node: SequenceNode, path: YamlPath, depth: int) -> list:
         out = []
         spans = self.doc.spans
+        deeper = depth + 1
+        # scalars are most of the nodes: typed here as in walk(), without a call each
+        inline = deeper <= MAX_DEPTH
         for i, item in enumerate(node.value):
             p = path + (i,)
             spans[p] = (None, item)
             if isinstance(item, ScalarNode):  # no alias accounting for scalars: they cannot multiply
-                out.append(self.walk(item, p, depth + 1))
+                if inline:
+                    if not self.in_alias:
+                        self.decodes += 1
+                    tag = item.ctag
+                    out.append(resolve_plain(item.value) if tag == _PLAIN else item.value if tag == _QUOTED
+                               else resolve_tagged(str(tag), item.value))
+                else:
+                    out.append(self.walk(item, p, deeper))
             else:
-                out.append(self.child(item, p, depth + 1, (node, i)))
+                out.append(self.child(item, p, deeper, (node, i)))
         return out
 
     def _after(self, item, cursor: int) -> int:
@@ -388,8 +398,9 @@ class _Walker:
         seen: dict = {}
         merges = []
         spans = self.doc.spans
+        inline = depth + 1 <= MAX_DEPTH
         for knode, vnode in node.value:
-            if _is_merge_key(knode):
+            if knode.value == "<<" and _is_merge_key(knode):  # the cheap test first: once a key
                 merges.append((knode, vnode))
                 continue
             if not self.in_alias:
@@ -416,7 +427,14 @@ class _Walker:
             p = path + (raw,)
             spans[p] = (knode, vnode)
             if isinstance(vnode, ScalarNode):
-                out[raw] = self.walk(vnode, p, depth + 1)
+                if inline:  # as in sequence()
+                    if not self.in_alias:
+                        self.decodes += 1
+                    tag = vnode.ctag
+                    out[raw] = resolve_plain(vnode.value) if tag == _PLAIN else vnode.value if tag == _QUOTED \
+                        else resolve_tagged(str(tag), vnode.value)
+                else:
+                    out[raw] = self.walk(vnode, p, depth + 1)
             else:
                 out[raw] = self.child(vnode, p, depth + 1, knode)
         if merges:

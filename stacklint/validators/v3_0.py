@@ -37,7 +37,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__services_key):
                         if data__services_key in data__services_keys:
                             data__services_keys.remove(data__services_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_service(data__services_val, custom_formats, (name_prefix or "data") + ".services.{data__services_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_service(data__services_val, custom_formats, None)
                 if data__services_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must not contain "+str(data__services_keys)+" properties")
         if "networks" in data_keys:
@@ -52,7 +52,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__networks_key):
                         if data__networks_key in data__networks_keys:
                             data__networks_keys.remove(data__networks_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_network(data__networks_val, custom_formats, (name_prefix or "data") + ".networks.{data__networks_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_network(data__networks_val, custom_formats, None)
         if "volumes" in data_keys:
             data_keys.remove("volumes")
             data__volumes = data["volumes"]
@@ -65,7 +65,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__volumes_key):
                         if data__volumes_key in data__volumes_keys:
                             data__volumes_keys.remove(data__volumes_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_volume(data__volumes_val, custom_formats, (name_prefix or "data") + ".volumes.{data__volumes_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_volume(data__volumes_val, custom_formats, None)
                 if data__volumes_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes must not contain "+str(data__volumes_keys)+" properties")
         if data_keys:
@@ -115,7 +115,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -242,7 +242,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -256,7 +256,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "deploy" in data_keys:
             data_keys.remove("deploy")
             data__deploy = data["deploy"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_deployment(data__deploy, custom_formats, (name_prefix or "data") + ".deploy")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_deployment(data__deploy, custom_formats, None)
         if "build" in data_keys:
             data_keys.remove("build")
             data__build = data["build"]
@@ -287,7 +287,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         if "args" in data__build_keys:
                             data__build_keys.remove("args")
                             data__build__args = data__build["args"]
-                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__args, custom_formats, (name_prefix or "data") + ".build.args")
+                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__args, custom_formats, None)
                         if data__build_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".build must not contain "+str(data__build_keys)+" properties")
                     data__build_one_of_count2 += 1
@@ -330,7 +330,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "command" in data_keys:
             data_keys.remove("command")
             data__command = data["command"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__command, custom_formats, (name_prefix or "data") + ".command")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__command, custom_formats, None)
         if "container_name" in data_keys:
             data_keys.remove("container_name")
             data__containername = data["container_name"]
@@ -339,7 +339,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "depends_on" in data_keys:
             data_keys.remove("depends_on")
             data__dependson = data["depends_on"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__dependson, custom_formats, (name_prefix or "data") + ".depends_on")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__dependson, custom_formats, None)
         if "devices" in data_keys:
             data_keys.remove("devices")
             data__devices = data["devices"]
@@ -357,11 +357,11 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "dns" in data_keys:
             data_keys.remove("dns")
             data__dns = data["dns"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dns, custom_formats, (name_prefix or "data") + ".dns")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dns, custom_formats, None)
         if "dns_search" in data_keys:
             data_keys.remove("dns_search")
             data__dnssearch = data["dns_search"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dnssearch, custom_formats, (name_prefix or "data") + ".dns_search")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dnssearch, custom_formats, None)
         if "domainname" in data_keys:
             data_keys.remove("domainname")
             data__domainname = data["domainname"]
@@ -370,15 +370,15 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "entrypoint" in data_keys:
             data_keys.remove("entrypoint")
             data__entrypoint = data["entrypoint"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__entrypoint, custom_formats, (name_prefix or "data") + ".entrypoint")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__entrypoint, custom_formats, None)
         if "env_file" in data_keys:
             data_keys.remove("env_file")
             data__envfile = data["env_file"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__envfile, custom_formats, (name_prefix or "data") + ".env_file")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__envfile, custom_formats, None)
         if "environment" in data_keys:
             data_keys.remove("environment")
             data__environment = data["environment"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__environment, custom_formats, (name_prefix or "data") + ".environment")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__environment, custom_formats, None)
         if "expose" in data_keys:
             data_keys.remove("expose")
             data__expose = data["expose"]
@@ -410,11 +410,11 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "extra_hosts" in data_keys:
             data_keys.remove("extra_hosts")
             data__extrahosts = data["extra_hosts"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__extrahosts, custom_formats, (name_prefix or "data") + ".extra_hosts")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__extrahosts, custom_formats, None)
         if "healthcheck" in data_keys:
             data_keys.remove("healthcheck")
             data__healthcheck = data["healthcheck"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_healthcheck(data__healthcheck, custom_formats, (name_prefix or "data") + ".healthcheck")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_healthcheck(data__healthcheck, custom_formats, None)
         if "hostname" in data_keys:
             data_keys.remove("hostname")
             data__hostname = data["hostname"]
@@ -433,7 +433,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if "links" in data_keys:
             data_keys.remove("links")
             data__links = data["links"]
@@ -493,7 +493,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
             data__networks_one_of_count3 = 0
             if data__networks_one_of_count3 < 2:
                 try:
-                    validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks, custom_formats, (name_prefix or "data") + ".networks")
+                    validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks, custom_formats, None)
                     data__networks_one_of_count3 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if data__networks_one_of_count3 < 2:
@@ -518,7 +518,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                             if "aliases" in data__networks_val_keys:
                                                 data__networks_val_keys.remove("aliases")
                                                 data__networks_val__aliases = data__networks_val["aliases"]
-                                                validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks_val__aliases, custom_formats, (name_prefix or "data") + ".networks.{data__networks_key}.aliases".format(**locals()))
+                                                validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks_val__aliases, custom_formats, None)
                                             if "ipv4_address" in data__networks_val_keys:
                                                 data__networks_val_keys.remove("ipv4_address")
                                                 data__networks_val__ipv4address = data__networks_val["ipv4_address"]
@@ -616,7 +616,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "sysctls" in data_keys:
             data_keys.remove("sysctls")
             data__sysctls = data["sysctls"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__sysctls, custom_formats, (name_prefix or "data") + ".sysctls")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__sysctls, custom_formats, None)
         if "stdin_open" in data_keys:
             data_keys.remove("stdin_open")
             data__stdinopen = data["stdin_open"]
@@ -635,7 +635,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "tmpfs" in data_keys:
             data_keys.remove("tmpfs")
             data__tmpfs = data["tmpfs"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__tmpfs, custom_formats, (name_prefix or "data") + ".tmpfs")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__tmpfs, custom_formats, None)
         if "tty" in data_keys:
             data_keys.remove("tty")
             data__tty = data["tty"]
@@ -743,7 +743,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_he
         if "test" in data_keys:
             data_keys.remove("test")
             data__test = data["test"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__test, custom_formats, (name_prefix or "data") + ".test")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__test, custom_formats, None)
         if "timeout" in data_keys:
             data_keys.remove("timeout")
             data__timeout = data["timeout"]
@@ -763,7 +763,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_st
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count7 < 2:
         try:
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data, custom_formats, (name_prefix or "data") + "")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data, custom_formats, None)
             data_one_of_count7 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count7 != 1:
@@ -827,7 +827,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if "update_config" in data_keys:
             data_keys.remove("update_config")
             data__updateconfig = data["update_config"]

@@ -38,7 +38,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__services_key):
                         if data__services_key in data__services_keys:
                             data__services_keys.remove(data__services_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_service(data__services_val, custom_formats, (name_prefix or "data") + ".services.{data__services_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_service(data__services_val, custom_formats, None)
                 if data__services_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must not contain "+str(data__services_keys)+" properties")
         if "networks" in data_keys:
@@ -53,7 +53,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__networks_key):
                         if data__networks_key in data__networks_keys:
                             data__networks_keys.remove(data__networks_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_network(data__networks_val, custom_formats, (name_prefix or "data") + ".networks.{data__networks_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_network(data__networks_val, custom_formats, None)
         if "volumes" in data_keys:
             data_keys.remove("volumes")
             data__volumes = data["volumes"]
@@ -66,7 +66,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__volumes_key):
                         if data__volumes_key in data__volumes_keys:
                             data__volumes_keys.remove(data__volumes_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_volume(data__volumes_val, custom_formats, (name_prefix or "data") + ".volumes.{data__volumes_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_volume(data__volumes_val, custom_formats, None)
                 if data__volumes_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes must not contain "+str(data__volumes_keys)+" properties")
         if "secrets" in data_keys:
@@ -81,7 +81,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__secrets_key):
                         if data__secrets_key in data__secrets_keys:
                             data__secrets_keys.remove(data__secrets_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_secret(data__secrets_val, custom_formats, (name_prefix or "data") + ".secrets.{data__secrets_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_secret(data__secrets_val, custom_formats, None)
                 if data__secrets_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets must not contain "+str(data__secrets_keys)+" properties")
         if "configs" in data_keys:
@@ -96,7 +96,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__configs_key):
                         if data__configs_key in data__configs_keys:
                             data__configs_keys.remove(data__configs_key)
-                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_config(data__configs_val, custom_formats, (name_prefix or "data") + ".configs.{data__configs_key}".format(**locals()))
+                        validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_config(data__configs_val, custom_formats, None)
                 if data__configs_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs must not contain "+str(data__configs_keys)+" properties")
         for data_key, data_val in data.items():
@@ -139,7 +139,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_co
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if "template_driver" in data_keys:
             data_keys.remove("template_driver")
             data__templatedriver = data["template_driver"]
@@ -223,7 +223,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if "driver" in data_keys:
             data_keys.remove("driver")
             data__driver = data["driver"]
@@ -304,7 +304,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if "x-cluster-spec" in data_keys:
             data_keys.remove("x-cluster-spec")
             data__xclusterspec = data["x-cluster-spec"]
@@ -390,7 +390,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
                                         if "segments" in data__xclusterspec__accessibilityrequirements__requisite_item_keys:
                                             data__xclusterspec__accessibilityrequirements__requisite_item_keys.remove("segments")
                                             data__xclusterspec__accessibilityrequirements__requisite_item__segments = data__xclusterspec__accessibilityrequirements__requisite_item["segments"]
-                                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__xclusterspec__accessibilityrequirements__requisite_item__segments, custom_formats, (name_prefix or "data") + ".x-cluster-spec.accessibility_requirements.requisite[{data__xclusterspec__accessibilityrequirements__requisite_x}].segments".format(**locals()))
+                                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__xclusterspec__accessibilityrequirements__requisite_item__segments, custom_formats, None)
                         if "preferred" in data__xclusterspec__accessibilityrequirements_keys:
                             data__xclusterspec__accessibilityrequirements_keys.remove("preferred")
                             data__xclusterspec__accessibilityrequirements__preferred = data__xclusterspec__accessibilityrequirements["preferred"]
@@ -408,7 +408,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
                                         if "segments" in data__xclusterspec__accessibilityrequirements__preferred_item_keys:
                                             data__xclusterspec__accessibilityrequirements__preferred_item_keys.remove("segments")
                                             data__xclusterspec__accessibilityrequirements__preferred_item__segments = data__xclusterspec__accessibilityrequirements__preferred_item["segments"]
-                                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__xclusterspec__accessibilityrequirements__preferred_item__segments, custom_formats, (name_prefix or "data") + ".x-cluster-spec.accessibility_requirements.preferred[{data__xclusterspec__accessibilityrequirements__preferred_x}].segments".format(**locals()))
+                                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__xclusterspec__accessibilityrequirements__preferred_item__segments, custom_formats, None)
                 if "capacity_range" in data__xclusterspec_keys:
                     data__xclusterspec_keys.remove("capacity_range")
                     data__xclusterspec__capacityrange = data__xclusterspec["capacity_range"]
@@ -534,7 +534,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         for data_key, data_val in data.items():
             if REGEX_PATTERNS['^x-'].search(data_key):
                 if data_key in data_keys:
@@ -552,7 +552,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "deploy" in data_keys:
             data_keys.remove("deploy")
             data__deploy = data["deploy"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_deployment(data__deploy, custom_formats, (name_prefix or "data") + ".deploy")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_deployment(data__deploy, custom_formats, None)
         if "build" in data_keys:
             data_keys.remove("build")
             data__build = data["build"]
@@ -583,15 +583,15 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         if "args" in data__build_keys:
                             data__build_keys.remove("args")
                             data__build__args = data__build["args"]
-                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__args, custom_formats, (name_prefix or "data") + ".build.args")
+                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__args, custom_formats, None)
                         if "labels" in data__build_keys:
                             data__build_keys.remove("labels")
                             data__build__labels = data__build["labels"]
-                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__labels, custom_formats, (name_prefix or "data") + ".build.labels")
+                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__labels, custom_formats, None)
                         if "cache_from" in data__build_keys:
                             data__build_keys.remove("cache_from")
                             data__build__cachefrom = data__build["cache_from"]
-                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__build__cachefrom, custom_formats, (name_prefix or "data") + ".build.cache_from")
+                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__build__cachefrom, custom_formats, None)
                         if "network" in data__build_keys:
                             data__build_keys.remove("network")
                             data__build__network = data__build["network"]
@@ -610,7 +610,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         if "extra_hosts" in data__build_keys:
                             data__build_keys.remove("extra_hosts")
                             data__build__extrahosts = data__build["extra_hosts"]
-                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__extrahosts, custom_formats, (name_prefix or "data") + ".build.extra_hosts")
+                            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__build__extrahosts, custom_formats, None)
                         if data__build_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".build must not contain "+str(data__build_keys)+" properties")
                     data__build_one_of_count2 += 1
@@ -658,7 +658,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "command" in data_keys:
             data_keys.remove("command")
             data__command = data["command"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__command, custom_formats, (name_prefix or "data") + ".command")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__command, custom_formats, None)
         if "configs" in data_keys:
             data_keys.remove("configs")
             data__configs = data["configs"]
@@ -744,7 +744,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "depends_on" in data_keys:
             data_keys.remove("depends_on")
             data__dependson = data["depends_on"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__dependson, custom_formats, (name_prefix or "data") + ".depends_on")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__dependson, custom_formats, None)
         if "devices" in data_keys:
             data_keys.remove("devices")
             data__devices = data["devices"]
@@ -762,11 +762,11 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "dns" in data_keys:
             data_keys.remove("dns")
             data__dns = data["dns"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dns, custom_formats, (name_prefix or "data") + ".dns")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dns, custom_formats, None)
         if "dns_search" in data_keys:
             data_keys.remove("dns_search")
             data__dnssearch = data["dns_search"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dnssearch, custom_formats, (name_prefix or "data") + ".dns_search")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__dnssearch, custom_formats, None)
         if "domainname" in data_keys:
             data_keys.remove("domainname")
             data__domainname = data["domainname"]
@@ -775,15 +775,15 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "entrypoint" in data_keys:
             data_keys.remove("entrypoint")
             data__entrypoint = data["entrypoint"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__entrypoint, custom_formats, (name_prefix or "data") + ".entrypoint")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__entrypoint, custom_formats, None)
         if "env_file" in data_keys:
             data_keys.remove("env_file")
             data__envfile = data["env_file"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__envfile, custom_formats, (name_prefix or "data") + ".env_file")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__envfile, custom_formats, None)
         if "environment" in data_keys:
             data_keys.remove("environment")
             data__environment = data["environment"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__environment, custom_formats, (name_prefix or "data") + ".environment")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__environment, custom_formats, None)
         if "expose" in data_keys:
             data_keys.remove("expose")
             data__expose = data["expose"]
@@ -815,11 +815,11 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "extra_hosts" in data_keys:
             data_keys.remove("extra_hosts")
             data__extrahosts = data["extra_hosts"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__extrahosts, custom_formats, (name_prefix or "data") + ".extra_hosts")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__extrahosts, custom_formats, None)
         if "healthcheck" in data_keys:
             data_keys.remove("healthcheck")
             data__healthcheck = data["healthcheck"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_healthcheck(data__healthcheck, custom_formats, (name_prefix or "data") + ".healthcheck")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_healthcheck(data__healthcheck, custom_formats, None)
         if "hostname" in data_keys:
             data_keys.remove("hostname")
             data__hostname = data["hostname"]
@@ -848,7 +848,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if "links" in data_keys:
             data_keys.remove("links")
             data__links = data["links"]
@@ -908,7 +908,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
             data__networks_one_of_count4 = 0
             if data__networks_one_of_count4 < 2:
                 try:
-                    validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks, custom_formats, (name_prefix or "data") + ".networks")
+                    validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks, custom_formats, None)
                     data__networks_one_of_count4 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if data__networks_one_of_count4 < 2:
@@ -933,7 +933,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                             if "aliases" in data__networks_val_keys:
                                                 data__networks_val_keys.remove("aliases")
                                                 data__networks_val__aliases = data__networks_val["aliases"]
-                                                validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks_val__aliases, custom_formats, (name_prefix or "data") + ".networks.{data__networks_key}.aliases".format(**locals()))
+                                                validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks_val__aliases, custom_formats, None)
                                             if "ipv4_address" in data__networks_val_keys:
                                                 data__networks_val_keys.remove("ipv4_address")
                                                 data__networks_val__ipv4address = data__networks_val["ipv4_address"]
@@ -1114,7 +1114,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "sysctls" in data_keys:
             data_keys.remove("sysctls")
             data__sysctls = data["sysctls"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__sysctls, custom_formats, (name_prefix or "data") + ".sysctls")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__sysctls, custom_formats, None)
         if "stdin_open" in data_keys:
             data_keys.remove("stdin_open")
             data__stdinopen = data["stdin_open"]
@@ -1133,7 +1133,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         if "tmpfs" in data_keys:
             data_keys.remove("tmpfs")
             data__tmpfs = data["tmpfs"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__tmpfs, custom_formats, (name_prefix or "data") + ".tmpfs")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data__tmpfs, custom_formats, None)
         if "tty" in data_keys:
             data_keys.remove("tty")
             data__tty = data["tty"]
@@ -1330,7 +1330,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_he
         if "test" in data_keys:
             data_keys.remove("test")
             data__test = data["test"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__test, custom_formats, (name_prefix or "data") + ".test")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data__test, custom_formats, None)
         if "timeout" in data_keys:
             data_keys.remove("timeout")
             data__timeout = data["timeout"]
@@ -1355,7 +1355,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_st
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count10 < 2:
         try:
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data, custom_formats, (name_prefix or "data") + "")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data, custom_formats, None)
             data_one_of_count10 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count10 != 1:
@@ -1424,7 +1424,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
         if "labels" in data_keys:
             data_keys.remove("labels")
             data__labels = data["labels"]
-            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, (name_prefix or "data") + ".labels")
+            validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data__labels, custom_formats, None)
         if "rollback_config" in data_keys:
             data_keys.remove("rollback_config")
             data__rollbackconfig = data["rollback_config"]
