@@ -215,9 +215,6 @@ _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
 
 
-_LINE_PREFIX = re.compile(r"^[ \t-]*", re.M)
-
-
 def estimate_depth(text: str, limit: int = 0) -> tuple:
     """An over-estimate of the nesting depth, cheap enough to run before the C composer, and
     the character offset where it peaks (0 when the quick bound below is enough).
@@ -235,9 +232,11 @@ def estimate_depth(text: str, limit: int = 0) -> tuple:
                 flow, flow_at = depth, m.start()
         elif depth:
             depth -= 1
-    widest = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
-    if flow + 2 * (widest + 1) <= limit:
-        return flow + 2 * (widest + 1), 0
+    # The widest line prefix the quick bound allows; one regex search (no list of every prefix)
+    # tells whether any line is wider.
+    room = (limit - flow) // 2 - 1
+    if room >= 0 and not re.search(rf"^[ \t-]{{{room + 1},}}", text, re.M):
+        return flow + 2 * (room + 1), 0
     stack: List[int] = []
     block = block_at = offset = 0
     for line in text.splitlines(keepends=True):
