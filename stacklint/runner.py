@@ -56,7 +56,8 @@ def lint_paths(paths: List[str], settings_for: Callable[[str], Settings], jobs: 
     With jobs > 1 the files are shared among that many worker processes (settings_for must then
     be picklable: a module-level function or a partial of one). Standard input is read here."""
     files = [p for p in paths if p != "-"]
-    workers = min(jobs, len(files))
+    # at least two files a worker: for one small file, starting a process costs about what linting it does
+    workers = min(jobs, len(files) // 2)
     if workers <= 1:
         return [lint_path(p, settings_for) for p in paths]
     import multiprocessing

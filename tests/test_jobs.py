@@ -43,15 +43,15 @@ def test_the_folder_config_reaches_the_workers(tree):
 
 
 def test_standard_input_keeps_its_place_among_files(tree):
-    first, second = sorted((tree / "team0").glob("*.yml"))[:2]
-    args = ("--format", "text", str(first), "-", str(second))
+    first, second, *rest = sorted((tree / "team0").glob("*.yml"))[:6]
+    args = ("--format", "text", str(first), "-", str(second), *map(str, rest))
     serial = run_cli("--jobs", "1", *args, input=EXAMPLE.read_text())
     parallel = run_cli("--jobs", "2", *args, input=EXAMPLE.read_text())
     assert "<stdin>:" in serial.stdout
     assert parallel.stdout == serial.stdout
     names = [line.split(":")[0] for line in parallel.stdout.splitlines() if ": SL" in line]
     order = list(dict.fromkeys(names))
-    assert order == [str(first), "<stdin>", str(second)]
+    assert order == [str(first), "<stdin>", str(second), *map(str, rest)]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two"])
