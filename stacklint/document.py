@@ -222,9 +222,6 @@ _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
 
 
-_LINE_PREFIX = re.compile(r"^[ \t-]*", re.M)
-
-
 def estimate_depth(text: str, limit: int = 0) -> tuple:
     """An over-estimate of the nesting depth, cheap enough to run before the C composer, and
     the character offset where it peaks (0 when the quick bound below is enough).
@@ -242,9 +239,11 @@ def estimate_depth(text: str, limit: int = 0) -> tuple:
                 flow, flow_at = depth, m.start()
         elif depth:
             depth -= 1
-    widest = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
-    if flow + 2 * (widest + 1) <= limit:
-        return flow + 2 * (widest + 1), 0
+    # The widest line prefix the quick bound allows; one regex search (no list of every prefix)
+    # tells whether any line is wider.
+    room = (limit - flow) // 2 - 1
+    if room >= 0 and not re.search(rf"^[ \t-]{{{room + 1},}}", text, re.M):
+        return flow + 2 * (room + 1), 0
     stack: List[int] = []
     block = block_at = offset = 0
     for line in text.splitlines(keepends=True):
@@ -374,13 +373,23 @@ class _Walker:
     def sequence(self, node: SequenceNode, path: YamlPath, depth: int) -> list:
         out = []
         spans = self.doc.spans
+        deeper = depth + 1
+        # scalars are most of the nodes: typed here as in walk(), without a call each
+        inline = deeper <= MAX_DEPTH
         for i, item in enumerate(node.value):
             p = path + (i,)
             spans[p] = (None, item)
             if isinstance(item, ScalarNode):  # no alias accounting for scalars: they cannot multiply
-                out.append(self.walk(item, p, depth + 1))
+                if inline:
+                    if not self.in_alias:
+                        self.decodes += 1
+                    tag = item.ctag
+                    out.append(resolve_plain(item.value) if tag == _PLAIN else item.value if tag == _QUOTED
+                               else resolve_tagged(str(tag), item.value))
+                else:
+                    out.append(self.walk(item, p, deeper))
             else:
-                out.append(self.child(item, p, depth + 1, (node, i)))
+                out.append(self.child(item, p, deeper, (node, i)))
         return out
 
     def _after(self, item, cursor: int) -> int:
@@ -395,8 +404,9 @@ class _Walker:
         seen: dict = {}
         merges = []
         spans = self.doc.spans
+        inline = depth + 1 <= MAX_DEPTH
         for knode, vnode in node.value:
-            if _is_merge_key(knode):
+            if knode.value == "<<" and _is_merge_key(knode):  # the cheap test first: once a key
                 merges.append((knode, vnode))
                 continue
             if not self.in_alias:
@@ -423,7 +433,14 @@ class _Walker:
             p = path + (raw,)
             spans[p] = (knode, vnode)
             if isinstance(vnode, ScalarNode):
-                out[raw] = self.walk(vnode, p, depth + 1)
+                if inline:  # as in sequence()
+                    if not self.in_alias:
+                        self.decodes += 1
+                    tag = vnode.ctag
+                    out[raw] = resolve_plain(vnode.value) if tag == _PLAIN else vnode.value if tag == _QUOTED \
+                        else resolve_tagged(str(tag), vnode.value)
+                else:
+                    out[raw] = self.walk(vnode, p, depth + 1)
             else:
                 out[raw] = self.child(vnode, p, depth + 1, knode)
         if merges:
