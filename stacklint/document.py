@@ -233,9 +233,6 @@ _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
 
 
-_LINE_PREFIX = re.compile(r"^[ \t-]*", re.M)
-
-
 def estimate_depth(text: str, limit: int = 0) -> tuple:
     """An over-estimate of the nesting depth, cheap enough to run before the C composer, and
     the character offset where it peaks (0 when the quick bound below is enough).
@@ -253,9 +250,11 @@ def estimate_depth(text: str, limit: int = 0) -> tuple:
                 flow, flow_at = depth, m.start()
         elif depth:
             depth -= 1
-    widest = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
-    if flow + 2 * (widest + 1) <= limit:
-        return flow + 2 * (widest + 1), 0
+    # The widest line prefix the quick bound allows; one regex search (no list of every prefix)
+    # tells whether any line is wider.
+    room = (limit - flow) // 2 - 1
+    if room >= 0 and not re.search(rf"^[ \t-]{{{room + 1},}}", text, re.M):
+        return flow + 2 * (room + 1), 0
     stack: List[int] = []
     block = block_at = offset = 0
     for line in text.splitlines(keepends=True):
@@ -322,26 +321,7 @@ class _Walker:
                 self.fail(f"nesting deeper than {MAX_DEPTH} levels; stopped reading here", self.range(node), path)
             return None
         if isinstance(node, ScalarNode):
-            tag = node.ctag
-            if tag == _PLAIN:
-                value = resolve_plain(node.value)
-                if value.__class__ is str:
-                    return value
-                if node.style:  # `! "1"`: libyaml marks a quoted scalar tagged `!` plain; go-yaml keeps a string
-                    return node.value
-            elif tag == _QUOTED:
-                return node.value
-            elif tag == _NON_SPECIFIC:  # `! text`: typed as if untagged, by its own style
-                value = node.value if node.style else resolve_plain(node.value)
-            else:
-                try:
-                    value = resolve_tagged(str(tag), node.value)
-                except TagError as err:
-                    self.fail(str(err), self.range(node), path)
-                    return None
-            if value.__class__ is float and (value != value or value in _INFINITIES):
-                self._not_json(value, node, path)
-            return value
+            return self.scalar(node, path)
         key = id(node)
         if key in self.active:
             self.fail("recursive alias: this node contains itself", self.range(node), path)
@@ -356,6 +336,30 @@ class _Walker:
             self.active.discard(key)
             if not self.in_alias:
                 self.sizes.setdefault(key, self.decodes - before + 1)
+
+    def scalar(self, node, path: YamlPath):
+        """A scalar's value as go-yaml types it (sequence() and mapping() type the common
+        strings themselves, without the call)."""
+        tag = node.ctag
+        if tag == _PLAIN:
+            value = resolve_plain(node.value)
+            if value.__class__ is str:
+                return value
+            if node.style:  # `! "1"`: libyaml marks a quoted scalar tagged `!` plain; go-yaml keeps a string
+                return node.value
+        elif tag == _QUOTED:
+            return node.value
+        elif tag == _NON_SPECIFIC:  # `! text`: typed as if untagged, by its own style
+            value = node.value if node.style else resolve_plain(node.value)
+        else:
+            try:
+                value = resolve_tagged(str(tag), node.value)
+            except TagError as err:
+                self.fail(str(err), self.range(node), path)
+                return None
+        if value.__class__ is float and (value != value or value in _INFINITIES):
+            self._not_json(value, node, path)
+        return value
 
     def child(self, node, path: YamlPath, depth: int, where):
         """Walk a collection's item (not a scalar); where: how to find an alias for it in the text
@@ -415,13 +419,29 @@ class _Walker:
     def sequence(self, node: SequenceNode, path: YamlPath, depth: int) -> list:
         out = []
         spans = self.doc.spans
+        deeper = depth + 1
+        # scalars are most of the nodes: typed here as in walk(), without a call each
+        inline = deeper <= MAX_DEPTH
         for i, item in enumerate(node.value):
             p = path + (i,)
             spans[p] = (None, item)
             if isinstance(item, ScalarNode):  # no alias accounting for scalars: they cannot multiply
-                out.append(self.walk(item, p, depth + 1))
+                if inline:
+                    if not self.in_alias:
+                        self.decodes += 1
+                    tag = item.ctag
+                    if tag == _QUOTED:
+                        out.append(item.value)
+                    elif tag == _PLAIN:
+                        value = resolve_plain(item.value)
+                        out.append(value if value.__class__ is not float and (value.__class__ is str or not item.style)
+                                   else self.scalar(item, p))
+                    else:
+                        out.append(self.scalar(item, p))
+                else:
+                    out.append(self.walk(item, p, deeper))
             else:
-                out.append(self.child(item, p, depth + 1, (node, i)))
+                out.append(self.child(item, p, deeper, (node, i)))
         return out
 
     def _after(self, item, cursor: int) -> int:
@@ -436,6 +456,7 @@ class _Walker:
         seen: dict = {}
         merges = []
         spans = self.doc.spans
+        inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
         for i, (knode, vnode) in enumerate(node.value):
             if not isinstance(knode, ScalarNode):
@@ -455,7 +476,7 @@ class _Walker:
                 self._duplicate(node, i, ident, first, path)
                 continue
             seen[ident] = i
-            if _is_merge_key(knode) and ident is raw:
+            if raw == "<<" and ident is raw and _is_merge_key(knode):  # the cheap test first
                 merges.append((knode, vnode))
                 continue
             if not self.in_alias:
@@ -468,7 +489,20 @@ class _Walker:
             p = path + (raw,)
             spans[p] = (knode, vnode)
             if isinstance(vnode, ScalarNode):
-                out[raw] = self.walk(vnode, p, depth + 1)
+                if inline:  # as in sequence()
+                    if not self.in_alias:
+                        self.decodes += 1
+                    tag = vnode.ctag
+                    if tag == _QUOTED:
+                        out[raw] = vnode.value
+                    elif tag == _PLAIN:
+                        value = resolve_plain(vnode.value)
+                        out[raw] = value if value.__class__ is not float and (value.__class__ is str or not vnode.style) \
+                            else self.scalar(vnode, p)
+                    else:
+                        out[raw] = self.scalar(vnode, p)
+                else:
+                    out[raw] = self.walk(vnode, p, depth + 1)
             else:
                 out[raw] = self.child(vnode, p, depth + 1, knode)
         if merges:
