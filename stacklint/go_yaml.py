@@ -157,7 +157,7 @@ class Rewrite:
         return False
 
     def replace_quote_escape_at(self, index: int) -> bool:
-        """`\'` in a double-quoted scalar, where libyaml stopped ("found unknown escape
+        r"""`\'` in a double-quoted scalar, where libyaml stopped ("found unknown escape
         character" at the backslash): go-yaml reads a quote."""
         if self.text[index:index + 2] != "\\'":
             return False
