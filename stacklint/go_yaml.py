@@ -1,4 +1,4 @@
-"""Where Docker's YAML library (go-yaml v3.0.1) and the libyaml 0.1.7 inside ruamel's C composer
+r"""Where Docker's YAML library (go-yaml v3.0.1) and the libyaml 0.1.7 inside ruamel's C composer
 disagree, and how document.parse bridges each difference without leaving the C code on ordinary
 files. go-yaml is a port of libyaml 0.1.x with fixes; a generated differential against
 `docker stack config` (tests/test_yaml_differential.py) found these:
