@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="take the inventory live from the Swarm DOCKER_HOST / the docker context points at")
     parser.add_argument("--stack-name", metavar="NAME",
                         help="the stack name the file is deployed as (SL504 then ignores this stack's own ports)")
+    parser.add_argument("--engine-version", metavar="VERSION", type=_engine_version,
+                        help="the Docker Engine the stack is deployed to, e.g. 20.10 (default: the current release; "
+                             "an inventory that records it wins)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     parser.add_argument("--statistics", action="store_true",
                         help="print how often each rule fired instead of the findings (text or json)")
@@ -83,7 +86,18 @@ def settings_from_args(args) -> Settings:
     fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
     return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env,
-                    inventory=_inventory_from_args(args), stack_name=args.stack_name)
+                    inventory=_inventory_from_args(args), stack_name=args.stack_name,
+                    engine_version=args.engine_version)
+
+
+def _engine_version(text: str) -> str:
+    from . import engine_version
+
+    try:
+        engine_version.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
 
 
 class InventoryUnavailable(Exception):

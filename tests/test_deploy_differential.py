@@ -89,6 +89,8 @@ def test_stacklint_agrees_with_the_recorded_deploys(tmp_path, capsys):
     recorded = oracle.read_results()
     per_class, agree, wrong = Counter(), Counter(), []
     for case in oracle.all_cases():
+        if case.id not in recorded:
+            continue  # test_cases_are_well_formed reports it
         outcome, message = recorded[case.id]
         problem = _verdict(case, outcome, _errors(case, tmp_path))
         per_class[case.klass] += 1
@@ -124,12 +126,9 @@ def test_recorded_answers_still_hold_on_the_live_swarm():
     cases = oracle.all_cases()
     cases = oracle.sample(cases, 0 if wanted == "all" else int(wanted))
     oracle.build_probe_image(env, cases)
-    oracle.remove_stack(env)
     recorded = oracle.read_results()
-    start, changed = time.monotonic(), []
-    for case in cases:
-        got = oracle.deploy(env, case)
-        if got != recorded[case.id]:
-            changed.append(f"{case.id}: recorded {recorded[case.id]}, now {got}")
+    start = time.monotonic()
+    got = oracle.run(env, cases)
+    changed = [f"{c.id}: recorded {recorded[c.id]}, now {got[c.id]}" for c in cases if got[c.id] != recorded[c.id]]
     print(f"{len(cases)} cases re-deployed in {time.monotonic() - start:.0f}s")
     assert not changed, "\n".join(changed)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import bind_paths, cluster, ignored, loader, operations, placement, references, security, swarm, values
+from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, ignored, loader, operations, placement,
+               references, security, swarm, values)
 
 Check = Callable[..., Iterable]
 
@@ -42,6 +43,9 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL502",), cluster.unschedulable),
     (("SL503",), cluster.insufficient_nodes),
     (("SL504",), cluster.port_in_use),
+    (("SL601", "SL602", "SL603", "SL604", "SL605"), deploy_cli.check),
+    (("SL606", "SL607", "SL608", "SL609", "SL610"), deploy_daemon.check),
+    (("SL611", "SL612", "SL613", "SL614", "SL615", "SL616", "SL617"), deploy_spec.check),
 )
 
 

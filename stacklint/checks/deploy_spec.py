@@ -1,0 +1,209 @@
+"""SL611-SL617: what swarmkit's manager refuses when the stack creates its objects and services
+(moby/swarmkit `manager/controlapi` validateServiceSpec and its helpers, validateAnnotations,
+validateSecretOrConfigSpec; the same messages from engine 20.10 to 28.x). Docker prints
+`failed to create service|network|secret|config NAME: Error response from daemon: rpc error:
+code = InvalidArgument desc = MESSAGE`; the objects created before it stay.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Dict
+
+from ..context import Context
+from .. import swarm_templates
+
+STAGE = "deploy"
+_DNS_NAME = re.compile(r"^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$")  # swarmkit isValidDNSName
+_DNS_MAX = 63
+_OBJECT_NAME = re.compile(r"^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$")  # isValidSecretName / config
+_OBJECT_MAX = 64
+_OBJECT_MESSAGE = ("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character "
+                   "must be [a-zA-Z0-9]")
+MIN_HEALTHCHECK_NS = 1_000_000  # 1ms
+MIN_NANO_CPUS = 1_000_000  # 0.001 CPU
+MIN_MEMORY = 4 * 1024 * 1024
+# The runtime turns a cpu limit into a CFS quota over the default 100ms period; Linux refuses a
+# quota under 1ms (kernel/sched/core.c, min_cfs_quota_period), so limits under 0.01 never start.
+CFS_PERIOD_US = 100_000
+MIN_CFS_QUOTA_US = 1_000
+# Without a stack name the shortest one is assumed, so a length is only reported when no name fits.
+_SHORTEST_STACK = "s"
+
+
+def check(ctx: Context):
+    yield from _names(ctx)
+    for svc in ctx.model.services.values():
+        yield from _durations(ctx, svc)
+        yield from _failure_ratio(ctx, svc)
+        yield from _healthcheck(ctx, svc)
+        yield from _resources(ctx, svc)
+        yield from _mount_targets(ctx, svc)
+        yield from _templates(ctx, svc)
+
+
+# --- SL611 ----------------------------------------------------------------------------------------
+def _names(ctx: Context):
+    stack = ctx.settings.stack_name
+    for svc in ctx.model.services.values():
+        full = f"{stack or _SHORTEST_STACK}_{svc.name}"
+        problem = _dns_problem(full)
+        if problem:
+            yield ctx.diag("SL611", _named("service", svc.name, stack, problem), svc.path, on_key=True, stage=STAGE)
+    used = {a.key for s in ctx.model.services.values() for a in s.networks}
+    for key, net in ctx.model.networks.items():
+        if net.external or key not in used:
+            continue  # only the networks services use are created
+        full = net.name_written.value if net.name_written else f"{stack or _SHORTEST_STACK}_{key}"
+        problem = _dns_problem(full)
+        if problem:
+            where = net.name_written.path if net.name_written else net.path
+            yield ctx.diag("SL611", _named("network", key, stack if not net.name_written else None, problem,
+                                           full if net.name_written else None),
+                           where, on_key=net.name_written is None, stage=STAGE)
+    for kind in ("secrets", "configs"):
+        for key, obj in ctx.model.objects(kind).items():
+            if obj.external:
+                continue  # every other one is created, used or not
+            full = obj.name_written.value if obj.name_written else f"{stack or _SHORTEST_STACK}_{key}"
+            if not _OBJECT_NAME.match(full) or len(full) > _OBJECT_MAX:
+                where = obj.name_written.path if obj.name_written else obj.path
+                yield ctx.diag("SL611", _named(kind[:-1], key, stack if not obj.name_written else None,
+                                               _OBJECT_MESSAGE, full if obj.name_written else None),
+                               where, on_key=obj.name_written is None, stage=STAGE)
+
+
+def _dns_problem(name: str):
+    if not _DNS_NAME.match(name):
+        return "name must be valid as a DNS name component"
+    if len(name) > _DNS_MAX:
+        return "name must be 63 characters or fewer"
+    return None
+
+
+def _named(kind: str, key: str, stack, problem: str, explicit=None) -> str:
+    if explicit is not None:
+        return f"failed to create {kind} {explicit}: {problem}"
+    if stack:
+        return f"failed to create {kind} {stack}_{key}: {problem}"
+    return f"failed to create {kind} STACK_{key}: {problem} (the stack's name and `_` come first)"
+
+
+# --- SL612 ----------------------------------------------------------------------------------------
+def _durations(ctx: Context, svc):
+    """validateRestartPolicy and validateUpdate (the rollback config is not validated)."""
+    policy = svc.restart_policy
+    if policy is not None and not policy.legacy:
+        for field, label in ((policy.delay, "restart-delay"), (policy.window, "restart-window")):
+            if field is not None and field.value < 0:
+                yield ctx.diag("SL612", f"service {svc.name}: TaskSpec: {label} cannot be negative", field.path,
+                               stage=STAGE)
+    update = svc.update_config
+    if update is not None:
+        for field, label in ((update.delay, "update-delay"), (update.monitor, "update-monitor")):
+            if field is not None and field.value < 0:
+                yield ctx.diag("SL612", f"service {svc.name}: TaskSpec: {label} cannot be negative", field.path,
+                               stage=STAGE)
+
+
+# --- SL613 ----------------------------------------------------------------------------------------
+def _failure_ratio(ctx: Context, svc):
+    update = svc.update_config
+    if update is None or update.max_failure_ratio is None:
+        return
+    ratio = update.max_failure_ratio.value
+    if ratio < 0 or ratio > 1:
+        yield ctx.diag("SL613", f"service {svc.name}: TaskSpec: update-maxfailureratio cannot be less than 0 or "
+                       f"bigger than 1 (it is a fraction of the tasks: {ratio:g})", update.max_failure_ratio.path,
+                       stage=STAGE)
+
+
+# --- SL614 ----------------------------------------------------------------------------------------
+def _healthcheck(ctx: Context, svc):
+    """validateHealthCheck: each duration is 0 (the image's or the default) or at least 1ms."""
+    hc = svc.healthcheck
+    if hc is None:
+        return
+    for field, label in ((hc.interval, "Interval"), (hc.timeout, "Timeout"), (hc.start_period, "StartPeriod")):
+        if field is not None and field.value != 0 and field.value < MIN_HEALTHCHECK_NS:
+            yield ctx.diag("SL614", f"service {svc.name}: ContainerSpec: {label} in HealthConfig cannot be less "
+                           "than 1ms", field.path, stage=STAGE)
+
+
+# --- SL615 ----------------------------------------------------------------------------------------
+def _resources(ctx: Context, svc):
+    """validateResources, on the limits and the reservations alike."""
+    res = svc.resources
+    if res is None:
+        return
+    for part in (res.limits, res.reservations):
+        if part is None:
+            continue
+        cpus = part.nano_cpus
+        if cpus is not None and cpus.value != 0 and cpus.value < MIN_NANO_CPUS:
+            yield ctx.diag("SL615", f"service {svc.name}: invalid cpu value {_go_g(cpus.value / 1e9)}: Must be at "
+                           "least 0.001", cpus.path, stage=STAGE)
+        elif part is res.limits and cpus is not None and 0 < cpus.value * CFS_PERIOD_US // 10**9 < MIN_CFS_QUOTA_US:
+            yield ctx.diag("SL615", f"service {svc.name}: a cpu limit of {_go_g(cpus.value / 1e9)} is a CFS quota of "
+                           f"{cpus.value * CFS_PERIOD_US // 10**9}us, under the kernel's minimum of 1ms: the deploy "
+                           "succeeds, then every task fails to start (`failed to write ... cpu.cfs_quota_us: invalid "
+                           "argument`); the smallest limit that runs is 0.01", cpus.path, stage="task")
+        memory = part.memory_bytes
+        if memory is not None and memory.value != 0 and memory.value < MIN_MEMORY:
+            yield ctx.diag("SL615", f"service {svc.name}: invalid memory value {memory.value}: Must be at least "
+                           "4MiB", memory.path, stage=STAGE)
+
+
+def _go_g(value: float) -> str:
+    """Go's %g with the shortest precision (strconv 'g', -1)."""
+    text = repr(value)
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+        return f"{mantissa}e{int(exp):+03d}"
+    return text
+
+
+# --- SL616 ----------------------------------------------------------------------------------------
+def _mount_targets(ctx: Context, svc):
+    """validateMounts compares the targets as written and refuses the service; the node compares
+    them cleaned (`/data/` is `/data`) and refuses every task while the deploy succeeds."""
+    written: Dict[str, object] = {}
+    cleaned: Dict[str, object] = {}
+    for mount in svc.mounts:
+        if mount.target is None:
+            continue
+        target = mount.target.value
+        clean = posixpath.normpath(target) if target.startswith("/") else target
+        if target in written:
+            yield ctx.diag("SL616", f"service {svc.name}: ContainerSpec: duplicate mount point: {target}",
+                           mount.target.path, stage=STAGE)
+        elif clean in cleaned:
+            yield ctx.diag("SL616", f"service {svc.name}: Duplicate mount point: {target} (the deploy succeeds; "
+                           f"every task then fails on its node: {target} and {cleaned[clean].target.value} are "
+                           "one path)", mount.target.path, stage="task")
+        written.setdefault(target, mount)
+        cleaned.setdefault(clean, mount)
+
+
+# --- SL617 ----------------------------------------------------------------------------------------
+def _templates(ctx: Context, svc):
+    """template.ExpandContainerSpec, which the manager runs once at creation: hostname, environment
+    values, mount sources and targets."""
+    fields = []
+    if svc.hostname is not None:
+        fields.append(("hostname", svc.hostname.value, svc.hostname.path))
+    for var in svc.environment:
+        if var.value is not None:
+            fields.append(("env", var.value, var.path))
+    for mount in svc.mounts:
+        for part in (mount.source, mount.target):
+            if part is not None:
+                fields.append(("mounts", part.value, part.path))
+    for what, text, path in fields:
+        if "{{" not in text:
+            continue
+        for problem in swarm_templates.problems(text):
+            yield ctx.diag("SL617", f"service {svc.name}: expanding {what} failed: template: {problem}", path,
+                           stage=STAGE)
+            break
