@@ -8,14 +8,23 @@ is never closed, a function that does not exist, a field the context does not ha
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Optional
 
-# swarmkit template/context.go: the fields a task's template sees (Labels is a map: any key).
+# swarmkit template/context.go: the fields a task's template sees (Labels is a map: any key), with
+# the type names Go prints when a field is missing.
 MAP = "map"
+_PLATFORM = {"Architecture": str, "OS": str}
 CONTEXT = {
     "Service": {"ID": str, "Name": str, "Labels": MAP},
-    "Node": {"ID": str, "Hostname": str, "Platform": {"Architecture": str, "OS": str}},
+    "Node": {"ID": str, "Hostname": str, "Platform": _PLATFORM},
     "Task": {"ID": str, "Name": str, "Slot": str},
+}
+_TYPE_NAMES = {
+    id(CONTEXT): "*template.Context",
+    id(CONTEXT["Service"]): "struct { ID string; Name string; Labels map[string]string }",
+    id(CONTEXT["Node"]): "struct { ID string; Hostname string; Platform template.Platform }",
+    id(_PLATFORM): "template.Platform",
+    id(CONTEXT["Task"]): "struct { ID string; Name string; Slot string }",
 }
 # text/template's builtins plus swarmkit's funcMap
 FUNCTIONS = frozenset(["and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne",
@@ -27,46 +36,54 @@ _TOKEN = re.compile(r'''"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'|(?P<field>(?
                     r'''|:?=|[|(),]|\s+''')
 
 
-def problems(text: str) -> Iterator[str]:
-    """What expanding text would refuse, as Go's template package words it (without the location)."""
-    rest = text
-    dot_changes = False
-    actions = []
+def error(text: str) -> Optional[str]:
+    """Go's error for expanding text, `template: expansion:LINE[:COL]: ...`, or None when it expands."""
+    actions = []  # (offset of the action's body, body)
+    pos = 0
     while True:
-        start = rest.find("{{")
+        start = text.find("{{", pos)
         if start < 0:
             break
-        end = rest.find("}}", start + 2)
+        end = text.find("}}", start + 2)
         if end < 0:
-            yield "unclosed action"
-            return
-        actions.append(rest[start + 2:end])
-        rest = rest[end + 2:]
-    for action in actions:
-        body = action.strip()
-        body = body[1:].lstrip() if body.startswith("-") and body[1:2] in (" ", "\t", "\n") else body
-        body = body[:-1].rstrip() if body.endswith("-") and body[-2:-1] in (" ", "\t", "\n") else body
-        if body.startswith("/*"):
+            return f"template: expansion:{_line(text, start)}: unclosed action"
+        actions.append((start + 2, text[start + 2:end]))
+        pos = end + 2
+    fields = []  # (offset, chain), checked only once the whole template parsed
+    dot_changes = False
+    for offset, body in actions:
+        if body.strip().lstrip("-").strip().startswith("/*"):
             continue
-        first = re.match(r"[A-Za-z_]+", body)
-        if first and first.group(0) in ("range", "with", "define", "block", "template"):
-            dot_changes = True
-        pos = 0
-        while pos < len(body):
-            m = _TOKEN.match(body, pos)
+        first = re.match(r"\s*-?\s*([A-Za-z_]+)", body)
+        if first and first.group(1) in ("range", "with", "define", "block", "template"):
+            dot_changes = True  # the dot is something else inside: fields are not checked
+        at = 0
+        while at < len(body):
+            m = _TOKEN.match(body, at)
             if not m:
-                yield f"unexpected {body[pos]!r} in command"
-                return
-            pos = m.end()
+                return None  # syntax this reader does not know: leave it to Docker
             ident, field = m.group("ident"), m.group("field")
             if ident and ident not in KEYWORDS and ident not in FUNCTIONS:
-                yield f'function "{ident}" not defined'
-                return
-            if field and field != "." and not dot_changes:
-                problem = _field_problem(field)
-                if problem:
-                    yield problem
-                    return
+                return f'template: expansion:{_line(text, offset + at)}: function "{ident}" not defined'
+            if field and field != ".":
+                fields.append((offset + m.start(), field))
+            at = m.end()
+    if dot_changes:
+        return None
+    for offset, chain in fields:
+        problem = _field_problem(chain)
+        if problem:
+            names = chain.split(".")[1:]
+            # Go reports a chain at its second field (parse.Tree.newChain), a lone field at itself
+            col = offset + (len(names[0]) + 1 if len(names) > 1 else 0)
+            line_start = text.rfind("\n", 0, col) + 1
+            return (f'template: expansion:{_line(text, col)}:{col - line_start}: executing "expansion" at '
+                    f"<{chain}>: {problem}")
+    return None
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def _field_problem(chain: str) -> Optional[str]:
@@ -77,12 +94,6 @@ def _field_problem(chain: str) -> Optional[str]:
         if node is str:
             return f"can't evaluate field {name} in type string"
         if name not in node:
-            return f"can't evaluate field {name} in type {_type_name(chain, name)}"
+            return f"can't evaluate field {name} in type {_TYPE_NAMES[id(node)]}"
         node = node[name]
     return None
-
-
-def _type_name(chain: str, missing: str) -> str:
-    parent = chain.strip(".").split(".")
-    parent = parent[:parent.index(missing)]
-    return "template.Context" if not parent else ".".join(parent)

@@ -671,7 +671,6 @@ for name, field, value, desc in [
 for name, body, desc in [
     ("template-env-field", "environment:\n  NODE: '{{.Node.Nmae}}' #<", "unknown field in an environment value"),
     ("template-env-list", "environment:\n  - 'SLOT={{.Task.Slott}}' #<", "unknown field in a list environment entry"),
-    ("template-env-func", "environment:\n  X: '{{printf \"%s\" .Node.ID}}' #<", "function swarmkit does not offer"),
     ("template-mount-target", "volumes:\n  - type: tmpfs\n    target: '/data/{{.Task.Nmae}}' #<", "unknown field in a mount target"),
     ("template-mount-source", "volumes:\n  - type: bind\n    source: '/srv/{{.Node.Nmae}}' #<\n    target: /data", "unknown field in a bind source"),
 ]:
@@ -679,6 +678,7 @@ for name, body, desc in [
 for name, body, desc in [
     ("template-hostname-ok", "hostname: '{{.Node.Hostname}}-{{.Task.Slot}}'", "known fields in hostname"),
     ("template-env-ok", "environment:\n  NODE: '{{.Node.ID}}'\n  SVC: '{{.Service.Name}}'\n  OS: '{{.Node.Platform.OS}}'", "known fields in env"),
+    ("template-env-func", "environment:\n  X: '{{printf \"%s\" .Node.ID}}'", "printf is one of Go's builtins"),
     ("template-env-key", "environment:\n  '{{.Node.Nmae}}': x", "templates in an environment key are not expanded"),
     ("template-labels-not-expanded", "labels:\n  x: '{{.Node.Nmae}}'", "container labels are not expanded"),
     ("template-mount-target-ok", "volumes:\n  - type: tmpfs\n    target: '/data/{{.Task.Slot}}'", "known field in a mount target"),

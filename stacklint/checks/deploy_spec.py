@@ -189,21 +189,19 @@ def _mount_targets(ctx: Context, svc):
 # --- SL617 ----------------------------------------------------------------------------------------
 def _templates(ctx: Context, svc):
     """template.ExpandContainerSpec, which the manager runs once at creation: hostname, environment
-    values, mount sources and targets."""
+    values, mount sources and targets (nothing else is expanded)."""
     fields = []
     if svc.hostname is not None:
-        fields.append(("hostname", svc.hostname.value, svc.hostname.path))
+        fields.append((svc.hostname.value, svc.hostname.path, "expanding hostname failed: "))
     for var in svc.environment:
         if var.value is not None:
-            fields.append(("env", var.value, var.path))
+            fields.append((var.value, var.path, f'expanding env failed: expanding env "{var.key}={var.value}": '))
     for mount in svc.mounts:
-        for part in (mount.source, mount.target):
+        for part, label in ((mount.source, "source"), (mount.target, "target")):
             if part is not None:
-                fields.append(("mounts", part.value, part.path))
-    for what, text, path in fields:
-        if "{{" not in text:
-            continue
-        for problem in swarm_templates.problems(text):
-            yield ctx.diag("SL617", f"service {svc.name}: expanding {what} failed: template: {problem}", path,
-                           stage=STAGE)
-            break
+                fields.append((part.value, part.path, f'expanding mounts failed: expanding mount {label} "{part.value}": '))
+    for text, path, prefix in fields:
+        if "{{" in text:
+            problem = swarm_templates.error(text)
+            if problem:
+                yield ctx.diag("SL617", f"service {svc.name}: {prefix}{problem}", path, stage=STAGE)
