@@ -109,9 +109,9 @@ def _source_problem(kind: str, mount):
     has_source = mount.source is not None
     if kind == "bind" and not has_source:
         # refused by the loader of the v28 CLI, before the conversion's own check
-        return f'invalid mount config for type "bind": field Source must not be empty', mount.path
+        return f'invalid mount config for type "bind": field Source must not be empty', mount.type.path
     if rule == "cannot be empty" and not has_source:
-        return f"service {{name}}: invalid {kind} source, source cannot be empty", mount.path
+        return f"service {{name}}: invalid {kind} source, source cannot be empty", mount.type.path
     if rule == "must be empty" and has_source:
         return f"service {{name}}: invalid {kind} source, source must be empty", mount.source.path
     return None
