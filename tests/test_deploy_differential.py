@@ -52,7 +52,9 @@ def _errors(case, tmp_path: Path):
     stack = folder / "stack.yml"
     text = case.path.read_text(encoding="utf-8")
     stack.write_text(text, encoding="utf-8")
-    settings = Settings(env=dict(case.env), stack_name=oracle.STACK, engine_version=RECORDED_ENGINE)
+    inventory = oracle.swarm_inventory(case, RECORDED_ENGINE) if case.inventory == "swarm" else None
+    settings = Settings(env=dict(case.env), stack_name=oracle.STACK, engine_version=RECORDED_ENGINE,
+                        inventory=inventory)
     return [d for d in lint(text, str(stack), settings) if d.severity >= Severity.ERROR]
 
 

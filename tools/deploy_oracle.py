@@ -64,6 +64,7 @@ class Case:
     objects: Tuple[Tuple[str, str, str], ...] = ()  # (kind, name, option) created before the deploy
     wait: float = 0.0  # extra seconds to watch running tasks (healthchecks, late failures)
     desc: str = ""
+    inventory: str = ""  # "swarm": lint it with an inventory of the test Swarm (see swarm_inventory)
 
 
 HEADER = re.compile(r"#\s*([a-z]+):\s?(.*)$")
@@ -82,7 +83,8 @@ def read_case(path: Path, root: Path = CASES) -> Case:
     return Case(id=rel.as_posix(), path=path, klass=headers.get("class", rel.parts[0]), mutated=mutated,
                 files=_pairs(headers.get("files", "")), env=_pairs(headers.get("env", "")),
                 objects=tuple(_object(o) for o in headers.get("objects", "").split(";") if o.strip()),
-                wait=float(headers.get("wait", "0") or 0), desc=headers.get("desc", ""))
+                wait=float(headers.get("wait", "0") or 0), desc=headers.get("desc", ""),
+                inventory=headers.get("inventory", ""))
 
 
 def _pairs(text: str) -> Dict[str, str]:
@@ -103,6 +105,22 @@ def _object(text: str) -> Tuple[str, str, str]:
     if kind not in ("network", "secret", "config"):
         raise ValueError(f"unknown object kind {kind!r} in '# objects:' (network, secret or config)")
     return kind, name, rest[0] if rest else ""
+
+
+def swarm_inventory(case: Case, engine: str) -> Dict:
+    """What `stacklint inventory` would record for the Swarm a case is deployed on: the runner's
+    one-node engine with its ingress network and the case's `# objects:`."""
+    networks = [{"name": "ingress", "driver": "overlay", "scope": "swarm"}]
+    for kind, name, option in case.objects:
+        if kind == "network":
+            driver = option or "overlay"
+            networks.append({"name": name, "driver": driver, "scope": "swarm" if driver == "overlay" else "local"})
+    return {"format": "stacklint-inventory", "version": 1,
+            "nodes": [{"id": "node1", "hostname": "node1", "role": "manager", "availability": "active",
+                       "state": "ready", "platform": {"os": "linux", "arch": "x86_64"}, "engine_version": engine}],
+            "secrets": [n for k, n, _ in case.objects if k == "secret"],
+            "configs": [n for k, n, _ in case.objects if k == "config"],
+            "networks": networks, "volumes": [], "services": []}
 
 
 def all_cases(root: Path = CASES) -> List[Case]:

@@ -703,6 +703,11 @@ for name, key, extra, desc in [
 ]:
     mark = "" if extra else " #<"
     add(case(SPEC, name, desc, f"networks:\n  - {key}", f"networks:\n  {key}:{mark}\n" + (extra + "\n" if extra else "")))
+for reserved in ("ingress", "host", "bridge", "none", "default"):
+    add(case(SPEC, f"network-explicit-name-{reserved}", f"a stack network named {reserved}", "networks:\n  - back",
+             f"networks:\n  back:\n    name: {reserved} #<\n"))
+add(case(CONTROL, "network-key-ingress", "a stack network whose key is ingress (created as STACK_ingress)",
+         "networks:\n  - ingress", "networks:\n  ingress:\n"))
 add(case(CONTROL, "network-name-63", "stack + network name of 63 characters", f"networks:\n  - {'n' * 60}", f"networks:\n  {'n' * 60}:\n"))
 add(case(CONTROL, "network-explicit-name-ok", "network name: that is a DNS label", "networks:\n  - back", "networks:\n  back:\n    name: plain-net_1\n"))
 for kind, folder in (("secret", "secrets"), ("config", "configs")):
@@ -723,6 +728,39 @@ for kind, folder in (("secret", "secrets"), ("config", "configs")):
     ]:
         add(case(CONTROL, name, desc, "", f"{folder}:\n  {key}:\n    file: ./a.txt\n" + (extra + "\n" if extra else ""),
                  headers=("# files: a.txt=alpha",)))
+
+# ---- external objects, looked up by `name:` (else the key) while deploying; linted with an
+# inventory of the test Swarm (`# inventory: swarm`), the only way to know what exists ----
+INVENTORY = "# inventory: swarm"
+for kind, folder in (("secret", "secrets"), ("config", "configs")):
+    ref = f"{folder}:\n  - s"
+    for name, decl, objects, klass, desc in [
+        (f"external-{kind}-name-missing", "s:\n    external: true\n    name: real_x #<", "", CLI,
+         f"external {kind} looked up by its name:, absent"),
+        (f"external-{kind}-key-missing", "s: #<\n    external: true", "", CLI, f"external {kind} looked up by its key, absent"),
+        (f"external-{kind}-name-present", "s:\n    external: true\n    name: real_x", f"{kind}:real_x", CONTROL,
+         f"external {kind} looked up by its name:, present"),
+        (f"external-{kind}-legacy-name-present", "s:\n    external:\n      name: real_x", f"{kind}:real_x", CONTROL,
+         f"external {kind} with the legacy external.name, present"),
+    ]:
+        headers = (INVENTORY,) + ((f"# objects: {objects}",) if objects else ())
+        version = "3.4" if "legacy" in name else "3.13"
+        add(case(klass, name, desc, ref, f"{folder}:\n  {decl}", headers=headers, version=version))
+    add(case(CONTROL, f"external-{kind}-unused-missing", f"an unused external {kind} is not looked up",
+             "", f"{folder}:\n  s:\n    external: true\n    name: real_x", headers=(INVENTORY,)))
+for name, decl, objects, klass, desc in [
+    ("external-network-name-missing", "n:\n    external: true\n    name: real_net #<", "", CLI,
+     "external network looked up by its name:, absent"),
+    ("external-network-key-missing", "n: #<\n    external: true", "", CLI, "external network looked up by its key, absent"),
+    ("external-network-local-scope", "n:\n    external: true\n    name: real_local #<", "network:real_local:bridge", CLI,
+     "external network that exists, but only on the node (bridge)"),
+    ("external-network-name-present", "n:\n    external: true\n    name: real_net", "network:real_net", CONTROL,
+     "external network looked up by its name:, present"),
+]:
+    headers = (INVENTORY,) + ((f"# objects: {objects}",) if objects else ())
+    add(case(klass, name, desc, "networks:\n  - n", f"networks:\n  {decl}", headers=headers))
+add(case(CONTROL, "external-network-unused-missing", "an unused external network is not looked up",
+         "", "networks:\n  n:\n    external: true\n    name: real_net", headers=(INVENTORY,)))
 
 
 def main() -> int:
