@@ -156,7 +156,6 @@ services:
     assert findings(text) == [
         ("SL603", 8, 9, 8, 15, "service web: volume options are incompatible with type bind", "deploy"),
         ("SL603", 11, 17, 11, 21, "service web: invalid tmpfs source, source must be empty", "deploy"),
-        ("SL603", 13, 15, 13, 19, 'invalid mount config for type "bind": field Source must not be empty', "deploy"),
         ("SL603", 15, 15, 15, 19, "service web: volume type must be volume, bind, tmpfs, npipe, or cluster", "deploy"),
         ("SL603", 20, 9, 20, 14, "service web: tmpfs options are incompatible with type volume", "deploy"),
     ]
@@ -452,4 +451,29 @@ services:
          "struct { ID string; Name string; Slot string }", "deploy"),
         ("SL617", 16, 15, 16, 41, 'service bad: expanding hostname failed: template: expansion:1: function "upper" '
          "not defined", "deploy"),
+    ]
+
+
+def test_sl611_networks_every_node_has_cannot_be_created():
+    text = """\
+services:
+  web:
+    image: app:1
+    networks: [a, b, c, d]
+networks:
+  a:
+    name: bridge
+  b:
+    name: none
+  c:
+    name: host
+    external: true
+  d:
+    name: ingress-2
+"""
+    assert findings(text) == [
+        ("SL611", 7, 11, 7, 17, "failed to create network bridge: network with name bridge already exists (every "
+         "node has it: to attach to it, declare it `external: true`)", "deploy"),
+        ("SL611", 9, 11, 9, 15, "failed to create network none: operation is not permitted on predefined none "
+         "network", "deploy"),
     ]

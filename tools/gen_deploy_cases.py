@@ -703,7 +703,7 @@ for name, key, extra, desc in [
 ]:
     mark = "" if extra else " #<"
     add(case(SPEC, name, desc, f"networks:\n  - {key}", f"networks:\n  {key}:{mark}\n" + (extra + "\n" if extra else "")))
-for reserved in ("ingress", "host", "bridge", "none", "default"):
+for reserved in ("ingress", "host", "bridge", "none", "default", "docker_gwbridge"):
     add(case(SPEC, f"network-explicit-name-{reserved}", f"a stack network named {reserved}", "networks:\n  - back",
              f"networks:\n  back:\n    name: {reserved} #<\n"))
 add(case(CONTROL, "network-key-ingress", "a stack network whose key is ingress (created as STACK_ingress)",
@@ -735,7 +735,7 @@ INVENTORY = "# inventory: swarm"
 for kind, folder in (("secret", "secrets"), ("config", "configs")):
     ref = f"{folder}:\n  - s"
     for name, decl, objects, klass, desc in [
-        (f"external-{kind}-name-missing", "s:\n    external: true\n    name: real_x #<", "", CLI,
+        (f"external-{kind}-name-missing", "s: #<\n    external: true\n    name: real_x #<", "", CLI,
          f"external {kind} looked up by its name:, absent"),
         (f"external-{kind}-key-missing", "s: #<\n    external: true", "", CLI, f"external {kind} looked up by its key, absent"),
         (f"external-{kind}-name-present", "s:\n    external: true\n    name: real_x", f"{kind}:real_x", CONTROL,
@@ -749,16 +749,19 @@ for kind, folder in (("secret", "secrets"), ("config", "configs")):
     add(case(CONTROL, f"external-{kind}-unused-missing", f"an unused external {kind} is not looked up",
              "", f"{folder}:\n  s:\n    external: true\n    name: real_x", headers=(INVENTORY,)))
 for name, decl, objects, klass, desc in [
-    ("external-network-name-missing", "n:\n    external: true\n    name: real_net #<", "", CLI,
+    ("external-network-name-missing", "n: #<\n    external: true\n    name: real_net #<", "", CLI,
      "external network looked up by its name:, absent"),
-    ("external-network-key-missing", "n: #<\n    external: true", "", CLI, "external network looked up by its key, absent"),
-    ("external-network-local-scope", "n:\n    external: true\n    name: real_local #<", "network:real_local:bridge", CLI,
+    # a key that cannot be the prefix of a network ID: NetworkInspect also matches ID prefixes
+    ("external-network-key-missing", "missing-net: #<\n    external: true", "", CLI,
+     "external network looked up by its key, absent"),
+    ("external-network-local-scope", "n: #<\n    external: true\n    name: real_local #<", "network:real_local:bridge", CLI,
      "external network that exists, but only on the node (bridge)"),
     ("external-network-name-present", "n:\n    external: true\n    name: real_net", "network:real_net", CONTROL,
      "external network looked up by its name:, present"),
 ]:
     headers = (INVENTORY,) + ((f"# objects: {objects}",) if objects else ())
-    add(case(klass, name, desc, "networks:\n  - n", f"networks:\n  {decl}", headers=headers))
+    ref = "missing-net" if "key-missing" in name else "n"
+    add(case(klass, name, desc, f"networks:\n  - {ref}", f"networks:\n  {decl}", headers=headers))
 add(case(CONTROL, "external-network-unused-missing", "an unused external network is not looked up",
          "", "networks:\n  n:\n    external: true\n    name: real_net", headers=(INVENTORY,)))
 

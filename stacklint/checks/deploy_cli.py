@@ -106,10 +106,7 @@ def _source_problem(kind: str, mount):
     rule = _SOURCE_RULES.get(kind)
     if rule is None:
         return None
-    has_source = mount.source is not None
-    if kind == "bind" and not has_source:
-        # refused by the loader of the v28 CLI, before the conversion's own check
-        return f'invalid mount config for type "bind": field Source must not be empty', mount.type.path
+    has_source = mount.source is not None  # (a bind without one never gets here: the loader refuses it, SL006)
     if rule == "cannot be empty" and not has_source:
         return f"service {{name}}: invalid {kind} source, source cannot be empty", mount.type.path
     if rule == "must be empty" and has_source:

@@ -55,7 +55,7 @@ def _names(ctx: Context):
         if net.external or key not in used:
             continue  # only the networks services use are created
         full = net.name_written.value if net.name_written else f"{stack or _SHORTEST_STACK}_{key}"
-        problem = _dns_problem(full)
+        problem = _dns_problem(full) or (_predefined_problem(full) if net.name_written else None)
         if problem:
             where = net.name_written.path if net.name_written else net.path
             yield ctx.diag("SL611", _named("network", key, stack if not net.name_written else None, problem,
@@ -78,6 +78,21 @@ def _dns_problem(name: str):
         return "name must be valid as a DNS name component"
     if len(name) > _DNS_MAX:
         return "name must be 63 characters or fewer"
+    return None
+
+
+# Networks every Swarm node has, so a stack cannot create one with that name (the daemon's
+# words differ: libnetwork's name check, or its refusal to touch the predefined ones).
+_NODE_NETWORKS = ("ingress", "bridge", "host", "docker_gwbridge")
+_PREDEFINED = ("none", "default")
+
+
+def _predefined_problem(name: str):
+    if name in _NODE_NETWORKS:
+        return (f"network with name {name} already exists (every node has it: to attach to it, declare it "
+                "`external: true`)")
+    if name in _PREDEFINED:
+        return f"operation is not permitted on predefined {name} network"
     return None
 
 
