@@ -6,7 +6,7 @@ deploy created before it stay.
 from __future__ import annotations
 
 from ..context import Context
-from ..engine_version import engine_at_least
+from ..engine_version import engine_at_least, engine_version
 
 STAGE = "deploy"
 RESTART_CONDITIONS = ("none", "on-failure", "any", "")  # restartPolicyToGRPC compares exactly ("" is any)
@@ -44,7 +44,7 @@ def _suggest_condition(value: str) -> str:
     if lowered in ("always", "unless-stopped"):
         return " (Swarm's conditions are none, on-failure and any: `any` is what `always` means in Compose)"
     if lowered in RESTART_CONDITIONS:
-        return f" (write `{lowered}`: the condition is case-sensitive)"
+        return f" (write `{lowered}`: the daemon compares the condition exactly)"
     if lowered == "no":
         return " (write `none`)"
     return " (the conditions are none, on-failure and any)"
@@ -88,8 +88,6 @@ def _mounts(ctx: Context, svc):
 
 
 def _engine_label(ctx: Context) -> str:
-    from ..engine_version import engine_version
-
     return ".".join(map(str, engine_version(ctx)))
 
 
