@@ -477,3 +477,17 @@ networks:
         ("SL611", 9, 11, 9, 15, "failed to create network none: operation is not permitted on predefined none "
          "network", "deploy"),
     ]
+
+
+def test_engine_version_option(tmp_path):
+    from .conftest import run_cli
+
+    stack = tmp_path / "docker-stack.yml"
+    stack.write_text(MOUNT_TYPES)
+    old = run_cli("--no-env", "--select", "SL609", "--engine-version", "20.10.24", str(stack))
+    assert old.returncode == 1 and old.stdout.count("SL609") == 2
+    assert run_cli("--no-env", "--select", "SL609", str(stack)).returncode == 0
+    bad = run_cli("--engine-version", "latest", str(stack))
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines()[-1] == (
+        "stacklint: error: argument --engine-version: not an engine version: 'latest' (expected e.g. 20.10 or 28.2.2)")
