@@ -8,7 +8,8 @@ raises nothing of the page's code.
 
 A page whose rule needs more than the file (the cluster-aware SL5xx rules) names its context in
 the front matter: `example_inventory: fixtures/NAME.json` (relative to the page) is loaded as
-the examples' Swarm inventory.
+the examples' Swarm inventory, and `example_files: NAME=CONTENT;...` are written next to the
+example (a secret's file, for instance).
 """
 from __future__ import annotations
 
@@ -57,8 +58,15 @@ def _marked(example: str):
     return marks
 
 
+def _write_files(rule, folder):
+    for item in filter(None, (rule.meta("example_files") or "").split(";")):
+        name, _, content = item.partition("=")
+        (folder / name.strip()).write_text(content)
+
+
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_examples_raise_exactly_what_they_mark(code, tmp_path):
+    _write_files(RULES[code], tmp_path)
     for example in RULES[code].examples("Example"):
         marks = _marked(example)
         assert any(c == code for c, _ in marks), f"{code}: an example marks no {code}"
@@ -72,6 +80,7 @@ def test_examples_raise_exactly_what_they_mark(code, tmp_path):
 
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_use_instead_is_clean(code, tmp_path):
+    _write_files(RULES[code], tmp_path)
     for example in RULES[code].examples("Use instead"):
         path = tmp_path / "docker-stack.yml"
         path.write_text(example)
