@@ -83,15 +83,14 @@ def isolation_error(isolation: str) -> Optional[str]:
     return f"invalid isolation '{isolation}' on linux"
 
 
-def extra_host_errors(entry: str):
+def extra_host_errors(host: str, ip: str) -> Optional[str]:
     """The CLI's convertExtraHosts, the executor's conversion back, then opts.ValidateExtraHost.
 
-    The CLI keeps only `host:ip` entries (cut at the first colon) and sends `ip host`; the node
-    splits that on white space and validates the IP of every host name it carries.
+    The CLI sends `ip host`; the node splits that on white space and validates the address of
+    every host name it carries. An entry without an address is dropped on the way.
     """
-    host, sep, ip = entry.partition(":")
-    if not sep:
-        return None  # dropped by the CLI: no entry, no error
+    if not ip:
+        return None
     parts = (ip + " " + host).split()
     if len(parts) < 2:
         return None

@@ -12,10 +12,10 @@ import difflib
 import ipaddress
 import re
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, Tuple
 
-from ..context import Context, get
-from ..refs import context_refs, is_external, swarm_name
+from ..context import Context
+from ..diagnostics import Related
 
 # swarmkit manager/controlapi/common.go
 _DNS_LABEL = re.compile(r"^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$")
@@ -43,15 +43,15 @@ def _stack_prefix(ctx: Context) -> Tuple[str, bool]:
 
 
 def _created_networks(ctx: Context) -> Dict[str, str]:
-    """Key -> the service that first uses it, for the networks the deploy creates."""
+    """Key -> the first service attached, for the networks the deploy creates (used, not external)."""
     out: Dict[str, str] = {}
-    networks = ctx.section("networks")
-    for ref in context_refs(ctx):
-        if ref.kind != "networks" or ref.name in out:
-            continue
-        decl = networks.get(ref.name)
-        if ref.name in networks and not is_external(decl) or ref.name == "default" and ref.name not in networks:
-            out[ref.name] = ref.service
+    networks = ctx.model.networks
+    for svc in ctx.model.services.values():
+        for attachment in svc.networks:
+            key = attachment.key
+            obj = networks.get(key)
+            if key not in out and (obj is not None and not obj.external or obj is None and key == "default"):
+                out[key] = svc.name
     return out
 
 
@@ -59,14 +59,11 @@ def names(ctx: Context):
     """SL641: a created object's name that swarmkit refuses."""
     stack, known = _stack_prefix(ctx)
     for kind in ("networks", "secrets", "configs"):
-        section = ctx.section(kind)
-        keys = _created_networks(ctx) if kind == "networks" else \
-            [k for k, d in section.items() if isinstance(d, dict) and not is_external(d)]
+        objects = ctx.model.objects(kind)
+        keys = _created_networks(ctx) if kind == "networks" else [k for k, o in objects.items() if not o.external]
         for key in keys:
-            decl = section.get(key)
-            explicit = isinstance(decl, dict) and isinstance(decl.get("name"), str) and decl["name"]
-            name = decl["name"] if explicit else f"{stack}_{key}"
-            path = (kind, key, "name") if explicit else (kind, key)
+            written = objects[key].name_written if key in objects else None
+            name = written.value if written is not None else f"{stack}_{key}"
             if kind == "networks":
                 limit, valid = 63, bool(_DNS_LABEL.match(name))
                 docker = "name must be valid as a DNS name component" if not valid else \
@@ -75,18 +72,20 @@ def names(ctx: Context):
                 limit, valid = 64, bool(_OBJECT_NAME.match(name))
                 docker = ("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character "
                           "must be [a-zA-Z0-9]")
-            too_long = len(name) > limit
-            if valid and not too_long:
+            if valid and len(name) <= limit:
                 continue
-            shown = name if explicit or known else f"<stack>_{key}"
+            shown = name if written is not None or known else f"<stack>_{key}"
             if not valid:
                 what = "is not a DNS label (letters, digits, - and _ between them)" if kind == "networks" else \
                     "may hold only letters, digits, '-', '_' and '.', and must start and end with a letter or digit"
             else:
-                what = f"is {len(name)} characters long (at most {limit})" if explicit or known else \
+                what = f"is {len(name)} characters long (at most {limit})" if written is not None or known else \
                     f"is longer than {limit} characters with any stack name"
-            yield ctx.diag("SL641", f"{kind[:-1]} name {shown} {what}: docker stack deploy fails when it creates "
-                           f"it ({docker})", path, on_key=not explicit, stage="deploy")
+            message = (f"{kind[:-1]} name {shown} {what}: docker stack deploy fails when it creates it ({docker})")
+            if written is not None:
+                yield ctx.diag("SL641", message, written.path, stage="deploy")
+            else:
+                yield ctx.diag("SL641", message, (kind, key), on_key=True, stage="deploy")
 
 
 def sizes(ctx: Context):
@@ -95,11 +94,10 @@ def sizes(ctx: Context):
     if folder is None:
         return
     for kind in ("secrets", "configs"):
-        for key, decl in ctx.section(kind).items():
-            if not isinstance(decl, dict) or is_external(decl) or decl.get("driver") \
-                    or not isinstance(decl.get("file"), str) or not decl["file"]:
+        for key, obj in ctx.model.objects(kind).items():
+            if obj.external or obj.driver is not None or obj.file is None or not obj.file.value:
                 continue
-            target = Path(decl["file"])
+            target = Path(obj.file.value)
             target = target if target.is_absolute() else folder / target
             try:
                 if not target.is_file():
@@ -111,82 +109,68 @@ def sizes(ctx: Context):
             if 0 < size < limit:
                 continue
             what = "is empty" if size == 0 else f"holds {size} bytes (the limit is {limit - 1})"
-            yield ctx.diag("SL640", f"{kind[:-1]} {key}: file {decl['file']} {what}: docker stack deploy fails when "
-                           f"it creates the {kind[:-1]} ({kind[:-1]} data must be larger than 0 and less than "
-                           f"{limit} bytes)", (kind, key, "file"), stage="deploy")
+            yield ctx.diag("SL640", f"{kind[:-1]} {key}: file {obj.file.value} {what}: docker stack deploy fails "
+                           f"when it creates the {kind[:-1]} ({kind[:-1]} data must be larger than 0 and less than "
+                           f"{limit} bytes)", obj.file.path, stage="deploy")
 
 
 def drivers(ctx: Context):
     """SL642: a created network whose driver cannot give a swarm-scoped network."""
-    networks = ctx.section("networks")
+    networks = ctx.model.networks
+    stack, _ = _stack_prefix(ctx)
     for key, service in _created_networks(ctx).items():
-        decl = networks.get(key)
-        driver = decl.get("driver") if isinstance(decl, dict) else None
-        if not isinstance(driver, str) or not driver or driver in _SWARM_DRIVERS:
+        obj = networks.get(key)
+        driver = obj.driver if obj is not None else None
+        if driver is None or not driver.value or driver.value in _SWARM_DRIVERS:
             continue
-        path = ("networks", key, "driver")
-        if driver in _LOCAL_DRIVERS:
-            stack, _ = _stack_prefix(ctx)
-            why = _LOCAL_DRIVERS[driver].format(name=swarm_name(key, decl) if decl.get("name") else f"{stack}_{key}")
+        if driver.value in _LOCAL_DRIVERS:
+            name = obj.name_written.value if obj.name_written is not None else f"{stack}_{key}"
+            why = _LOCAL_DRIVERS[driver.value].format(name=name)
         else:
-            close = difflib.get_close_matches(driver.lower(), list(_SWARM_DRIVERS) + list(_LOCAL_DRIVERS), 1, 0.75)
+            close = difflib.get_close_matches(driver.value.lower(), list(_SWARM_DRIVERS) + list(_LOCAL_DRIVERS), 1,
+                                              0.75)
             if not close:
                 continue  # a network plugin: only the managers know whether it is installed
-            why = f'no network driver or plugin is called {driver} (plugin "{driver}" not found); did you mean ' \
-                  f"{close[0]}?"
-        yield ctx.diag("SL642", f"network {key} (used by service {service}) has driver {driver}: {why}; a stack "
-                       "network must be swarm-scoped: use overlay", path, stage="deploy")
-
-
-def _subnets(ctx: Context, keys) -> List[Tuple[str, tuple, str]]:
-    out = []
-    networks = ctx.section("networks")
-    for key in keys:
-        configs = get(networks.get(key), "ipam", "config")
-        for i, entry in enumerate(configs if isinstance(configs, list) else ()):
-            subnet = entry.get("subnet") if isinstance(entry, dict) else None
-            if isinstance(subnet, str):
-                out.append((key, ("networks", key, "ipam", "config", i, "subnet"), subnet))
-    return out
+            why = f'no network driver or plugin is called {driver.value} (plugin "{driver.value}" not found); ' \
+                  f"did you mean {close[0]}?"
+        yield ctx.diag("SL642", f"network {key} (used by service {service}) has driver {driver.value}: {why}; a "
+                       "stack network must be swarm-scoped: use overlay", driver.path, stage="deploy")
 
 
 def subnets(ctx: Context):
     """SL643 (the daemon refuses the subnet) and SL644 (two subnets overlap: never allocated)."""
     parsed = []
-    for key, path, subnet in _subnets(ctx, _created_networks(ctx)):
-        try:
-            # Go's net.ParseCIDR; host bits may be set (the daemon keeps the network part)
-            parsed.append((key, path, subnet, ipaddress.ip_network(subnet, strict=False)))
-        except ValueError:
-            yield ctx.diag("SL643", f"network {key}: subnet {subnet} is not an address block in CIDR notation "
-                           f"(a.b.c.d/n): docker stack deploy fails when it creates the network (Invalid subnet "
-                           f"{subnet} : invalid CIDR address: {subnet})", path, stage="deploy")
-    for i, (key, path, subnet, net) in enumerate(parsed):
-        for other_key, other_path, other_subnet, other in parsed[:i]:
-            if net.version == other.version and net.overlaps(other):
+    networks = ctx.model.networks
+    for key in _created_networks(ctx):
+        for subnet in networks[key].ipam_subnets if key in networks else ():
+            try:
+                # Go's net.ParseCIDR; host bits may be set (the daemon keeps the network part)
+                parsed.append((key, subnet, ipaddress.ip_network(subnet.value, strict=False)))
+            except ValueError:
+                yield ctx.diag("SL643", f"network {key}: subnet {subnet.value} is not an address block in CIDR "
+                               "notation (a.b.c.d/n): docker stack deploy fails when it creates the network (Invalid "
+                               f"subnet {subnet.value} : invalid CIDR address: {subnet.value})", subnet.path,
+                               stage="deploy")
+    for i, (key, subnet, net) in enumerate(parsed):
+        for other_key, other, other_net in parsed[:i]:
+            if net.version == other_net.version and net.overlaps(other_net):
                 where = "the same network" if key == other_key else f"network {other_key}"
-                yield ctx.diag("SL644", f"network {key}: subnet {subnet} overlaps {other_subnet} of {where}: the "
+                yield ctx.diag("SL644", f"network {key}: subnet {subnet.value} overlaps {other.value} of {where}: the "
                                "deploy succeeds, but the Swarm cannot allocate the network (Pool overlaps with "
                                "other one on this address space), so the tasks attached to it never start",
-                               path, related=(_related(ctx, other_path, other_subnet),))
+                               subnet.path, related=(Related(f"subnet {other.value}", ctx.doc.value_range(other.path)),))
                 break
 
 
-def _related(ctx: Context, path, subnet):
-    from ..diagnostics import Related
-
-    return Related(f"subnet {subnet}", ctx.doc.value_range(path))
-
-
 def ingress(ctx: Context):
-    """SL645: a service attached to the Swarm's ingress network (external, or a stack network named so)."""
-    networks = ctx.section("networks")
-    for ref in context_refs(ctx):
-        if ref.kind != "networks" or ref.implicit:
-            continue
-        decl = networks.get(ref.name)
-        if isinstance(decl, dict) and is_external(decl) and swarm_name(ref.name, decl) == "ingress":
-            yield ctx.diag("SL645", f"service {ref.service} is attached to the ingress network: docker stack deploy "
+    """SL645: a service attached to the Swarm's ingress network, declared external."""
+    networks = ctx.model.networks
+    for svc in ctx.model.services.values():
+        for attachment in svc.networks:
+            obj = networks.get(attachment.key)
+            if attachment.implicit or obj is None or not obj.external or obj.name != "ingress":
+                continue
+            yield ctx.diag("SL645", f"service {svc.name} is attached to the ingress network: docker stack deploy "
                            "fails when it creates the service (Service cannot be explicitly attached to the "
                            'ingress network "ingress"); published ports use ingress without it',
-                           ref.path, on_key=ref.on_key, stage="deploy")
+                           attachment.path, on_key=attachment.on_key, stage="deploy")

@@ -13,7 +13,6 @@ import difflib
 
 from ..context import Context
 from ..node_runtime import BUILTIN_LOG_DRIVERS
-from ..refs import context_refs, is_external
 
 _NEVER = ("the deploy succeeds, but no node has such a driver, so the tasks never schedule "
           "(no suitable node (missing plugin on every node))")
@@ -27,28 +26,25 @@ def _near_miss(name: str, builtins) -> str | None:
 
 
 def log_drivers(ctx: Context):
-    for name, svc in ctx.services():
-        logging = svc.get("logging")
-        driver = logging.get("driver") if isinstance(logging, dict) else None
-        if not isinstance(driver, str) or not driver:
-            continue
-        meant = _near_miss(driver, BUILTIN_LOG_DRIVERS)
+    for svc in ctx.model.services.values():
+        driver = svc.logging.driver if svc.logging is not None else None
+        meant = _near_miss(driver.value, BUILTIN_LOG_DRIVERS) if driver is not None and driver.value else None
         if meant:
-            yield ctx.diag("SL650", f"service {name}: log driver {driver} is not a Docker log driver (did you mean "
-                           f"{meant}?): {_NEVER}", ("services", name, "logging", "driver"))
+            yield ctx.diag("SL650", f"service {svc.name}: log driver {driver.value} is not a Docker log driver (did you "
+                           f"mean {meant}?): {_NEVER}", driver.path)
 
 
 def volume_drivers(ctx: Context):
-    volumes = ctx.section("volumes")
+    volumes = ctx.model.volumes
     users = {}
-    for ref in context_refs(ctx):
-        if ref.kind == "volumes":
-            users.setdefault(ref.name, ref.service)
+    for svc in ctx.model.services.values():
+        for mount in svc.mounts:
+            if mount.volume_name is not None and mount.source is not None:
+                users.setdefault(mount.source.value, svc.name)
     for key, service in users.items():
-        decl = volumes.get(key)
-        if not isinstance(decl, dict) or is_external(decl) or not isinstance(decl.get("driver"), str):
-            continue
-        meant = _near_miss(decl["driver"], ("local",))
+        obj = volumes.get(key)
+        driver = obj.driver if obj is not None and not obj.external else None
+        meant = _near_miss(driver.value, ("local",)) if driver is not None else None
         if meant:
-            yield ctx.diag("SL651", f"volume {key} (used by service {service}): driver {decl['driver']} is not a "
-                           f"Docker volume driver (did you mean {meant}?): {_NEVER}", ("volumes", key, "driver"))
+            yield ctx.diag("SL651", f"volume {key} (used by service {service}): driver {driver.value} is not a Docker "
+                           f"volume driver (did you mean {meant}?): {_NEVER}", driver.path)

@@ -9,12 +9,10 @@ silent for a service placed on Windows nodes.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Tuple
 
-from ..context import Context, get
+from ..context import Context
 from ..node_runtime import (capability_error, extra_host_errors, isolation_error, log_option_errors, signal_error,
                             sysctl_error, ulimit_name_error)
-from ..parsers import parse_bytes, parse_volume
 from .bind_paths import is_relative
 
 # moby daemon/daemon_unix.go linuxMinMemory; below 4 MiB swarmkit already refuses the service.
@@ -28,207 +26,142 @@ def fails(service: str, what: str, docker: str) -> str:
             f"({docker})")
 
 
-def _on_windows(svc: dict) -> bool:
-    constraints = get(svc, "deploy", "placement", "constraints")
-    if not isinstance(constraints, list):
-        return False
-    return any(isinstance(c, str) and re.fullmatch(r"\s*node\.platform\.os\s*==\s*windows\s*", c) for c in constraints)
+def _on_windows(svc) -> bool:
+    placement = svc.placement
+    return placement is not None and any(
+        re.fullmatch(r"\s*node\.platform\.os\s*==\s*windows\s*", c.value) for c in placement.constraints)
 
 
 def check(ctx: Context):
-    for name, svc in ctx.services():
-        base = ("services", name)
+    for svc in ctx.model.services.values():
+        name = svc.name
         if not _on_windows(svc):
-            yield from _capabilities(ctx, name, svc, base)
-            yield from _sysctls(ctx, name, svc, base)
-            yield from _ulimits(ctx, name, svc, base)
-            yield from _stop_signal(ctx, name, svc, base)
-            yield from _isolation(ctx, name, svc, base)
-            yield from _memory(ctx, name, svc, base)
-        yield from _working_dir(ctx, name, svc, base)
-        yield from _mount_paths(ctx, name, svc, base)
-        yield from _extra_hosts(ctx, name, svc, base)
-        yield from _logging(ctx, name, svc, base)
-        yield from _file_owners(ctx, name, svc, base)
+            yield from _capabilities(ctx, name, svc)
+            yield from _sysctls(ctx, name, svc)
+            yield from _ulimits(ctx, name, svc)
+            yield from _stop_signal(ctx, name, svc)
+            yield from _isolation(ctx, name, svc)
+            yield from _memory(ctx, name, svc)
+        yield from _working_dir(ctx, name, svc)
+        yield from _mount_paths(ctx, name, svc)
+        yield from _extra_hosts(ctx, name, svc)
+        yield from _logging(ctx, name, svc)
+        yield from _file_owners(ctx, name, svc)
     yield from _templates(ctx)
 
 
-def _capabilities(ctx, name, svc, base):
-    for key in ("cap_add", "cap_drop"):
-        caps = svc.get(key)
-        if not isinstance(caps, list):
-            continue
-        for i, cap in enumerate(caps):
-            if isinstance(cap, str) and (err := capability_error(cap)):
+def _capabilities(ctx, name, svc):
+    for key, caps in (("cap_add", svc.cap_add), ("cap_drop", svc.cap_drop)):
+        for cap in caps:
+            if err := capability_error(cap.value):
                 field = "CapAdd" if key == "cap_add" else "CapDrop"
-                yield ctx.diag("SL660", fails(name, f"{key} names no Linux capability: {cap}",
-                                              f"invalid {field}: {err}"), base + (key, i), stage="task")
+                yield ctx.diag("SL660", fails(name, f"{key} names no Linux capability: {cap.value}",
+                                              f"invalid {field}: {err}"), cap.path, stage="task")
 
 
-def _pairs(value, base) -> Iterator[Tuple[str, object, tuple, bool]]:
-    """(key, value, path, on_key) of a mapping, or of a list of `key=value` strings."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield str(k), v, base + (k,), True
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, str):
-                k, _, v = item.partition("=")
-                yield k, v, base + (i,), False
-
-
-def _sysctls(ctx, name, svc, base):
-    for key, _, path, on_key in _pairs(svc.get("sysctls"), base + ("sysctls",)):
+def _sysctls(ctx, name, svc):
+    for key, value in svc.sysctls.items():
         if err := sysctl_error(key.strip()):
             yield ctx.diag("SL661", fails(name, f"sysctl {key} is not namespaced: a container cannot set it",
-                                          err), path, on_key=on_key, stage="task")
+                                          err), value.path, stage="task")
 
 
-def _ulimits(ctx, name, svc, base):
-    ulimits = svc.get("ulimits")
-    if not isinstance(ulimits, dict):
-        return
-    for key, value in ulimits.items():
-        path = base + ("ulimits", key)
-        if err := ulimit_name_error(str(key)):
-            yield ctx.diag("SL662", fails(name, f"ulimit {key} is not a resource limit Linux knows", err),
-                           path, on_key=True, stage="task")
-            continue
-        if isinstance(value, dict):
-            soft, hard = value.get("soft"), value.get("hard")
-            if isinstance(soft, int) and isinstance(hard, int) and soft > hard:
-                yield ctx.diag("SL662", fails(name, f"ulimit {key}: the soft limit {soft} is above the hard "
-                                              f"limit {hard}", "runc: error setting rlimits: invalid argument"),
-                               path + ("soft",), stage="task")
+def _ulimits(ctx, name, svc):
+    for limit in svc.ulimits:
+        if err := ulimit_name_error(limit.name):
+            yield ctx.diag("SL662", fails(name, f"ulimit {limit.name} is not a resource limit Linux knows", err),
+                           limit.path, on_key=True, stage="task")
+        elif limit.soft is not None and limit.hard is not None and limit.soft > limit.hard:
+            yield ctx.diag("SL662", fails(name, f"ulimit {limit.name}: the soft limit {limit.soft} is above the "
+                                          f"hard limit {limit.hard}", "runc: error setting rlimits: invalid argument"),
+                           limit.path + ("soft",), stage="task")
 
 
-def _stop_signal(ctx, name, svc, base):
-    sig = svc.get("stop_signal")
-    if isinstance(sig, str) and (err := signal_error(sig)):
-        yield ctx.diag("SL664", fails(name, f"stop_signal {sig} is not a signal", err),
-                       base + ("stop_signal",), stage="task")
+def _stop_signal(ctx, name, svc):
+    sig = svc.stop_signal
+    if sig is not None and (err := signal_error(sig.value)):
+        yield ctx.diag("SL664", fails(name, f"stop_signal {sig.value} is not a signal", err), sig.path, stage="task")
 
 
-def _isolation(ctx, name, svc, base):
-    iso = svc.get("isolation")
-    if isinstance(iso, str) and (err := isolation_error(iso)):
-        yield ctx.diag("SL666", fails(name, f"isolation {iso} exists only on Windows nodes", err),
-                       base + ("isolation",), stage="task")
+def _isolation(ctx, name, svc):
+    iso = svc.isolation
+    if iso is not None and (err := isolation_error(iso.value)):
+        yield ctx.diag("SL666", fails(name, f"isolation {iso.value} exists only on Windows nodes", err),
+                       iso.path, stage="task")
 
 
-def _memory(ctx, name, svc, base):
-    memory = get(svc, "deploy", "resources", "limits", "memory")
-    if not isinstance(memory, (str, int)) or isinstance(memory, bool):
-        return
-    try:
-        size = memory if isinstance(memory, int) else parse_bytes(memory)
-    except ValueError:
-        return  # SL006
-    if SWARM_MIN_MEMORY <= size < RUNTIME_MIN_MEMORY:
-        yield ctx.diag("SL665", fails(name, f"memory limit {memory} is below the 6 MiB a container needs",
-                                      "Minimum memory limit allowed is 6MB"),
-                       base + ("deploy", "resources", "limits", "memory"), stage="task")
+def _memory(ctx, name, svc):
+    limits = svc.resources.limits if svc.resources else None
+    memory = limits.memory_bytes if limits else None
+    if memory is not None and SWARM_MIN_MEMORY <= memory.value < RUNTIME_MIN_MEMORY:
+        yield ctx.diag("SL665", fails(name, f"memory limit {memory.value} bytes is below the 6 MiB a container "
+                                      "needs", "Minimum memory limit allowed is 6MB"), memory.path, stage="task")
 
 
-def _working_dir(ctx, name, svc, base):
-    wd = svc.get("working_dir")
-    if isinstance(wd, str) and wd and not wd.startswith("/"):
-        yield ctx.diag("SL663", fails(name, f"working_dir {wd} is not an absolute path",
-                                      f"the working directory '{wd}' is invalid, it needs to be an absolute path"),
-                       base + ("working_dir",), stage="task")
+def _working_dir(ctx, name, svc):
+    wd = svc.working_dir
+    if wd is not None and wd.value and not wd.value.startswith("/"):
+        yield ctx.diag("SL663", fails(name, f"working_dir {wd.value} is not an absolute path",
+                                      f"the working directory '{wd.value}' is invalid, it needs to be an absolute "
+                                      "path"), wd.path, stage="task")
 
 
-def _mounts(svc, base):
-    """(type, source, target, path of the entry, path of the target) as the CLI converts them."""
-    volumes = svc.get("volumes")
-    if not isinstance(volumes, list):
-        return
-    for i, vol in enumerate(volumes):
-        path = base + ("volumes", i)
-        if isinstance(vol, str):
-            try:
-                spec = parse_volume(vol)
-            except ValueError:
-                continue  # SL006
-            yield spec.type, spec.source, spec.target, path, path
-        elif isinstance(vol, dict) and isinstance(vol.get("target"), str):
-            yield vol.get("type"), vol.get("source"), vol["target"], path, path + ("target",)
-
-
-def _mount_paths(ctx, name, svc, base):
-    for kind, source, target, path, target_path in _mounts(svc, base):
-        if kind != "npipe" and target and not target.startswith("/"):
-            yield ctx.diag("SL663", fails(name, f"mount target {target} is not an absolute path",
-                                          f"invalid mount target, must be an absolute path: {target}"),
-                           target_path, stage="task")
-        if kind == "bind" and isinstance(source, str) and source and ctx.folder and is_relative(source) \
-                and not source.startswith("~"):
-            resolved = (ctx.folder / source).resolve()
+def _mount_paths(ctx, name, svc):
+    for mount in svc.mounts:
+        target, source = mount.target, mount.source
+        if mount.type.value != "npipe" and target is not None and target.value and not target.value.startswith("/"):
+            yield ctx.diag("SL663", fails(name, f"mount target {target.value} is not an absolute path",
+                                          f"invalid mount target, must be an absolute path: {target.value}"),
+                           target.path, stage="task")
+        if mount.type.value == "bind" and source is not None and source.value and ctx.folder \
+                and is_relative(source.value) and not source.value.startswith("~"):
+            resolved = (ctx.folder / source.value).resolve()
             if not resolved.exists():
-                yield ctx.diag("SL669", fails(name, f"bind source {source} does not exist next to the stack file: "
-                                              f"docker stack deploy sends {resolved}, which no node has either",
-                                              'invalid mount config for type "bind": bind source path does not '
-                                              f"exist: {resolved}"),
-                               path + (("source",) if target_path != path else ()), stage="task")
+                yield ctx.diag("SL669", fails(name, f"bind source {source.value} does not exist next to the stack "
+                                              f"file (the CLI sends {resolved}, and no node is expected to "
+                                              "have it)", 'invalid mount config for type "bind": bind source path '
+                                              f"does not exist: {resolved}"), source.path, stage="task")
 
 
-def _extra_hosts(ctx, name, svc, base):
-    hosts = svc.get("extra_hosts")
-    entries = []
-    if isinstance(hosts, list):
-        entries = [(h, base + ("extra_hosts", i)) for i, h in enumerate(hosts) if isinstance(h, str)]
-    elif isinstance(hosts, dict):  # the loader turns the mapping into host:ip entries
-        entries = [(f"{k}:{v}", base + ("extra_hosts", k)) for k, v in hosts.items() if v is not None]
-    for entry, path in entries:
-        if err := extra_host_errors(entry):
-            yield ctx.diag("SL667", fails(name, f"extra_hosts entry {entry} does not map the host to an IP "
-                                          "address", err), path, stage="task")
+def _extra_hosts(ctx, name, svc):
+    for host in svc.extra_hosts:
+        if err := extra_host_errors(host.host, host.ip):
+            yield ctx.diag("SL667", fails(name, f"extra_hosts entry {host.host} maps to {host.ip}, not to an IP "
+                                          "address", err), host.path, stage="task")
 
 
-def _logging(ctx, name, svc, base):
-    logging = svc.get("logging")
-    if not isinstance(logging, dict) or not isinstance(logging.get("driver"), str):
+def _logging(ctx, name, svc):
+    logging = svc.logging
+    if logging is None or logging.driver is None:
         return
-    options = logging.get("options")
-    if not isinstance(options, dict):
-        return
-    values = {str(k): "" if v is None else str(v) for k, v in options.items()}
-    for key, err in log_option_errors(logging["driver"], values):
-        yield ctx.diag("SL668", fails(name, f"the {logging['driver']} log driver refuses the option {key}", err),
-                       base + ("logging", "options", key), on_key=err.startswith("unknown log opt"), stage="task")
+    options = {key: val.value for key, val in logging.options.items()}
+    for key, err in log_option_errors(logging.driver.value, options):
+        yield ctx.diag("SL668", fails(name, f"the {logging.driver.value} log driver refuses the option {key}", err),
+                       logging.options[key].path, on_key=err.startswith("unknown log opt"), stage="task")
 
 
-def _file_owners(ctx, name, svc, base):
-    for kind in ("secrets", "configs"):
-        items = svc.get(kind)
-        if not isinstance(items, list):
-            continue
-        for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                continue
-            for field in ("uid", "gid"):
-                value = item.get(field)
-                if isinstance(value, str) and not re.fullmatch(r"[+-]?[0-9]+", value):
-                    yield ctx.diag("SL670", fails(name, f"{kind[:-1]} {field} {value} is not a number (names are "
-                                                  "not looked up)", f'strconv.Atoi: parsing "{value}": invalid '
-                                                  "syntax"), base + (kind, i, field), stage="task")
+def _file_owners(ctx, name, svc):
+    for kind, refs in (("secret", svc.secrets), ("config", svc.configs)):
+        for ref in refs:
+            for field, value in (("uid", ref.uid), ("gid", ref.gid)):
+                if not re.fullmatch(r"[+-]?[0-9]+", value.value):
+                    yield ctx.diag("SL670", fails(name, f"{kind} {field} {value.value} is not a number (names are "
+                                                  "not looked up)", f'strconv.Atoi: parsing "{value.value}": '
+                                                  "invalid syntax"), value.path, stage="task")
 
 
 def _templates(ctx):
     """A secret or config with a template driver other than golang, once, where a service uses it."""
     for kind in ("secrets", "configs"):
+        objects = ctx.model.objects(kind)
         reported = set()
-        for name, svc in ctx.services():
-            items = svc.get(kind)
-            for item in items if isinstance(items, list) else ():
-                source = item if isinstance(item, str) else item.get("source") if isinstance(item, dict) else None
-                decl = ctx.section(kind).get(source) if isinstance(source, str) else None
-                driver = decl.get("template_driver") if isinstance(decl, dict) else None
-                if not isinstance(driver, str) or driver in ("", "golang") or decl.get("external") \
-                        or source in reported:
+        for svc in ctx.model.services.values():
+            for ref in getattr(svc, kind):
+                obj = objects.get(ref.source.value)
+                driver = obj.template_driver if obj is not None and not obj.external else None
+                if driver is None or driver.value in ("", "golang") or obj.key in reported:
                     continue
-                reported.add(source)
-                yield ctx.diag("SL671", fails(name, f"{kind[:-1]} {source} has template_driver {driver}: the "
-                                              "only template driver is golang", "failed to expand templated "
-                                              f"{kind[:-1]}: unrecognized template type"),
-                               (kind, source, "template_driver"), stage="task")
+                reported.add(obj.key)
+                yield ctx.diag("SL671", fails(svc.name, f"{kind[:-1]} {obj.key} has template_driver {driver.value}: "
+                                              "the only template driver is golang", "failed to expand templated "
+                                              f"{kind[:-1]}: unrecognized template type"), driver.path, stage="task")
