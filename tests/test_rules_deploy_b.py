@@ -3,6 +3,9 @@ schedules, and what fails on the node after a successful deploy. Exact code, pos
 and stage; every behaviour here was confirmed on a real Swarm (tests/deploy_cases, results.tsv)."""
 from __future__ import annotations
 
+import pytest
+
+from stacklint.checks.objects import parse_cidr
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
@@ -185,3 +188,12 @@ def test_name_length_needs_the_stack_name(tmp_path):
     assert [f[:2] for f in _found(text, tmp_path, stack="st")] == [("SL641", 6)]  # st_kkk...: 64 characters
     assert _found(text, tmp_path, stack=None) == []  # a one-letter stack name fits
     assert [f[:2] for f in _found(text, tmp_path, stack="stack")] == [("SL641", 6)]
+
+
+def test_subnets_parse_as_go_parsecidr():
+    assert str(parse_cidr("10.0.0.5/24")) == "10.0.0.0/24"  # host bits: accepted, network part kept
+    assert str(parse_cidr("10.0.0.0/08")) == "10.0.0.0/8"  # Go's dtoi takes leading zeros
+    assert str(parse_cidr("fd00::/64")) == "fd00::/64"
+    for bad in ("10.61.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/255.0.0.0", "10.300.0.0/24", "auto", "::1/129"):
+        with pytest.raises(ValueError):
+            parse_cidr(bad)

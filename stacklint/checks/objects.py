@@ -37,6 +37,15 @@ _LOCAL_DRIVERS = {
 _SWARM_DRIVERS = ("overlay",)
 
 
+def parse_cidr(text: str):
+    """Go's net.ParseCIDR: an address, a slash and a decimal prefix length (no netmask form).
+    Host bits may be set: the daemon keeps the network part."""
+    address, slash, prefix = text.partition("/")
+    if not slash or not prefix.isascii() or not prefix.isdigit():
+        raise ValueError(text)
+    return ipaddress.ip_network(f"{address}/{int(prefix)}", strict=False)
+
+
 def _stack_prefix(ctx: Context) -> Tuple[str, bool]:
     """The stack name, or a one-letter stand-in (names then get no longer than with any stack)."""
     return (ctx.settings.stack_name, True) if ctx.settings.stack_name else ("s", False)
@@ -144,8 +153,7 @@ def subnets(ctx: Context):
     for key in _created_networks(ctx):
         for subnet in networks[key].ipam_subnets if key in networks else ():
             try:
-                # Go's net.ParseCIDR; host bits may be set (the daemon keeps the network part)
-                parsed.append((key, subnet, ipaddress.ip_network(subnet.value, strict=False)))
+                parsed.append((key, subnet, parse_cidr(subnet.value)))
             except ValueError:
                 yield ctx.diag("SL643", f"network {key}: subnet {subnet.value} is not an address block in CIDR "
                                "notation (a.b.c.d/n): docker stack deploy fails when it creates the network (Invalid "
