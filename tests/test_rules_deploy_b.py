@@ -3,11 +3,15 @@ schedules, and what fails on the node after a successful deploy. Exact code, pos
 and stage; every behaviour here was confirmed on a real Swarm (tests/deploy_cases, results.tsv)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stacklint.checks.objects import parse_cidr
 from stacklint.engine import lint
 from stacklint.settings import Settings
+
+from .conftest import run_cli
 
 TASK = "docker stack deploy succeeds, then every task fails on the node"
 
@@ -197,3 +201,16 @@ def test_subnets_parse_as_go_parsecidr():
     for bad in ("10.61.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/255.0.0.0", "10.300.0.0/24", "auto", "::1/129"):
         with pytest.raises(ValueError):
             parse_cidr(bad)
+
+
+def test_task_stage_reaches_json_sarif_and_gitlab(tmp_path):
+    f = tmp_path / "docker-stack.yml"
+    f.write_text("services:\n  web:\n    image: probe:1\n    stop_signal: SIGFOO\n")
+    run = run_cli("--no-env", "--select", "SL664", "--format", "json", str(f))
+    [item] = json.loads(run.stdout)
+    assert (run.returncode, item["code"], item["docker_stage"], item["start"]) == (1, "SL664", "task",
+                                                                                 {"line": 4, "column": 18})
+    sarif = json.loads(run_cli("--no-env", "--select", "SL664", "--format", "sarif", str(f)).stdout)
+    assert sarif["runs"][0]["results"][0]["properties"]["dockerStage"] == "task"
+    gitlab = json.loads(run_cli("--no-env", "--select", "SL664", "--format", "gitlab", str(f)).stdout)
+    assert [i["severity"] for i in gitlab] == ["blocker"]
