@@ -17,7 +17,7 @@ from .diagnostics import Severity
 from .output import FORMATS, render, statistics
 from .output.escape import escape_control
 from .output.text import use_colour
-from .runner import expand, lint_path
+from .runner import expand, lint_path, lint_stack_paths
 from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="stack files, directories to search for them, or - for standard input")
+    parser.add_argument("--compose-file", "-c", action="append", metavar="FILE",
+                        help="a file of one stack; repeat it to lint files that deploy together, merged as "
+                             "`docker stack deploy -c base.yml -c prod.yml` merges them (later files override)")
     parser.add_argument("--format", "-f", default="text", help=f"output format: {', '.join(FORMATS)} (default: text)")
     parser.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
     parser.add_argument("--select", action="append", help="only these rules (codes, names or prefixes; comma-separated)")
@@ -62,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="this environment is the deploy's: a required variable it lacks is an error")
     parser.add_argument("--no-env", action="store_true",
                         help="interpolate with an empty environment instead of this process's")
+    parser.add_argument("--env-file", action="append", metavar="FILE",
+                        help="variables to interpolate with, in Docker's env-file syntax (repeatable; a later file "
+                             "wins; the process environment wins over them unless --no-env)")
     parser.add_argument("--config", metavar="FILE",
                         help="use this .stacklint.yaml or pyproject.toml instead of searching upward from each file")
     parser.add_argument("--inventory", metavar="FILE",
@@ -82,6 +88,16 @@ def settings_from_args(args) -> Settings:
     ignore = _codes(args.ignore) or frozenset()
     fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
+    if args.env_file:
+        from .envfile import read_env_file
+
+        from_files: dict = {}
+        for name in args.env_file:
+            try:
+                from_files.update(read_env_file(name, lookup=env.get))
+            except ValueError as err:
+                raise UsageError(str(err)) from None
+        env = {**from_files, **env}  # as with `docker compose --env-file`: the shell's variables win
     return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env,
                     inventory=_inventory_from_args(args), stack_name=args.stack_name)
 
@@ -112,8 +128,8 @@ def lint_main(argv: List[str]) -> int:
         parser.error(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
     if args.statistics and args.format not in statistics.FORMATS:
         parser.error(f"--statistics prints text or json, not {args.format}")
-    if not args.paths:
-        parser.error("no PATH given (a stack file, a directory, or - for standard input)")
+    if not args.paths and not args.compose_file:
+        parser.error("no PATH given (a stack file, a directory, or - for standard input; or -c FILE)")
     try:
         settings = settings_from_args(args)
     except UsageError as err:
@@ -128,7 +144,8 @@ def lint_main(argv: List[str]) -> int:
     def settings_for_file(path: str) -> Settings:
         return config.settings_for(None if path == "-" else path, settings, config_path)
 
-    results = [lint_path(p, settings_for_file) for p in expand(args.paths)]
+    results = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
+    results += [lint_path(p, settings_for_file) for p in expand(args.paths)]
     if not results:
         print("stacklint: no stack files found in " + ", ".join(args.paths), file=sys.stderr)
         return EXIT_USAGE

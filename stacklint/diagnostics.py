@@ -69,6 +69,8 @@ class Fix:
 class Related:
     message: str
     range: Range
+    # Set when the place is in another file of a multi-file stack (`-c base.yml -c prod.yml`).
+    path: str | None = None
 
 
 @dataclass
