@@ -101,6 +101,7 @@ services:
     image: probe:1
     isolation: hyperv
     stop_signal: SIGFOO
+    working_dir: 'C:\\app'
     deploy:
       placement:
         constraints: [node.platform.os == windows]

@@ -3,8 +3,9 @@
 `docker stack deploy` succeeds and the service exists, but the node refuses to create (or
 start) each task's container: the Swarm then retries forever, with the error in
 `docker service ps --no-trunc`. These depend on the file alone (stacklint/node_runtime.py
-mirrors the node's checks), so they are errors with the stage "task". The Linux-only ones stay
-silent for a service placed on Windows nodes.
+mirrors the node's checks), so they are errors with the stage "task". The Linux-only ones
+(capabilities, sysctls, ulimits, signals, isolation, memory, absolute paths) stay silent for a
+service placed on Windows nodes.
 """
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ def check(ctx: Context):
             yield from _stop_signal(ctx, name, svc)
             yield from _isolation(ctx, name, svc)
             yield from _memory(ctx, name, svc)
-        yield from _working_dir(ctx, name, svc)
-        yield from _mount_paths(ctx, name, svc)
+            yield from _working_dir(ctx, name, svc)
+            yield from _mount_targets(ctx, name, svc)
+        yield from _bind_sources(ctx, name, svc)
         yield from _extra_hosts(ctx, name, svc)
         yield from _logging(ctx, name, svc)
         yield from _file_owners(ctx, name, svc)
@@ -106,21 +108,30 @@ def _working_dir(ctx, name, svc):
                                       "path"), wd.path, stage="task")
 
 
-def _mount_paths(ctx, name, svc):
+def _mount_targets(ctx, name, svc):
     for mount in svc.mounts:
-        target, source = mount.target, mount.source
+        target = mount.target
         if mount.type.value != "npipe" and target is not None and target.value and not target.value.startswith("/"):
             yield ctx.diag("SL663", fails(name, f"mount target {target.value} is not an absolute path",
                                           f"invalid mount target, must be an absolute path: {target.value}"),
                            target.path, stage="task")
-        if mount.type.value == "bind" and source is not None and source.value and ctx.folder \
-                and is_relative(source.value) and not source.value.startswith("~"):
-            resolved = (ctx.folder / source.value).resolve()
-            if not resolved.exists():
-                yield ctx.diag("SL669", fails(name, f"bind source {source.value} does not exist next to the stack "
-                                              f"file (the CLI sends {resolved}, and no node is expected to "
-                                              "have it)", 'invalid mount config for type "bind": bind source path '
-                                              f"does not exist: {resolved}"), source.path, stage="task")
+
+
+def _bind_sources(ctx, name, svc):
+    """SL669: only a relative source is judged: the CLI resolves it on the deploying machine."""
+    if ctx.folder is None:
+        return
+    for mount in svc.mounts:
+        source = mount.source
+        if mount.type.value != "bind" or source is None or not source.value or not is_relative(source.value) \
+                or source.value.startswith("~"):
+            continue
+        resolved = (ctx.folder / source.value).resolve()
+        if not resolved.exists():
+            yield ctx.diag("SL669", fails(name, f"bind source {source.value} does not exist next to the stack file "
+                                          f"(the CLI sends {resolved}, and no node is expected to have it)",
+                                          'invalid mount config for type "bind": bind source path does not exist: '
+                                          f"{resolved}"), source.path, stage="task")
 
 
 def _extra_hosts(ctx, name, svc):
