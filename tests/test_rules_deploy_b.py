@@ -215,3 +215,23 @@ def test_task_stage_reaches_json_sarif_and_gitlab(tmp_path):
     assert sarif["runs"][0]["results"][0]["properties"]["dockerStage"] == "task"
     gitlab = json.loads(run_cli("--no-env", "--select", "SL664", "--format", "gitlab", str(f)).stdout)
     assert [i["severity"] for i in gitlab] == ["blocker"]
+
+
+def test_network_names_every_node_has(tmp_path):
+    text = """\
+services:
+  web:
+    image: probe:1
+    networks: [a, b]
+networks:
+  a:
+    name: docker_gwbridge
+  b:
+    external: true
+    name: bridge
+"""
+    assert _found(text, tmp_path) == [
+        ("SL641", 7, 11, 26, "deploy", "network name docker_gwbridge is taken by a network every Swarm node has: "
+         "docker stack deploy fails when it creates it (network with name docker_gwbridge already exists); to attach "
+         "to it, declare it external"),
+    ]

@@ -35,6 +35,8 @@ _LOCAL_DRIVERS = {
               "give (failed to create network: operation not supported)",
 }
 _SWARM_DRIVERS = ("overlay",)
+# Networks every Swarm node already has, without this stack's label: creating one fails.
+_PREDEFINED_NETWORKS = ("bridge", "host", "none", "ingress", "docker_gwbridge")
 
 
 def parse_cidr(text: str):
@@ -81,6 +83,12 @@ def names(ctx: Context):
                 limit, valid = 64, bool(_OBJECT_NAME.match(name))
                 docker = ("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character "
                           "must be [a-zA-Z0-9]")
+            if kind == "networks" and name in _PREDEFINED_NETWORKS:
+                yield ctx.diag("SL641", f"network name {name} is taken by a network every Swarm node has: docker stack "
+                               f"deploy fails when it creates it (network with name {name} already exists); to "
+                               "attach to it, declare it external", written.path if written else (kind, key),
+                               on_key=written is None, stage="deploy")
+                continue
             if valid and len(name) <= limit:
                 continue
             shown = name if written is not None or known else f"<stack>_{key}"
