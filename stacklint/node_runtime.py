@@ -77,10 +77,11 @@ def ulimit_name_error(name: str) -> Optional[str]:
 
 
 def isolation_error(isolation: str) -> Optional[str]:
-    """moby daemon verifyPlatformContainerSettings on Linux: only the default isolation."""
+    """moby daemon verifyPlatformContainerSettings on Linux: only the default isolation (the
+    value arrives lower-cased)."""
     if isolation == "" or isolation.lower() == "default":
         return None
-    return f"invalid isolation '{isolation}' on linux"
+    return f"invalid isolation '{isolation.lower()}' on linux"
 
 
 def extra_host_errors(host: str, ip: str) -> Optional[str]:

@@ -55,6 +55,7 @@ def test_ulimit_name_error(name, expected):
 @pytest.mark.parametrize("isolation, expected", [
     ("", None), ("default", None), ("Default", None),
     ("process", "invalid isolation 'process' on linux"), ("hyperv", "invalid isolation 'hyperv' on linux"),
+    ("HyperV", "invalid isolation 'hyperv' on linux"),
 ])
 def test_isolation_error(isolation, expected):
     assert isolation_error(isolation) == expected

@@ -84,9 +84,10 @@ def names(ctx: Context):
                 docker = ("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character "
                           "must be [a-zA-Z0-9]")
             if kind == "networks" and name in _PREDEFINED_NETWORKS:
+                docker = "operation is not permitted on predefined none network" if name == "none" else \
+                    f"network with name {name} already exists"
                 yield ctx.diag("SL641", f"network name {name} is taken by a network every Swarm node has: docker stack "
-                               f"deploy fails when it creates it (network with name {name} already exists); to "
-                               "attach to it, declare it external", written.path if written else (kind, key),
+                               f"deploy fails when it creates it ({docker}); to attach to it, declare it external", written.path if written else (kind, key),
                                on_key=written is None, stage="deploy")
                 continue
             if valid and len(name) <= limit:
