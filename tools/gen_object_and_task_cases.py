@@ -63,7 +63,7 @@ case(CT, "obj-secret-reserved-label-web", "service and container labels named li
 # ---------------- object creation: networks
 NET = "    networks: [n]\nnetworks:\n  n:\n"
 for drv in ("bridge", "host", "macvlan", "ipvlan", "Overlay", "overlay2"):
-    case(OC, f"network-driver-{drv.lower()}", f"stack network with driver {drv}", NET + f"    driver: {drv}  #M\n")
+    case(OC, "network-driver-" + ("overlay-capitalised" if drv == "Overlay" else drv), f"stack network with driver {drv}", NET + f"    driver: {drv}  #M\n")
 case(OC, "network-driver-null", "stack network with driver null", NET + '    driver: "null"  #M\n')
 case(CT, "obj-network-driver-bridge-unused", "an unused bridge network is never created", "networks:\n  n:\n    driver: bridge\n")
 case(CT, "obj-network-driver-overlay", "explicit overlay driver", NET + "    driver: overlay\n")
