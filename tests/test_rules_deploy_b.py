@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from stacklint.checks.objects import parse_cidr
+from stacklint.checks.objects import name_problem, parse_cidr
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
@@ -235,3 +235,25 @@ networks:
          "docker stack deploy fails when it creates it (network with name docker_gwbridge already exists); to attach "
          "to it, declare it external"),
     ]
+
+
+@pytest.mark.parametrize("kind, name, exact, expected", [
+    ("networks", "st_back-end", True, None),
+    ("networks", "n" * 63, True, None),
+    ("networks", "n" * 64, True, "is 64 characters long (at most 63): docker stack deploy fails when it creates it "
+     "(name must be 63 characters or fewer)"),
+    ("networks", "s_" + "k" * 62, False, "is longer than 63 characters with any stack name: docker stack deploy "
+     "fails when it creates it (name must be 63 characters or fewer)"),
+    ("networks", "my.net", True, "is not a DNS label (letters, digits, - and _ between them): docker stack deploy "
+     "fails when it creates it (name must be valid as a DNS name component)"),
+    ("networks", "none", True, "is taken by a network every Swarm node has: docker stack deploy fails when it "
+     "creates it (operation is not permitted on predefined none network); to attach to it, declare it external"),
+    ("secrets", "app.secret.v2", True, None),
+    ("configs", "a" * 64, True, None),
+    ("configs", "a" * 65, True, "is 65 characters long (at most 64): docker stack deploy fails when it creates it "
+     "(invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character must be "
+     "[a-zA-Z0-9])"),
+    ("secrets", "bridge", True, None),  # only networks are predefined
+])
+def test_name_problem(kind, name, exact, expected):
+    assert name_problem(kind, name, exact) == expected

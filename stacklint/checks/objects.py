@@ -12,7 +12,7 @@ import difflib
 import ipaddress
 import re
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 from ..context import Context
 from ..diagnostics import Related
@@ -66,6 +66,32 @@ def _created_networks(ctx: Context) -> Dict[str, str]:
     return out
 
 
+def name_problem(kind: str, name: str, exact: bool) -> Optional[str]:
+    """What swarmkit (or, for a predefined network, the daemon) says when the deploy creates the
+    object under this name, as "<what is wrong>: docker stack deploy fails ... (<Docker's text>)".
+    `exact` is False when the stack name is a one-letter stand-in: lengths are then lower bounds."""
+    if kind == "networks" and name in _PREDEFINED_NETWORKS:
+        docker = "operation is not permitted on predefined none network" if name == "none" else \
+            f"network with name {name} already exists"
+        return (f"is taken by a network every Swarm node has: docker stack deploy fails when it creates it "
+                f"({docker}); to attach to it, declare it external")
+    if kind == "networks":
+        limit, pattern, what = 63, _DNS_LABEL, "is not a DNS label (letters, digits, - and _ between them)"
+        bad_text, long_text = "name must be valid as a DNS name component", "name must be 63 characters or fewer"
+    else:
+        limit, pattern = 64, _OBJECT_NAME
+        what = "may hold only letters, digits, '-', '_' and '.', and must start and end with a letter or digit"
+        bad_text = long_text = ("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end "
+                                "character must be [a-zA-Z0-9]")
+    if pattern.match(name):
+        if len(name) <= limit:
+            return None
+        what = f"is {len(name)} characters long (at most {limit})" if exact else \
+            f"is longer than {limit} characters with any stack name"
+        bad_text = long_text
+    return f"{what}: docker stack deploy fails when it creates it ({bad_text})"
+
+
 def names(ctx: Context):
     """SL641: a created object's name that swarmkit refuses."""
     stack, known = _stack_prefix(ctx)
@@ -75,31 +101,11 @@ def names(ctx: Context):
         for key in keys:
             written = objects[key].name_written if key in objects else None
             name = written.value if written is not None else f"{stack}_{key}"
-            if kind == "networks":
-                limit, valid = 63, bool(_DNS_LABEL.match(name))
-                docker = "name must be valid as a DNS name component" if not valid else \
-                    "name must be 63 characters or fewer"
-            else:
-                limit, valid = 64, bool(_OBJECT_NAME.match(name))
-                docker = ("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character "
-                          "must be [a-zA-Z0-9]")
-            if kind == "networks" and name in _PREDEFINED_NETWORKS:
-                docker = "operation is not permitted on predefined none network" if name == "none" else \
-                    f"network with name {name} already exists"
-                yield ctx.diag("SL641", f"network name {name} is taken by a network every Swarm node has: docker stack "
-                               f"deploy fails when it creates it ({docker}); to attach to it, declare it external", written.path if written else (kind, key),
-                               on_key=written is None, stage="deploy")
-                continue
-            if valid and len(name) <= limit:
+            problem = name_problem(kind, name, exact=written is not None or known)
+            if problem is None:
                 continue
             shown = name if written is not None or known else f"<stack>_{key}"
-            if not valid:
-                what = "is not a DNS label (letters, digits, - and _ between them)" if kind == "networks" else \
-                    "may hold only letters, digits, '-', '_' and '.', and must start and end with a letter or digit"
-            else:
-                what = f"is {len(name)} characters long (at most {limit})" if written is not None or known else \
-                    f"is longer than {limit} characters with any stack name"
-            message = (f"{kind[:-1]} name {shown} {what}: docker stack deploy fails when it creates it ({docker})")
+            message = f"{kind[:-1]} name {shown} {problem}"
             if written is not None:
                 yield ctx.diag("SL641", message, written.path, stage="deploy")
             else:
