@@ -1,25 +1,19 @@
-"""SL611-SL617: what swarmkit's manager refuses when the stack creates its objects and services
-(moby/swarmkit `manager/controlapi` validateServiceSpec and its helpers, validateAnnotations,
-validateSecretOrConfigSpec; the same messages from engine 20.10 to 28.x). Docker prints
-`failed to create service|network|secret|config NAME: Error response from daemon: rpc error:
-code = InvalidArgument desc = MESSAGE`; the objects created before it stay.
+"""SL611-SL617: what swarmkit's manager refuses when the stack creates its services
+(moby/swarmkit `manager/controlapi` validateServiceSpec and its helpers, validateAnnotations; the
+same messages from engine 20.10 to 28.x). Docker prints `failed to create service NAME: Error
+response from daemon: rpc error: code = InvalidArgument desc = MESSAGE`; the networks, secrets and
+configs created before it stay.
 """
 from __future__ import annotations
 
 import posixpath
-import re
 from typing import Dict
 
 from ..context import Context
 from .. import swarm_templates
+from .objects import name_problem
 
 STAGE = "deploy"
-_DNS_NAME = re.compile(r"^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$")  # swarmkit isValidDNSName
-_DNS_MAX = 63
-_OBJECT_NAME = re.compile(r"^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$")  # isValidSecretName / config
-_OBJECT_MAX = 64
-_OBJECT_MESSAGE = ("invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character "
-                   "must be [a-zA-Z0-9]")
 MIN_HEALTHCHECK_NS = 1_000_000  # 1ms
 MIN_NANO_CPUS = 1_000_000  # 0.001 CPU
 MIN_MEMORY = 4 * 1024 * 1024
@@ -44,64 +38,14 @@ def check(ctx: Context):
 
 # --- SL611 ----------------------------------------------------------------------------------------
 def _names(ctx: Context):
+    """validateAnnotations on each service's name, `<stack>_<key>` (networks, secrets and configs
+    are SL641's, with the same name_problem)."""
     stack = ctx.settings.stack_name
     for svc in ctx.model.services.values():
-        full = f"{stack or _SHORTEST_STACK}_{svc.name}"
-        problem = _dns_problem(full)
+        problem = name_problem("services", f"{stack or _SHORTEST_STACK}_{svc.name}", exact=bool(stack))
         if problem:
-            yield ctx.diag("SL611", _named("service", svc.name, stack, problem), svc.path, on_key=True, stage=STAGE)
-    used = {a.key for s in ctx.model.services.values() for a in s.networks}
-    for key, net in ctx.model.networks.items():
-        if net.external or key not in used:
-            continue  # only the networks services use are created
-        full = net.name_written.value if net.name_written else f"{stack or _SHORTEST_STACK}_{key}"
-        problem = _dns_problem(full) or (_predefined_problem(full) if net.name_written else None)
-        if problem:
-            where = net.name_written.path if net.name_written else net.path
-            yield ctx.diag("SL611", _named("network", key, stack if not net.name_written else None, problem,
-                                           full if net.name_written else None),
-                           where, on_key=net.name_written is None, stage=STAGE)
-    for kind in ("secrets", "configs"):
-        for key, obj in ctx.model.objects(kind).items():
-            if obj.external:
-                continue  # every other one is created, used or not
-            full = obj.name_written.value if obj.name_written else f"{stack or _SHORTEST_STACK}_{key}"
-            if not _OBJECT_NAME.match(full) or len(full) > _OBJECT_MAX:
-                where = obj.name_written.path if obj.name_written else obj.path
-                yield ctx.diag("SL611", _named(kind[:-1], key, stack if not obj.name_written else None,
-                                               _OBJECT_MESSAGE, full if obj.name_written else None),
-                               where, on_key=obj.name_written is None, stage=STAGE)
-
-
-def _dns_problem(name: str):
-    if not _DNS_NAME.match(name):
-        return "name must be valid as a DNS name component"
-    if len(name) > _DNS_MAX:
-        return "name must be 63 characters or fewer"
-    return None
-
-
-# Networks every Swarm node has, so a stack cannot create one with that name (the daemon's
-# words differ: libnetwork's name check, or its refusal to touch the predefined ones).
-_NODE_NETWORKS = ("ingress", "bridge", "host", "docker_gwbridge")
-_PREDEFINED = ("none", "default")
-
-
-def _predefined_problem(name: str):
-    if name in _NODE_NETWORKS:
-        return (f"network with name {name} already exists (every node has it: to attach to it, declare it "
-                "`external: true`)")
-    if name in _PREDEFINED:
-        return f"operation is not permitted on predefined {name} network"
-    return None
-
-
-def _named(kind: str, key: str, stack, problem: str, explicit=None) -> str:
-    if explicit is not None:
-        return f"failed to create {kind} {explicit}: {problem}"
-    if stack:
-        return f"failed to create {kind} {stack}_{key}: {problem}"
-    return f"failed to create {kind} STACK_{key}: {problem} (the stack's name and `_` come first)"
+            shown = f"{stack}_{svc.name}" if stack else f"<stack>_{svc.name}"
+            yield ctx.diag("SL611", f"service name {shown} {problem}", svc.path, on_key=True, stage=STAGE)
 
 
 # --- SL612 ----------------------------------------------------------------------------------------
