@@ -406,5 +406,5 @@ def test_written_is_the_value_before_interpolation():
     st = build_stack(data, written=doc.data)
     image = st.services["web"].image
     assert image == Val("nginx:latest", S + ("image",))
-    assert st.written(image) == "nginx:${TAG:-latest}"
-    assert st.written(Val("x", S + ("ports", 3))) is None
+    assert st.written(image) == st.written(image.path) == "nginx:${TAG:-latest}"
+    assert st.written(S + ("ports", 3)) is None

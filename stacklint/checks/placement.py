@@ -69,7 +69,7 @@ def _constraints(ctx: Context, items: Tuple[Val, ...], base):
 
 def _not_interpolated(ctx: Context, item: Val) -> bool:
     """Interpolation kept the raw text: a substitution failed (SL005), the value is unknown."""
-    raw = ctx.model.written(item)
+    raw = ctx.model.written(item.path)
     return isinstance(raw, str) and "$" in raw and raw == item.value
 
 

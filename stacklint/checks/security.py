@@ -13,7 +13,7 @@ from .. import credentials
 from ..context import Context
 from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
-from ..model import ImageName, PortRange, Service, is_external
+from ..model import ImageName, PortRange, Service
 from ..refs import context_refs
 
 
@@ -136,12 +136,9 @@ def sensitive_mounts(ctx: Context):
 # --- SL202 plaintext-secret-in-environment -------------------------------------------------------
 
 def plaintext_secrets(ctx: Context):
-    raw_services = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
-    for name, svc in ctx.services():
-        raw_svc = raw_services.get(name) if isinstance(raw_services, dict) else None
-        for var, value, sub in credentials.environment(svc):
-            path = ("services", name) + sub
-            raw = credentials.raw_value(raw_svc, sub)
+    for name, svc in ctx.model.services.items():
+        for var, value, path in svc.environment:
+            raw = credentials.written_value(ctx.model.written(path), path)
             if credentials.is_credential_name(var):
                 kind = credentials.literal_kind(raw, value)
                 if kind == "literal":
@@ -259,7 +256,7 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
 
 
 def unencrypted_overlay(ctx: Context):
-    networks = ctx.section("networks")
+    networks = ctx.model.networks
     members: Dict[str, List[str]] = {}
     secrets: Dict[str, List[str]] = {}
     for ref in context_refs(ctx):
@@ -275,13 +272,11 @@ def unencrypted_overlay(ctx: Context):
         if net not in networks and net != "default":
             continue  # undefined (SL103)
         decl = networks.get(net)
-        if is_external(decl):
+        if decl is not None and decl.external:
             continue
-        decl = decl if isinstance(decl, dict) else {}
-        if decl.get("driver") not in (None, "overlay"):
+        if decl is not None and decl.driver is not None and decl.driver.value != "overlay":
             continue
-        opts = decl.get("driver_opts")
-        if isinstance(opts, dict) and "encrypted" in opts:
+        if decl is not None and "encrypted" in decl.driver_opts:
             continue  # any value, even "false", turns IPsec on
         for svc in names:
             if svc not in profiles:
@@ -465,7 +460,7 @@ def unpinned_images(ctx: Context):
         image = svc.image
         if image is None or not image.value.strip():
             continue
-        raw = ctx.model.written(image)
+        raw = ctx.model.written(image.path)
         message = _unpinned(image.value, svc.image_name, raw if isinstance(raw, str) else image.value)
         if message:
             yield ctx.diag("SL209", f"service {name}: {message}", image.path)

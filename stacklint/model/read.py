@@ -5,6 +5,7 @@ parser refuses: the schema (SL004) or SL006 reports those, the model leaves them
 """
 from __future__ import annotations
 
+import functools
 from typing import Dict, Optional, Tuple
 
 from ..parsers import parse_bytes, parse_cpus, parse_duration
@@ -78,8 +79,14 @@ def nano_cpus(data: dict, key, base) -> Optional[Val]:
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
+    nano = _nano_cpus(str(value))
+    return Val(nano, base + (key,)) if nano is not None else None
+
+
+@functools.lru_cache(maxsize=4096)  # stacks repeat the same few values in every service
+def _nano_cpus(text: str) -> Optional[int]:
     try:
-        return Val(int(parse_cpus(str(value)) * 10**9), base + (key,))
+        return int(parse_cpus(text) * 10**9)
     except ValueError:
         return None
 

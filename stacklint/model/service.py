@@ -4,7 +4,7 @@ reads only ports pays only for ports.
 """
 from __future__ import annotations
 
-from functools import cached_property
+from .lazy import lazy
 from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 from ..parsers import parse_restart_policy
@@ -31,29 +31,26 @@ class Service:
         self.name = name
         self.raw = raw
         self.path = ("services", name)
+        self._deploy_path = self.path + ("deploy",)
 
     def __repr__(self) -> str:
         return f"Service({self.name!r})"
 
-    @cached_property
+    @lazy
     def _deploy(self) -> dict:
         return read.mapping(self.raw, "deploy")
 
-    @property
-    def _deploy_path(self):
-        return self.path + ("deploy",)
-
     # --- ContainerSpec ----------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def image(self) -> Optional[Val]:
         return read.text(self.raw, "image", self.path)
 
-    @cached_property
+    @lazy
     def image_name(self) -> Optional[ImageName]:
         """The image split into repository, tag and digest (leniently: no syntax check)."""
         return split_image(self.image.value) if self.image is not None else None
 
-    @cached_property
+    @lazy
     def _mounts_and_refused(self):
         return service_mounts(self.raw.get("volumes"), self.path + ("volumes",), self.stack.volume_name)
 
@@ -66,80 +63,80 @@ class Service:
         """`volumes` entries the loader refuses (SL006), in file order."""
         return self._mounts_and_refused[1]
 
-    @cached_property
+    @lazy
     def hostname(self) -> Optional[Val]:
         return read.text(self.raw, "hostname", self.path)
 
-    @cached_property
+    @lazy
     def user(self) -> Optional[Val]:
         return read.text(self.raw, "user", self.path)
 
-    @cached_property
+    @lazy
     def working_dir(self) -> Optional[Val]:
         return read.text(self.raw, "working_dir", self.path)
 
-    @cached_property
+    @lazy
     def stop_signal(self) -> Optional[Val]:
         return read.text(self.raw, "stop_signal", self.path)
 
-    @cached_property
+    @lazy
     def stop_grace_period(self) -> Optional[Val]:
         return read.duration(self.raw, "stop_grace_period", self.path)
 
-    @cached_property
+    @lazy
     def isolation(self) -> Optional[Val]:
         return read.text(self.raw, "isolation", self.path)
 
-    @cached_property
+    @lazy
     def network_mode(self) -> Optional[Val]:
         """Read for the rules that explain it; `docker stack deploy` ignores it."""
         return read.text(self.raw, "network_mode", self.path)
 
-    @cached_property
+    @lazy
     def init(self) -> Optional[Val]:
         return read.boolean(self.raw, "init", self.path)
 
-    @cached_property
+    @lazy
     def read_only(self) -> Optional[Val]:
         return read.boolean(self.raw, "read_only", self.path)
 
-    @cached_property
+    @lazy
     def tty(self) -> Optional[Val]:
         return read.boolean(self.raw, "tty", self.path)
 
-    @cached_property
+    @lazy
     def stdin_open(self) -> Optional[Val]:
         return read.boolean(self.raw, "stdin_open", self.path)
 
-    @cached_property
+    @lazy
     def oom_score_adj(self) -> Optional[Val]:
         return read.integer(self.raw, "oom_score_adj", self.path)
 
-    @cached_property
+    @lazy
     def command(self) -> Optional[Val]:
         """As written: a string (Docker splits it like a shell, see parsers.split_command) or a list."""
         value = self.raw.get("command")
         return Val(value, self.path + ("command",)) if isinstance(value, (str, list)) else None
 
-    @cached_property
+    @lazy
     def entrypoint(self) -> Optional[Val]:
         value = self.raw.get("entrypoint")
         return Val(value, self.path + ("entrypoint",)) if isinstance(value, (str, list)) else None
 
-    @cached_property
+    @lazy
     def dns(self) -> Tuple[Val, ...]:
         return read.strings(self.raw, "dns", self.path)
 
-    @cached_property
+    @lazy
     def dns_search(self) -> Tuple[Val, ...]:
         return read.strings(self.raw, "dns_search", self.path)
 
-    @cached_property
+    @lazy
     def dns_options(self) -> Tuple[Val, ...]:
         """Read if present; convertDNSConfig sends only nameservers and search domains."""
         return read.strings(self.raw, "dns_opt", self.path)
 
-    @cached_property
+    @lazy
     def environment(self) -> List[EnvVar]:
         """`environment` as written (mapping or KEY=VALUE list; `KEY` alone has value None).
         Docker also merges `env_file`, which the model does not read."""
@@ -156,15 +153,15 @@ class Service:
                     out.append(EnvVar(key, value if sep else None, base + (i,)))
         return out
 
-    @cached_property
+    @lazy
     def labels(self) -> Dict[str, Val]:
         return read.labels(self.raw, "labels", self.path)
 
-    @cached_property
+    @lazy
     def sysctls(self) -> Dict[str, Val]:
         return read.labels(self.raw, "sysctls", self.path)
 
-    @cached_property
+    @lazy
     def ulimits(self) -> List[Ulimit]:
         """convertUlimits: a single number sets soft and hard alike."""
         out: List[Ulimit] = []
@@ -178,15 +175,15 @@ class Service:
                                   base + (name,)))
         return out
 
-    @cached_property
+    @lazy
     def cap_add(self) -> Tuple[Val, ...]:
         return read.strings(self.raw, "cap_add", self.path) if isinstance(self.raw.get("cap_add"), list) else ()
 
-    @cached_property
+    @lazy
     def cap_drop(self) -> Tuple[Val, ...]:
         return read.strings(self.raw, "cap_drop", self.path) if isinstance(self.raw.get("cap_drop"), list) else ()
 
-    @cached_property
+    @lazy
     def logging(self) -> Optional[Logging]:
         value = self.raw.get("logging")
         if not isinstance(value, dict):
@@ -194,7 +191,7 @@ class Service:
         base = self.path + ("logging",)
         return Logging(read.text(value, "driver", base), read.labels(value, "options", base), base)
 
-    @cached_property
+    @lazy
     def extra_hosts(self) -> List[ExtraHost]:
         """The loader's transformHostsList: `host:ip`, `host=ip` or a mapping; [v6] brackets dropped."""
         value = self.raw.get("extra_hosts")
@@ -212,7 +209,7 @@ class Service:
                 out.append(ExtraHost(host, _unbracket(ip), base + (i,)))
         return out
 
-    @cached_property
+    @lazy
     def credential_spec(self) -> Optional[CredentialSpec]:
         value = self.raw.get("credential_spec")
         if not isinstance(value, dict):
@@ -221,7 +218,7 @@ class Service:
         return CredentialSpec(read.text(value, "config", base), read.text(value, "file", base),
                               read.text(value, "registry", base), base)
 
-    @cached_property
+    @lazy
     def healthcheck(self) -> Optional[Healthcheck]:
         value = self.raw.get("healthcheck")
         if not isinstance(value, dict):
@@ -239,11 +236,11 @@ class Service:
                            read.integer(value, "retries", base, unsigned=True), read.boolean(value, "disable", base),
                            base)
 
-    @cached_property
+    @lazy
     def secrets(self) -> List[FileReference]:
         return self._file_references("secrets")
 
-    @cached_property
+    @lazy
     def configs(self) -> List[FileReference]:
         return self._file_references("configs")
 
@@ -257,9 +254,9 @@ class Service:
         for i, item in enumerate(items):
             path = base + (i,)
             if isinstance(item, str):
-                source = Val(item, path)
-                out.append(FileReference(source, self.stack.object_name(kind, item), source, Val("0", path),
-                                         Val("0", path), Val(0o444, path), path, short=True))
+                source, root = Val(item, path), Val("0", path)
+                out.append(FileReference(source, self.stack.object_name(kind, item), source, root, root,
+                                         Val(0o444, path), path, short=True))
             elif isinstance(item, dict):
                 source = read.text(item, "source", path)
                 if source is None or source.value == "":
@@ -277,7 +274,7 @@ class Service:
         return out
 
     # --- networks ---------------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def networks(self) -> List[NetworkAttachment]:
         """convertServiceNetworks: `default` when none is given; kept in file order."""
         value = self.raw.get("networks")
@@ -307,7 +304,7 @@ class Service:
         return target not in _NOT_USER_DEFINED and not target.startswith("container:")
 
     # --- endpoint, mode ---------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def _ports_and_refused(self):
         return service_ports(self.raw.get("ports"), self.path + ("ports",))
 
@@ -320,25 +317,25 @@ class Service:
         """`ports` entries the loader refuses (SL006): a float, or text nat.ParsePortSpec refuses."""
         return self._ports_and_refused[1]
 
-    @cached_property
+    @lazy
     def endpoint_mode(self) -> Optional[Val]:
         """As written; the CLI lower-cases it, the daemon accepts vip and dnsrr in any case."""
         return read.text(self._deploy, "endpoint_mode", self._deploy_path)
 
-    @cached_property
+    @lazy
     def mode(self) -> Optional[Val]:
         return read.text(self._deploy, "mode", self._deploy_path)
 
-    @cached_property
+    @lazy
     def replicas(self) -> Optional[Val]:
         return read.integer(self._deploy, "replicas", self._deploy_path, unsigned=True)
 
-    @cached_property
+    @lazy
     def deploy_labels(self) -> Dict[str, Val]:
         return read.labels(self._deploy, "labels", self._deploy_path)
 
     # --- TaskSpec ---------------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def restart_policy(self) -> Optional[RestartPolicy]:
         """deploy.restart_policy when present, else the legacy `restart:` (convertRestartPolicy)."""
         value = self._deploy.get("restart_policy")
@@ -349,15 +346,15 @@ class Service:
                                  read.duration(value, "window", base), base, legacy=False)
         return legacy_restart_policy(self.raw.get("restart"), self.path + ("restart",))
 
-    @cached_property
+    @lazy
     def update_config(self) -> Optional[UpdateConfig]:
         return _update_config(self._deploy, "update_config", self._deploy_path)
 
-    @cached_property
+    @lazy
     def rollback_config(self) -> Optional[UpdateConfig]:
         return _update_config(self._deploy, "rollback_config", self._deploy_path)
 
-    @cached_property
+    @lazy
     def resources(self) -> Optional[Resources]:
         value = self._deploy.get("resources")
         if not isinstance(value, dict):
@@ -365,7 +362,7 @@ class Service:
         base = self._deploy_path + ("resources",)
         return Resources(_resource_set(value, "limits", base), _resource_set(value, "reservations", base), base)
 
-    @cached_property
+    @lazy
     def placement(self) -> Optional[Placement]:
         value = self._deploy.get("placement")
         if not isinstance(value, dict):

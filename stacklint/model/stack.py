@@ -3,7 +3,7 @@ Docker gives them (cli/compose/convert/compose.go: Namespace.Scope, networks, se
 """
 from __future__ import annotations
 
-from functools import cached_property
+from .lazy import lazy
 from typing import Dict, Optional
 
 from . import read
@@ -22,11 +22,13 @@ class Stack:
         self.data = data if isinstance(data, dict) else {}
         self.namespace = namespace or DEFAULT_NAMESPACE
         self._written = written if written is not None else data  # the file before interpolation
+        self._names: Dict[tuple, str] = {}
 
-    def written(self, val: Val):
-        """What the file writes where val comes from, before interpolation (None when absent)."""
+    def written(self, where):
+        """What the file writes where a Val (or anything with a .path, or a path) comes from,
+        before interpolation (None when absent)."""
         cur = self._written
-        for key in val.path:
+        for key in getattr(where, "path", where):
             if isinstance(cur, dict):
                 cur = cur.get(key)
             elif isinstance(cur, list) and isinstance(key, int) and key < len(cur):
@@ -39,24 +41,24 @@ class Stack:
         """Namespace.Scope: STACK_key."""
         return f"{self.namespace}_{key}"
 
-    @cached_property
+    @lazy
     def services(self) -> Dict[str, Service]:
         return {str(name): Service(self, str(name), svc) for name, svc in read.mapping(self.data, "services").items()
                 if isinstance(svc, dict)}
 
-    @cached_property
+    @lazy
     def networks(self) -> Dict[str, TopLevelObject]:
         return self._objects("networks")
 
-    @cached_property
+    @lazy
     def volumes(self) -> Dict[str, TopLevelObject]:
         return self._objects("volumes")
 
-    @cached_property
+    @lazy
     def secrets(self) -> Dict[str, TopLevelObject]:
         return self._objects("secrets")
 
-    @cached_property
+    @lazy
     def configs(self) -> Dict[str, TopLevelObject]:
         return self._objects("configs")
 
@@ -65,7 +67,10 @@ class Stack:
 
     def object_name(self, kind: str, key: str) -> str:
         """The Swarm name of what a service refers to by key (STACK_key when undeclared)."""
-        return swarm_name(key, read.mapping(self.data, kind).get(key), self.namespace)
+        name = self._names.get((kind, key))
+        if name is None:
+            name = self._names[(kind, key)] = swarm_name(key, read.mapping(self.data, kind).get(key), self.namespace)
+        return name
 
     def volume_name(self, key: str) -> Optional[str]:
         """The Swarm name of a declared top-level volume, None when the file does not declare it."""
