@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="take the inventory live from the Swarm DOCKER_HOST / the docker context points at")
     parser.add_argument("--stack-name", metavar="NAME",
                         help="the stack name the file is deployed as (SL504 then ignores this stack's own ports)")
+    parser.add_argument("--engine-version", metavar="VERSION", type=_engine_version,
+                        help="the Docker Engine the stack is deployed to, e.g. 20.10 (default: the current release; "
+                             "an inventory that records it wins)")
     parser.add_argument("--jobs", "-j", type=_positive, metavar="N",
                         help="lint files in N processes (default: the number of CPUs); the report's order "
                              "does not change")
@@ -120,7 +123,18 @@ def settings_from_args(args) -> Settings:
                 raise UsageError(str(err)) from None
         env = {**from_files, **env}  # as with `docker compose --env-file`: the shell's variables win
     return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env,
-                    inventory=_inventory_from_args(args), stack_name=args.stack_name)
+                    inventory=_inventory_from_args(args), stack_name=args.stack_name,
+                    engine_version=args.engine_version)
+
+
+def _engine_version(text: str) -> str:
+    from . import engine_version
+
+    try:
+        engine_version.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
 
 
 class InventoryUnavailable(Exception):

@@ -85,7 +85,8 @@ class Diagnostic:
     # Filled by the engine from the catalogue, so checks only name the code.
     name: str = ""
     # Where Docker itself refuses the file for this reason: "load" (`docker stack config`
-    # already fails), "deploy" (`docker stack deploy` or the Swarm fails), "" (Docker accepts it).
+    # already fails), "deploy" (`docker stack deploy` or the Swarm fails), "task" (the deploy
+    # succeeds, then every task fails on the node), "" (Docker accepts it).
     stage: str = ""
 
     def sort_key(self):

@@ -124,6 +124,7 @@ def _node(n: Dict) -> Dict:
         "availability": spec.get("Availability", "active"),
         "state": status.get("State", "unknown"),
         "platform": {"os": platform.get("OS", ""), "arch": platform.get("Architecture", "")},
+        "engine_version": engine.get("EngineVersion", ""),
         "labels": dict(spec.get("Labels") or {}),
         "engine_labels": dict(engine.get("Labels") or {}),
     }

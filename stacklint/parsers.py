@@ -267,3 +267,109 @@ def split_command(text: str) -> List[str]:
         return shlex.split(text, posix=True)
     except ValueError:
         raise ValueError("EOF found when expecting closing quote") from None
+
+
+# --- image references (github.com/distribution/reference v0.6.0) ---------------------------------
+# The grammar of regexp.go, spelled with ASCII classes as Go's regexp reads them.
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN_AND_PORT = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_TAG = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_NAME = rf"(?:{_DOMAIN_AND_PORT}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_REFERENCE = re.compile(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
+_IDENTIFIER = re.compile(r"^[a-f0-9]{64}$")
+# go-digest: the registered algorithms and the hex length each needs
+_DIGEST_HEX = {"sha256": 64, "sha384": 96, "sha512": 128}
+_NAME_TOTAL_LENGTH_MAX = 255
+
+
+def _check_digest(text: str) -> None:
+    """go-digest Digest.Validate."""
+    algorithm, _, hex_part = text.partition(":")
+    if algorithm not in _DIGEST_HEX:
+        raise ValueError("unsupported digest algorithm")
+    if len(hex_part) != _DIGEST_HEX[algorithm] or not re.fullmatch(r"[a-f0-9]+", hex_part):
+        raise ValueError("invalid checksum digest length" if re.fullmatch(r"[a-f0-9]+", hex_part)
+                         else "invalid checksum digest format")
+
+
+def _parse_reference(text: str) -> None:
+    """reference.Parse."""
+    m = _REFERENCE.match(text)
+    if m is None:
+        if text == "":
+            raise ValueError("repository name must have at least one component")
+        if _REFERENCE.match(text.lower()):
+            raise ValueError("repository name must be lowercase")
+        raise ValueError("invalid reference format")
+    if len(m.group(1)) > _NAME_TOTAL_LENGTH_MAX:
+        raise ValueError(f"repository name must not be more than {_NAME_TOTAL_LENGTH_MAX} characters")
+    if m.group(3):
+        _check_digest(m.group(3))
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_normalized_named(text: str) -> str:
+    """reference.ParseNormalizedNamed: the fully qualified name (docker.io/library/... added), or
+    ValueError with its message. swarmkit's validateContainerSpec calls it on the image."""
+    if _IDENTIFIER.match(text):
+        raise ValueError(f"invalid repository name ({text}), cannot specify 64-byte hexadecimal strings")
+    # splitDockerDomain
+    slash = text.find("/")
+    first = text[:slash]
+    if slash == -1 or (not any(c in first for c in ".:") and first != "localhost" and first.lower() == first):
+        domain, remainder = "docker.io", text
+    else:
+        domain, remainder = first, text[slash + 1:]
+    if domain == "index.docker.io":
+        domain = "docker.io"
+    if domain == "docker.io" and "/" not in remainder:
+        remainder = "library/" + remainder
+    remote = remainder.split(":", 1)[0]
+    if remote.lower() != remote:
+        raise ValueError(f"invalid reference format: repository name ({remote}) must be lowercase")
+    full = f"{domain}/{remainder}"
+    _parse_reference(full)
+    return full
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_any_reference(text: str) -> None:
+    """reference.ParseAnyReference, which `docker stack deploy` calls on every service's image
+    before it contacts the daemon: a bare 64-hex ID or a digest is accepted as it is."""
+    if _IDENTIFIER.match(text):
+        return
+    algorithm, colon, hex_part = text.partition(":")
+    if colon and re.fullmatch(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*", algorithm) and re.fullmatch(r"[a-zA-Z0-9=_-]+", hex_part):
+        try:
+            _check_digest(text)  # digest.Parse
+            return
+        except ValueError:
+            pass
+    parse_normalized_named(text)
+
+
+# --- the legacy `restart:` key (docker/cli v28.2.2) ----------------------------------------------
+def parse_restart_policy(text: str) -> Tuple[str, Optional[int]]:
+    """opts.ParseRestartPolicy then convertRestartPolicy's switch: (condition, max attempts), with
+    condition "" for no policy (`no`, empty); ValueError with Docker's message otherwise."""
+    if text == "":
+        return "", None
+    name, colon, count = text.partition(":")
+    if colon and name == "":
+        raise ValueError("invalid restart policy format: no policy provided before colon")
+    attempts = None
+    if count:
+        if not re.fullmatch(r"[+-]?[0-9]+", count):  # strconv.Atoi
+            raise ValueError("invalid restart policy format: maximum retry count must be an integer")
+        attempts = int(count)
+    if name in ("no", ""):
+        return "", None
+    if name in ("always", "unless-stopped"):
+        return "any", None
+    if name == "on-failure":
+        return "on-failure", attempts or 0
+    raise ValueError(f"unknown restart policy: {text}")

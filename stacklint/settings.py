@@ -32,6 +32,9 @@ class Settings:
     # The stack name the file will be deployed as (`docker stack deploy NAME`), when known:
     # SL504 then ignores the ports this very stack already publishes.
     stack_name: Optional[str] = None
+    # The Docker Engine version the stack will be deployed to ("20.10", "28.2.2"), for the deploy
+    # rules whose answer depends on it; an inventory's engine version wins. None: CURRENT_ENGINE.
+    engine_version: Optional[str] = None
     # Report suppression comments that suppress nothing (SL009).
     report_unused_suppressions: bool = True
 

@@ -51,6 +51,7 @@ EXPECTED = {
     "format": "stacklint-inventory", "version": 1, "taken_at": "2026-01-02T03:04:05Z",
     "nodes": [{"id": "zh1w3q1qpla1w46qj8si1pbfd", "hostname": "vm", "ip": "127.0.0.1", "role": "manager",
                "availability": "active", "state": "ready", "platform": {"os": "linux", "arch": "x86_64"},
+               "engine_version": "20.10.24",
                "labels": {"pcidss": "yes"}, "engine_labels": {"ssd": "true"}}],
     "secrets": ["postgres_password", "revprox_key"],
     "configs": ["nginx_conf"],

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import bind_paths, cluster, dotenv, ignored, loader, operations, placement, references, security, swarm, values
+from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, dotenv, ignored, loader, objects,
+               operations, placement, references, scheduling, security, swarm, task_failures, values)
 
 Check = Callable[..., Iterable]
 
@@ -39,10 +40,22 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL307", "SL308", "SL309", "SL310"), swarm.check),
     (("SL311",), bind_paths.check),
     (("SL401", "SL402", "SL403", "SL404", "SL405"), operations.check),
+    (("SL640",), objects.sizes),
+    (("SL641",), objects.names),
+    (("SL642",), objects.drivers),
+    (("SL643", "SL644"), objects.subnets),
+    (("SL645",), objects.ingress),
+    (("SL650",), scheduling.log_drivers),
+    (("SL651",), scheduling.volume_drivers),
+    (("SL660", "SL661", "SL662", "SL663", "SL664", "SL665", "SL666", "SL667", "SL668", "SL669", "SL670", "SL671"),
+     task_failures.check),
     (("SL501",), cluster.missing_external),
     (("SL502",), cluster.unschedulable),
     (("SL503",), cluster.insufficient_nodes),
     (("SL504",), cluster.port_in_use),
+    (("SL601", "SL602", "SL603", "SL604", "SL605"), deploy_cli.check),
+    (("SL606", "SL607", "SL608", "SL609", "SL610"), deploy_daemon.check),
+    (("SL611", "SL612", "SL613", "SL614", "SL615", "SL616", "SL617"), deploy_spec.check),
 )
 
 

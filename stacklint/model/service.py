@@ -7,6 +7,7 @@ from __future__ import annotations
 from .lazy import lazy
 from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
+from ..parsers import parse_restart_policy
 from . import read
 from .image import ImageName, split_image
 from .mounts import service_mounts
@@ -380,28 +381,21 @@ def _unbracket(ip: str) -> str:
 
 
 def legacy_restart_policy(restart, path) -> Optional[RestartPolicy]:
-    """convertRestartPolicy's fallback (docker/cli v28): opts.ParseRestartPolicy, then `no` is no
+    """convertRestartPolicy's fallback (docker/cli v28, parsers.parse_restart_policy): `no` is no
     policy, `always`/`unless-stopped` become `any`, `on-failure[:N]` becomes `on-failure` with
-    MaxAttempts N (0 without a count). Values Docker refuses give None (a deploy rule's job)."""
-    if not isinstance(restart, str) or restart == "":
+    MaxAttempts N (0 without a count). Values Docker refuses give None (SL604 reports them)."""
+    if not isinstance(restart, str):
         return None
-    name, sep, count = restart.partition(":")
-    if sep and name == "":
-        return None  # invalid restart policy format: no policy provided before colon
-    attempts = 0
-    if count:
-        try:
-            attempts = int(count)
-        except ValueError:
-            return None  # maximum retry count must be an integer
-    if name in ("no", ""):
+    try:
+        condition, attempts = parse_restart_policy(restart)
+    except ValueError:
         return None
-    if name in ("always", "unless-stopped"):
+    if condition == "":
+        return None
+    if condition == "any":
         return RestartPolicy(Val("any", path), None, None, None, path, legacy=True)
-    if name == "on-failure":
-        return RestartPolicy(Val("on-failure", path), None, Val(attempts, path) if attempts >= 0 else None, None,
-                             path, legacy=True)
-    return None  # unknown restart policy
+    return RestartPolicy(Val("on-failure", path), None, Val(attempts, path) if attempts >= 0 else None, None,
+                         path, legacy=True)
 
 
 def _update_config(deploy: dict, key: str, base) -> Optional[UpdateConfig]:

@@ -1,7 +1,7 @@
 """GitLab Code Quality (a subset of the Code Climate JSON): shown in merge requests.
 
-Severity: an error Docker itself refuses (stage load/deploy) blocks the deploy, hence `blocker`;
-other errors are `critical`, warnings `major`, infos `info`.
+Severity: an error Docker itself refuses (stage load/deploy, or task: no task ever runs) blocks
+the deploy, hence `blocker`; other errors are `critical`, warnings `major`, infos `info`.
 """
 from __future__ import annotations
 
