@@ -24,6 +24,10 @@ _KEY_QUALIFIERS = frozenset(["SECRET", "API", "ACCESS", "PRIVATE", "ENCRYPTION",
                              "LICENSE", "LICENCE", "APP", "CLIENT", "CRYPT", "ENC", "SESSION", "HMAC", "JWT",
                              "SHARED", "ADMIN", "ROOT", "SERVICE", "WEBHOOK", "SSH", "TLS", "SSL"])
 _NOT_SECRETS = frozenset(["PWD", "OLDPWD"])  # the shell's working directories
+# Words that make a password-named variable a switch about passwords, not one:
+# MYSQL_RANDOM_ROOT_PASSWORD=yes, ALLOW_EMPTY_PASSWORD=yes, MYSQL_ONETIME_PASSWORD=yes.
+_SWITCH_WORDS = frozenset(["ALLOW", "RANDOM", "EMPTY", "GENERATE", "SKIP", "ONETIME", "DISABLE", "ENABLE",
+                           "REQUIRE", "EXPIRE", "CHANGE", "RESET", "MIN", "MAX", "LENGTH", "POLICY"])
 _FILE_SUFFIXES = ("_FILE", "__FILE", "-FILE", ".FILE")
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^/@:\s]*):(?P<password>[^/@\s]+)@")
 
@@ -38,6 +42,8 @@ def is_credential_name(name: str) -> bool:
         return False
     w = words(name)
     if not w:
+        return False
+    if _SWITCH_WORDS.intersection(w[:-1]):
         return False
     last = w[-1]
     if last in _NOUNS or (len(last) > 8 and last.endswith(_NOUN_ENDINGS)):

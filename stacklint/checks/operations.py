@@ -10,6 +10,7 @@ import re
 from fractions import Fraction
 from typing import Optional
 
+from .. import databases
 from ..context import Context, get
 from ..swarm_constraints import ConstraintError, key_kind, parse
 from ..diagnostics import Related
@@ -142,86 +143,27 @@ def _role_constraint(svc: dict) -> str:
 
 
 # --- SL404 ----------------------------------------------------------------------------------------
-# Image name -> where that server keeps its data (None: a mount anywhere counts).
-STATEFUL = {
-    "postgres": "/var/lib/postgresql/data", "postgresql": "/var/lib/postgresql/data", "postgis": "/var/lib/postgresql/data",
-    "timescaledb": "/var/lib/postgresql/data", "mysql": "/var/lib/mysql", "mariadb": "/var/lib/mysql",
-    "percona": "/var/lib/mysql", "galera": "/var/lib/mysql", "mongo": "/data/db", "mongodb": "/data/db",
-    "elasticsearch": "/usr/share/elasticsearch/data", "opensearch": "/usr/share/opensearch/data",
-    "gitlab": "/var/opt/gitlab", "gitea": "/data", "gogs": "/data", "couchdb": "/opt/couchdb/data",
-    "influxdb": "/var/lib/influxdb", "rabbitmq": "/var/lib/rabbitmq", "cassandra": "/var/lib/cassandra",
-    "neo4j": "/data", "clickhouse": "/var/lib/clickhouse", "cockroach": "/cockroach/cockroach-data",
-    "zookeeper": None, "kafka": None, "etcd": None, "solr": "/var/solr", "minio": None, "nexus3": "/nexus-data",
-}
-# In-memory stores: stateful only when told to persist.
-CACHES = {"redis": "/data", "valkey": "/data", "keydb": "/data"}
-# Names of images that talk to a database rather than being one.
-_NOT_SERVER = {"exporter", "backup", "admin", "adminer", "client", "cli", "proxy", "ui", "web", "dump",
-               "migrate", "migrations", "migration", "operator", "agent", "tools", "init", "commander", "insight",
-               "sentinel", "pgadmin", "pgbouncer", "kibana", "logstash", "beat", "filebeat", "express", "hq",
-               "curator", "runner"}
-_ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "mysql"), ("MARIADB_", "mariadb"),
-               ("MONGO_INITDB_", "mongo"))
-
-
-def _image_tokens(image: str):
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    repo = name.rsplit(":", 1)[0] if ":" in last else name
-    return [t for t in re.split(r"[/_.\-:]+", repo.lower()) if t]
-
-
-def _family(svc: dict) -> Optional[str]:
-    image = svc.get("image")
-    if not isinstance(image, str) or not image:
-        return None
-    tokens = _image_tokens(image)
-    if _NOT_SERVER & set(tokens):
-        return None
-    for t in reversed(tokens):  # the last path component names the image best
-        if t in STATEFUL or t in CACHES:
-            return t
-    if {"db", "database"} & set(tokens[-2:]):
-        env = svc.get("environment")
-        names = list(env) if isinstance(env, dict) else [str(e).split("=", 1)[0] for e in env or ()]
-        for prefix, family in _ENV_FAMILY:
-            if any(n.startswith(prefix) for n in names):
-                return family
-        return "db"
-    return None
-
-
-def _persists(svc: dict) -> bool:
-    command = svc.get("command")
-    text = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
-    return bool(re.search(r"--appendonly\s+yes|--save\s+['\"]?\d", text))
-
-
 def _covers(target: str, data: str) -> bool:
     t, d = target.rstrip("/") or "/", data.rstrip("/")
     return t == d or d.startswith(t + "/") or t.startswith(d + "/")
 
 
 def _stateful(ctx: Context, name: str, svc: dict, mounts, base):
-    family = _family(svc)
-    if family is None or (family in CACHES and not _persists(svc)):
+    srv = databases.server(svc)
+    if srv is None or (srv.cache and (srv.data is None or not databases.persists(svc))):
         return
-    data = CACHES.get(family) or STATEFUL.get(family)
-    if isinstance(svc.get("image"), str) and _image_tokens(svc["image"])[:1] == ["bitnami"]:
-        data = "/bitnami"  # Bitnami's images keep every server's data below /bitnami
-    env = svc.get("environment")
-    if family in ("postgres", "postgresql", "postgis", "timescaledb") and isinstance(env, dict) \
-            and isinstance(env.get("PGDATA"), str):
-        data = env["PGDATA"]
-    writable = [m for m in mounts if m.type in ("volume", "bind") and not m.read_only]
-    if data:
-        if any(_covers(m.target, data) for m in writable):
+    # The Docker socket is a door to the engine, not a place to keep data.
+    writable = [m for m in mounts if m.type in ("volume", "bind") and not m.read_only
+                and not m.source.endswith("docker.sock")]
+    if srv.data:
+        if any(_covers(m.target, srv.data) for m in writable):
             return
-        where = f"no volume on its data directory {data}"
+        where = f"no volume on its data directory {srv.data}"
     else:
-        if writable:
+        if any(databases.holds_data(m.target) for m in writable):
             return
-        where = "no volume at all"
+        where = "no volume at all" if not writable else "no volume for its data (only configuration files)"
+    family = srv.family
     yield ctx.diag("SL404", f"services.{name} runs {'an' if family[0] in 'aeiou' else 'a'} {family} server with {where}: its data lives in the task's "
                    "container and is lost whenever Swarm replaces the task (update, node failure, reschedule); "
                    "mount a volume there", base + ("image",))

@@ -9,7 +9,7 @@ import posixpath
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from .. import credentials
+from .. import credentials, databases
 from ..context import Context, get
 from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
@@ -105,9 +105,20 @@ SENSITIVE_WHEN_WRITABLE = {
     "/usr": "the host's programs", "/lib": "the host's libraries", "/lib64": "the host's libraries",
     "/bin": "the host's programs", "/sbin": "the host's programs",
 }
-# Read by many images for the clock or the node's name; nothing secret in them.
+# Read by many images for the clock or the node's name; nothing secret in them. /dev/shm is shared
+# memory a browser or database gets more of that way: not a device.
 HARMLESS = ("/etc/localtime", "/etc/timezone", "/etc/hostname", "/usr/share/zoneinfo", "/etc/ssl/certs",
-            "/etc/ca-certificates", "/etc/pki/ca-trust")
+            "/etc/ca-certificates", "/etc/pki/ca-trust", "/dev/shm")
+# Below these, only the named paths are sensitive: a single file such as /etc/hosts or /etc/my.cnf,
+# or a certificates folder below /root, is not the host's password hashes nor root's SSH keys.
+ONLY_NAMED_BELOW = {
+    "/etc": {"/etc/shadow": "the host's password hashes", "/etc/gshadow": "the host's password hashes",
+             "/etc/sudoers": "who may become root on the host", "/etc/sudoers.d": "who may become root on the host",
+             "/etc/ssh": "the host's SSH keys", "/etc/ssl/private": "the host's TLS private keys",
+             "/etc/pki/tls/private": "the host's TLS private keys", "/etc/docker": "the Docker engine's "
+             "configuration and TLS keys", "/etc/kubernetes": "Kubernetes credentials"},
+    "/root": {},  # credential folders below it (.ssh, .docker ...) are CREDENTIAL_DIRS
+}
 CREDENTIAL_DIRS = ("/.ssh", "/.docker", "/.aws", "/.kube", "/.gnupg", "/.config/gcloud")
 
 
@@ -122,6 +133,9 @@ def _sensitive(path: str, read_only: bool) -> Optional[str]:
         return "credential files"
     if path == "~" or re.fullmatch(r"/home/[^/]+", path):
         return "a user's home directory (SSH keys, credentials)"
+    for root, named in ONLY_NAMED_BELOW.items():
+        if path.startswith(root + "/"):
+            return next((what for child, what in named.items() if _under(path, child)), None)
     for root, what in SENSITIVE.items():
         if root == "/home":
             if path == "/home":
@@ -177,11 +191,6 @@ def plaintext_secrets(ctx: Context):
 # --- SL203 unencrypted-overlay -------------------------------------------------------------------
 
 # Images whose traffic is data and credentials: databases, search engines, queues, object stores.
-DATASTORES = ("postgres", "postgis", "timescaledb", "mysql", "mariadb", "percona", "galera", "mongo",
-              "redis", "keydb", "valkey", "elasticsearch", "opensearch", "rabbitmq", "couchdb", "couchbase",
-              "influxdb", "cassandra", "scylla", "neo4j", "memcached", "kafka", "zookeeper", "etcd",
-              "clickhouse", "cockroach", "minio", "mssql", "oracle", "arangodb", "rethinkdb", "solr")
-_DATASTORE = re.compile(r"(?:^|[/_.-])(" + "|".join(DATASTORES) + r")")
 _HOST_TOKEN = re.compile(r"[\s,;]+")
 
 
@@ -193,14 +202,6 @@ def image_repository(image: str) -> str:
     if colon > slash:
         ref = ref[:colon]
     return ref.lower()
-
-
-def datastore_of(svc: dict) -> Optional[str]:
-    image = svc.get("image")
-    if not isinstance(image, str):
-        return None
-    m = _DATASTORE.search(image_repository(image))
-    return m.group(1) if m else None
 
 
 # Variables whose value names the host a service talks to (DB_HOST, API_URL, KAFKA_SERVERS ...).
@@ -224,7 +225,7 @@ def _hosts(var: str, value: str) -> Iterator[str]:
 class _Profile:
     """What a service brings onto a network: credentials, the hosts it talks to, replication."""
 
-    __slots__ = ("credential", "hosts", "datastore", "several_tasks")
+    __slots__ = ("credential", "hosts", "datastore", "replicates", "several_tasks")
 
     def __init__(self, svc: dict):
         self.credential = None  # the first credential-like variable
@@ -237,10 +238,13 @@ class _Profile:
                 self.credential = var
             if isinstance(value, str):
                 self.hosts.update(_hosts(var, value))
-        self.datastore = datastore_of(svc)
+        srv = databases.server(svc)
+        self.datastore = srv.family if srv and srv.datastore else None
         mode = get(svc, "deploy", "mode")
         replicas = get(svc, "deploy", "replicas")
         self.several_tasks = mode in ("global", "global-job") or (isinstance(replicas, int) and replicas > 1)
+        # several Redis tasks (or services) are independent caches unless told to replicate
+        self.replicates = bool(srv and srv.datastore and databases.replicates(svc, srv))
 
 
 def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[str, List[str]]):
@@ -251,6 +255,8 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
     for svc in members:
         for secret in secrets.get(svc, ()):
             users = counts.setdefault(secret, [])
+            if svc in users:
+                continue  # the same secret mounted twice by one service: it shares it with nobody
             users.append(svc)
             if len(users) == 2:
                 return f"services {users[0]} and {users[1]} share secret {secret}", users
@@ -272,7 +278,7 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
     by_kind: Dict[str, List[str]] = {}
     for svc in members:
         p = profiles[svc]
-        if not p.datastore:
+        if not p.replicates:
             continue
         if p.several_tasks:
             return f"service {svc} ({p.datastore}) runs several tasks that replicate data between nodes", [svc]

@@ -1,0 +1,211 @@
+"""The false-positive classes of issue 12, each fixed at its cause.
+
+Each test has the shape of a real case that was reported wrongly and the honest neighbour that
+must stay reported, with exact positions and messages.
+"""
+from __future__ import annotations
+
+LOST = ("its data lives in the task's container and is lost whenever Swarm replaces the task (update, node "
+        "failure, reschedule); mount a volume there")
+
+
+def only(findings, code):
+    return [f for f in findings if f[0] == code]
+
+
+# --- names that look like secrets but are switches (SL202, SL203) ------------------------------------
+
+def test_password_switches_are_not_secrets_but_a_password_still_is(lint_text):
+    text = """\
+services:
+  db:
+    image: mariadb:11.4
+    environment:
+      MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: "yes"
+      MYSQL_RANDOM_ROOT_PASSWORD: "yes"
+      ALLOW_EMPTY_PASSWORD: "yes"
+      MYSQL_ONETIME_PASSWORD: "yes"
+      MARIADB_PASSWORD: hunter2
+"""
+    assert only(lint_text(text), "SL202") == [
+        ("SL202", 9, 25, "service db: MARIADB_PASSWORD is set to a literal secret (****) in the stack file; anyone "
+                         "who can read the file or inspect the service sees it. Use a Docker secret (e.g. "
+                         "MARIADB_PASSWORD_FILE=/run/secrets/...) instead"),
+    ]
+
+
+OVERLAY = """\
+services:
+  db:
+    image: mariadb:11.4
+    environment:
+      MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: "yes"
+  app:
+    image: example/app:1.0
+networks:
+  default:
+    driver: overlay
+"""
+
+
+def test_overlay_rule_does_not_cite_a_switch_as_a_credential(lint_text):
+    assert only(lint_text(OVERLAY), "SL203") == []
+    honest = OVERLAY.replace('MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: "yes"', "MARIADB_ROOT_PASSWORD: ${ROOT_PW}")
+    assert only(lint_text(honest, env={"ROOT_PW": "x"}), "SL203") == [
+        ("SL203", 9, 3, "network default is an unencrypted overlay and carries credentials or data between nodes: "
+                        "service db (mariadb, credentials in MARIADB_ROOT_PASSWORD) serves app over it; encrypt "
+                        'it with driver_opts: {encrypted: "true"}'),
+    ]
+
+
+SHARED_SECRET = """\
+services:
+  app:
+    image: example/app:1.0
+    secrets:
+      - db_password
+      - source: db_password
+        target: /etc/app/db_password
+networks:
+  default:
+    driver: overlay
+secrets:
+  db_password:
+    external: true
+"""
+
+
+def test_a_service_does_not_share_a_secret_with_itself(lint_text):
+    assert only(lint_text(SHARED_SECRET), "SL203") == []
+    honest = SHARED_SECRET.replace("networks:\n", "  db:\n    image: example/db:1.0\n    secrets: [db_password]\n"
+                                   "networks:\n", 1)
+    assert only(lint_text(honest), "SL203") == [
+        ("SL203", 12, 3, "network default is an unencrypted overlay and carries credentials or data between "
+                         "nodes: services app and db share secret db_password; encrypt it with driver_opts: "
+                         '{encrypted: "true"}'),
+    ]
+
+
+CACHES = """\
+services:
+  cache:
+    image: redis:7-alpine
+    command: redis-server --requirepass-file /run/secrets/pw
+    deploy:
+      mode: global
+  web:
+    image: someone/flask-redis-app-2
+    deploy:
+      replicas: 2
+networks:
+  default:
+    driver: overlay
+"""
+
+
+def test_independent_cache_tasks_and_app_images_named_after_redis_do_not_replicate(lint_text):
+    assert only(lint_text(CACHES), "SL203") == []
+    honest = CACHES.replace("--requirepass-file /run/secrets/pw", "--replicaof cache-primary 6379")
+    assert only(lint_text(honest), "SL203") == [
+        ("SL203", 12, 3, "network default is an unencrypted overlay and carries credentials or data between "
+                         "nodes: service cache (redis) runs several tasks that replicate data between nodes; "
+                         'encrypt it with driver_opts: {encrypted: "true"}'),
+    ]
+
+
+# --- database detection (SL404) ------------------------------------------------------------------------
+
+NOT_SERVERS = """\
+services:
+  zabbix:
+    image: zabbix/zabbix-server-mysql:alpine-7.0-latest
+  backup:
+    image: postgres:16
+    command: sh -c "while true; do pg_dump -h db app > /backup/app.sql; sleep 3600; done"
+  custom:
+    image: registry.example.com/shop/orders-postgres:3
+    volumes:
+      - orders:/srv/pgdata
+  agent:
+    image: consul:1.15
+    command: agent -retry-join consul-server
+  manager:
+    image: mongo:7
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+volumes:
+  orders:
+"""
+
+
+def test_clients_and_custom_data_directories_are_not_ephemeral_servers(lint_text):
+    # zabbix-server-mysql talks to MySQL; a pg_dump loop is a client; a custom image keeps its data
+    # where it mounts it; a Consul client agent keeps nothing; the socket is not a data volume
+    assert only(lint_text(NOT_SERVERS), "SL404") == [
+        ("SL404", 15, 12, f"services.manager runs a mongo server with no volume on its data directory /data/db: {LOST}"),
+    ]
+
+
+SERVERS = """\
+services:
+  a:
+    image: docker.io/bitnami/postgresql:16
+  b:
+    image: bitnami/postgresql:16
+  search:
+    image: registry.example.com/logs/es-custom:8
+    environment:
+      - discovery.type=single-node
+  logstash:
+    image: registry.example.com/logs/ls-custom:8
+    environment:
+      - discovery.type=single-node
+  consul:
+    image: hashicorp/consul:1.18
+    command: agent -server -bootstrap-expect 3
+  broker:
+    image: confluentinc/cp-kafka:7.6.1
+  mysql:
+    image: kijung2/docker-mysql:latest
+    volumes:
+      - /srv/mysql/my.cnf:/etc/mysql/conf.d/my.cnf
+"""
+
+
+def test_servers_by_configuration_and_registry_prefix_are_found(lint_text):
+    assert only(lint_text(SERVERS), "SL404") == [
+        ("SL404", 3, 12, f"services.a runs a postgresql server with no volume on its data directory /bitnami: {LOST}"),
+        ("SL404", 5, 12, f"services.b runs a postgresql server with no volume on its data directory /bitnami: {LOST}"),
+        ("SL404", 7, 12, f"services.search runs an elasticsearch server with no volume at all: {LOST}"),
+        ("SL404", 15, 12, f"services.consul runs a consul server with no volume on its data directory /consul/data: "
+                          f"{LOST}"),
+        ("SL404", 18, 12, f"services.broker runs a kafka server with no volume at all: {LOST}"),
+        ("SL404", 20, 12, f"services.mysql runs a mysql server with no volume for its data (only configuration "
+                          f"files): {LOST}"),
+    ]
+
+
+# --- SL206 on single files and subfolders -----------------------------------------------------------
+
+def test_single_configuration_files_are_not_the_hosts_secrets(lint_text):
+    text = """\
+services:
+  app:
+    image: example/app:1.0
+    volumes:
+      - /etc/hosts:/etc/hosts:ro
+      - /etc/my.cnf:/etc/my.cnf
+      - /root/ssl_certificates:/certs
+      - /dev/shm:/dev/shm
+      - /etc/shadow:/host/shadow:ro
+      - /root:/host/root
+      - /root/.ssh:/keys:ro
+"""
+    assert only(lint_text(text), "SL206") == [
+        ("SL206", 9, 9, "service app mounts the host's /etc/shadow (read-only): the host's password hashes, on every "
+                        "node the service runs on"),
+        ("SL206", 10, 9, "service app mounts the host's /root (read-write): root's home directory (SSH keys, "
+                         "credentials), on every node the service runs on"),
+        ("SL206", 11, 9, "service app mounts the host's /root/.ssh (read-only): credential files, on every node the "
+                         "service runs on"),
+    ]
