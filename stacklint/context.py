@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator, Optional, Tuple
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
 from .document import Document
+from .model import Stack
 from .settings import Settings
 
 
@@ -18,6 +20,11 @@ class Context:
     version: str
     declared: Optional[str]
     settings: Settings
+
+    @cached_property
+    def model(self) -> Stack:
+        """The deploy model of this file, built once per lint (parts convert on first use)."""
+        return Stack(self.data, self.settings.stack_name)
 
     @property
     def folder(self) -> Optional[Path]:
