@@ -209,3 +209,39 @@ services:
         ("SL206", 11, 9, "service app mounts the host's /root/.ssh (read-only): credential files, on every node the "
                          "service runs on"),
     ]
+
+
+# --- SL208: trusted-only protocols that were missing --------------------------------------------------
+
+def test_more_trusted_only_ports_and_database_uis(lint_text):
+    text = """\
+services:
+  proxysql:
+    image: proxysql/proxysql:2.6.3
+    ports: ["6032:6032", "6033:6033"]
+  spark:
+    image: bitnami/spark:3.5
+    ports: ["7077:7077"]
+  tikv:
+    image: pingcap/tikv:v8.1.0
+    ports: ["20160:20160"]
+  hub:
+    image: selenium/hub:4.23
+    ports: ["4442:4442", "4444:4444"]
+  adminer:
+    image: adminer:4.8.1
+    ports: ["8080:8080"]
+  app:
+    image: example/app:1.0
+    ports: ["8081:8080"]
+"""
+    tail = ("on the ingress routing mesh: every node of the Swarm accepts connections on port {p} from anyone who "
+            "can reach it. Keep it on an overlay network, or publish it in host mode behind a firewall")
+    assert only(lint_text(text), "SL208") == [
+        ("SL208", 4, 13, "service proxysql publishes the ProxySQL admin interface (port 6032) " + tail.format(p=6032)),
+        ("SL208", 7, 13, "service spark publishes the Spark master (anyone can submit jobs) (port 7077) "
+                         + tail.format(p=7077)),
+        ("SL208", 10, 13, "service tikv publishes TiKV (port 20160) " + tail.format(p=20160)),
+        ("SL208", 13, 13, "service hub publishes the Selenium Grid event bus (port 4442) " + tail.format(p=4442)),
+        ("SL208", 16, 13, "service adminer publishes Adminer (a database UI) (port 8080) " + tail.format(p=8080)),
+    ]

@@ -454,18 +454,25 @@ def _perms(mode: int) -> str:
 
 # Container ports that speak a protocol meant for trusted clients only, whatever the image.
 ADMIN_PORTS = {
-    2375: "the Docker Engine API", 2376: "the Docker Engine API", 2379: "the etcd API", 2380: "etcd peer traffic",
+    2375: "the Docker Engine API", 2376: "the Docker Engine API", 2379: "the etcd API (etcd, TiDB PD)",
+    2380: "etcd peer traffic",
     3306: "MySQL/MariaDB", 5432: "PostgreSQL", 27017: "MongoDB", 27018: "MongoDB", 27019: "MongoDB",
     6379: "Redis", 9200: "the Elasticsearch REST API", 9300: "the Elasticsearch transport protocol",
     5672: "RabbitMQ (AMQP)", 15672: "the RabbitMQ management API", 11211: "memcached", 9042: "Cassandra (CQL)",
     5984: "CouchDB", 8086: "the InfluxDB API", 7687: "Neo4j (Bolt)", 1433: "SQL Server", 1521: "Oracle Database",
     9092: "Kafka", 2181: "ZooKeeper", 8500: "the Consul HTTP API", 26257: "CockroachDB", 28015: "RethinkDB",
+    6032: "the ProxySQL admin interface", 7077: "the Spark master (anyone can submit jobs)", 20160: "TiKV",
+    4442: "the Selenium Grid event bus", 4443: "the Selenium Grid event bus",
 }
 # Ports that are admin interfaces only for particular images.
 IMAGE_ADMIN_PORTS = {
     "traefik": {8080: "the Traefik API and dashboard"},
     "kong": {8001: "the Kong Admin API", 8444: "the Kong Admin API"},
     "prometheus": {9090: "Prometheus (no authentication; its admin API when enabled)"},
+    # database UIs: whoever reaches them gets a login form to every database they can reach
+    "adminer": {8080: "Adminer (a database UI)"}, "phpmyadmin": {80: "phpMyAdmin (a database UI)"},
+    "pgadmin4": {80: "pgAdmin (a database UI)", 443: "pgAdmin (a database UI)"},
+    "mongo-express": {8081: "mongo-express (a database UI)"}, "redis-commander": {8081: "Redis Commander (a database UI)"},
 }
 
 
