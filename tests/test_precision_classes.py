@@ -245,3 +245,47 @@ services:
         ("SL208", 13, 13, "service hub publishes the Selenium Grid event bus (port 4442) " + tail.format(p=4442)),
         ("SL208", 16, 13, "service adminer publishes Adminer (a database UI) (port 8080) " + tail.format(p=8080)),
     ]
+
+
+# --- pins that exist but were not credited (SL403, SL301) ------------------------------------------
+
+PINNED_BY_VARIABLE = """\
+services:
+  minio:
+    image: minio/minio:RELEASE.2024-08-03T04-33-23Z
+    volumes:
+      - data:/data
+    deploy:
+      placement:
+        constraints:
+          - node.hostname == ${MINIO_NODE}
+  db:
+    image: postgres:16
+    volumes:
+      - pg:/var/lib/postgresql/data
+    deploy:
+      placement:
+        constraints:
+          - node.role == ${DB_ROLE}
+volumes:
+  data:
+  pg:
+"""
+
+
+def test_a_variable_pin_is_a_pin_and_its_unset_value_is_not_an_error(lint_text):
+    found = lint_text(PINNED_BY_VARIABLE)
+    # minio is pinned to a node this lint cannot know; a variable role pins nothing (the neighbour)
+    assert only(found, "SL403") == [
+        ("SL403", 13, 9, "services.db writes the local volume pg and nothing pins it to one node: when Swarm "
+                         "reschedules the task on another node it starts there with an empty volume; constrain it "
+                         "with node.hostname == <node> or node.labels.<name> == <value>, or use a volume driver "
+                         "that shares the data between nodes"),
+    ]
+    # MINIO_NODE is unset here, not necessarily where the stack is deployed: SL005 says so, not SL301
+    assert only(found, "SL301") == []
+    assert [f[:3] for f in found if f[0] == "SL005"] == [("SL005", 9, 30), ("SL005", 17, 26)]
+    # linting in the deploy's own environment, the empty value is what Swarm refuses
+    assert only(lint_text(PINNED_BY_VARIABLE, strict_env=True), "SL301") == [
+        ("SL301", 9, 13, "value '' is invalid"), ("SL301", 17, 13, "value '' is invalid"),
+    ]

@@ -12,7 +12,7 @@ from typing import Optional
 
 from .. import databases
 from ..context import Context, get
-from ..swarm_constraints import ConstraintError, key_kind, parse
+from ..swarm_constraints import ConstraintError, key_kind, parse, value_from_environment
 from ..diagnostics import Related
 from ..parsers import parse_bytes, parse_cpus, parse_volume
 
@@ -82,14 +82,23 @@ def _is_node_local(decl) -> bool:
     return True
 
 
-def _pin(svc: dict) -> Optional[str]:
-    """The constraint that ties the service to particular nodes (hostname, id, a label, an address)."""
+_PIN_KINDS = ("node.hostname", "node.id", "node.labels.", "engine.labels.")
+
+
+def _pin(svc: dict, written) -> Optional[str]:
+    """The constraint that ties the service to particular nodes (hostname, id, a label, an address).
+
+    written: the constraints as the file writes them; one whose value is a variable
+    (`node.hostname == ${NODE_1}`) pins to a node this lint cannot know, which is still a pin."""
     constraints = get(svc, "deploy", "placement", "constraints")
     if not isinstance(constraints, list):
         return None
-    for text in constraints:
+    for i, text in enumerate(constraints):
         if not isinstance(text, str):
             continue
+        raw = written[i] if isinstance(written, list) and i < len(written) else None
+        if value_from_environment(raw) and "==" in raw and key_kind(raw.split("==", 1)[0].strip()) in _PIN_KINDS:
+            return raw
         try:
             c = parse(text)
         except ConstraintError:
@@ -97,7 +106,7 @@ def _pin(svc: dict) -> Optional[str]:
         if c.operator != "==":
             continue
         kind = key_kind(c.key)
-        if kind in ("node.hostname", "node.id", "node.labels.", "engine.labels."):
+        if kind in _PIN_KINDS:
             return text
         if kind == "node.ip" and "/" not in c.value and _is_ip(c.value):
             return text
@@ -114,7 +123,8 @@ def _is_ip(value: str) -> bool:
 
 def _local_unpinned(ctx: Context, name: str, svc: dict, mounts, volumes: dict, base):
     mode = get(svc, "deploy", "mode")
-    if (mode or "") not in REPLICATED_MODES or _pin(svc):
+    written = get(ctx.doc.data, "services", name, "deploy", "placement", "constraints")
+    if (mode or "") not in REPLICATED_MODES or _pin(svc, written):
         return
     role = _role_constraint(svc)
     for m in mounts:

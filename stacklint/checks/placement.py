@@ -12,8 +12,8 @@ import ipaddress
 from typing import Dict, List, Optional, Tuple
 
 from ..context import Context, get
-from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, Constraint, ConstraintError, key_kind,
-                                 parse, satisfies)
+from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, OPERATORS, Constraint, ConstraintError,
+                                 key_kind, parse, satisfies, value_from_environment)
 from ..diagnostics import Fix, Related, Severity
 from ..edits import replace_scalar
 
@@ -53,8 +53,8 @@ def _constraints(ctx: Context, items: list, base):
         if not isinstance(text, str):
             continue
         path = base + (i,)
-        if _not_interpolated(ctx, path, text):
-            continue  # a `${VAR:?...}` Docker refuses first: SL005 says so
+        if _not_interpolated(ctx, path, text) or _left_to_environment(ctx, path, text):
+            continue  # a `${VAR:?...}` Docker refuses first, or an unset variable: SL005 says so
         try:
             c = parse(text)
         except ConstraintError as err:
@@ -76,6 +76,13 @@ def _not_interpolated(ctx: Context, path, value: str) -> bool:
     """Interpolation kept the raw text: a substitution failed (SL005), the value is unknown."""
     raw = get(ctx.doc.data, *path)
     return isinstance(raw, str) and "$" in raw and raw == value
+
+
+def _left_to_environment(ctx: Context, path, value: str) -> bool:
+    """A variable that this lint's environment lacks emptied the value (`node.hostname == ${NODE}`):
+    the deploy's environment decides it, unless that environment is the one we were given."""
+    return (not ctx.settings.strict_env and value.rstrip(" \t").endswith(OPERATORS)
+            and value_from_environment(get(ctx.doc.data, *path)))
 
 
 # --- SL301 ----------------------------------------------------------------------------------------
