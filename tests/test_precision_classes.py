@@ -289,3 +289,29 @@ def test_a_variable_pin_is_a_pin_and_its_unset_value_is_not_an_error(lint_text):
     assert only(lint_text(PINNED_BY_VARIABLE, strict_env=True), "SL301") == [
         ("SL301", 9, 13, "value '' is invalid"), ("SL301", 17, 13, "value '' is invalid"),
     ]
+
+
+# --- follow-on findings of a repeated section (SL104 after SL002) -------------------------------------
+
+def test_a_repeated_volumes_section_does_not_make_its_volumes_undefined(lint_text):
+    text = """\
+services:
+  proxy:
+    image: traefik:v3.1
+    volumes:
+      - certs:/certificates
+      - logs:/logs
+  web:
+    image: nginx:1.27
+    networks: [front]
+volumes:
+  logs:
+volumes:
+  certs:
+"""
+    found = lint_text(text)
+    assert sorted(f for f in found if f[0] in ("SL002", "SL103", "SL104")) == [
+        ("SL002", 12, 1, 'mapping key "volumes" already defined at line 10'),
+        # the neighbour: nothing repeats `networks:`, so its undefined network stays reported
+        ("SL103", 9, 16, 'service web: undefined network "front"'),
+    ]

@@ -25,9 +25,11 @@ BUILTIN_NETWORKS = frozenset(["default", "bridge", "host", "none", "ingress"])
 
 def undefined(ctx: Context):
     sections = {kind: ctx.section(kind) for kind in UNDEFINED}
+    # A repeated top-level section (SL002): the copy the parser dropped may declare the name.
+    repeated = {p.path[0] for p in ctx.doc.problems if p.code == "SL002" and len(p.path) == 1}
     fixes = {}  # one fix object per missing name, shared by its references
     for ref in context_refs(ctx):
-        if ref.implicit or (ref.kind == "networks" and ref.name == "default"):
+        if ref.implicit or (ref.kind == "networks" and ref.name == "default") or ref.kind in repeated:
             continue
         section = sections[ref.kind]
         if ref.name in section:
