@@ -173,13 +173,19 @@ def test_sl307_modes(lint_text):
 
 
 def test_sl310_parallelism_zero(lint_text):
-    assert [f for f in lint_text(MODES) if f[0] == "SL310"] == [
-        ("SL310", 15, 22, "deploy.update_config.parallelism: 0 means no limit: Swarm updates every task of the "
-                          "service at once, so nothing keeps serving while the new tasks start; use 1 (the "
-                          "default) or a part of the replicas"),
-    ]
+    # the job's update_config is refused outright (SL307 says so): its parallelism is not SL310's business
+    assert [f for f in lint_text(MODES) if f[0] == "SL310"] == []
+    # one replica (the default): every parallelism replaces the one task the same way (issue 12)
     text = "services:\n  web:\n    image: nginx:1.27\n    deploy:\n      rollback_config:\n        parallelism: 0\n"
-    assert [f[:3] for f in lint_text(text) if f[0] == "SL310"] == [("SL310", 6, 22)]
+    assert [f[:3] for f in lint_text(text) if f[0] == "SL310"] == []
+    several = text.replace("    deploy:\n", "    deploy:\n      replicas: 3\n")
+    assert [f for f in lint_text(several) if f[0] == "SL310"] == [
+        ("SL310", 7, 22, "deploy.rollback_config.parallelism: 0 means no limit: Swarm rolls back every task of the "
+                         "service at once, so nothing keeps serving while the new tasks start; use 1 (the "
+                         "default) or a part of the replicas"),
+    ]
+    everywhere = text.replace("    deploy:\n", "    deploy:\n      mode: global\n")
+    assert [f[:3] for f in lint_text(everywhere) if f[0] == "SL310"] == [("SL310", 7, 22)]
 
 
 PORTS = """\

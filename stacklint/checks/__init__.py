@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import bind_paths, cluster, ignored, loader, operations, placement, references, security, swarm, values
+from . import (bind_paths, cluster, file_objects, host_ports, ignored, loader, operations, placement, references,
+               rollout, security, swarm, traefik, values)
 
 Check = Callable[..., Iterable]
 
@@ -35,9 +36,13 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL209",), security.unpinned_images),
     (("SL301", "SL302", "SL303", "SL304", "SL305"), placement.check),
     (("SL306",), ignored.check),
-    (("SL307", "SL308", "SL309", "SL310"), swarm.check),
+    (("SL307", "SL308", "SL309"), swarm.check),
+    (("SL310", "SL313", "SL407"), rollout.check),
+    (("SL314",), host_ports.check),
     (("SL311",), bind_paths.check),
+    (("SL312",), traefik.check),
     (("SL401", "SL402", "SL403", "SL404", "SL405"), operations.check),
+    (("SL406",), file_objects.check),
     (("SL501",), cluster.missing_external),
     (("SL502",), cluster.unschedulable),
     (("SL503",), cluster.insufficient_nodes),

@@ -1,4 +1,4 @@
-"""SL307-SL310: service mode, endpoint mode, published ports and update settings, as the
+"""SL307-SL309: service mode, endpoint mode and published ports, as the
 Docker CLI converts them (cli/compose/convert/service.go) and the Swarm manager validates them
 (swarmkit manager/controlapi/service.go). Messages quote what Docker prints.
 """
@@ -35,7 +35,6 @@ def check(ctx: Context):
         base = ("services", name)
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
         yield from _mode(ctx, name, deploy, base + ("deploy",))
-        yield from _parallelism(ctx, deploy, base + ("deploy",))
         pubs = list(_publications(name, svc, base))
         yield from _dnsrr(ctx, name, deploy, pubs, base)
         yield from _port_conflicts(ctx, name, pubs, seen)
@@ -65,16 +64,6 @@ def _mode(ctx: Context, name: str, deploy: dict, base):
         yield ctx.diag("SL307", f"service {name}: Jobs may not have an update config (the Swarm refuses a "
                        f"{mode} service with deploy.update_config)", base + ("update_config",), on_key=True,
                        stage="deploy")
-
-
-# --- SL310 ----------------------------------------------------------------------------------------
-def _parallelism(ctx: Context, deploy: dict, base):
-    for key, what in (("update_config", "updates"), ("rollback_config", "rolls back")):
-        value = get(deploy, key, "parallelism")
-        if value == 0 and not isinstance(value, bool):
-            yield ctx.diag("SL310", f"deploy.{key}.parallelism: 0 means no limit: Swarm {what} every task of "
-                           "the service at once, so nothing keeps serving while the new tasks start; use 1 "
-                           "(the default) or a part of the replicas", base + (key, "parallelism"))
 
 
 # --- published ports -----------------------------------------------------------------------------
