@@ -239,3 +239,39 @@ def test_sl312_service_labels_come_only_from_deploy_labels(stack):
     assert '"traefik.http.routers.web.rule":"Host(`example.com`)"' in container, container
     # what Traefik in Swarm mode reads is the first: the router label is not there
     assert [(d.range.start.line + 1, d.range.start.column + 1) for d in codes(path, "SL312")] == [(5, 7)]
+
+
+HARDENED = """\
+services:
+  web:
+    image: IMAGE
+    user: "1000"
+    read_only: true
+    cap_drop: [ALL]
+    logging:
+      driver: none
+    deploy:
+      restart_policy:
+        condition: on-failure
+        max_attempts: 3
+"""
+
+
+def test_sl70x_hardening_settings_reach_the_task(stack):
+    name, rc, out, path = stack("sl70x", HARDENED)
+    assert rc == 0, out
+    spec = docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.User}} "
+                  "{{.Spec.TaskTemplate.ContainerSpec.ReadOnly}} {{.Spec.TaskTemplate.ContainerSpec.CapabilityDrop}} "
+                  "{{.Spec.TaskTemplate.LogDriver.Name}} {{.Spec.TaskTemplate.RestartPolicy.MaxAttempts}}",
+                  f"{name}_web").stdout.split()
+    assert spec == ["1000", "true", "[ALL]", "none", "3"]
+    container = wait_for(lambda: docker("ps", "-q", "--filter", f"label=com.docker.swarm.service.name={name}_web")
+                         .stdout.strip())
+    assert container
+    inspect = docker("inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} "
+                     "{{.HostConfig.LogConfig.Type}}", container.splitlines()[0]).stdout.split()
+    assert inspect == ["1000", "true", "[ALL]", "none"]
+    # what the set reports on this file: only the logging driver
+    found = [d.code for d in lint(path.read_text(), str(path), Settings(env={}, select=frozenset(
+        {"SL701", "SL702", "SL703", "SL704", "SL705"})))]
+    assert found == ["SL704"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import (bind_paths, cluster, file_objects, host_ports, ignored, loader, operations, placement, references,
-               rollout, security, swarm, traefik, values)
+from . import (bind_paths, cluster, file_objects, hardening, host_ports, ignored, loader, operations, placement,
+               references, rollout, security, swarm, traefik, values)
 
 Check = Callable[..., Iterable]
 
@@ -47,6 +47,7 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL502",), cluster.unschedulable),
     (("SL503",), cluster.insufficient_nodes),
     (("SL504",), cluster.port_in_use),
+    (("SL701", "SL702", "SL703", "SL704", "SL705"), hardening.check),  # opt-in
 )
 
 
