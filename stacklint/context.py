@@ -20,11 +20,13 @@ class Context:
     version: str
     declared: Optional[str]
     settings: Settings
+    # Variables interpolation found unset (or required and missing): (name, path, offset, length).
+    missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...] = ()
 
     @cached_property
     def model(self) -> Stack:
         """The deploy model of this file, built once per lint (parts convert on first use)."""
-        return Stack(self.data, self.settings.stack_name)
+        return Stack(self.data, self.settings.stack_name, self.doc.data)
 
     @property
     def folder(self) -> Optional[Path]:

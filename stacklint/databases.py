@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .model import Service
+
 # Datastores (clients authenticate to them, their tasks may replicate) -> the official image's data
 # directory, or None: a mount anywhere counts.
 _SERVERS = {
@@ -71,14 +73,10 @@ class Server:
     cache: bool  # in-memory unless configured (redis, memcached)
 
 
-def repository(image: str):
-    """(namespace, last component) of an image reference: registry, tag and digest dropped, lower-case.
+def repository(svc: Service):
+    """(namespace, last component) of the service's image: registry, tag and digest dropped, lower-case.
     An image from a private registry gets the namespace "<private>": nobody's official image."""
-    ref = image.split("@", 1)[0]
-    slash, colon = ref.rfind("/"), ref.rfind(":")
-    if colon > slash:
-        ref = ref[:colon]
-    parts = ref.lower().split("/")
+    parts = svc.image_name.repository.lower().split("/")
     if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
         registry, parts = parts[0], parts[1:]  # docker.io/bitnami/postgresql is bitnami/postgresql
         if registry not in _PUBLIC_REGISTRIES:
@@ -92,19 +90,12 @@ def _words(text: str):
     return [w for w in re.split(r"[_.\-]+", text) if w]
 
 
-def _command_text(svc: dict) -> str:
+def _command_text(svc: Service) -> str:
     out = []
-    for key in ("entrypoint", "command"):
-        value = svc.get(key)
-        out.append(" ".join(map(str, value)) if isinstance(value, list) else str(value or ""))
+    for val in (svc.entrypoint, svc.command):
+        value = val.value if val is not None else ""
+        out.append(" ".join(map(str, value)) if isinstance(value, list) else str(value))
     return " ".join(out)
-
-
-def _env_names(svc: dict):
-    env = svc.get("environment")
-    if isinstance(env, dict):
-        return [str(k) for k in env]
-    return [str(e).split("=", 1)[0] for e in env] if isinstance(env, list) else []
 
 
 def _by_image(namespace: str, last: str) -> Optional[str]:
@@ -117,18 +108,17 @@ def _by_image(namespace: str, last: str) -> Optional[str]:
     return None
 
 
-def server(svc: dict) -> Optional[Server]:
+def server(svc: Service) -> Optional[Server]:
     """The database (or data-keeping application) this service runs as a server, or None."""
-    image = svc.get("image")
-    image = image if isinstance(image, str) else ""
-    namespace, last = repository(image) if image else ("", "")
+    image = svc.image.value if svc.image is not None else ""
+    namespace, last = repository(svc) if image else ("", "")
     command = _command_text(svc)
     family = _by_image(namespace, last) if image else None
     if family is not None and _CLIENT_COMMAND.search(command):
         return None  # e.g. a postgres image that runs pg_dump from a loop: a client
     if family == "consul" and not re.search(r"(^|\s)-server\b", command):
         return None  # a client agent keeps no data worth a volume
-    names = _env_names(svc)
+    names = [var.key for var in svc.environment]
     if family is None:
         words = set(_words(last))
         family = next((fam for var, fam, hint in _ENV_SERVERS if var in names and words & hint), None)
@@ -143,10 +133,8 @@ def server(svc: dict) -> Optional[Server]:
         data = None
     elif _VENDORS.get(namespace):
         data = _VENDORS[namespace]  # Bitnami's images keep every server's data below /bitnami
-    env = svc.get("environment")
-    if family in ("postgres", "postgresql", "postgis", "timescaledb") and isinstance(env, dict) \
-            and isinstance(env.get("PGDATA"), str):
-        data = env["PGDATA"]
+    if family in ("postgres", "postgresql", "postgis", "timescaledb"):
+        data = next((var.value for var in svc.environment if var.key == "PGDATA" and var.value), data)
     return Server(family, data, family not in _APPLICATIONS, family in _CACHES)
 
 
@@ -159,11 +147,11 @@ def holds_data(target: str) -> bool:
                                                                           r"properties|sh|toml|env|txt)$", last))
 
 
-def persists(svc: dict) -> bool:
+def persists(svc: Service) -> bool:
     """A cache told to write its data to disk (`--appendonly yes`, `--save 60 1`)."""
     return bool(_PERSISTS.search(_command_text(svc)))
 
 
-def replicates(svc: dict, srv: Server) -> bool:
+def replicates(svc: Service, srv: Server) -> bool:
     """Whether the server's tasks talk to each other: a cache only when configured to."""
     return not srv.cache or bool(_REPLICATION.search(_command_text(svc)))

@@ -15,14 +15,13 @@ from typing import Optional
 from ..context import Context
 from ..diagnostics import Related
 from ..model.records import Val
-from .security import image_repository
 
 _SWARM_FLAG = re.compile(r"--(providers\.swarm|providers\.docker\.swarmmode|docker\.swarmmode)\b(?!\s*=\s*false)",
                          re.IGNORECASE)
 
 
 def _is_traefik(svc) -> bool:
-    return svc.image is not None and image_repository(svc.image.value).rsplit("/", 1)[-1] == "traefik"
+    return svc.image_name is not None and svc.image_name.last_component == "traefik"
 
 
 def _swarm_flag(svc) -> Optional[Val]:
