@@ -315,3 +315,19 @@ volumes:
         # the neighbour: nothing repeats `networks:`, so its undefined network stays reported
         ("SL103", 9, 16, 'service web: undefined network "front"'),
     ]
+
+
+# --- positions: the node that holds the path ------------------------------------------------------------
+
+def test_long_syntax_host_mounts_are_reported_on_their_source(lint_text):
+    text = """\
+services:
+  agent:
+    image: portainer/agent:2.21.0
+    volumes:
+      - type: bind
+        target: /var/run/docker.sock
+        source: /var/run/docker.sock
+      - /var/run/docker.sock:/sock:ro
+"""
+    assert [f[:3] for f in lint_text(text) if f[0] == "SL201"] == [("SL201", 7, 17), ("SL201", 8, 9)]

@@ -32,13 +32,16 @@ def host_mounts(ctx: Context, svc: Service) -> Iterator[Tuple[tuple, str, bool]]
     """(yaml path, normalised host path, read-only) of every host path a service mounts.
 
     Bind mounts in short or long syntax, named pipes, and named volumes whose local driver
-    binds a host directory (`driver_opts: {type: none, o: bind, device: /path}`).
+    binds a host directory (`driver_opts: {type: none, o: bind, device: /path}`). The path is
+    the node that holds the host path: the entry in short syntax, its `source:` in long syntax.
     """
     for mount in svc.mounts:
         if mount.source is None:
             continue
         source, kind = mount.source.value, mount.type.value
+        where = mount.source.path
         if kind == "volume":
+            where = mount.path  # the host path is in the top-level volume; the finding is this use of it
             decl = ctx.model.volumes.get(source)
             opts = decl.driver_opts if decl is not None else {}
             if "o" in opts and "bind" in opts["o"].value and "device" in opts:
@@ -48,7 +51,7 @@ def host_mounts(ctx: Context, svc: Service) -> Iterator[Tuple[tuple, str, bool]]
         elif kind not in ("bind", "npipe"):
             continue
         if source.startswith(("/", "~", "\\\\")):
-            yield mount.path, _normalise(source), mount.read_only.value
+            yield where, _normalise(source), mount.read_only.value
 
 
 # --- SL201 docker-socket-mount -------------------------------------------------------------------
