@@ -238,14 +238,17 @@ services:
 
 def test_sl308_dnsrr_with_ingress_ports(lint_text):
     assert [f for f in lint_text(PORTS) if f[0] == "SL308"] == [
-        ("SL308", 12, 22, "service web: EndpointSpec: port published with ingress mode can't be used with dnsrr "
-                          "mode (publish with `mode: host` in the long port syntax, or use endpoint_mode: vip)"),
+        # on the ingress port that must change (issue 12), not on endpoint_mode
+        ("SL308", 6, 9, "service web: EndpointSpec: port published with ingress mode can't be used with dnsrr "
+                        "mode (8080/tcp, 8081/tcp here; publish with `mode: host` in the long port syntax, or use "
+                        "endpoint_mode: vip)"),
     ]
     [d] = _diags(PORTS, "SL308")
     assert d.stage == "deploy"
     assert [(r.message, r.range.start.line + 1) for r in d.related] == [
-        ("published in ingress mode: 8080/tcp, 8081/tcp", 6), ("published in ingress mode: 8081/tcp", 7),
-        ("published in ingress mode: 53/udp", 9), ("published in ingress mode: a Swarm-chosen port/tcp", 10)]
+        ("endpoint_mode: dnsrr is set here", 12), ("also published in ingress mode: 8081/tcp", 7),
+        ("also published in ingress mode: 53/udp", 9),
+        ("also published in ingress mode: a Swarm-chosen port/tcp", 10)]
 
 
 def test_sl309_port_conflicts(lint_text):

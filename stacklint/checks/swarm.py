@@ -81,11 +81,14 @@ def _dnsrr(ctx: Context, svc: Service, pubs: List[Publication]):
     by_entry: Dict[tuple, List[str]] = {}  # one related entry per port entry, ranges listed together
     for p in ingress:
         by_entry.setdefault(p.path, []).append(f"{p.port or 'a Swarm-chosen port'}/{p.protocol}")
-    related = tuple(Related(f"published in ingress mode: {', '.join(ports)}", ctx.doc.value_range(path))
-                    for path, ports in by_entry.items())
+    # The finding sits on the first ingress port, the line to change; the mode and the others are related.
+    first, *others = by_entry
+    related = (Related("endpoint_mode: dnsrr is set here", ctx.doc.value_range(endpoint.path)),) + tuple(
+        Related(f"also published in ingress mode: {', '.join(by_entry[path])}", ctx.doc.value_range(path))
+        for path in others)
     yield ctx.diag("SL308", f"service {svc.name}: EndpointSpec: port published with ingress mode can't be used with "
-                   "dnsrr mode (publish with `mode: host` in the long port syntax, or use endpoint_mode: vip)",
-                   endpoint.path, related=related, stage="deploy")
+                   f"dnsrr mode ({', '.join(by_entry[first])} here; publish with `mode: host` in the long port "
+                   "syntax, or use endpoint_mode: vip)", first, related=related, stage="deploy")
 
 
 # --- SL309 ----------------------------------------------------------------------------------------
