@@ -331,3 +331,65 @@ services:
       - /var/run/docker.sock:/sock:ro
 """
     assert [f[:3] for f in lint_text(text) if f[0] == "SL201"] == [("SL201", 7, 17), ("SL201", 8, 9)]
+
+
+# --- SL309: host-mode ports of services pinned to different nodes -----------------------------------
+
+PINNED_APART = """\
+services:
+  lb1:
+    image: haproxy:3.0
+    ports:
+      - {target: 80, published: 80, mode: host}
+    deploy:
+      placement:
+        constraints: [node.hostname == edge-1]
+  lb2:
+    image: haproxy:3.0
+    ports:
+      - {target: 80, published: 80, mode: host}
+    deploy:
+      placement:
+        constraints: [node.hostname == edge-2]
+  lb3:
+    image: haproxy:3.0
+    ports:
+      - {target: 443, published: 443, mode: host}
+    deploy:
+      placement:
+        constraints: [node.labels.edge == a]
+  lb4:
+    image: haproxy:3.0
+    ports:
+      - {target: 443, published: 443, mode: host}
+    deploy:
+      placement:
+        constraints: [node.labels.edge != a]
+  lb5:
+    image: haproxy:3.0
+    ports:
+      - {target: 8443, published: 8443, mode: host}
+    deploy:
+      placement:
+        constraints: ["node.hostname == ${EDGE_A}"]
+  lb6:
+    image: haproxy:3.0
+    ports:
+      - {target: 8443, published: 8443, mode: host}
+    deploy:
+      placement:
+        constraints: ["node.hostname == ${EDGE_B}"]
+  lb7:
+    image: haproxy:3.0
+    ports:
+      - {target: 80, published: 80, mode: host}
+    deploy:
+      placement:
+        constraints: [node.role == manager]
+"""
+
+
+def test_host_ports_of_services_pinned_to_different_nodes_cannot_collide(lint_text):
+    # lb1/lb2 by hostname, lb3/lb4 by a label, lb5/lb6 by two variables: never on one node.
+    # The neighbour: lb7 (managers) may share a node with lb1 (edge-1), so it stays reported.
+    assert [f[:3] for f in lint_text(PINNED_APART) if f[0] == "SL309"] == [("SL309", 47, 9)]

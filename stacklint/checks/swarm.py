@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Tuple
 from ..context import Context
 from ..diagnostics import Related, Severity
 from ..model import Service
+from ..swarm_constraints import ConstraintError, key_kind, parse, value_from_environment
 
 MODES = ("replicated", "global", "replicated-job", "global-job", "")
 # Ports every Swarm node already serves: publishing them takes them over on every node.
@@ -125,11 +126,45 @@ def _port_conflicts(ctx: Context, name: str, pubs: List[Publication], seen: dict
                            f"'{other.service}' as {'an ingress' if other.mode == 'ingress' else 'a host-published'} "
                            f"port ({p.port}/{p.protocol}); the Swarm refuses whichever of the two is created second",
                            p.path, related=(_related(ctx, other),), stage="deploy")
-        else:
+        elif not _pinned_apart(ctx, ctx.model.services[name], ctx.model.services[other.service]):
             yield ctx.diag("SL309", f"service {name}: port {p.port}/{p.protocol} is also published in host mode by "
                            f"service '{other.service}': the two can never run on the same node, and their tasks "
                            "stay pending when too few nodes are left", p.path, related=(_related(ctx, other),),
                            severity=Severity.WARNING)
+
+
+_PIN_KINDS = ("node.hostname", "node.id", "node.labels.", "engine.labels.")
+
+
+def _pins(ctx: Context, svc: Service) -> Dict[Tuple[str, str], str]:
+    """(key, operator) -> value of the constraints that name particular nodes. A value left to a
+    variable is kept as written (`${NODE_1}`): two different variables name two nodes."""
+    out: Dict[Tuple[str, str], str] = {}
+    for item in svc.placement.constraints if svc.placement is not None else ():
+        written = ctx.model.written(item)
+        if value_from_environment(written):
+            op = "==" if "==" in written else "!="
+            key, value = (part.strip() for part in written.split(op, 1))
+        else:
+            try:
+                c = parse(item.value)
+            except ConstraintError:
+                continue
+            key, op, value = c.key, c.operator, c.value
+        if key_kind(key) in _PIN_KINDS:
+            fold = not key.lower().startswith(("node.labels.", "engine.labels."))
+            out[(key.lower(), op)] = value.lower() if fold else value
+    return out
+
+
+def _pinned_apart(ctx: Context, a: Service, b: Service) -> bool:
+    """Whether no node can satisfy the node-naming constraints of both services: then their
+    host-mode ports never meet on one node."""
+    pa, pb = _pins(ctx, a), _pins(ctx, b)
+    for (key, op), value in pa.items():
+        if op == "==" and (pb.get((key, "==")) not in (None, value) or pb.get((key, "!=")) == value):
+            return True
+    return any(op == "==" and pa.get((key, "!=")) == value for (key, op), value in pb.items())
 
 
 def _related(ctx: Context, p: Publication) -> Related:
