@@ -53,6 +53,10 @@ def parse(text: str) -> Constraint:
     raise ConstraintError("constraint expected one operator from ==, !=")
 
 
+# Constraint keys that name particular nodes (a pin), as key_kind returns them.
+PIN_KINDS = ("node.hostname", "node.id", "node.labels.", "engine.labels.")
+
+
 def value_from_environment(written) -> bool:
     """A constraint whose value the stack file leaves to a variable (`node.hostname == ${NODE_1}`):
     what it selects is known only where the stack is deployed, and unknown is not "no pin"."""

@@ -10,7 +10,7 @@ from typing import Optional
 
 from .. import databases
 from ..context import Context, get
-from ..swarm_constraints import ConstraintError, key_kind, parse, value_from_environment
+from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
 from ..diagnostics import Related
 from ..model import Service
 
@@ -60,9 +60,6 @@ def _constraint_texts(svc: Service):
     return [c.value for c in svc.placement.constraints] if svc.placement is not None else []
 
 
-_PIN_KINDS = ("node.hostname", "node.id", "node.labels.", "engine.labels.")
-
-
 def _pin(ctx: Context, svc: Service) -> Optional[str]:
     """The constraint that ties the service to particular nodes (hostname, id, a label, an address).
 
@@ -70,7 +67,7 @@ def _pin(ctx: Context, svc: Service) -> Optional[str]:
     cannot know, which is still a pin."""
     for item in svc.placement.constraints if svc.placement is not None else ():
         raw = ctx.model.written(item)
-        if value_from_environment(raw) and "==" in raw and key_kind(raw.split("==", 1)[0].strip()) in _PIN_KINDS:
+        if value_from_environment(raw) and "==" in raw and key_kind(raw.split("==", 1)[0].strip()) in PIN_KINDS:
             return raw
     for text in _constraint_texts(svc):
         try:
@@ -80,7 +77,7 @@ def _pin(ctx: Context, svc: Service) -> Optional[str]:
         if c.operator != "==":
             continue
         kind = key_kind(c.key)
-        if kind in _PIN_KINDS:
+        if kind in PIN_KINDS:
             return text
         if kind == "node.ip" and "/" not in c.value and _is_ip(c.value):
             return text

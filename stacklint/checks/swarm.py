@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 from ..context import Context
 from ..diagnostics import Related, Severity
 from ..model import Service
-from ..swarm_constraints import ConstraintError, key_kind, parse, value_from_environment
+from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
 
 MODES = ("replicated", "global", "replicated-job", "global-job", "")
 # Ports every Swarm node already serves: publishing them takes them over on every node.
@@ -133,9 +133,6 @@ def _port_conflicts(ctx: Context, name: str, pubs: List[Publication], seen: dict
                            severity=Severity.WARNING)
 
 
-_PIN_KINDS = ("node.hostname", "node.id", "node.labels.", "engine.labels.")
-
-
 def _pins(ctx: Context, svc: Service) -> Dict[Tuple[str, str], str]:
     """(key, operator) -> value of the constraints that name particular nodes. A value left to a
     variable is kept as written (`${NODE_1}`): two different variables name two nodes."""
@@ -151,7 +148,7 @@ def _pins(ctx: Context, svc: Service) -> Dict[Tuple[str, str], str]:
             except ConstraintError:
                 continue
             key, op, value = c.key, c.operator, c.value
-        if key_kind(key) in _PIN_KINDS:
+        if key_kind(key) in PIN_KINDS:
             fold = not key.lower().startswith(("node.labels.", "engine.labels."))
             out[(key.lower(), op)] = value.lower() if fold else value
     return out
