@@ -393,3 +393,29 @@ def test_host_ports_of_services_pinned_to_different_nodes_cannot_collide(lint_te
     # lb1/lb2 by hostname, lb3/lb4 by a label, lb5/lb6 by two variables: never on one node.
     # The neighbour: lb7 (managers) may share a node with lb1 (edge-1), so it stays reported.
     assert [f[:3] for f in lint_text(PINNED_APART) if f[0] == "SL309"] == [("SL309", 47, 9)]
+
+
+# --- SL105: configs a proxy reads by label through the Docker API -------------------------------------
+
+BY_LABEL = """\
+services:
+  caddy:
+    image: lucaslorentz/caddy-docker-proxy:2.9
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+configs:
+  site:
+    file: ./Caddyfile
+    labels:
+      caddy: ""
+  leftover:
+    file: ./old.conf
+"""
+
+
+def test_labelled_configs_read_through_the_api_are_used(lint_text):
+    # the neighbour: an unlabelled config nobody mounts stays unused
+    assert [f[:3] for f in lint_text(BY_LABEL) if f[0] == "SL105"] == [("SL105", 11, 3)]
+    # without a service that reads the API, the labels make nobody read it
+    no_reader = BY_LABEL.replace("    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n", "")
+    assert [f[:3] for f in lint_text(no_reader) if f[0] == "SL105"] == [("SL105", 5, 3), ("SL105", 9, 3)]
