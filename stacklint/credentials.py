@@ -29,6 +29,8 @@ _NOT_SECRETS = frozenset(["PWD", "OLDPWD"])  # the shell's working directories
 _SWITCH_WORDS = frozenset(["ALLOW", "RANDOM", "EMPTY", "GENERATE", "SKIP", "ONETIME", "DISABLE", "ENABLE",
                            "REQUIRE", "EXPIRE", "CHANGE", "RESET", "MIN", "MAX", "LENGTH", "POLICY"])
 _FILE_SUFFIXES = ("_FILE", "__FILE", "-FILE", ".FILE")
+# An absolute path of two or more parts: nobody's password, somebody's password file.
+_FILE_PATH = re.compile(r"/[\w.\-]+(/[\w.\-]+)+")
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^/@:\s]*):(?P<password>[^/@\s]+)@")
 
 
@@ -78,6 +80,8 @@ def literal_kind(raw, value) -> Optional[str]:
     text = str(value)
     if text.startswith("/run/secrets/") or (text.startswith("{{") and text.endswith("}}")):
         return None  # a Docker secret's path, or a Swarm template expanded on the node
+    if _FILE_PATH.fullmatch(text):
+        return None  # /etc/app/db.pass: the path of a file that holds it (the *_PASSWORD_FILE idea)
     if not isinstance(raw, str) or "$" not in raw:
         return "literal"
     rest = []

@@ -419,3 +419,17 @@ def test_labelled_configs_read_through_the_api_are_used(lint_text):
     # without a service that reads the API, the labels make nobody read it
     no_reader = BY_LABEL.replace("    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n", "")
     assert [f[:3] for f in lint_text(no_reader) if f[0] == "SL105"] == [("SL105", 5, 3), ("SL105", 9, 3)]
+
+
+def test_a_password_variable_holding_a_file_path_is_not_a_literal_password(lint_text):
+    text = """\
+services:
+  app:
+    image: example/app:1.0
+    environment:
+      KEY_FILE_PASSWORD: /etc/app/key.pass
+      ADMIN_PASSWORD_FILE: /etc/app/admin.pass
+      SMTP_PASSWORD: /not-a-path
+"""
+    # the neighbour: one slash is not a path of a file, it is a (strange) password
+    assert [f[:3] for f in lint_text(text) if f[0] == "SL202"] == [("SL202", 7, 22)]
