@@ -11,11 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.conftest import SHARED  # noqa: E402
 from tests.test_corpus_labels import PRECISION, RECALL, format_table, table  # noqa: E402
 
 
 def main() -> int:
-    corpus = ROOT.parent / "shared" / "corpus"
+    corpus = SHARED / "corpus"  # ../shared, or ../../shared from a worktree
     if not corpus.exists():
         print(f"{corpus} is absent", file=sys.stderr)
         return 2

@@ -88,6 +88,12 @@ def load() -> Dict[str, Rule]:
 
 
 @functools.lru_cache(maxsize=1)
+def opt_in() -> frozenset:
+    """Codes whose page says `opt_in: true`: they run only when selected (the hardening set)."""
+    return frozenset(code for code, rule in load().items() if rule.meta("opt_in").lower() == "true")
+
+
+@functools.lru_cache(maxsize=1)
 def by_name() -> Dict[str, Rule]:
     return {r.name: r for r in load().values()}
 

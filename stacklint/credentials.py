@@ -24,7 +24,13 @@ _KEY_QUALIFIERS = frozenset(["SECRET", "API", "ACCESS", "PRIVATE", "ENCRYPTION",
                              "LICENSE", "LICENCE", "APP", "CLIENT", "CRYPT", "ENC", "SESSION", "HMAC", "JWT",
                              "SHARED", "ADMIN", "ROOT", "SERVICE", "WEBHOOK", "SSH", "TLS", "SSL"])
 _NOT_SECRETS = frozenset(["PWD", "OLDPWD"])  # the shell's working directories
+# Words that make a password-named variable a switch about passwords, not one:
+# MYSQL_RANDOM_ROOT_PASSWORD=yes, ALLOW_EMPTY_PASSWORD=yes, MYSQL_ONETIME_PASSWORD=yes.
+_SWITCH_WORDS = frozenset(["ALLOW", "RANDOM", "EMPTY", "GENERATE", "SKIP", "ONETIME", "DISABLE", "ENABLE",
+                           "REQUIRE", "EXPIRE", "CHANGE", "RESET", "MIN", "MAX", "LENGTH", "POLICY"])
 _FILE_SUFFIXES = ("_FILE", "__FILE", "-FILE", ".FILE")
+# An absolute path of two or more parts: nobody's password, somebody's password file.
+_FILE_PATH = re.compile(r"/[\w.\-]+(/[\w.\-]+)+")
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^/@:\s]*):(?P<password>[^/@\s]+)@")
 
 
@@ -38,6 +44,8 @@ def is_credential_name(name: str) -> bool:
         return False
     w = words(name)
     if not w:
+        return False
+    if _SWITCH_WORDS.intersection(w[:-1]):
         return False
     last = w[-1]
     if last in _NOUNS or (len(last) > 8 and last.endswith(_NOUN_ENDINGS)):
@@ -72,6 +80,8 @@ def literal_kind(raw, value) -> Optional[str]:
     text = str(value)
     if text.startswith("/run/secrets/") or (text.startswith("{{") and text.endswith("}}")):
         return None  # a Docker secret's path, or a Swarm template expanded on the node
+    if _FILE_PATH.fullmatch(text):
+        return None  # /etc/app/db.pass: the path of a file that holds it (the *_PASSWORD_FILE idea)
     if not isinstance(raw, str) or "$" not in raw:
         return "literal"
     rest = []

@@ -15,7 +15,7 @@ class PerFileIgnore:
 
 @dataclass(frozen=True)
 class Settings:
-    # None: every rule; otherwise only these codes
+    # None: every rule but the opt-in ones (their pages say `opt_in: true`); otherwise only these codes
     select: Optional[FrozenSet[str]] = None
     ignore: FrozenSet[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
@@ -46,7 +46,11 @@ class Settings:
     def enabled(self, code: str) -> bool:
         if code in self.ignore:
             return False
-        return self.select is None or code in self.select
+        if self.select is None:
+            from .catalogue import opt_in  # the rule pages, read once per process
+
+            return code not in opt_in()
+        return code in self.select
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)

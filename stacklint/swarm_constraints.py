@@ -53,6 +53,21 @@ def parse(text: str) -> Constraint:
     raise ConstraintError("constraint expected one operator from ==, !=")
 
 
+# Constraint keys that name particular nodes (a pin), as key_kind returns them.
+PIN_KINDS = ("node.hostname", "node.id", "node.labels.", "engine.labels.")
+
+
+def value_from_environment(written) -> bool:
+    """A constraint whose value the stack file leaves to a variable (`node.hostname == ${NODE_1}`):
+    what it selects is known only where the stack is deployed, and unknown is not "no pin"."""
+    if not isinstance(written, str):
+        return False
+    for op in OPERATORS:
+        if op in written:
+            return "$" in written.split(op, 1)[1].replace("$$", "")
+    return False
+
+
 def parse_all(texts: Sequence[str]) -> List[Constraint]:
     return [parse(t) for t in texts]
 

@@ -45,7 +45,10 @@ def test_page_has_every_section(code):
 
 def _settings(rule) -> Settings:
     inventory = rule.meta("example_inventory")
-    return Settings(env={}, inventory=load_inventory(str(rule.path.parent / inventory)) if inventory else None)
+    # an opt-in rule's page shows it selected, as its users run it
+    select = frozenset(RULES) if rule.meta("opt_in") == "true" else None
+    return Settings(env={}, select=select,
+                    inventory=load_inventory(str(rule.path.parent / inventory)) if inventory else None)
 
 
 def _write_example(rule, example: str, folder):

@@ -86,17 +86,21 @@ def test_sl301_messages_positions_and_fixes(lint_text):
         ("SL301", 8, 13, "constraint expected one operator from ==, !="),
         ("SL301", 9, 13, "value '=manager' is invalid"),
         ("SL301", 10, 13, "key 'node.role!' is invalid"),
-        # ZONE unset: Docker substitutes "" and Swarm refuses the empty value
-        ("SL301", 11, 13, "value '' is invalid"),
+        # ZONE is unset in this lint's environment, which is not the deploy's (strict_env off): the
+        # deploy's environment decides the value, SL005 warns that it is unset here (issue 12)
         # a failing `${RACK:?}` stops Docker earlier (SL005); the value is unknown, not invalid
     ]
+    # linting in the deploy's own environment: Docker substitutes "" and Swarm refuses the empty value
+    strict = [f for f in lint_text(SYNTAX, strict_env=True) if f[0] == "SL301"]
+    assert ("SL301", 11, 13, "value '' is invalid") in strict
 
 
 def test_sl301_fix_rewrites_the_slip_and_keeps_quotes():
     from stacklint.engine import lint
     from stacklint.settings import Settings
 
-    fixes = {d.range.start.line + 1: d.fix for d in lint(SYNTAX, None, Settings(env={})) if d.code == "SL301"}
+    fixes = {d.range.start.line + 1: d.fix for d in lint(SYNTAX, None, Settings(env={}, strict_env=True))
+             if d.code == "SL301"}
     assert fixes[11] is None
     edits = {line: (f.title, f.safe, f.edits[0].new_text) for line, f in fixes.items() if f}
     assert edits == {

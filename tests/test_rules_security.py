@@ -79,7 +79,7 @@ def test_docker_socket_and_sensitive_host_mounts(lint_text):
                         'controls the Docker engine of the node, which is root on the host (and a Swarm '
                         "manager's engine controls the whole cluster). Read-only does not help: the socket still "
                         'accepts every API call.'),
-        ('SL201', 10, 9, 'service a mounts /run, which contains the Docker socket: whoever controls the '
+        ('SL201', 11, 17, 'service a mounts /run, which contains the Docker socket: whoever controls the '
                          'container controls the Docker engine of the node, which is root on the host (and a '
                          "Swarm manager's engine controls the whole cluster). Read-only does not help: the "
                          'socket still accepts every API call.'),

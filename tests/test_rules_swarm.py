@@ -173,13 +173,19 @@ def test_sl307_modes(lint_text):
 
 
 def test_sl310_parallelism_zero(lint_text):
-    assert [f for f in lint_text(MODES) if f[0] == "SL310"] == [
-        ("SL310", 15, 22, "deploy.update_config.parallelism: 0 means no limit: Swarm updates every task of the "
-                          "service at once, so nothing keeps serving while the new tasks start; use 1 (the "
-                          "default) or a part of the replicas"),
-    ]
+    # the job's update_config is refused outright (SL307 says so): its parallelism is not SL310's business
+    assert [f for f in lint_text(MODES) if f[0] == "SL310"] == []
+    # one replica (the default): every parallelism replaces the one task the same way (issue 12)
     text = "services:\n  web:\n    image: nginx:1.27\n    deploy:\n      rollback_config:\n        parallelism: 0\n"
-    assert [f[:3] for f in lint_text(text) if f[0] == "SL310"] == [("SL310", 6, 22)]
+    assert [f[:3] for f in lint_text(text) if f[0] == "SL310"] == []
+    several = text.replace("    deploy:\n", "    deploy:\n      replicas: 3\n")
+    assert [f for f in lint_text(several) if f[0] == "SL310"] == [
+        ("SL310", 7, 22, "deploy.rollback_config.parallelism: 0 means no limit: Swarm rolls back every task of the "
+                         "service at once, so nothing keeps serving while the new tasks start; use 1 (the "
+                         "default) or a part of the replicas"),
+    ]
+    everywhere = text.replace("    deploy:\n", "    deploy:\n      mode: global\n")
+    assert [f[:3] for f in lint_text(everywhere) if f[0] == "SL310"] == [("SL310", 7, 22)]
 
 
 PORTS = """\
@@ -232,14 +238,17 @@ services:
 
 def test_sl308_dnsrr_with_ingress_ports(lint_text):
     assert [f for f in lint_text(PORTS) if f[0] == "SL308"] == [
-        ("SL308", 12, 22, "service web: EndpointSpec: port published with ingress mode can't be used with dnsrr "
-                          "mode (publish with `mode: host` in the long port syntax, or use endpoint_mode: vip)"),
+        # on the ingress port that must change (issue 12), not on endpoint_mode
+        ("SL308", 6, 9, "service web: EndpointSpec: port published with ingress mode can't be used with dnsrr "
+                        "mode (8080/tcp, 8081/tcp here; publish with `mode: host` in the long port syntax, or use "
+                        "endpoint_mode: vip)"),
     ]
     [d] = _diags(PORTS, "SL308")
     assert d.stage == "deploy"
     assert [(r.message, r.range.start.line + 1) for r in d.related] == [
-        ("published in ingress mode: 8080/tcp, 8081/tcp", 6), ("published in ingress mode: 8081/tcp", 7),
-        ("published in ingress mode: 53/udp", 9), ("published in ingress mode: a Swarm-chosen port/tcp", 10)]
+        ("endpoint_mode: dnsrr is set here", 12), ("also published in ingress mode: 8081/tcp", 7),
+        ("also published in ingress mode: 53/udp", 9),
+        ("also published in ingress mode: a Swarm-chosen port/tcp", 10)]
 
 
 def test_sl309_port_conflicts(lint_text):

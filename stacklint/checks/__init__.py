@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, dotenv, ignored, loader, objects,
-               operations, placement, references, scheduling, security, swarm, task_failures, values)
+from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, dotenv, file_objects, hardening,
+               host_ports, ignored, loader, objects, operations, placement, references, rollout, scheduling,
+               security, swarm, task_failures, traefik, values)
 
 Check = Callable[..., Iterable]
 
@@ -37,9 +38,13 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL209",), security.unpinned_images),
     (("SL301", "SL302", "SL303", "SL304", "SL305"), placement.check),
     (("SL306",), ignored.check),
-    (("SL307", "SL308", "SL309", "SL310"), swarm.check),
+    (("SL307", "SL308", "SL309"), swarm.check),
+    (("SL310", "SL313", "SL407"), rollout.check),
+    (("SL314",), host_ports.check),
     (("SL311",), bind_paths.check),
+    (("SL312",), traefik.check),
     (("SL401", "SL402", "SL403", "SL404", "SL405"), operations.check),
+    (("SL406",), file_objects.check),
     (("SL640",), objects.sizes),
     (("SL641",), objects.names),
     (("SL642",), objects.drivers),
@@ -56,6 +61,7 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL601", "SL602", "SL603", "SL604", "SL605"), deploy_cli.check),
     (("SL606", "SL607", "SL608", "SL609", "SL610"), deploy_daemon.check),
     (("SL611", "SL612", "SL613", "SL614", "SL615", "SL616", "SL617"), deploy_spec.check),
+    (("SL701", "SL702", "SL703", "SL704", "SL705"), hardening.check),  # opt-in
 )
 
 

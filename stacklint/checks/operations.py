@@ -6,11 +6,11 @@ a healthcheck, resource limits, state that survives a reschedule, reservations t
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Optional
 
+from .. import databases
 from ..context import Context, get
-from ..swarm_constraints import ConstraintError, key_kind, parse
+from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
 from ..diagnostics import Related
 from ..model import Service
 
@@ -60,8 +60,15 @@ def _constraint_texts(svc: Service):
     return [c.value for c in svc.placement.constraints] if svc.placement is not None else []
 
 
-def _pin(svc: Service) -> Optional[str]:
-    """The constraint that ties the service to particular nodes (hostname, id, a label, an address)."""
+def _pin(ctx: Context, svc: Service) -> Optional[str]:
+    """The constraint that ties the service to particular nodes (hostname, id, a label, an address).
+
+    One whose value is a variable (`node.hostname == ${NODE_1}`) pins to a node this lint
+    cannot know, which is still a pin."""
+    for item in svc.placement.constraints if svc.placement is not None else ():
+        raw = ctx.model.written(item)
+        if value_from_environment(raw) and "==" in raw and key_kind(raw.split("==", 1)[0].strip()) in PIN_KINDS:
+            return raw
     for text in _constraint_texts(svc):
         try:
             c = parse(text)
@@ -70,7 +77,7 @@ def _pin(svc: Service) -> Optional[str]:
         if c.operator != "==":
             continue
         kind = key_kind(c.key)
-        if kind in ("node.hostname", "node.id", "node.labels.", "engine.labels."):
+        if kind in PIN_KINDS:
             return text
         if kind == "node.ip" and "/" not in c.value and _is_ip(c.value):
             return text
@@ -88,7 +95,7 @@ def _is_ip(value: str) -> bool:
 def _local_unpinned(ctx: Context, svc: Service, volumes: dict):
     name = svc.name
     mode = svc.mode.value if svc.mode is not None else ""
-    if mode not in REPLICATED_MODES or _pin(svc):
+    if mode not in REPLICATED_MODES or _pin(ctx, svc):
         return
     role = _role_constraint(svc)
     for m in svc.mounts:
@@ -116,52 +123,6 @@ def _role_constraint(svc: Service) -> str:
 
 
 # --- SL404 ----------------------------------------------------------------------------------------
-# Image name -> where that server keeps its data (None: a mount anywhere counts).
-STATEFUL = {
-    "postgres": "/var/lib/postgresql/data", "postgresql": "/var/lib/postgresql/data", "postgis": "/var/lib/postgresql/data",
-    "timescaledb": "/var/lib/postgresql/data", "mysql": "/var/lib/mysql", "mariadb": "/var/lib/mysql",
-    "percona": "/var/lib/mysql", "galera": "/var/lib/mysql", "mongo": "/data/db", "mongodb": "/data/db",
-    "elasticsearch": "/usr/share/elasticsearch/data", "opensearch": "/usr/share/opensearch/data",
-    "gitlab": "/var/opt/gitlab", "gitea": "/data", "gogs": "/data", "couchdb": "/opt/couchdb/data",
-    "influxdb": "/var/lib/influxdb", "rabbitmq": "/var/lib/rabbitmq", "cassandra": "/var/lib/cassandra",
-    "neo4j": "/data", "clickhouse": "/var/lib/clickhouse", "cockroach": "/cockroach/cockroach-data",
-    "zookeeper": None, "kafka": None, "etcd": None, "solr": "/var/solr", "minio": None, "nexus3": "/nexus-data",
-}
-# In-memory stores: stateful only when told to persist.
-CACHES = {"redis": "/data", "valkey": "/data", "keydb": "/data"}
-# Names of images that talk to a database rather than being one.
-_NOT_SERVER = {"exporter", "backup", "admin", "adminer", "client", "cli", "proxy", "ui", "web", "dump",
-               "migrate", "migrations", "migration", "operator", "agent", "tools", "init", "commander", "insight",
-               "sentinel", "pgadmin", "pgbouncer", "kibana", "logstash", "beat", "filebeat", "express", "hq",
-               "curator", "runner"}
-_ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "mysql"), ("MARIADB_", "mariadb"),
-               ("MONGO_INITDB_", "mongo"))
-
-
-def _family(svc: Service) -> Optional[str]:
-    if svc.image_name is None or not svc.image.value:
-        return None
-    tokens = svc.image_name.tokens
-    if _NOT_SERVER & set(tokens):
-        return None
-    for t in reversed(tokens):  # the last path component names the image best
-        if t in STATEFUL or t in CACHES:
-            return t
-    if {"db", "database"} & set(tokens[-2:]):
-        names = [var.key for var in svc.environment]
-        for prefix, family in _ENV_FAMILY:
-            if any(n.startswith(prefix) for n in names):
-                return family
-        return "db"
-    return None
-
-
-def _persists(svc: Service) -> bool:
-    command = svc.command.value if svc.command is not None else ""
-    text = " ".join(map(str, command)) if isinstance(command, list) else command
-    return bool(re.search(r"--appendonly\s+yes|--save\s+['\"]?\d", text))
-
-
 def _covers(target: str, data: str) -> bool:
     t, d = target.rstrip("/") or "/", data.rstrip("/")
     return t == d or d.startswith(t + "/") or t.startswith(d + "/")
@@ -169,24 +130,22 @@ def _covers(target: str, data: str) -> bool:
 
 def _stateful(ctx: Context, svc: Service):
     name = svc.name
-    family = _family(svc)
-    if family is None or (family in CACHES and not _persists(svc)):
+    srv = databases.server(svc)
+    if srv is None or (srv.cache and (srv.data is None or not databases.persists(svc))):
         return
-    data = CACHES.get(family) or STATEFUL.get(family)
-    if svc.image_name.tokens[:1] == ("bitnami",):
-        data = "/bitnami"  # Bitnami's images keep every server's data below /bitnami
-    if family in ("postgres", "postgresql", "postgis", "timescaledb"):
-        data = next((var.value for var in svc.environment if var.key == "PGDATA" and var.value is not None), data)
+    # The Docker socket is a door to the engine, not a place to keep data.
     writable = [m.target.value if m.target is not None else "" for m in svc.mounts
-                if m.type.value in ("volume", "bind") and not m.read_only.value]
-    if data:
-        if any(_covers(target, data) for target in writable):
+                if m.type.value in ("volume", "bind") and not m.read_only.value
+                and not (m.source is not None and m.source.value.endswith("docker.sock"))]
+    if srv.data:
+        if any(_covers(target, srv.data) for target in writable):
             return
-        where = f"no volume on its data directory {data}"
+        where = f"no volume on its data directory {srv.data}"
     else:
-        if writable:
+        if any(databases.holds_data(target) for target in writable):
             return
-        where = "no volume at all"
+        where = "no volume at all" if not writable else "no volume for its data (only configuration files)"
+    family = srv.family
     yield ctx.diag("SL404", f"services.{name} runs {'an' if family[0] in 'aeiou' else 'a'} {family} server with {where}: its data lives in the task's "
                    "container and is lost whenever Swarm replaces the task (update, node failure, reschedule); "
                    "mount a volume there", svc.image.path)

@@ -13,8 +13,8 @@ from typing import Dict, List, Optional, Tuple
 
 from ..context import Context
 from ..model import Val
-from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, Constraint, ConstraintError, key_kind,
-                                 parse, satisfies)
+from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, OPERATORS, Constraint, ConstraintError,
+                                 key_kind, parse, satisfies, value_from_environment)
 from ..diagnostics import Fix, Related, Severity
 from ..edits import replace_scalar
 
@@ -48,8 +48,8 @@ def _constraints(ctx: Context, items: Tuple[Val, ...], base):
     for item in items:
         text, path = item.value, item.path
         i = path[-1]
-        if _not_interpolated(ctx, item):
-            continue  # a `${VAR:?...}` Docker refuses first: SL005 says so
+        if _not_interpolated(ctx, item) or _left_to_environment(ctx, item):
+            continue  # a `${VAR:?...}` Docker refuses first, or an unset variable: SL005 says so
         try:
             c = parse(text)
         except ConstraintError as err:
@@ -71,6 +71,13 @@ def _not_interpolated(ctx: Context, item: Val) -> bool:
     """Interpolation kept the raw text: a substitution failed (SL005), the value is unknown."""
     raw = ctx.model.written(item.path)
     return isinstance(raw, str) and "$" in raw and raw == item.value
+
+
+def _left_to_environment(ctx: Context, item: Val) -> bool:
+    """A variable that this lint's environment lacks emptied the value (`node.hostname == ${NODE}`):
+    the deploy's environment decides it, unless that environment is the one we were given."""
+    return (not ctx.settings.strict_env and item.value.rstrip(" \t").endswith(OPERATORS)
+            and value_from_environment(ctx.model.written(item.path)))
 
 
 # --- SL301 ----------------------------------------------------------------------------------------

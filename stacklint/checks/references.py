@@ -18,6 +18,7 @@ from ..edits import add_to_section, section_lines
 from ..interpolation import PATTERN
 from ..model import TopLevelObject, is_external
 from ..refs import SINGULAR, context_refs
+from .security import SOCKETS, host_mounts
 
 UNDEFINED = {"secrets": "SL101", "configs": "SL102", "networks": "SL103", "volumes": "SL104"}
 # Names Docker never looks up for an external network: they always exist on every node.
@@ -26,9 +27,11 @@ BUILTIN_NETWORKS = frozenset(["default", "bridge", "host", "none", "ingress"])
 
 def undefined(ctx: Context):
     sections = {kind: ctx.section(kind) for kind in UNDEFINED}
+    # A repeated top-level section (SL002): the copy the parser dropped may declare the name.
+    repeated = {p.path[0] for p in ctx.doc.problems if p.code == "SL002" and len(p.path) == 1}
     fixes = {}  # one fix object per missing name, shared by its references
     for ref in context_refs(ctx):
-        if ref.implicit or (ref.kind == "networks" and ref.name == "default"):
+        if ref.implicit or (ref.kind == "networks" and ref.name == "default") or ref.kind in repeated:
             continue
         section = sections[ref.kind]
         if ref.name in section:
@@ -69,10 +72,13 @@ def unused(ctx: Context):
             spec = mount.target.value if mount.short and mount.source is None else ""
             if len(spec) > 2 and spec[1] == ":" and spec[0].isalpha():
                 one_letter.setdefault(spec[0], (name, spec))
+    api_readers = _api_readers(ctx)
     for kind in ("secrets", "configs", "networks", "volumes"):
         for key, decl in ctx.section(kind).items():
             if key in used[kind]:
                 continue
+            if api_readers and kind in ("configs", "secrets") and ctx.model.objects(kind)[key].labels:
+                continue  # labelled for a service that reads it through the Docker API (caddy-docker-proxy)
             what = SINGULAR[kind]
             message = f"{what} {key} is declared but no service uses it"
             if kind in ("secrets", "configs") and not is_external(decl):
@@ -85,6 +91,13 @@ def unused(ctx: Context):
                 message += (f" (service {svc} mounts \"{spec}\", which Docker reads as an anonymous volume at "
                             f"target \"{spec}\": a one-letter name looks like a Windows drive)")
             yield ctx.diag("SL105", message, (kind, key), on_key=True)
+
+
+def _api_readers(ctx: Context):
+    """Services that mount the Docker socket: they can find configs and secrets by their labels
+    through the API without mounting them (caddy-docker-proxy imports configs labelled `caddy`)."""
+    return [svc.name for svc in ctx.model.services.values()
+            if any(source in SOCKETS for _, source, _ in host_mounts(ctx, svc))]
 
 
 def external_prerequisites(ctx: Context):

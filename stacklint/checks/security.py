@@ -9,7 +9,7 @@ import posixpath
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from .. import credentials
+from .. import credentials, databases
 from ..context import Context
 from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
@@ -32,13 +32,16 @@ def host_mounts(ctx: Context, svc: Service) -> Iterator[Tuple[tuple, str, bool]]
     """(yaml path, normalised host path, read-only) of every host path a service mounts.
 
     Bind mounts in short or long syntax, named pipes, and named volumes whose local driver
-    binds a host directory (`driver_opts: {type: none, o: bind, device: /path}`).
+    binds a host directory (`driver_opts: {type: none, o: bind, device: /path}`). The path is
+    the node that holds the host path: the entry in short syntax, its `source:` in long syntax.
     """
     for mount in svc.mounts:
         if mount.source is None:
             continue
         source, kind = mount.source.value, mount.type.value
+        where = mount.source.path
         if kind == "volume":
+            where = mount.path  # the host path is in the top-level volume; the finding is this use of it
             decl = ctx.model.volumes.get(source)
             opts = decl.driver_opts if decl is not None else {}
             if "o" in opts and "bind" in opts["o"].value and "device" in opts:
@@ -48,7 +51,7 @@ def host_mounts(ctx: Context, svc: Service) -> Iterator[Tuple[tuple, str, bool]]
         elif kind not in ("bind", "npipe"):
             continue
         if source.startswith(("/", "~", "\\\\")):
-            yield mount.path, _normalise(source), mount.read_only.value
+            yield where, _normalise(source), mount.read_only.value
 
 
 # --- SL201 docker-socket-mount -------------------------------------------------------------------
@@ -92,9 +95,20 @@ SENSITIVE_WHEN_WRITABLE = {
     "/usr": "the host's programs", "/lib": "the host's libraries", "/lib64": "the host's libraries",
     "/bin": "the host's programs", "/sbin": "the host's programs",
 }
-# Read by many images for the clock or the node's name; nothing secret in them.
+# Read by many images for the clock or the node's name; nothing secret in them. /dev/shm is shared
+# memory a browser or database gets more of that way: not a device.
 HARMLESS = ("/etc/localtime", "/etc/timezone", "/etc/hostname", "/usr/share/zoneinfo", "/etc/ssl/certs",
-            "/etc/ca-certificates", "/etc/pki/ca-trust")
+            "/etc/ca-certificates", "/etc/pki/ca-trust", "/dev/shm")
+# Below these, only the named paths are sensitive: a single file such as /etc/hosts or /etc/my.cnf,
+# or a certificates folder below /root, is not the host's password hashes nor root's SSH keys.
+ONLY_NAMED_BELOW = {
+    "/etc": {"/etc/shadow": "the host's password hashes", "/etc/gshadow": "the host's password hashes",
+             "/etc/sudoers": "who may become root on the host", "/etc/sudoers.d": "who may become root on the host",
+             "/etc/ssh": "the host's SSH keys", "/etc/ssl/private": "the host's TLS private keys",
+             "/etc/pki/tls/private": "the host's TLS private keys", "/etc/docker": "the Docker engine's "
+             "configuration and TLS keys", "/etc/kubernetes": "Kubernetes credentials"},
+    "/root": {},  # credential folders below it (.ssh, .docker ...) are CREDENTIAL_DIRS
+}
 CREDENTIAL_DIRS = ("/.ssh", "/.docker", "/.aws", "/.kube", "/.gnupg", "/.config/gcloud")
 
 
@@ -109,6 +123,9 @@ def _sensitive(path: str, read_only: bool) -> Optional[str]:
         return "credential files"
     if path == "~" or re.fullmatch(r"/home/[^/]+", path):
         return "a user's home directory (SSH keys, credentials)"
+    for root, named in ONLY_NAMED_BELOW.items():
+        if path.startswith(root + "/"):
+            return next((what for child, what in named.items() if _under(path, child)), None)
     for root, what in SENSITIVE.items():
         if root == "/home":
             if path == "/home":
@@ -160,20 +177,7 @@ def plaintext_secrets(ctx: Context):
 
 # --- SL203 unencrypted-overlay -------------------------------------------------------------------
 
-# Images whose traffic is data and credentials: databases, search engines, queues, object stores.
-DATASTORES = ("postgres", "postgis", "timescaledb", "mysql", "mariadb", "percona", "galera", "mongo",
-              "redis", "keydb", "valkey", "elasticsearch", "opensearch", "rabbitmq", "couchdb", "couchbase",
-              "influxdb", "cassandra", "scylla", "neo4j", "memcached", "kafka", "zookeeper", "etcd",
-              "clickhouse", "cockroach", "minio", "mssql", "oracle", "arangodb", "rethinkdb", "solr")
-_DATASTORE = re.compile(r"(?:^|[/_.-])(" + "|".join(DATASTORES) + r")")
 _HOST_TOKEN = re.compile(r"[\s,;]+")
-
-
-def datastore_of(svc: Service) -> Optional[str]:
-    if svc.image_name is None:
-        return None
-    m = _DATASTORE.search(svc.image_name.repository.lower())
-    return m.group(1) if m else None
 
 
 # Variables whose value names the host a service talks to (DB_HOST, API_URL, KAFKA_SERVERS ...).
@@ -197,7 +201,7 @@ def _hosts(var: str, value: str) -> Iterator[str]:
 class _Profile:
     """What a service brings onto a network: credentials, the hosts it talks to, replication."""
 
-    __slots__ = ("credential", "hosts", "datastore", "several_tasks")
+    __slots__ = ("credential", "hosts", "datastore", "replicates", "several_tasks")
 
     def __init__(self, svc: Service):
         self.credential = None  # the first credential-like variable
@@ -210,7 +214,10 @@ class _Profile:
                 self.credential = var
             if isinstance(value, str):
                 self.hosts.update(_hosts(var, value))
-        self.datastore = datastore_of(svc)
+        srv = databases.server(svc)
+        self.datastore = srv.family if srv and srv.datastore else None
+        # several Redis tasks (or services) are independent caches unless told to replicate
+        self.replicates = bool(srv and srv.datastore and databases.replicates(svc, srv))
         mode = svc.mode.value if svc.mode is not None else None
         self.several_tasks = mode in ("global", "global-job") or (svc.replicas is not None and svc.replicas.value > 1)
 
@@ -223,6 +230,8 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
     for svc in members:
         for secret in secrets.get(svc, ()):
             users = counts.setdefault(secret, [])
+            if svc in users:
+                continue  # the same secret mounted twice by one service: it shares it with nobody
             users.append(svc)
             if len(users) == 2:
                 return f"services {users[0]} and {users[1]} share secret {secret}", users
@@ -244,7 +253,7 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
     by_kind: Dict[str, List[str]] = {}
     for svc in members:
         p = profiles[svc]
-        if not p.datastore:
+        if not p.replicates:
             continue
         if p.several_tasks:
             return f"service {svc} ({p.datastore}) runs several tasks that replicate data between nodes", [svc]
@@ -406,18 +415,25 @@ def _perms(mode: int) -> str:
 
 # Container ports that speak a protocol meant for trusted clients only, whatever the image.
 ADMIN_PORTS = {
-    2375: "the Docker Engine API", 2376: "the Docker Engine API", 2379: "the etcd API", 2380: "etcd peer traffic",
+    2375: "the Docker Engine API", 2376: "the Docker Engine API", 2379: "the etcd API (etcd, TiDB PD)",
+    2380: "etcd peer traffic",
     3306: "MySQL/MariaDB", 5432: "PostgreSQL", 27017: "MongoDB", 27018: "MongoDB", 27019: "MongoDB",
     6379: "Redis", 9200: "the Elasticsearch REST API", 9300: "the Elasticsearch transport protocol",
     5672: "RabbitMQ (AMQP)", 15672: "the RabbitMQ management API", 11211: "memcached", 9042: "Cassandra (CQL)",
     5984: "CouchDB", 8086: "the InfluxDB API", 7687: "Neo4j (Bolt)", 1433: "SQL Server", 1521: "Oracle Database",
     9092: "Kafka", 2181: "ZooKeeper", 8500: "the Consul HTTP API", 26257: "CockroachDB", 28015: "RethinkDB",
+    6032: "the ProxySQL admin interface", 7077: "the Spark master (anyone can submit jobs)", 20160: "TiKV",
+    4442: "the Selenium Grid event bus", 4443: "the Selenium Grid event bus",
 }
 # Ports that are admin interfaces only for particular images.
 IMAGE_ADMIN_PORTS = {
     "traefik": {8080: "the Traefik API and dashboard"},
     "kong": {8001: "the Kong Admin API", 8444: "the Kong Admin API"},
     "prometheus": {9090: "Prometheus (no authentication; its admin API when enabled)"},
+    # database UIs: whoever reaches them gets a login form to every database they can reach
+    "adminer": {8080: "Adminer (a database UI)"}, "phpmyadmin": {80: "phpMyAdmin (a database UI)"},
+    "pgadmin4": {80: "pgAdmin (a database UI)", 443: "pgAdmin (a database UI)"},
+    "mongo-express": {8081: "mongo-express (a database UI)"}, "redis-commander": {8081: "Redis Commander (a database UI)"},
 }
 
 

@@ -1,4 +1,4 @@
-"""SL307-SL310: service mode, endpoint mode, published ports and update settings, as the
+"""SL307-SL309: service mode, endpoint mode and published ports, as the
 Docker CLI converts them (cli/compose/convert/service.go) and the Swarm manager validates them
 (swarmkit manager/controlapi/service.go). Messages quote what Docker prints.
 """
@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Tuple
 from ..context import Context
 from ..diagnostics import Related, Severity
 from ..model import Service
+from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
 
 MODES = ("replicated", "global", "replicated-job", "global-job", "")
 # Ports every Swarm node already serves: publishing them takes them over on every node.
@@ -33,7 +34,6 @@ def check(ctx: Context):
     seen: Dict[Tuple[int, str], Publication] = {}  # (port, protocol) -> the first service to publish it
     for name, svc in ctx.model.services.items():
         yield from _mode(ctx, svc)
-        yield from _parallelism(ctx, svc)
         pubs = list(_publications(svc))
         yield from _dnsrr(ctx, svc, pubs)
         yield from _port_conflicts(ctx, name, pubs, seen)
@@ -63,16 +63,6 @@ def _mode(ctx: Context, svc: Service):
                        stage="deploy")
 
 
-# --- SL310 ----------------------------------------------------------------------------------------
-def _parallelism(ctx: Context, svc: Service):
-    for key, config, what in (("update_config", svc.update_config, "updates"),
-                              ("rollback_config", svc.rollback_config, "rolls back")):
-        if config is not None and config.parallelism.value == 0:
-            yield ctx.diag("SL310", f"deploy.{key}.parallelism: 0 means no limit: Swarm {what} every task of "
-                           "the service at once, so nothing keeps serving while the new tasks start; use 1 "
-                           "(the default) or a part of the replicas", config.parallelism.path)
-
-
 # --- published ports -----------------------------------------------------------------------------
 def _publications(svc: Service):
     """One Publication per published port, ranges expanded (as the endpoint spec carries them)."""
@@ -92,11 +82,14 @@ def _dnsrr(ctx: Context, svc: Service, pubs: List[Publication]):
     by_entry: Dict[tuple, List[str]] = {}  # one related entry per port entry, ranges listed together
     for p in ingress:
         by_entry.setdefault(p.path, []).append(f"{p.port or 'a Swarm-chosen port'}/{p.protocol}")
-    related = tuple(Related(f"published in ingress mode: {', '.join(ports)}", ctx.doc.value_range(path))
-                    for path, ports in by_entry.items())
+    # The finding sits on the first ingress port, the line to change; the mode and the others are related.
+    first, *others = by_entry
+    related = (Related("endpoint_mode: dnsrr is set here", ctx.doc.value_range(endpoint.path)),) + tuple(
+        Related(f"also published in ingress mode: {', '.join(by_entry[path])}", ctx.doc.value_range(path))
+        for path in others)
     yield ctx.diag("SL308", f"service {svc.name}: EndpointSpec: port published with ingress mode can't be used with "
-                   "dnsrr mode (publish with `mode: host` in the long port syntax, or use endpoint_mode: vip)",
-                   endpoint.path, related=related, stage="deploy")
+                   f"dnsrr mode ({', '.join(by_entry[first])} here; publish with `mode: host` in the long port "
+                   "syntax, or use endpoint_mode: vip)", first, related=related, stage="deploy")
 
 
 # --- SL309 ----------------------------------------------------------------------------------------
@@ -133,11 +126,42 @@ def _port_conflicts(ctx: Context, name: str, pubs: List[Publication], seen: dict
                            f"'{other.service}' as {'an ingress' if other.mode == 'ingress' else 'a host-published'} "
                            f"port ({p.port}/{p.protocol}); the Swarm refuses whichever of the two is created second",
                            p.path, related=(_related(ctx, other),), stage="deploy")
-        else:
+        elif not _pinned_apart(ctx, ctx.model.services[name], ctx.model.services[other.service]):
             yield ctx.diag("SL309", f"service {name}: port {p.port}/{p.protocol} is also published in host mode by "
                            f"service '{other.service}': the two can never run on the same node, and their tasks "
                            "stay pending when too few nodes are left", p.path, related=(_related(ctx, other),),
                            severity=Severity.WARNING)
+
+
+def _pins(ctx: Context, svc: Service) -> Dict[Tuple[str, str], str]:
+    """(key, operator) -> value of the constraints that name particular nodes. A value left to a
+    variable is kept as written (`${NODE_1}`): two different variables name two nodes."""
+    out: Dict[Tuple[str, str], str] = {}
+    for item in svc.placement.constraints if svc.placement is not None else ():
+        written = ctx.model.written(item)
+        if value_from_environment(written):
+            op = "==" if "==" in written else "!="
+            key, value = (part.strip() for part in written.split(op, 1))
+        else:
+            try:
+                c = parse(item.value)
+            except ConstraintError:
+                continue
+            key, op, value = c.key, c.operator, c.value
+        if key_kind(key) in PIN_KINDS:
+            fold = not key.lower().startswith(("node.labels.", "engine.labels."))
+            out[(key.lower(), op)] = value.lower() if fold else value
+    return out
+
+
+def _pinned_apart(ctx: Context, a: Service, b: Service) -> bool:
+    """Whether no node can satisfy the node-naming constraints of both services: then their
+    host-mode ports never meet on one node."""
+    pa, pb = _pins(ctx, a), _pins(ctx, b)
+    for (key, op), value in pa.items():
+        if op == "==" and (pb.get((key, "==")) not in (None, value) or pb.get((key, "!=")) == value):
+            return True
+    return any(op == "==" and pa.get((key, "!=")) == value for (key, op), value in pb.items())
 
 
 def _related(ctx: Context, p: Publication) -> Related:

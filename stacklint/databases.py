@@ -1,0 +1,157 @@
+"""Which services run a database server, of which kind, and where it keeps its data.
+
+One definition for the rules that care: SL404 (a server with no volume on its data directory)
+and SL203 (a datastore's clients and its replication cross the network). The image decides,
+read the way an operator reads it: the repository's last component must START with the
+server's name (`postgres`, `mysql-server`, `cp-kafka`), so `zabbix-server-mysql` (a Zabbix
+server that talks to MySQL) and `flask-redis-app` are not servers. Configuration can make any
+image a server (`discovery.type` is Elasticsearch, `KAFKA_BROKER_ID` a Kafka broker, `agent
+-server` a Consul server); a command that dumps, loops or sleeps makes a server image a client.
+The data directory is known only for the official image and a few vendors' builds: a custom
+image may keep its data anywhere, so there any writable mount counts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .model import Service
+
+# Datastores (clients authenticate to them, their tasks may replicate) -> the official image's data
+# directory, or None: a mount anywhere counts.
+_SERVERS = {
+    "postgres": "/var/lib/postgresql/data", "postgresql": "/var/lib/postgresql/data",
+    "postgis": "/var/lib/postgresql/data", "timescaledb": "/var/lib/postgresql/data",
+    "mysql": "/var/lib/mysql", "mariadb": "/var/lib/mysql", "percona": "/var/lib/mysql", "galera": "/var/lib/mysql",
+    "mongo": "/data/db", "mongodb": "/data/db",
+    "elasticsearch": "/usr/share/elasticsearch/data", "opensearch": "/usr/share/opensearch/data",
+    "couchdb": "/opt/couchdb/data", "couchbase": "/opt/couchbase/var", "influxdb": "/var/lib/influxdb",
+    "rabbitmq": "/var/lib/rabbitmq", "cassandra": "/var/lib/cassandra", "scylla": "/var/lib/scylla",
+    "neo4j": "/data", "clickhouse": "/var/lib/clickhouse", "cockroach": "/cockroach/cockroach-data",
+    "solr": "/var/solr", "arangodb": "/var/lib/arangodb3", "rethinkdb": "/data", "mssql": "/var/opt/mssql",
+    "zookeeper": None, "kafka": None, "etcd": None, "minio": None,
+}
+# Applications that keep data but are nobody's datastore (Consul encrypts its own gossip and RPC).
+_APPLICATIONS = {"consul": "/consul/data", "gitlab": "/var/opt/gitlab", "gitea": "/data", "gogs": "/data", "nexus3": "/nexus-data"}
+# In-memory stores: state only when told to persist, replication only when told to replicate.
+_CACHES = {"redis": "/data", "valkey": "/data", "keydb": "/data", "memcached": None}
+# Namespaces whose images keep the official data directory (or a documented one of their own).
+_VENDORS = {"": None, "library": None, "bitnami": "/bitnami", "postgis": None, "timescale": None, "mysql": None,
+            "mariadb": None, "percona": None, "elasticsearch": None, "opensearchproject": None, "gitlab": None,
+            "gitea": None, "clickhouse": None, "cockroachdb": None, "neo4j": None, "arangodb": None, "mssql": None,
+            "confluentinc": None, "apache": None, "hashicorp": None, "minio": None, "influxdata": None}
+# Words of an image name that make it a tool around a server, not the server.
+_NOT_SERVER = {"exporter", "backup", "admin", "adminer", "client", "cli", "proxy", "ui", "web", "dump",
+               "migrate", "migrations", "migration", "operator", "agent", "tools", "init", "commander", "insight",
+               "sentinel", "pgadmin", "pgbouncer", "kibana", "logstash", "beat", "filebeat", "express", "hq",
+               "curator", "runner", "connect", "rest", "schema", "registry", "manager"}
+_VENDOR_PREFIXES = ("cp", "docker")  # confluentinc/cp-kafka, someone/docker-mysql
+# Registries that serve the official and vendors' images; an image from any other registry is custom.
+_PUBLIC_REGISTRIES = ("docker.io", "index.docker.io", "registry-1.docker.io", "docker.elastic.co",
+                      "mcr.microsoft.com", "quay.io", "ghcr.io", "gcr.io", "public.ecr.aws")
+# A command that makes a server image run a client: a dump, a loop, a scheduler.
+_CLIENT_COMMAND = re.compile(r"\b(pg_dump|pg_dumpall|pg_basebackup|mysqldump|mariadb-dump|mongodump|"
+                             r"crond?|sleep|while|psql|mysql\s+-h|mongosh|redis-cli)\b")
+# Server settings that make a custom image a server, when its name agrees (a copied
+# `discovery.type` on a Logstash image does not make it Elasticsearch).
+_ENV_SERVERS = (("discovery.type", "elasticsearch", {"es", "elastic", "elasticsearch", "search", "opensearch"}),
+                ("KAFKA_BROKER_ID", "kafka", {"kafka", "broker"}), ("KAFKA_NODE_ID", "kafka", {"kafka", "broker"}),
+                ("KAFKA_CFG_NODE_ID", "kafka", {"kafka", "broker"}),
+                ("KAFKA_PROCESS_ROLES", "kafka", {"kafka", "broker"}))
+_ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "mysql"), ("MARIADB_", "mariadb"),
+               ("MONGO_INITDB_", "mongo"))
+_REPLICATION = re.compile(r"--(replicaof|slaveof|cluster-enabled)\b|\bsentinel\b")
+_PERSISTS = re.compile(r"--appendonly\s+yes|--save\s+['\"]?\d")
+
+
+@dataclass(frozen=True)
+class Server:
+    family: str  # postgres, kafka, redis, gitlab ...
+    data: Optional[str]  # where it keeps its data; None: any writable mount counts
+    datastore: bool  # clients authenticate to it and its tasks may replicate (not gitlab and the like)
+    cache: bool  # in-memory unless configured (redis, memcached)
+
+
+def repository(svc: Service):
+    """(namespace, last component) of the service's image: registry, tag and digest dropped, lower-case.
+    An image from a private registry gets the namespace "<private>": nobody's official image."""
+    parts = svc.image_name.repository.lower().split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        registry, parts = parts[0], parts[1:]  # docker.io/bitnami/postgresql is bitnami/postgresql
+        if registry not in _PUBLIC_REGISTRIES:
+            parts = ["<private>"] + parts[-1:]
+    if parts[-1] == "server" and len(parts) > 1:  # mcr.microsoft.com/mssql/server
+        parts = parts[:-1]
+    return ("/".join(parts[:-1]), parts[-1])
+
+
+def _words(text: str):
+    return [w for w in re.split(r"[_.\-]+", text) if w]
+
+
+def _command_text(svc: Service) -> str:
+    out = []
+    for val in (svc.entrypoint, svc.command):
+        value = val.value if val is not None else ""
+        out.append(" ".join(map(str, value)) if isinstance(value, list) else str(value))
+    return " ".join(out)
+
+
+def _by_image(namespace: str, last: str) -> Optional[str]:
+    words = _words(last)
+    if not words or _NOT_SERVER & set(words):
+        return None
+    first = words[1] if words[0] in _VENDOR_PREFIXES and len(words) > 1 else words[0]
+    if first in _SERVERS or first in _APPLICATIONS or first in _CACHES:
+        return first
+    return None
+
+
+def server(svc: Service) -> Optional[Server]:
+    """The database (or data-keeping application) this service runs as a server, or None."""
+    image = svc.image.value if svc.image is not None else ""
+    namespace, last = repository(svc) if image else ("", "")
+    command = _command_text(svc)
+    family = _by_image(namespace, last) if image else None
+    if family is not None and _CLIENT_COMMAND.search(command):
+        return None  # e.g. a postgres image that runs pg_dump from a loop: a client
+    if family == "consul" and not re.search(r"(^|\s)-server\b", command):
+        return None  # a client agent keeps no data worth a volume
+    names = [var.key for var in svc.environment]
+    if family is None:
+        words = set(_words(last))
+        family = next((fam for var, fam, hint in _ENV_SERVERS if var in names and words & hint), None)
+    official = namespace in _VENDORS
+    if family is None and last and {"db", "database"} & set(_words(last)[-2:]):
+        family = next((fam for prefix, fam in _ENV_FAMILY if any(n.startswith(prefix) for n in names)), "db")
+        official = False  # a custom image: its data directory is its own
+    if family is None:
+        return None
+    data = _SERVERS.get(family) or _APPLICATIONS.get(family) or _CACHES.get(family)
+    if not official:
+        data = None
+    elif _VENDORS.get(namespace):
+        data = _VENDORS[namespace]  # Bitnami's images keep every server's data below /bitnami
+    if family in ("postgres", "postgresql", "postgis", "timescaledb"):
+        data = next((var.value for var in svc.environment if var.key == "PGDATA" and var.value), data)
+    return Server(family, data, family not in _APPLICATIONS, family in _CACHES)
+
+
+def holds_data(target: str) -> bool:
+    """Whether a mount target may be where a server keeps its data: not a single configuration file
+    (`/etc/my.cnf`, `.../elasticsearch.yml`) nor something below /etc."""
+    t = target.rstrip("/")
+    last = t.rsplit("/", 1)[-1]
+    return not (t.startswith("/etc/") or "/config/" in t + "/" or re.search(r"\.(ya?ml|conf|cnf|json|ini|xml|"
+                                                                          r"properties|sh|toml|env|txt)$", last))
+
+
+def persists(svc: Service) -> bool:
+    """A cache told to write its data to disk (`--appendonly yes`, `--save 60 1`)."""
+    return bool(_PERSISTS.search(_command_text(svc)))
+
+
+def replicates(svc: Service, srv: Server) -> bool:
+    """Whether the server's tasks talk to each other: a cache only when configured to."""
+    return not srv.cache or bool(_REPLICATION.search(_command_text(svc)))
