@@ -26,15 +26,16 @@ def check(ctx: Context):
                 continue
             for target, port in entry.pairs():
                 published.setdefault((target, entry.protocol), []).append((port, entry))
-        lost: Dict[object, List[Tuple[int, str, int]]] = {}  # entry -> (port lost, protocol, target)
+        # id(entry) -> (entry, [(port lost, protocol, target)]): model records are not hashable
+        lost: Dict[int, Tuple[object, List[Tuple[int, str, int]]]] = {}
         kept: Dict[Tuple[int, str], Tuple[int, object]] = {}
         for (target, protocol), items in published.items():
             if len(items) < 2:
                 continue
             kept[(target, protocol)] = items[-1]
             for port, entry in items[:-1]:
-                lost.setdefault(entry, []).append((port, protocol, target))
-        for entry, ports in lost.items():
+                lost.setdefault(id(entry), (entry, []))[1].append((port, protocol, target))
+        for entry, ports in lost.values():
             port, protocol, target = ports[0]
             last_port, last_entry = kept[(target, protocol)]
             also = f" (and {len(ports) - 1} more)" if len(ports) > 1 else ""
