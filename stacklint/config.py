@@ -25,8 +25,8 @@ KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on")
 
 try:  # Python 3.11+
     import tomllib as _toml
-except ImportError:  # pragma: no cover - 3.10
-    _toml = None
+except ImportError:  # Python 3.10: the same parser from PyPI (a dependency there)
+    import tomli as _toml
 
 
 class ConfigError(ValueError):
@@ -94,8 +94,6 @@ def _load_yaml(path: Path):
 
 
 def _load_toml(path: Path):
-    if _toml is None:  # pragma: no cover
-        raise ConfigError(path, 0, 0, "reading pyproject.toml needs Python 3.11 (tomllib)")
     try:
         data = _toml.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:

@@ -87,7 +87,7 @@ async function start(reason: string): Promise<void> {
   }
   if (!lookup.server) {
     const message = 'stacklint: no server could be started. Install stacklint in your Python '
-      + "environment (pip install 'stacklint[lsp]'), choose a Python 3.10+ interpreter "
+      + 'environment (pip install stacklint), choose a Python 3.10+ interpreter '
       + '(stacklint.interpreter), or set stacklint.path to a stacklint command.';
     output.error(message);
     const choice = await vscode.window.showErrorMessage(message, 'Show Output');
