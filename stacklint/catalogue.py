@@ -14,6 +14,8 @@ from typing import Dict, List, Tuple
 from .diagnostics import Severity
 from .resources import data_dir
 
+# Where each rule's page is published (the rules/ folder of the repository's default branch).
+PAGES_URL = "https://github.com/stacklint/stacklint/blob/main/rules"
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 REQUIRED = ("code", "name", "severity", "category", "fixable", "since")
 
@@ -34,6 +36,10 @@ class Rule:
 
     def meta(self, key: str, default: str = "") -> str:
         return dict(self.extra).get(key, default)
+
+    @property
+    def url(self) -> str:
+        return f"{PAGES_URL}/{self.code}.md"
 
     def section(self, title: str) -> str:
         """The text under a `## title` heading (case-insensitive), without the heading."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import NamedTuple, Tuple, Union
+from typing import NamedTuple, Sequence, Tuple, Union
 
 PathItem = Union[str, int]
 YamlPath = Tuple[PathItem, ...]
@@ -105,3 +105,11 @@ class FileResult:
     path: str
     diagnostics: list = field(default_factory=list)
     input_error: str | None = None
+    # The lowest severity that fails the run for this file (its configuration's fail-on).
+    threshold: Severity = Severity.ERROR
+    # The file's lines (stacklint.document.split_lines), for code frames under the findings.
+    lines: Sequence[str] = ()
+
+    @property
+    def failing(self) -> bool:
+        return any(d.severity >= self.threshold for d in self.diagnostics)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Callable, Iterable, List
 
 from .diagnostics import FileResult
-from .document import MAX_BYTES, too_large
-from .engine import lint
+from .document import MAX_BYTES, split_lines, too_large
+from .engine import finish_unread, lint
 from .settings import Settings
 from .source import NotText, decode
 
@@ -64,16 +64,14 @@ def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
         settings = settings_for(path)
     except ValueError as err:  # an invalid configuration file
         return FileResult(shown, input_error=str(err))
+    file_path = None if path == "-" else str(Path(path))
     if len(data) > MAX_BYTES:
-        problem = too_large(size, exact=path != "-")
-        problem.name = "yaml-syntax"
-        return FileResult(shown, [problem] if settings.enabled("SL001") else [])
+        unread = finish_unread([too_large(size, exact=path != "-")], file_path, settings)
+        return FileResult(shown, unread, threshold=settings.threshold)
     try:
         decoded = decode(data)
     except NotText as err:
         return FileResult(shown, input_error=f"{shown}: {err}")
-    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings)
-    if decoded.problem is not None and settings.enabled("SL001"):
-        decoded.problem.name = "yaml-syntax"
-        diagnostics.insert(0, decoded.problem)
-    return FileResult(shown, diagnostics)
+    reader_findings = [decoded.problem] if decoded.problem is not None else []
+    return FileResult(shown, lint(decoded.text, file_path, settings, reader_findings), threshold=settings.threshold,
+                      lines=split_lines(decoded.text))

@@ -68,9 +68,9 @@ def test_severity_override_moves_a_finding_across_the_threshold(capsys, monkeypa
 def test_select_ignore_and_quiet(capsys, monkeypatch, stacks):
     code, out, _ = lint(capsys, monkeypatch, stacks, "--ignore", "SL006", "error-stack.yml")
     assert (code, out) == (0, "No problems in 1 file.\n")
-    code, out, _ = lint(capsys, monkeypatch, stacks, "--quiet", "--select", "SL006", "error-stack.yml")
+    code, out, _ = lint(capsys, monkeypatch, stacks, "--quiet", "--select", "SL006", "-f", "concise", "error-stack.yml")
     assert code == 1
-    assert out.startswith("error-stack.yml:6:9: SL006 ") and out.count("\n") == 1
+    assert out.startswith("error-stack.yml:6:9: error SL006 ") and out.count("\n") == 1
 
 
 def test_input_error_wins_over_findings(capsys, monkeypatch, stacks):

@@ -83,15 +83,24 @@ def hostile_findings(capsys, monkeypatch, path):
 
 # --- hostile text, every format --------------------------------------------------------------
 
-def test_hostile_name_text(capsys, monkeypatch, hostile):
+def test_hostile_name_concise(capsys, monkeypatch, hostile):
     findings = hostile_findings(capsys, monkeypatch, hostile)
-    code, out, _ = cli(capsys, monkeypatch, str(hostile), cwd=hostile.parent)
+    code, out, _ = cli(capsys, monkeypatch, "--format", "concise", str(hostile), cwd=hostile.parent)
     assert code == 1
     assert not any(c in out for c in DANGEROUS)
     lines = out.splitlines()
     assert len(lines) == len(findings) + 1
-    assert lines[1] == (f"{hostile}:6:9: SL006 {escape_control(findings[1]['message'])} [invalid-value]")
+    assert lines[1] == (f"{hostile}:6:9: error SL006 {escape_control(findings[1]['message'])} [invalid-value]")
     assert "evil\\e[2J\\e[31mred\\n::error file=x,line=1::forged%0A::warning::x\\x9b31m\\u202e" in lines[1]
+
+
+def test_hostile_name_text_frames_show_the_line_escaped(capsys, monkeypatch, hostile):
+    code, out, _ = cli(capsys, monkeypatch, str(hostile), cwd=hostile.parent)
+    assert code == 1
+    assert not any(c in out for c in DANGEROUS)
+    source = HOSTILE_YAML.splitlines()
+    assert [line for line in out.splitlines() if line.startswith(("3 | ", "6 | "))] == [
+        f"3 | {source[2]}", f"6 | {source[5]}"]
 
 
 def test_hostile_name_github(capsys, monkeypatch, hostile):
@@ -137,7 +146,7 @@ def test_hostile_name_junit(capsys, monkeypatch, hostile):
     assert [f.get("type") for f in failures] == ["SL004", "SL006"]
 
 
-@pytest.mark.parametrize("fmt", ["text", "github", "junit"])
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "junit"])
 def test_hostile_file_name(capsys, monkeypatch, tmp_path, fmt):
     name = "x\x1b]0;owned\x07\n::error::forged-stack.yml"
     (tmp_path / name).write_text("services:\n  web:\n    image: nginx:1.27\n    imgae: x\n", encoding="utf-8")
@@ -145,8 +154,9 @@ def test_hostile_file_name(capsys, monkeypatch, tmp_path, fmt):
     assert code == 1
     assert "\x1b" not in out and "\x07" not in out
     visible = "x\\e]0;owned\\x07\\n::error::forged-stack.yml"
-    if fmt == "text":
-        assert out.splitlines()[1].startswith(f"{visible}:4:5: SL004 ")
+    if fmt in ("text", "concise"):
+        assert [line for line in out.splitlines() if line.startswith(visible)][1].startswith(
+            f"{visible}:4:5: error SL004 ")
     elif fmt == "github":
         lines = out.splitlines()
         assert len(lines) == 2 and all(line.startswith(("::notice ", "::error ")) for line in lines)
@@ -323,7 +333,7 @@ def test_gitlab_severity_mapping(severity, stage, expected):
 
 def test_junit_is_well_formed_with_characters_xml_forbids():
     message = "nul\x00 esc\x1b vt\x0b surrogate\ud800 nonchar\ufffe end"
-    d = Diagnostic("SL006", message, Severity.WARNING, Range.of(0, 2, 0, 5), ("services",), name="invalid-value")
+    d = Diagnostic("SL006", message, Severity.ERROR, Range.of(0, 2, 0, 5), ("services",), name="invalid-value")
     results = [FileResult("a-stack.yml", [d]), FileResult("clean-stack.yml", []),
                FileResult("gone-stack.yml", input_error="gone-stack.yml: no such file")]
     root = ET.fromstring(junit.render(results).encode("utf-8"))
@@ -332,7 +342,7 @@ def test_junit_is_well_formed_with_characters_xml_forbids():
     assert [s.get("name") for s in suites] == ["a-stack.yml", "clean-stack.yml", "gone-stack.yml"]
     failure = suites[0].find("testcase/failure")
     assert failure.get("message") == "nul\\x00 esc\\e vt\\x0b surrogate\\ud800 nonchar\\ufffe end"
-    assert failure.text.startswith("a-stack.yml:1:3: SL006 nul\\x00")
+    assert failure.text.startswith("a-stack.yml:1:3: error SL006 nul\\x00")
     assert suites[1].find("testcase").get("name") == "stacklint" and not list(suites[1].find("testcase"))
     assert suites[2].find("testcase/error").get("message") == "gone-stack.yml: no such file"
 
@@ -343,7 +353,7 @@ def test_unknown_format_is_a_usage_error():
     proc = run_cli("--format", "xml", "examples/docker-stack.yml")
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert "unknown format 'xml' (choose from text, json, sarif, github, gitlab, junit)" in proc.stderr
+    assert "unknown format 'xml' (choose from text, concise, json, sarif, github, gitlab, junit)" in proc.stderr
 
 
 def test_statistics_text_and_json(capsys, monkeypatch):

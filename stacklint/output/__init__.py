@@ -10,6 +10,7 @@ Renderer = Callable[..., str]
 
 FORMATS: Dict[str, Renderer] = {
     "text": text.render,
+    "concise": text.render_concise,
     "json": json_format.render,
     "sarif": sarif.render,
     "github": github.render,
