@@ -1,7 +1,6 @@
 """Linting files on disk: finding them, reading them, and turning input errors into results."""
 from __future__ import annotations
 
-import fnmatch
 import os
 import sys
 from pathlib import Path
@@ -12,18 +11,9 @@ from .document import MAX_BYTES, split_lines, too_large
 from .engine import finish_unread, lint
 from .settings import Settings
 from .source import NotText, decode
+from .stack_files import is_stack_name
 
-# Names stacklint picks up when given a directory (and the pre-commit hook's defaults).
-STACK_PATTERNS = ("docker-stack*.yml", "docker-stack*.yaml", "*stack*.yml", "*stack*.yaml",
-                  "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
-
-
-def is_stack_name(name: str) -> bool:
-    # stacklint's own config (.stacklint.yaml) matches *stack*.yaml but is not a stack file
-    if name in (".stacklint.yaml", ".stacklint.yml"):
-        return False
-    return any(fnmatch.fnmatch(name, p) for p in STACK_PATTERNS)
 
 
 def expand(paths: Iterable[str]) -> List[str]:

@@ -232,6 +232,45 @@ def test_sarif_rules_and_indexes(findings_sarif):
     assert findings_sarif["runs"][0]["invocations"] == [{"executionSuccessful": True}]
 
 
+def test_sarif_rules_stay_within_githubs_limits_and_link_their_pages(findings_sarif):
+    from stacklint import catalogue
+
+    driver = findings_sarif["runs"][0]["tool"]["driver"]
+    rules = catalogue.load()
+    longest = max(rules.values(), key=lambda r: len(" ".join(r.section("What it does").split())))
+    assert len(" ".join(longest.section("What it does").split())) > 1024  # the cut is needed
+    for r in driver["rules"]:
+        assert len(r["fullDescription"]["text"]) <= 1024 and len(r["shortDescription"]["text"]) <= 1024, r["id"]
+        assert r["helpUri"] == f"https://github.com/stacklint/stacklint/blob/main/rules/{r['id']}.md"
+        assert len(r["properties"]["tags"]) <= 20
+    cut = next(r for r in driver["rules"] if r["id"] == longest.code)["fullDescription"]["text"]
+    assert cut.endswith("\u2026") and " ".join(longest.section("What it does").split()).startswith(cut[:-1])
+    security = {r["id"]: r["properties"] for r in driver["rules"] if "security" in r["properties"]["tags"]}
+    assert set(security) == {c for c, rule in rules.items() if rule.category == "security"}
+    expected = {"error": "8.0", "warning": "5.5", "info": "2.0"}
+    assert all(props["security-severity"] == expected[rules[code].severity.label] for code, props in security.items())
+    assert not any("security-severity" in r["properties"] for r in driver["rules"] if r["id"] not in security)
+
+
+def test_sarif_keeps_the_25000_most_severe_results_and_says_so():
+    def finding(i: int, severity: Severity) -> Diagnostic:
+        return Diagnostic("SL006", f"finding {i}", severity, Range.of(i, 0, i, 1), ("services", str(i)),
+                          name="invalid-value")
+    # 24,990 info findings, then 20 errors and 20 warnings: 30 info findings must go
+    found = [finding(i, Severity.INFO) for i in range(24_990)]
+    found += [finding(24_990 + i, Severity.ERROR if i % 2 else Severity.WARNING) for i in range(40)]
+    results = [FileResult("a-stack.yml", found)]
+    assert sarif.omitted(results) == 30
+    run = json.loads(sarif.render(results))["runs"][0]
+    assert len(run["results"]) == 25_000
+    assert [r["message"]["text"] for r in run["results"][-40:]] == [f"finding {24_990 + i}" for i in range(40)]
+    assert run["results"][24_959]["message"]["text"] == "finding 24959"  # the first 24,960 info kept, in order
+    assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": [{
+        "level": "warning", "message": {"text": "30 of 25030 findings left out: GitHub code scanning accepts at "
+                                                "most 25000 results a run; the most severe are kept (--format json "
+                                                "lists them all)"}}]}]
+
+
 def test_sarif_fix_applies(findings_sarif):
     (result,) = [r for r in findings_sarif["runs"][0]["results"] if r.get("fixes")]
     assert result["ruleId"] == "SL003"
