@@ -39,7 +39,7 @@ class Rule:
 
     @property
     def url(self) -> str:
-        return f"{PAGES_URL}/{self.code}.md"
+        return page_url(self.code)
 
     def section(self, title: str) -> str:
         """The text under a `## title` heading (case-insensitive), without the heading."""
@@ -49,6 +49,11 @@ class Rule:
     def examples(self, title: str) -> List[str]:
         """The ```yaml blocks of a section."""
         return re.findall(r"```ya?ml\n(.*?)```", self.section(title), re.S)
+
+
+def page_url(code: str) -> str:
+    """The public page of a rule: one stable pattern (SARIF's helpUri, LSP's codeDescription)."""
+    return f"{PAGES_URL}/{code}.md"
 
 
 class CatalogueError(Exception):

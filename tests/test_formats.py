@@ -242,7 +242,7 @@ def test_sarif_rules_stay_within_githubs_limits_and_link_their_pages(findings_sa
     for r in driver["rules"]:
         assert len(r["fullDescription"]["text"]) <= 1024 and len(r["shortDescription"]["text"]) <= 1024, r["id"]
         assert r["helpUri"] == f"https://github.com/stacklint/stacklint/blob/main/rules/{r['id']}.md"
-        assert len(r["properties"]["tags"]) <= 20
+        assert len(r["properties"]["tags"]) <= 20 and len(set(r["properties"]["tags"])) == len(r["properties"]["tags"])
     cut = next(r for r in driver["rules"] if r["id"] == longest.code)["fullDescription"]["text"]
     assert cut.endswith("\u2026") and " ".join(longest.section("What it does").split()).startswith(cut[:-1])
     security = {r["id"]: r["properties"] for r in driver["rules"] if "security" in r["properties"]["tags"]}

@@ -60,8 +60,7 @@ def rule_descriptor(rule: catalogue.Rule) -> dict:
     page = rule.body.split("\n", 1)[1].strip() if rule.body.startswith("# ") else rule.body
     full = " ".join(rule.section("What it does").split()) or rule.summary
     properties = {"tags": [rule.category], "fixable": rule.fixable}
-    if rule.category == "security":
-        properties["tags"].append("security")  # GitHub lists these as security alerts
+    if rule.category == "security":  # the tag `security` makes GitHub list them as security alerts
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     return {
         "id": rule.code,
