@@ -47,7 +47,9 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 
 # Lines as editors and the Language Server Protocol count them. libyaml also breaks lines at
 # NEL, LS and PS; where a file has those, positions are recomputed from the character offset.
-_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+# The line breaks of every position stacklint gives: those of editors and of LSP (not NEL, U+2028,
+# U+2029, \v or \f, where str.splitlines and YAML also break).
+LINE_BREAK = _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
 _ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]+")
 
 
