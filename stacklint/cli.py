@@ -17,7 +17,7 @@ from .output import FORMATS, render, statistics
 from .output.escape import escape_control
 from .output import sarif
 from .output.text import COLOR_MODES, use_colour
-from .runner import expand, lint_path
+from .runner import expand, lint_path, lint_stack_paths
 from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="stack files, directories to search for them, or - for standard input")
+    parser.add_argument("--compose-file", "-c", action="append", metavar="FILE",
+                        help="a file of one stack; repeat it to lint files that deploy together, merged as "
+                             "`docker stack deploy -c base.yml -c prod.yml` merges them (later files override)")
     parser.add_argument("--format", "-f", default="text",
                         help=f"output format: {', '.join(FORMATS)} (default: text, with a code frame under each "
                              "finding; concise: one line a finding)")
@@ -67,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="this environment is the deploy's: a required variable it lacks is an error")
     parser.add_argument("--no-env", action="store_true",
                         help="interpolate with an empty environment instead of this process's")
+    parser.add_argument("--env-file", action="append", metavar="FILE",
+                        help="variables to interpolate with, in Docker's env-file syntax (repeatable; a later file "
+                             "wins; the process environment wins over them unless --no-env)")
     parser.add_argument("--config", metavar="FILE",
                         help="use this .stacklint.yaml or pyproject.toml instead of searching upward from each file")
     parser.add_argument("--inventory", metavar="FILE",
@@ -75,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="take the inventory live from the Swarm DOCKER_HOST / the docker context points at")
     parser.add_argument("--stack-name", metavar="NAME",
                         help="the stack name the file is deployed as (SL504 then ignores this stack's own ports)")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe fixes in place (standard input: print the fixed text), then report "
+                             "what remains")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and write nothing (exit 1 when there is one)")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, apply the fixes that change what gets deployed too")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     parser.add_argument("--statistics", action="store_true",
                         help="print how often each rule fired instead of the findings (text or json)")
@@ -87,6 +100,16 @@ def settings_from_args(args) -> Settings:
     ignore = _codes(args.ignore) or frozenset()
     fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
+    if args.env_file:
+        from .envfile import read_env_file
+
+        from_files: dict = {}
+        for name in args.env_file:
+            try:
+                from_files.update(read_env_file(name, lookup=env.get))
+            except ValueError as err:
+                raise UsageError(str(err)) from None
+        env = {**from_files, **env}  # as with `docker compose --env-file`: the shell's variables win
     return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env,
                     inventory=_inventory_from_args(args), stack_name=args.stack_name)
 
@@ -117,8 +140,8 @@ def lint_main(argv: List[str]) -> int:
         parser.error(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
     if args.statistics and args.format not in statistics.FORMATS:
         parser.error(f"--statistics prints text or json, not {args.format}")
-    if not args.paths:
-        parser.error("no PATH given (a stack file, a directory, or - for standard input)")
+    if not args.paths and not args.compose_file:
+        parser.error("no PATH given (a stack file, a directory, or - for standard input; or -c FILE)")
     try:
         settings = settings_from_args(args)
     except UsageError as err:
@@ -133,7 +156,21 @@ def lint_main(argv: List[str]) -> int:
     def settings_for_file(path: str) -> Settings:
         return config.settings_for(None if path == "-" else path, settings, config_path)
 
-    results = [lint_path(p, settings_for_file) for p in expand(args.paths)]
+    def lint_all():
+        found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
+        return found + [lint_path(p, settings_for_file) for p in expand(args.paths)]
+
+    results = lint_all()
+    if (args.fix or args.diff) and results:
+        from .fix_command import fix_files
+
+        outcome = fix_files(results, diff=args.diff, unsafe=args.unsafe_fixes)
+        if args.diff or outcome.wrote_stdout:
+            for r in results:
+                if r.input_error:
+                    print(f"stacklint: {escape_control(r.input_error)}", file=sys.stderr)
+            return outcome.exit_code(results)
+        results = lint_all()  # what remains after the fixes
     if not results:
         # Not an error: a CI step over a repository without stack files still gets a valid report.
         print("stacklint: warning: no stack files found in " + escape_control(", ".join(args.paths)),

@@ -18,6 +18,8 @@ class Context:
     version: str
     declared: Optional[str]
     settings: Settings
+    # Variables interpolation found unset (or required and missing): (name, path, offset, length).
+    missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...] = ()
 
     @property
     def folder(self) -> Optional[Path]:

@@ -69,6 +69,8 @@ class Fix:
 class Related:
     message: str
     range: Range
+    # Set when the place is in another file of a multi-file stack (`-c base.yml -c prod.yml`).
+    path: str | None = None
 
 
 @dataclass
@@ -105,11 +107,19 @@ class FileResult:
     path: str
     diagnostics: list = field(default_factory=list)
     input_error: str | None = None
+    # What was linted, for --fix and --diff: the decoded text and the bytes it came from.
+    text: str | None = None
+    data: bytes | None = None
     # The lowest severity that fails the run for this file (its configuration's fail-on).
     threshold: Severity = Severity.ERROR
-    # The file's lines (stacklint.document.split_lines), for code frames under the findings.
-    lines: Sequence[str] = ()
 
     @property
     def failing(self) -> bool:
         return any(d.severity >= self.threshold for d in self.diagnostics)
+
+    @property
+    def lines(self) -> Sequence[str]:
+        """The linted text's lines (for code frames under the findings)."""
+        from .document import split_lines  # document imports this module
+
+        return split_lines(self.text) if self.text is not None else ()

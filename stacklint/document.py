@@ -50,6 +50,13 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 # The line breaks of every position stacklint gives: those of editors and of LSP (not NEL, U+2028,
 # U+2029, \v or \f, where str.splitlines and YAML also break).
 LINE_BREAK = _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> List[int]:
+    """Offset in text of each line's first character, in the line model of `Document.lines`."""
+    return [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+
+
 _ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]+")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterable, List
 
 from .diagnostics import FileResult
-from .document import MAX_BYTES, split_lines, too_large
+from .document import MAX_BYTES, too_large
 from .engine import finish_unread, lint
 from .settings import Settings
 from .source import NotText, decode
@@ -33,6 +33,38 @@ def expand(paths: Iterable[str]) -> List[str]:
 
 def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
     shown = "<stdin>" if path == "-" else path
+    read = _read(path, shown, settings_for)
+    if isinstance(read, FileResult):
+        return read
+    decoded, settings, data = read
+    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings, _reader_findings(decoded))
+    return FileResult(shown, diagnostics, text=decoded.text, data=data, threshold=settings.threshold)
+
+
+def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) -> List[FileResult]:
+    """The files of one stack (`-c base.yml -c prod.yml`), merged as `docker stack deploy` merges
+    them; the first file's configuration applies to all of them."""
+    from .stack import lint_stack
+
+    reads = [_read(p, "<stdin>" if p == "-" else p, settings_for) for p in paths]
+    failed = [r for r in reads if isinstance(r, FileResult)]
+    if failed:
+        # Docker stops at a file it cannot read; so do we, and say which.
+        return failed
+    settings = reads[0][1]
+    texts = [(decoded.text, None if p == "-" else str(Path(p))) for p, (decoded, _, _) in zip(paths, reads)]
+    per_file = lint_stack(texts, settings, [_reader_findings(decoded) for decoded, _, _ in reads])
+    return [FileResult("<stdin>" if p == "-" else p, found, text=decoded.text, data=data, threshold=settings.threshold)
+            for p, (decoded, _, data), found in zip(paths, reads, per_file)]
+
+
+def _reader_findings(decoded) -> list:
+    """What decoding the bytes found (invalid UTF-8); the engine's final pass filters it like the rest."""
+    return [decoded.problem] if decoded.problem is not None else []
+
+
+def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
+    """(decoded text, settings, bytes read), or the FileResult that says why the file cannot be linted."""
     try:
         # Never more than the size limit plus one byte in memory, whatever is on disk.
         if path == "-":
@@ -62,6 +94,4 @@ def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
         decoded = decode(data)
     except NotText as err:
         return FileResult(shown, input_error=f"{shown}: {err}")
-    reader_findings = [decoded.problem] if decoded.problem is not None else []
-    return FileResult(shown, lint(decoded.text, file_path, settings, reader_findings), threshold=settings.threshold,
-                      lines=split_lines(decoded.text))
+    return decoded, settings, data

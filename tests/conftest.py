@@ -16,20 +16,6 @@ SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "
 EXAMPLE = ROOT / "examples" / "docker-stack.yml"
 
 
-# Everything a test run writes stays in the checkout's ignored .tmp/: pytest's temporary folders
-# (PYTEST_DEBUG_TEMPROOT is pytest's own switch for their root) and the pip and npm caches of the
-# tests that install things. Set either yourself to put them elsewhere.
-TEMP_ROOT = ROOT / ".tmp"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_configure(config):
-    TEMP_ROOT.mkdir(exist_ok=True)
-    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(TEMP_ROOT))
-    os.environ.setdefault("PIP_CACHE_DIR", str(TEMP_ROOT / "cache" / "pip"))
-    os.environ.setdefault("npm_config_cache", str(TEMP_ROOT / "cache" / "npm"))
-
-
 def shared_or_skip(*parts: str) -> Path:
     """A path under ../shared, or skip: users of the project do not have it."""
     path = SHARED.joinpath(*parts)

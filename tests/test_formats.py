@@ -297,9 +297,12 @@ def test_sarif_related_locations_and_severity_levels():
 
 
 def test_sarif_input_error_is_a_notification_and_outside_paths_are_absolute(capsys, monkeypatch, tmp_path):
-    outside = tmp_path / "docker-stack.yml"
+    outside = tmp_path / "elsewhere" / "docker-stack.yml"
+    outside.parent.mkdir()
     outside.write_text("services:\n  web:\n    image: nginx:1.27\n")
-    code, out, _ = cli(capsys, monkeypatch, "--format", "sarif", "missing-stack.yml", str(outside))
+    (tmp_path / "checkout").mkdir()
+    code, out, _ = cli(capsys, monkeypatch, "--format", "sarif", "missing-stack.yml", str(outside),
+                       cwd=tmp_path / "checkout")
     assert code == 2
     run = json.loads(out)["runs"][0]
     assert run["invocations"][0]["executionSuccessful"] is False
@@ -408,7 +411,7 @@ def test_statistics_text_and_json(capsys, monkeypatch):
                                {"code": "SL005", "name": "interpolation", "count": 2, "fixable": False},
                                {"code": "SL002", "name": "duplicate-key", "count": 1, "fixable": False},
                                {"code": "SL003", "name": "unsupported-version", "count": 1, "fixable": True},
-                               {"code": "SL009", "name": "unused-suppression", "count": 1, "fixable": True}]
+                               {"code": "SL009", "name": "unused-suppression", "count": 1, "fixable": False}]
 
 
 def test_statistics_needs_text_or_json(capsys, monkeypatch):

@@ -14,9 +14,10 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-# pyproject.toml's [tool.hatch.build.targets.sdist] include list, as the repository's files
+# pyproject.toml's [tool.hatch.build.targets.sdist] include list, as the repository's files (hatch
+# adds the root .gitignore to every sdist)
 INCLUDED = ("stacklint/", "schemas/", "rules/", "tests/", "examples/", "scripts/", "vscode-extension/",
-            "README.md", "CONTRIBUTING.md", "pyproject.toml", ".pre-commit-hooks.yaml")
+            "README.md", "CONTRIBUTING.md", "pyproject.toml", ".pre-commit-hooks.yaml", ".gitignore")
 
 
 @pytest.fixture(scope="module")

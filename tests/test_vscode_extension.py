@@ -84,6 +84,8 @@ def _timed(label: str, timings: dict):
 
 
 TIMINGS: dict = {}
+# node_modules installed once per package-lock.json, outside the checkout (as the Multitool's)
+NODE_MODULES_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stacklint-tests" / "node_modules"
 
 
 def _npm_or_skip() -> None:
@@ -106,7 +108,8 @@ def vsix(tmp_path_factory) -> Path:
     TREE_BEFORE_BUILD.update(_tree_state())
     with _timed("build.sh", TIMINGS):
         proc = subprocess.run(["bash", str(EXT / "build.sh"), "--into", str(build)], capture_output=True, text=True,
-                              timeout=900, env=dict(os.environ, PYTHON=sys.executable))
+                              timeout=1800, env=dict(os.environ, PYTHON=sys.executable,
+                                                     STACKLINT_NODE_MODULES_CACHE=str(NODE_MODULES_CACHE)))
     _registry_or_fail(proc, "build.sh")
     path = Path(proc.stdout.strip().splitlines()[-1])
     assert path.name == f"stacklint-{json.loads((EXT / 'package.json').read_text())['version']}.vsix"
@@ -144,11 +147,13 @@ def test_plain_vsce_package_from_a_clean_clone_is_the_same_vsix(vsix, tmp_path):
         pytest.skip("git is not installed")
     clone = _clean_clone(tmp_path / "clone") / "vscode-extension"
     env = dict(os.environ, PYTHON=sys.executable)
-    _registry_or_fail(subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=clone, capture_output=True,
-                                     text=True, timeout=900, env=env), "npm ci")
+    # --ignore-scripts as in build.sh: keytar's native build (vsce's publish tokens) is not for packaging
+    _registry_or_fail(subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=clone,
+                                     capture_output=True,
+                                     text=True, timeout=1800, env=env), "npm ci")
     with _timed("npx vsce package", TIMINGS):
         proc = subprocess.run(["npx", "--no-install", "vsce", "package", "--out", "plain.vsix"], cwd=clone,
-                              capture_output=True, text=True, timeout=900, env=env)
+                              capture_output=True, text=True, timeout=1800, env=env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
     with zipfile.ZipFile(vsix) as ours, zipfile.ZipFile(clone / "plain.vsix") as plain:
         assert sorted(plain.namelist()) == sorted(ours.namelist())

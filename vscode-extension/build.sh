@@ -5,6 +5,7 @@
 #   build.sh --into DIR      the same in a copy of the extension's sources at DIR (the tree stays
 #                            untouched: no node_modules, dist/ or bundled/ in it); what the tests use
 #   build.sh deps            npm ci only
+#   STACKLINT_NODE_MODULES_CACHE=DIR: npm ci once per lock file into DIR, hard links from there
 #   build.sh prepublish      what `vsce package` needs besides node_modules: type check, esbuild
 #                            bundle (dist/extension.js), the bundled pure-Python server
 #                            (bundled/libs). package.json's `vscode:prepublish` runs it, so a plain
@@ -22,6 +23,20 @@ step() { echo "== $1 ($(( $(date +%s) - START ))s)" >&2; }
 fail() { echo "build.sh: $*" >&2; exit 1; }
 
 deps() {
+  if [ -n "${STACKLINT_NODE_MODULES_CACHE:-}" ]; then
+    # one npm ci per lock file, kept in the cache; each build gets hard links to it (the tests)
+    local cache
+    cache="$STACKLINT_NODE_MODULES_CACHE/$(sha256sum package-lock.json | cut -c1-16)"
+    if [ ! -f "$cache/node_modules/.stacklint-lock.sha256" ]; then
+      step "npm ci into $cache"
+      rm -rf "$cache" && mkdir -p "$cache" && cp package.json package-lock.json "$cache/"
+      (cd "$cache" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 \
+        && sha256sum package-lock.json > node_modules/.stacklint-lock.sha256)
+    fi
+    rm -rf node_modules
+    cp -al "$cache/node_modules" node_modules 2>/dev/null || cp -a "$cache/node_modules" node_modules
+    return
+  fi
   # skipped when node_modules was installed from this very lock file
   local stamp=node_modules/.stacklint-lock.sha256
   if [ -f "$stamp" ] && sha256sum -c --status "$stamp" 2>/dev/null; then
