@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from stacklint.cli import main
 
-from .conftest import SHARED, run_cli
+from .conftest import ROOT, SHARED, run_cli
 
 # One warning (SL005: NAME is unset) and one info (SL003: no version), nothing worse.
 WARNING_AND_INFO = "services:\n  web:\n    image: nginx:${NAME}\n"
@@ -107,3 +110,17 @@ def test_json_on_every_corpus_file(capsys, monkeypatch, threshold):
         assert err == ""
         checked += 1
     assert checked == len(corpus_files()) >= 60
+
+
+def test_pyproject_is_read_with_tomli_where_tomllib_is_missing(tmp_path):
+    """Python 3.10 has no tomllib: [tool.stacklint] is read with tomli (a dependency there)."""
+    pytest.importorskip("tomli")
+    (tmp_path / "pyproject.toml").write_text('[tool.stacklint]\nfail-on = "warning"\nignore = ["SL209"]\n')
+    script = ("import sys; sys.modules['tomllib'] = None\n"  # as on 3.10: `import tomllib` fails
+              "from pathlib import Path\n"
+              "from stacklint import config\n"
+              "options = config.load_config(Path(sys.argv[1]))\n"
+              "print(config._toml.__name__, options['fail_on'].label, sorted(options['ignore']))\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "pyproject.toml")], capture_output=True,
+                          text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert (proc.returncode, proc.stdout) == (0, "tomli warning ['SL209']\n"), proc.stderr
