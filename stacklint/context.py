@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator, Optional, Tuple
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
 from .document import Document
+from .model import Stack
 from .settings import Settings
 
 
@@ -21,9 +23,15 @@ class Context:
     # Variables interpolation found unset (or required and missing): (name, path, offset, length).
     missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...] = ()
 
-    @property
+    @cached_property
+    def model(self) -> Stack:
+        """The deploy model of this file, built once per lint (parts convert on first use)."""
+        return Stack(self.data, self.settings.stack_name, self.doc.data)
+
+    @cached_property
     def folder(self) -> Optional[Path]:
-        """Relative `file:`, `env_file` and bind paths resolve against the stack file's folder."""
+        """Relative `file:`, `env_file` and bind paths resolve against the stack file's folder.
+        Worked out once per lint: checks ask for it per service, and resolve() is a system call."""
         return Path(self.path).resolve().parent if self.path else None
 
     def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,

@@ -121,9 +121,34 @@ def _port_range(text: str) -> Tuple[int, int]:
     return start, end
 
 
+@dataclass(frozen=True)
+class PortSpec:
+    """One short-syntax port entry with its ranges kept as ranges (a range of 65536 ports is one
+    object, not 65536). published_* are None when no host port is given."""
+    target_start: int
+    target_end: int
+    published_start: Optional[int]
+    published_end: Optional[int]
+    protocol: str  # tcp | udp | sctp
+    host_ip: str = ""
+
+    def mappings(self) -> Tuple[PortMapping, ...]:
+        """The ports ConvertPortToPortConfig sends, one per published port."""
+        if self.published_start is None:
+            return tuple(PortMapping(t, None, self.protocol, self.host_ip)
+                         for t in range(self.target_start, self.target_end + 1))
+        if self.target_start == self.target_end:
+            # a host range onto one container port publishes every port of the range
+            return tuple(PortMapping(self.target_start, p, self.protocol, self.host_ip)
+                         for p in range(self.published_start, self.published_end + 1))
+        offset = self.published_start - self.target_start
+        return tuple(PortMapping(t, t + offset, self.protocol, self.host_ip)
+                     for t in range(self.target_start, self.target_end + 1))
+
+
 @functools.lru_cache(maxsize=4096)
-def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
-    """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto]."""
+def parse_port_range_spec(raw: str) -> PortSpec:
+    """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto], ranges kept."""
     parts = raw.split(":")
     container = parts[-1]
     if len(parts) == 1:
@@ -164,14 +189,12 @@ def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
             raise ValueError(f"invalid ranges specified for container and host Ports: {container} and {host}")
     if proto.lower() not in ("tcp", "udp", "sctp"):
         raise ValueError(f"invalid proto: {proto}")
-    out = []
-    count = end - start + 1
-    if host and count == 1 and hend != hstart:
-        # a host range onto one container port publishes every port of the range
-        return tuple(PortMapping(start, p, proto.lower(), ip) for p in range(hstart, hend + 1))
-    for i in range(count):
-        out.append(PortMapping(start + i, (hstart + i) if host else None, proto.lower(), ip))
-    return tuple(out)
+    return PortSpec(start, end, hstart, hend, proto.lower(), ip)
+
+
+def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
+    """nat.ParsePortSpec expanded into one mapping per port (see PortSpec.mappings)."""
+    return parse_port_range_spec(raw).mappings()
 
 
 # --- short volume syntax --------------------------------------------------------------------------

@@ -116,7 +116,3 @@ def render(results: List[FileResult], colour: bool = False, quiet: bool = False,
     if not quiet:
         lines.extend(summary(results))
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def render_concise(results: List[FileResult], **options) -> str:
-    return render(results, concise=True, **options)
