@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 import zipfile
@@ -338,8 +339,11 @@ def _interpreter(variant: str, tmp_path: Path) -> Path:
                        check=True, timeout=120)
         site = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                               capture_output=True, text=True, check=True).stdout.strip()
-        Path(site, "aaa-stacklint-checkout.pth").write_text(str(ROOT) + "\n")
-        found = subprocess.run([str(venv / "bin" / "python"), "-c", "import stacklint.lsp, stacklint; print(stacklint.__file__)"],
+        # ... and the test interpreter's own packages (pygls, ruamel, ...) where those are in a venv
+        own = sysconfig.get_path("purelib")
+        Path(site, "aaa-stacklint-checkout.pth").write_text(f"{ROOT}\n{own}\n")
+        found = subprocess.run([str(venv / "bin" / "python"), "-c",
+                                "import stacklint.lsp.server, stacklint; print(stacklint.__file__)"],
                                capture_output=True, text=True, cwd="/")
         assert found.returncode == 0 and found.stdout.strip() == str(ROOT / "stacklint" / "__init__.py"), found
     else:

@@ -74,6 +74,10 @@ prepublish() {
     --implementation py --python-version 3.10 -r bundled-requirements.txt >&2
   "$PYTHON" -m pip install -q --target bundled/libs --no-deps --no-compile "$wheels"/stacklint-*.whl >&2
   rm -rf bundled/libs/bin "$wheels"
+  # pip records where it installed the wheel from (a temporary path): drop it, so every build of the
+  # same sources gives the same bytes
+  rm -f bundled/libs/stacklint-*.dist-info/direct_url.json
+  sed -i '/direct_url.json/d' bundled/libs/stacklint-*.dist-info/RECORD
   find bundled -name __pycache__ -prune -exec rm -rf {} +
   # The bundled copy must run without anything compiled and without the checkout.
   "$PYTHON" -I -c "import sys; sys.path[:0] = ['bundled/libs']; sys.modules['_ruamel_yaml'] = None
