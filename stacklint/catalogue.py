@@ -14,6 +14,8 @@ from typing import Dict, List, Tuple
 from .diagnostics import Severity
 from .resources import data_dir
 
+# Where each rule's page is published (the rules/ folder of the repository's default branch).
+PAGES_URL = "https://github.com/stacklint/stacklint/blob/main/rules"
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 REQUIRED = ("code", "name", "severity", "category", "fixable", "since")
 
@@ -35,6 +37,10 @@ class Rule:
     def meta(self, key: str, default: str = "") -> str:
         return dict(self.extra).get(key, default)
 
+    @property
+    def url(self) -> str:
+        return page_url(self.code)
+
     def section(self, title: str) -> str:
         """The text under a `## title` heading (case-insensitive), without the heading."""
         m = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", self.body, re.M | re.S | re.I)
@@ -43,6 +49,11 @@ class Rule:
     def examples(self, title: str) -> List[str]:
         """The ```yaml blocks of a section."""
         return re.findall(r"```ya?ml\n(.*?)```", self.section(title), re.S)
+
+
+def page_url(code: str) -> str:
+    """The public page of a rule: one stable pattern (SARIF's helpUri, LSP's codeDescription)."""
+    return f"{PAGES_URL}/{code}.md"
 
 
 class CatalogueError(Exception):

@@ -13,11 +13,10 @@ from typing import List, Optional
 from pathlib import Path
 
 from . import __version__, catalogue, config
-from .engine import fails
 from .diagnostics import Severity
 from .output import FORMATS, render, statistics
 from .output.escape import escape_control
-from .output.text import use_colour
+from .output.text import COLOR_MODES, use_colour
 from .runner import default_jobs, expand, lint_paths, lint_stack_paths
 from .settings import Settings
 
@@ -66,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--compose-file", "-c", action="append", metavar="FILE",
                         help="a file of one stack; repeat it to lint files that deploy together, merged as "
                              "`docker stack deploy -c base.yml -c prod.yml` merges them (later files override)")
-    parser.add_argument("--format", "-f", default="text", help=f"output format: {', '.join(FORMATS)} (default: text)")
+    parser.add_argument("--format", "-f", default="text",
+                        help=f"output format: {', '.join(FORMATS)} (default: text, with a code frame under each "
+                             "finding; concise: one line a finding)")
+    parser.add_argument("--color", choices=COLOR_MODES, default="auto",
+                        help="colour the text output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR "
+                             "forces it), always or never")
     parser.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
     parser.add_argument("--select", action="append", help="only these rules (codes, names or prefixes; comma-separated)")
     parser.add_argument("--ignore", action="append", help="skip these rules (codes, names or prefixes)")
@@ -197,8 +201,9 @@ def lint_main(argv: List[str]) -> int:
             return outcome.exit_code(results)
         results = lint_all()  # what remains after the fixes
     if not results:
-        print("stacklint: no stack files found in " + ", ".join(args.paths), file=sys.stderr)
-        return EXIT_USAGE
+        # Not an error: a CI step over a repository without stack files still gets a valid report.
+        print("stacklint: warning: no stack files found in " + escape_control(", ".join(args.paths)),
+              file=sys.stderr)
     input_errors = [r for r in results if r.input_error]
     for r in input_errors:
         print(f"stacklint: {escape_control(r.input_error)}", file=sys.stderr)
@@ -206,8 +211,10 @@ def lint_main(argv: List[str]) -> int:
     if args.statistics:
         report = statistics.render(results, args.format)
     else:
-        report = render(args.format, results, colour=args.output_file is None and use_colour(stream),
-                        quiet=args.quiet)
+        colour = use_colour(stream, args.color) if args.output_file is None else args.color == "always"
+        report = render(args.format, results, colour=colour, quiet=args.quiet)
+    if args.format == "sarif":
+        _note_sarif_cap(results)
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8") as fh:
@@ -221,8 +228,15 @@ def lint_main(argv: List[str]) -> int:
         stream.flush()
     if input_errors:
         return EXIT_USAGE
-    failing = any(fails(r.diagnostics, settings_for_file(r.path)) for r in results)
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return EXIT_FINDINGS if any(r.failing for r in results) else EXIT_CLEAN
+
+
+def _note_sarif_cap(results) -> None:
+    from .output import sarif  # imported only for SARIF: a text run does not pay for it
+
+    if sarif.omitted(results):
+        print(f"stacklint: note: the SARIF report leaves out the {sarif.omitted(results)} least severe findings "
+              f"(GitHub accepts at most {sarif.MAX_RESULTS} results a run)", file=sys.stderr)
 
 
 def rules_main(argv: List[str]) -> int:

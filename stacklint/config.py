@@ -18,8 +18,8 @@ from typing import Any, Dict, Optional, Tuple
 from . import catalogue
 from .diagnostics import Severity
 from .settings import PerFileIgnore, Settings, merged
+from .stack_files import CONFIG_NAMES, PYPROJECT
 
-CONFIG_NAMES = (".stacklint.yaml", ".stacklint.yml")
 KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on")
 
 class ConfigError(ValueError):
@@ -39,7 +39,7 @@ def find_config(start: Path) -> Optional[Path]:
             path = candidate / name
             if path.is_file():
                 return path
-        pyproject = candidate / "pyproject.toml"
+        pyproject = candidate / PYPROJECT
         if pyproject.is_file() and _has_tool_section(pyproject):
             return pyproject
     return None
@@ -89,8 +89,8 @@ def _load_yaml(path: Path):
 def _load_toml(path: Path):
     try:  # Python 3.11+; imported here: most runs read no pyproject.toml
         import tomllib as _toml
-    except ImportError:  # pragma: no cover - 3.10
-        raise ConfigError(path, 0, 0, "reading pyproject.toml needs Python 3.11 (tomllib)") from None
+    except ImportError:  # Python 3.10: the same parser from PyPI (a dependency there)
+        import tomli as _toml
     try:
         data = _toml.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
@@ -144,7 +144,7 @@ def _severity(value, keys, locate, path) -> Severity:
 
 
 def _parse(path: Path) -> Dict[str, Any]:
-    data, locate = _load_toml(path) if path.name == "pyproject.toml" else _load_yaml(path)
+    data, locate = _load_toml(path) if path.name == PYPROJECT else _load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(path, 1, 1, "the configuration must be a mapping of options")
     out: Dict[str, Any] = {}

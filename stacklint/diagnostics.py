@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import NamedTuple, Tuple, Union
+from typing import NamedTuple, Sequence, Tuple, Union
 
 PathItem = Union[str, int]
 YamlPath = Tuple[PathItem, ...]
@@ -111,3 +111,16 @@ class FileResult:
     # What was linted, for --fix and --diff: the decoded text and the bytes it came from.
     text: str | None = None
     data: bytes | None = None
+    # The lowest severity that fails the run for this file (its configuration's fail-on).
+    threshold: Severity = Severity.ERROR
+
+    @property
+    def failing(self) -> bool:
+        return any(d.severity >= self.threshold for d in self.diagnostics)
+
+    @property
+    def lines(self) -> Sequence[str]:
+        """The linted text's lines (for code frames under the findings)."""
+        from .document import split_lines  # document imports this module
+
+        return split_lines(self.text) if self.text is not None else ()

@@ -27,6 +27,7 @@ except ImportError:
     _ruamel_yaml = None
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
@@ -50,7 +51,9 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 
 # Lines as editors and the Language Server Protocol count them. libyaml also breaks lines at
 # NEL, LS and PS; where a file has those, positions are recomputed from the character offset.
-_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+# The line breaks of every position stacklint gives: those of editors and of LSP (not NEL, U+2028,
+# U+2029, \v or \f, where str.splitlines and YAML also break).
+LINE_BREAK = _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def line_starts(text: str) -> List[int]:
@@ -117,12 +120,7 @@ class Document:
     @property
     def lines(self) -> List[str]:
         if self._lines is None:
-            # Split where editors do (str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS
-            # and PS); like splitlines, no empty line after a final newline.
-            lines = _EDITOR_BREAK.split(self.text)
-            if len(lines) > 1 and lines[-1] == "":
-                lines.pop()
-            self._lines = lines
+            self._lines = split_lines(self.text)
         return self._lines
 
     def span(self, path: YamlPath) -> Optional[Span]:
@@ -764,6 +762,16 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
         doc.problems.append(_problem("SL001", _clean(message), r))
         doc.failed = True
         return doc
+    except ReaderError as err:
+        # A character YAML forbids. Its position is a byte offset in the C reader and a character
+        # index in the pure one; the first occurrence of that character is where both stopped.
+        found = text.find(chr(err.character)) if isinstance(err.character, int) else -1
+        at = positions.of_index(max(found, 0))
+        doc.problems.append(_problem(
+            "SL001", f"control character U+{err.character:04X} is not allowed in YAML" if found >= 0
+            else _clean(str(err)), Range.of(at.line, at.column, at.line, at.column + (found >= 0))))
+        doc.failed = True
+        return doc
     except (YAMLError, ValueError, UnicodeError) as err:
         doc.problems.append(_problem("SL001", _clean(str(err)), Range.of(0, 0, 0, 0)))
         doc.failed = True
@@ -778,6 +786,16 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
     if walker.stopped:
         doc.failed = True
     return doc
+
+
+def split_lines(text: str) -> List[str]:
+    """The lines every position of stacklint counts: split where editors and LSP do (\n, \r\n,
+    \r; str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS and PS); like splitlines, no
+    empty line after a final newline."""
+    lines = _EDITOR_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def _first_document(text: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from . import catalogue, suppress
 from .checks import REGISTRY
@@ -23,14 +23,17 @@ from .settings import DEFAULT, Settings
 from .versions import detect
 
 
-def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT) -> List[Diagnostic]:
+def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT,
+         reader_findings: Sequence[Diagnostic] = ()) -> List[Diagnostic]:
+    """reader_findings: what reading the bytes found (invalid UTF-8), passed through the same
+    selection, suppression and severity as the engine's own findings."""
     # A lint allocates hundreds of thousands of acyclic objects and frees them together; the
     # cyclic GC only rescans them (measured: a third of the time on a 1,000-service stack).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         doc = parse(text)
-        found = list(doc.problems)
+        found = [*reader_findings, *doc.problems]
         if not doc.failed:
             found.extend(_analyse(doc, path, settings))
         return _finish(doc, found, path, settings)
@@ -164,6 +167,11 @@ def _finish(doc: Document, found: List[Diagnostic], path: Optional[str], setting
             d.severity = settings.severity[d.code]
     kept.sort(key=Diagnostic.sort_key)
     return kept
+
+
+def finish_unread(found: Sequence[Diagnostic], path: Optional[str], settings: Settings = DEFAULT) -> List[Diagnostic]:
+    """Findings about a file that was not parsed (too large): selection and severity still apply."""
+    return _finish(parse(""), list(found), path, settings)
 
 
 def _per_file_ignores(path: Optional[str], settings: Settings) -> set:

@@ -1,7 +1,6 @@
 """Linting files on disk: finding them, reading them, and turning input errors into results."""
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
 import sys
@@ -10,21 +9,12 @@ from typing import Callable, Iterable, List
 
 from .diagnostics import FileResult
 from .document import MAX_BYTES, too_large
-from .engine import lint
+from .engine import finish_unread, lint
 from .settings import Settings
 from .source import NotText, decode
+from .stack_files import is_stack_name
 
-# Names stacklint picks up when given a directory (and the pre-commit hook's defaults).
-STACK_PATTERNS = ("docker-stack*.yml", "docker-stack*.yaml", "*stack*.yml", "*stack*.yaml",
-                  "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
-
-
-def is_stack_name(name: str) -> bool:
-    # stacklint's own config (.stacklint.yaml) matches *stack*.yaml but is not a stack file
-    if name in (".stacklint.yaml", ".stacklint.yml"):
-        return False
-    return any(fnmatch.fnmatch(name, p) for p in STACK_PATTERNS)
 
 
 def expand(paths: Iterable[str]) -> List[str]:
@@ -78,8 +68,8 @@ def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
     if isinstance(read, FileResult):
         return read
     decoded, settings, data = read
-    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings)
-    return FileResult(shown, _with_decode_problem(diagnostics, decoded, settings), text=decoded.text, data=data)
+    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings, _reader_findings(decoded))
+    return FileResult(shown, diagnostics, text=decoded.text, data=data, threshold=settings.threshold)
 
 
 def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) -> List[FileResult]:
@@ -94,17 +84,14 @@ def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) 
         return failed
     settings = reads[0][1]
     texts = [(decoded.text, None if p == "-" else str(Path(p))) for p, (decoded, _, _) in zip(paths, reads)]
-    per_file = lint_stack(texts, settings)
-    return [FileResult("<stdin>" if p == "-" else p, _with_decode_problem(found, decoded, settings),
-                       text=decoded.text, data=data)
+    per_file = lint_stack(texts, settings, [_reader_findings(decoded) for decoded, _, _ in reads])
+    return [FileResult("<stdin>" if p == "-" else p, found, text=decoded.text, data=data, threshold=settings.threshold)
             for p, (decoded, _, data), found in zip(paths, reads, per_file)]
 
 
-def _with_decode_problem(diagnostics, decoded, settings: Settings):
-    if decoded.problem is not None and settings.enabled("SL001"):
-        decoded.problem.name = "yaml-syntax"
-        diagnostics.insert(0, decoded.problem)
-    return diagnostics
+def _reader_findings(decoded) -> list:
+    """What decoding the bytes found (invalid UTF-8); the engine's final pass filters it like the rest."""
+    return [decoded.problem] if decoded.problem is not None else []
 
 
 def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
@@ -130,10 +117,10 @@ def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
         settings = settings_for(path)
     except ValueError as err:  # an invalid configuration file
         return FileResult(shown, input_error=str(err))
+    file_path = None if path == "-" else str(Path(path))
     if len(data) > MAX_BYTES:
-        problem = too_large(size, exact=path != "-")
-        problem.name = "yaml-syntax"
-        return FileResult(shown, [problem] if settings.enabled("SL001") else [])
+        unread = finish_unread([too_large(size, exact=path != "-")], file_path, settings)
+        return FileResult(shown, unread, threshold=settings.threshold)
     try:
         decoded = decode(data)
     except NotText as err:

@@ -26,20 +26,23 @@ from .settings import DEFAULT, Settings
 _STRIDE = 1 << 40
 
 
-def lint_stack(files: Sequence[Tuple[str, Optional[str]]], settings: Settings = DEFAULT) -> List[List[Diagnostic]]:
-    """Findings per file, in the order given; the first file is the base, later ones override."""
+def lint_stack(files: Sequence[Tuple[str, Optional[str]]], settings: Settings = DEFAULT,
+               reader_findings: Sequence[Sequence[Diagnostic]] = ()) -> List[List[Diagnostic]]:
+    """Findings per file, in the order given; the first file is the base, later ones override.
+    reader_findings: per file, what reading its bytes found (as engine.lint takes them)."""
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _lint_stack(files, settings)
+        return _lint_stack(files, settings, reader_findings)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _lint_stack(files, settings: Settings) -> List[List[Diagnostic]]:
+def _lint_stack(files, settings: Settings, reader_findings) -> List[List[Diagnostic]]:
     docs = [parse(text) for text, _ in files]
-    found: List[List[Diagnostic]] = [list(doc.problems) for doc in docs]
+    found: List[List[Diagnostic]] = [[*(reader_findings[i] if reader_findings else ()), *doc.problems]
+                                     for i, doc in enumerate(docs)]
     contexts: List[Optional[Context]] = []
     for i, (doc, (_, path)) in enumerate(zip(docs, files)):
         ctx = None

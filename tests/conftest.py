@@ -71,27 +71,43 @@ def apply_edits(text: str, edits) -> str:
     return text
 
 
-SWARM_HINT = 'start one with: eval "$(bash ../shared/tools/swarm.sh start)"'
+# The opt-in for tests that touch a Docker engine: the engine this test run started itself
+# (scripts/test-engine.sh prints it). A plain DOCKER_HOST may be someone's production Swarm.
+TEST_ENGINE_VAR = "STACKLINT_TEST_DOCKER_HOST"
+SWARM_HINT = f'start one with: eval "$(bash scripts/test-engine.sh start)" (sets {TEST_ENGINE_VAR})'
+# What else selects an engine for the docker CLI; dropped so only the opted-in engine is used.
+_ENGINE_SELECTORS = ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")
 
 
-def docker(*args: str, input: str | None = None, timeout: int = 60, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The docker CLI against the engine DOCKER_HOST names, text in and out."""
+def engine_env(base: dict | None = None) -> dict:
+    """base (default: this process's environment) pointed at the opted-in test engine, or skip."""
+    host = os.environ.get(TEST_ENGINE_VAR, "")
+    if not host:
+        pytest.skip(f"{TEST_ENGINE_VAR} is unset: these tests touch only an engine the test run started; "
+                    f"{SWARM_HINT}")
+    env = {k: v for k, v in (os.environ if base is None else base).items() if k not in _ENGINE_SELECTORS}
+    env["DOCKER_HOST"] = host
+    return env
+
+
+def docker(*args: str, input: str | None = None, timeout: int = 60, env: dict | None = None,
+           cwd=None) -> subprocess.CompletedProcess:
+    """The docker CLI against the opted-in test engine, text in and out."""
     return subprocess.run([docker_or_skip(), *args], input=input, capture_output=True, text=True, timeout=timeout,
-                          env=env)
+                          env=engine_env(env), cwd=cwd)
 
 
 def swarm_manager_or_skip() -> str:
-    """The node ID of the Swarm manager at DOCKER_HOST, or skip: tests that deploy need a real one."""
-    if not os.environ.get("DOCKER_HOST"):
-        pytest.skip(f"DOCKER_HOST is unset: no Swarm to deploy to; {SWARM_HINT}")
+    """The node ID of the test engine's Swarm manager, or skip: tests that deploy need a real one."""
+    host = engine_env()["DOCKER_HOST"]
     try:
         info = docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeID}}",
                       timeout=20)
     except subprocess.TimeoutExpired:
-        pytest.skip("the Docker engine at DOCKER_HOST does not answer")
+        pytest.skip(f"the Docker engine at {TEST_ENGINE_VAR}={host} does not answer")
     if info.returncode != 0:
-        pytest.skip(f"no Docker engine at DOCKER_HOST={os.environ['DOCKER_HOST']}; {SWARM_HINT}")
+        pytest.skip(f"no Docker engine at {TEST_ENGINE_VAR}={host}; {SWARM_HINT}")
     state, control, node_id = (info.stdout.split() + ["", "", ""])[:3]
     if state != "active" or control != "true":
-        pytest.skip(f"the engine at DOCKER_HOST is not a Swarm manager; {SWARM_HINT}")
+        pytest.skip(f"the engine at {TEST_ENGINE_VAR}={host} is not a Swarm manager; {SWARM_HINT}")
     return node_id

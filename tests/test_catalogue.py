@@ -90,3 +90,24 @@ def test_use_instead_is_clean(code, tmp_path):
         got = [(d.code, d.range.start.line + 1, d.message) for d in lint(example, str(path), _settings(RULES[code]))
                if d.code == code]
         assert got == [], f"{code} 'use instead' still raises it:\n{example}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_fixable_in_the_front_matter_is_what_the_examples_do(code, tmp_path):
+    """`fixable: true` means an example's finding carries a fix that, applied, makes that finding
+    go away; `fixable: false` means no example's finding carries one."""
+    from .conftest import apply_edits
+
+    rule = RULES[code]
+    path = tmp_path / "docker-stack.yml"
+    fixed_one = False
+    for example in rule.examples("Example"):
+        for d in lint(example, str(path), _settings(rule)):
+            if d.code != code or d.fix is None:
+                continue
+            assert rule.fixable, f"{code} is marked fixable: false but its finding offers {d.fix.title!r}"
+            after = apply_edits(example, d.fix.edits)
+            still = [(f.code, f.dotted_path()) for f in lint(after, str(path), _settings(rule)) if f.code == code]
+            assert (d.code, d.dotted_path()) not in still, f"{code}: the fix {d.fix.title!r} leaves the finding:\n{after}"
+            fixed_one = True
+    assert fixed_one == rule.fixable, f"{code} is marked fixable: {str(rule.fixable).lower()}"

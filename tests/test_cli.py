@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+
+import pytest
 
 from stacklint import __version__
 
@@ -17,10 +20,59 @@ def test_findings_exit_1_with_sorted_positions_and_summary(tmp_path):
     run = run_cli("--no-env", "--select", "SL0", str(f))
     assert run.returncode == 1
     assert run.stdout.splitlines() == [
-        f"{f}:4:5: SL004 services.web: unknown key `imgae`; did you mean `image`? [schema]",
-        f'{f}:6:5: SL002 mapping key "image" already defined at line 5 [duplicate-key]',
+        f"{f}:4:5: error SL004 services.web: unknown key `imgae`; did you mean `image`? [schema]",
+        "  |",
+        "4 |     imgae: nginx",
+        "  |     ^^^^^",
+        "",
+        f'{f}:6:5: error SL002 mapping key "image" already defined at line 5 [duplicate-key]',
+        "  |",
+        "6 |     image: b",
+        "  |     ^^^^^",
+        "",
         "Found 2 problems (2 errors) in 1 file.",
     ]
+    concise = run_cli("--no-env", "--select", "SL0", "--format", "concise", str(f))
+    assert concise.stdout.splitlines() == [line for line in run.stdout.splitlines() if line.startswith(str(f))] + [
+        "Found 2 problems (2 errors) in 1 file."]
+
+
+def test_code_frame_marks_the_range_in_display_columns_with_the_fix_title(tmp_path):
+    f = tmp_path / "docker-stack.yml"
+    # a tab (4 columns) and a wide character (2 columns) before the marked value
+    f.write_text('version: 3.8\nservices:\n  web:\n    image: nginx:1.27\n    labels:\n'
+                 '      a: "\t日本 ${NOPE}"\n', encoding="utf-8")
+    run = run_cli("--no-env", "--select", "SL003,SL005", str(f))
+    assert run.stdout.splitlines() == [
+        f'{f}:1:10: error SL003 version must be a string; write version: "3.8" [unsupported-version]',
+        "  |",
+        "1 | version: 3.8",
+        '  |          ^^^ fix: Quote the version: "3.8"',
+        "",
+        f"{f}:6:15: warning SL005 services.web.labels.a: variable NOPE is not set; Docker substitutes an empty "
+        "string; give a default (${NOPE:-value}) or require it (${NOPE:?message}) [interpolation]",
+        "  |",
+        '6 |       a: "    日本 ${NOPE}"',
+        "  | " + " " * 19 + "^^^^^^^",  # 10 columns, a tab (4), 日本 (2 each), a space
+        "",
+        "Found 2 problems (1 error, 1 warning) in 1 file.",
+    ]
+
+
+@pytest.mark.parametrize("args, env, coloured", [
+    ((), {}, False),                                 # not a terminal
+    ((), {"FORCE_COLOR": "1"}, True),
+    (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+    (("--color", "always"), {"NO_COLOR": "1"}, True),
+    ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins, as no-color.org asks
+])
+def test_colour_modes(tmp_path, args, env, coloured):
+    f = tmp_path / "docker-stack.yml"
+    f.write_bytes(BAD)
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    run = run_cli("--no-env", "--select", "SL004", *args, str(f), env={**base, **env, "NO_COLOR": env.get("NO_COLOR", "")})
+    assert ("\x1b[1;31merror\x1b[0m SL004" in run.stdout) is coloured
+    assert ("\x1b" in run.stdout) is coloured
 
 
 def test_clean_file_exits_0(tmp_path):
@@ -46,10 +98,11 @@ def test_binary_file_is_an_input_error(tmp_path):
     assert run.stderr == f"stacklint: {f}: binary file (NUL byte at line 2); a stack file is text\n"
 
 
-def test_directory_is_an_input_error_only_without_stack_files(tmp_path):
+def test_directory_without_stack_files_is_a_warning_and_exit_0(tmp_path):
+    (tmp_path / "values.yml").write_text("a: 1\n")
     run = run_cli(str(tmp_path))
-    assert run.returncode == 2
-    assert "no stack files found" in run.stderr
+    assert (run.returncode, run.stdout) == (0, "")
+    assert run.stderr == f"stacklint: warning: no stack files found in {tmp_path}\n"
 
 
 def test_directory_search_finds_stack_and_compose_names(tmp_path):
@@ -67,7 +120,8 @@ def test_directory_search_finds_stack_and_compose_names(tmp_path):
 def test_stdin(tmp_path):
     run = run_cli("--no-env", "--select", "SL0", "-", input=BAD)
     assert run.returncode == 1
-    assert run.stdout.splitlines()[0] == "<stdin>:4:5: SL004 services.web: unknown key `imgae`; did you mean `image`? [schema]"
+    assert run.stdout.splitlines()[0] == ("<stdin>:4:5: error SL004 services.web: unknown key `imgae`; did you mean "
+                                          "`image`? [schema]")
 
 
 def test_json_format(tmp_path):

@@ -1,6 +1,7 @@
 """Deploy-time truth for the reference rules: the real `docker stack deploy` on the Swarm of
-../shared/tools/swarm.sh fails on each file with Docker's message, and stacklint reports the
-same problem under its code. Skipped when DOCKER_HOST is unset or the engine does not answer.
+the test engine (STACKLINT_TEST_DOCKER_HOST, started by scripts/test-engine.sh) fails on each file
+with Docker's message, and stacklint reports the same problem under its code. Skipped when
+STACKLINT_TEST_DOCKER_HOST is unset or the engine does not answer.
 
 Stacks, networks, secrets and configs are named `rulesrefsec_*` (the Swarm is shared) and
 removed afterwards.
@@ -17,7 +18,7 @@ import pytest
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
-from .conftest import SHARED, swarm_manager_or_skip
+from .conftest import SHARED, engine_env, swarm_manager_or_skip
 
 pytestmark = pytest.mark.swarm
 PREFIX = "rulesrefsec_"
@@ -25,8 +26,7 @@ PREFIX = "rulesrefsec_"
 
 def _docker(*args, cwd=None, timeout=60):
     return subprocess.run(["docker", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
-                          env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
-                               "DOCKER_HOST": os.environ["DOCKER_HOST"]})
+                          env=engine_env({"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}))
 
 
 @pytest.fixture(scope="module")

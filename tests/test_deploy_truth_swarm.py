@@ -1,8 +1,8 @@
 """Deploy-time truth for the Swarm rules: what a real Swarm does with the files they flag.
 
-Each case is deployed with `docker stack deploy` on the Swarm named by DOCKER_HOST (the
-project's CI starts one with ../shared/tools/swarm.sh: Debian's docker.io 20.10 engine with the
-28.x CLI) and linted by stacklint:
+Each case is deployed with `docker stack deploy` on the test engine named by
+STACKLINT_TEST_DOCKER_HOST (scripts/test-engine.sh starts one; `.ci/run` does: Debian's docker.io
+20.10 engine with the 28.x CLI) and linted by stacklint:
 
 - SL301, SL307, SL308, SL309: Docker refuses the file; the test finds Docker's exact failure
   text in its output, and stacklint reports the code (as an error at stage "deploy").
@@ -38,7 +38,7 @@ from stacklint.diagnostics import Severity
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
-from .conftest import swarm_manager_or_skip
+from .conftest import engine_env, swarm_manager_or_skip
 
 pytestmark = pytest.mark.swarm
 
@@ -48,7 +48,7 @@ NEVER_SCHEDULED = re.compile(r"no suitable node \(scheduling constraints not sat
 
 def _docker(*args: str, timeout: int = 60) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "RULES_SWARM_UNSET_ZONE"}  # used as an unset variable
-    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, env=engine_env(env))
 
 
 @pytest.fixture(scope="module")

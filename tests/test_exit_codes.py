@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from stacklint.cli import main
 
-from .conftest import SHARED, run_cli
+from .conftest import ROOT, SHARED, run_cli
 
 # One warning (SL005: NAME is unset) and one info (SL003: no version), nothing worse.
 WARNING_AND_INFO = "services:\n  web:\n    image: nginx:${NAME}\n"
@@ -68,9 +71,9 @@ def test_severity_override_moves_a_finding_across_the_threshold(capsys, monkeypa
 def test_select_ignore_and_quiet(capsys, monkeypatch, stacks):
     code, out, _ = lint(capsys, monkeypatch, stacks, "--ignore", "SL006", "error-stack.yml")
     assert (code, out) == (0, "No problems in 1 file.\n")
-    code, out, _ = lint(capsys, monkeypatch, stacks, "--quiet", "--select", "SL006", "error-stack.yml")
+    code, out, _ = lint(capsys, monkeypatch, stacks, "--quiet", "--select", "SL006", "-f", "concise", "error-stack.yml")
     assert code == 1
-    assert out.startswith("error-stack.yml:6:9: SL006 ") and out.count("\n") == 1
+    assert out.startswith("error-stack.yml:6:9: error SL006 ") and out.count("\n") == 1
 
 
 def test_input_error_wins_over_findings(capsys, monkeypatch, stacks):
@@ -107,3 +110,17 @@ def test_json_on_every_corpus_file(capsys, monkeypatch, threshold):
         assert err == ""
         checked += 1
     assert checked == len(corpus_files()) >= 60
+
+
+def test_pyproject_is_read_with_tomli_where_tomllib_is_missing(tmp_path):
+    """Python 3.10 has no tomllib: [tool.stacklint] is read with tomli (a dependency there)."""
+    pytest.importorskip("tomli")
+    (tmp_path / "pyproject.toml").write_text('[tool.stacklint]\nfail-on = "warning"\nignore = ["SL209"]\n')
+    script = ("import sys; sys.modules['tomllib'] = None\n"  # as on 3.10: `import tomllib` fails
+              "from pathlib import Path\n"
+              "from stacklint import config\n"
+              "options = config.load_config(Path(sys.argv[1]))\n"
+              "print('tomli' in sys.modules, options['fail_on'].label, sorted(options['ignore']))\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "pyproject.toml")], capture_output=True,
+                          text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert (proc.returncode, proc.stdout) == (0, "True warning ['SL209']\n"), proc.stderr

@@ -83,15 +83,24 @@ def hostile_findings(capsys, monkeypatch, path):
 
 # --- hostile text, every format --------------------------------------------------------------
 
-def test_hostile_name_text(capsys, monkeypatch, hostile):
+def test_hostile_name_concise(capsys, monkeypatch, hostile):
     findings = hostile_findings(capsys, monkeypatch, hostile)
-    code, out, _ = cli(capsys, monkeypatch, str(hostile), cwd=hostile.parent)
+    code, out, _ = cli(capsys, monkeypatch, "--format", "concise", str(hostile), cwd=hostile.parent)
     assert code == 1
     assert not any(c in out for c in DANGEROUS)
     lines = out.splitlines()
     assert len(lines) == len(findings) + 1
-    assert lines[1] == (f"{hostile}:6:9: SL006 {escape_control(findings[1]['message'])} [invalid-value]")
+    assert lines[1] == (f"{hostile}:6:9: error SL006 {escape_control(findings[1]['message'])} [invalid-value]")
     assert "evil\\e[2J\\e[31mred\\n::error file=x,line=1::forged%0A::warning::x\\x9b31m\\u202e" in lines[1]
+
+
+def test_hostile_name_text_frames_show_the_line_escaped(capsys, monkeypatch, hostile):
+    code, out, _ = cli(capsys, monkeypatch, str(hostile), cwd=hostile.parent)
+    assert code == 1
+    assert not any(c in out for c in DANGEROUS)
+    source = HOSTILE_YAML.splitlines()
+    assert [line for line in out.splitlines() if line.startswith(("3 | ", "6 | "))] == [
+        f"3 | {source[2]}", f"6 | {source[5]}"]
 
 
 def test_hostile_name_github(capsys, monkeypatch, hostile):
@@ -137,7 +146,7 @@ def test_hostile_name_junit(capsys, monkeypatch, hostile):
     assert [f.get("type") for f in failures] == ["SL004", "SL006"]
 
 
-@pytest.mark.parametrize("fmt", ["text", "github", "junit"])
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "junit"])
 def test_hostile_file_name(capsys, monkeypatch, tmp_path, fmt):
     name = "x\x1b]0;owned\x07\n::error::forged-stack.yml"
     (tmp_path / name).write_text("services:\n  web:\n    image: nginx:1.27\n    imgae: x\n", encoding="utf-8")
@@ -145,8 +154,9 @@ def test_hostile_file_name(capsys, monkeypatch, tmp_path, fmt):
     assert code == 1
     assert "\x1b" not in out and "\x07" not in out
     visible = "x\\e]0;owned\\x07\\n::error::forged-stack.yml"
-    if fmt == "text":
-        assert out.splitlines()[1].startswith(f"{visible}:4:5: SL004 ")
+    if fmt in ("text", "concise"):
+        assert [line for line in out.splitlines() if line.startswith(visible)][1].startswith(
+            f"{visible}:4:5: error SL004 ")
     elif fmt == "github":
         lines = out.splitlines()
         assert len(lines) == 2 and all(line.startswith(("::notice ", "::error ")) for line in lines)
@@ -222,6 +232,45 @@ def test_sarif_rules_and_indexes(findings_sarif):
     assert findings_sarif["runs"][0]["invocations"] == [{"executionSuccessful": True}]
 
 
+def test_sarif_rules_stay_within_githubs_limits_and_link_their_pages(findings_sarif):
+    from stacklint import catalogue
+
+    driver = findings_sarif["runs"][0]["tool"]["driver"]
+    rules = catalogue.load()
+    longest = max(rules.values(), key=lambda r: len(" ".join(r.section("What it does").split())))
+    assert len(" ".join(longest.section("What it does").split())) > 1024  # the cut is needed
+    for r in driver["rules"]:
+        assert len(r["fullDescription"]["text"]) <= 1024 and len(r["shortDescription"]["text"]) <= 1024, r["id"]
+        assert r["helpUri"] == f"https://github.com/stacklint/stacklint/blob/main/rules/{r['id']}.md"
+        assert len(r["properties"]["tags"]) <= 20 and len(set(r["properties"]["tags"])) == len(r["properties"]["tags"])
+    cut = next(r for r in driver["rules"] if r["id"] == longest.code)["fullDescription"]["text"]
+    assert cut.endswith("\u2026") and " ".join(longest.section("What it does").split()).startswith(cut[:-1])
+    security = {r["id"]: r["properties"] for r in driver["rules"] if "security" in r["properties"]["tags"]}
+    assert set(security) == {c for c, rule in rules.items() if rule.category == "security"}
+    expected = {"error": "8.0", "warning": "5.5", "info": "2.0"}
+    assert all(props["security-severity"] == expected[rules[code].severity.label] for code, props in security.items())
+    assert not any("security-severity" in r["properties"] for r in driver["rules"] if r["id"] not in security)
+
+
+def test_sarif_keeps_the_25000_most_severe_results_and_says_so():
+    def finding(i: int, severity: Severity) -> Diagnostic:
+        return Diagnostic("SL006", f"finding {i}", severity, Range.of(i, 0, i, 1), ("services", str(i)),
+                          name="invalid-value")
+    # 24,990 info findings, then 20 errors and 20 warnings: 30 info findings must go
+    found = [finding(i, Severity.INFO) for i in range(24_990)]
+    found += [finding(24_990 + i, Severity.ERROR if i % 2 else Severity.WARNING) for i in range(40)]
+    results = [FileResult("a-stack.yml", found)]
+    assert sarif.omitted(results) == 30
+    run = json.loads(sarif.render(results))["runs"][0]
+    assert len(run["results"]) == 25_000
+    assert [r["message"]["text"] for r in run["results"][-40:]] == [f"finding {24_990 + i}" for i in range(40)]
+    assert run["results"][24_959]["message"]["text"] == "finding 24959"  # the first 24,960 info kept, in order
+    assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": [{
+        "level": "warning", "message": {"text": "30 of 25030 findings left out: GitHub code scanning accepts at "
+                                                "most 25000 results a run; the most severe are kept (--format json "
+                                                "lists them all)"}}]}]
+
+
 def test_sarif_fix_applies(findings_sarif):
     (result,) = [r for r in findings_sarif["runs"][0]["results"] if r.get("fixes")]
     assert result["ruleId"] == "SL003"
@@ -248,9 +297,12 @@ def test_sarif_related_locations_and_severity_levels():
 
 
 def test_sarif_input_error_is_a_notification_and_outside_paths_are_absolute(capsys, monkeypatch, tmp_path):
-    outside = tmp_path / "docker-stack.yml"
+    outside = tmp_path / "elsewhere" / "docker-stack.yml"
+    outside.parent.mkdir()
     outside.write_text("services:\n  web:\n    image: nginx:1.27\n")
-    code, out, _ = cli(capsys, monkeypatch, "--format", "sarif", "missing-stack.yml", str(outside))
+    (tmp_path / "checkout").mkdir()
+    code, out, _ = cli(capsys, monkeypatch, "--format", "sarif", "missing-stack.yml", str(outside),
+                       cwd=tmp_path / "checkout")
     assert code == 2
     run = json.loads(out)["runs"][0]
     assert run["invocations"][0]["executionSuccessful"] is False
@@ -323,7 +375,7 @@ def test_gitlab_severity_mapping(severity, stage, expected):
 
 def test_junit_is_well_formed_with_characters_xml_forbids():
     message = "nul\x00 esc\x1b vt\x0b surrogate\ud800 nonchar\ufffe end"
-    d = Diagnostic("SL006", message, Severity.WARNING, Range.of(0, 2, 0, 5), ("services",), name="invalid-value")
+    d = Diagnostic("SL006", message, Severity.ERROR, Range.of(0, 2, 0, 5), ("services",), name="invalid-value")
     results = [FileResult("a-stack.yml", [d]), FileResult("clean-stack.yml", []),
                FileResult("gone-stack.yml", input_error="gone-stack.yml: no such file")]
     root = ET.fromstring(junit.render(results).encode("utf-8"))
@@ -332,7 +384,7 @@ def test_junit_is_well_formed_with_characters_xml_forbids():
     assert [s.get("name") for s in suites] == ["a-stack.yml", "clean-stack.yml", "gone-stack.yml"]
     failure = suites[0].find("testcase/failure")
     assert failure.get("message") == "nul\\x00 esc\\e vt\\x0b surrogate\\ud800 nonchar\\ufffe end"
-    assert failure.text.startswith("a-stack.yml:1:3: SL006 nul\\x00")
+    assert failure.text.startswith("a-stack.yml:1:3: error SL006 nul\\x00")
     assert suites[1].find("testcase").get("name") == "stacklint" and not list(suites[1].find("testcase"))
     assert suites[2].find("testcase/error").get("message") == "gone-stack.yml: no such file"
 
@@ -343,7 +395,7 @@ def test_unknown_format_is_a_usage_error():
     proc = run_cli("--format", "xml", "examples/docker-stack.yml")
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert "unknown format 'xml' (choose from text, json, sarif, github, gitlab, junit)" in proc.stderr
+    assert "unknown format 'xml' (choose from text, concise, json, sarif, github, gitlab, junit)" in proc.stderr
 
 
 def test_statistics_text_and_json(capsys, monkeypatch):
@@ -359,7 +411,7 @@ def test_statistics_text_and_json(capsys, monkeypatch):
                                {"code": "SL005", "name": "interpolation", "count": 2, "fixable": False},
                                {"code": "SL002", "name": "duplicate-key", "count": 1, "fixable": False},
                                {"code": "SL003", "name": "unsupported-version", "count": 1, "fixable": True},
-                               {"code": "SL009", "name": "unused-suppression", "count": 1, "fixable": True}]
+                               {"code": "SL009", "name": "unused-suppression", "count": 1, "fixable": False}]
 
 
 def test_statistics_needs_text_or_json(capsys, monkeypatch):

@@ -292,10 +292,11 @@ def test_docker_reads_byte_order_marked_files(tmp_path, encoding, bom):
 
 def test_latin1_file_is_sl001_at_the_first_bad_byte(tmp_path):
     path, result = lint_bytes(tmp_path, FINDINGS.encode("latin-1"))
-    assert [(d.code, d.range.start.line + 1, d.range.start.column + 1, d.message) for d in result.diagnostics][0] == (
-        "SL001", 12, 10, "invalid UTF-8 (byte 0xE9); Docker reads stack files as UTF-8: save the file as UTF-8")
-    proc = run_cli("--no-env", "--select", "SL001", str(path))
-    assert (proc.returncode, proc.stdout.splitlines()[0]) == (1, f"{path}:12:10: SL001 invalid UTF-8 (byte 0xE9); "
+    assert [(d.code, d.range.start.line + 1, d.range.start.column + 1, d.message) for d in result.diagnostics
+            if d.code == "SL001"] == [
+        ("SL001", 12, 10, "invalid UTF-8 (byte 0xE9); Docker reads stack files as UTF-8: save the file as UTF-8")]
+    proc = run_cli("--no-env", "--select", "SL001", "-f", "concise", str(path))
+    assert (proc.returncode, proc.stdout.splitlines()[0]) == (1, f"{path}:12:10: error SL001 invalid UTF-8 (byte 0xE9); "
                                                                  "Docker reads stack files as UTF-8: save the file as "
                                                                  "UTF-8 [yaml-syntax]")
 

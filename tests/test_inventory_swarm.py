@@ -1,4 +1,5 @@
-"""Acceptance against the real Swarm (DOCKER_HOST, started by `.ci/run` with ../shared/tools/swarm.sh):
+"""Acceptance against the real Swarm of the test engine (STACKLINT_TEST_DOCKER_HOST, started by
+scripts/test-engine.sh; `.ci/run` does):
 snapshot it with `stacklint inventory`, lint the AtSea example with the snapshot, and check that
 `docker stack deploy` and the scheduler agree with SL501, SL502 and SL504.
 
@@ -20,7 +21,7 @@ import pytest
 from stacklint.inventory import load_inventory
 from stacklint.swarm_constraints import ConstraintError, node_matches, parse
 
-from .conftest import EXAMPLE, ROOT, run_cli, swarm_manager_or_skip
+from .conftest import EXAMPLE, ROOT, engine_env, run_cli, swarm_manager_or_skip
 
 pytestmark = pytest.mark.swarm
 
@@ -28,7 +29,7 @@ ATSEA_SECRETS = ("postgres_password", "staging_token", "revprox_key", "revprox_c
 
 
 def docker(*args, input=None, check=True):
-    proc = subprocess.run(["docker", *args], input=input, capture_output=True, timeout=120)
+    proc = subprocess.run(["docker", *args], input=input, capture_output=True, timeout=120, env=engine_env())
     out = subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode())
     if check and out.returncode != 0:
         raise AssertionError(f"docker {' '.join(args)} failed: {out.stderr.strip()}")
@@ -42,7 +43,7 @@ def swarm():
 
 def snapshot(tmp_path, name="swarm.json"):
     out = tmp_path / name
-    proc = run_cli("inventory", "-o", str(out))
+    proc = run_cli("inventory", "-o", str(out), env=engine_env())
     assert proc.returncode == 0, proc.stderr
     return out
 

@@ -14,7 +14,7 @@ from .conftest import EXAMPLE, ROOT, run_cli
 
 
 def _without_pygls(tmp_path) -> dict:
-    """An environment where `import pygls` fails, as on an install without the lsp extra."""
+    """An environment where `import pygls` fails, as in a broken install."""
     block = tmp_path / "block"
     for name in ("pygls", "lsprotocol"):
         (block / name).mkdir(parents=True)
@@ -24,12 +24,12 @@ def _without_pygls(tmp_path) -> dict:
     return env
 
 
-def test_without_pygls_lsp_says_what_to_install_and_linting_still_works(tmp_path):
+def test_without_pygls_lsp_says_how_to_repair_and_linting_still_works(tmp_path):
     env = _without_pygls(tmp_path)
     r = run_cli("lsp", env=env)
     assert r.returncode == 2
-    assert r.stderr.strip() == ("stacklint lsp needs pygls and lsprotocol, which are not installed: "
-                                         "pip install 'stacklint[lsp]'")
+    assert r.stderr.strip() == ("stacklint lsp needs pygls and lsprotocol (dependencies of stacklint), which this "
+                                "environment lacks: pip install --force-reinstall stacklint")
     assert r.stdout == ""
     lint = run_cli(str(EXAMPLE), env=env)
     assert lint.returncode in (0, 1) and "Traceback" not in lint.stderr

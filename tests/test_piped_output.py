@@ -1,5 +1,5 @@
 """Output is never cut short: thousands of findings through a pipe, into a file, or to a reader
-that leaves early (`| head`), in the text and github formats."""
+that leaves early (`| head`), in the text, concise and github formats."""
 from __future__ import annotations
 
 import json
@@ -38,13 +38,18 @@ def stacklint_cmd(*args: str) -> str:
 
 def test_every_line_through_a_pipe(many):
     total = SERVICES * PER_SERVICE
-    proc = shell(stacklint_cmd("--select", "SL006", str(many)) + " | cat")
+    proc = shell(stacklint_cmd("--select", "SL006", "--format", "concise", str(many)) + " | cat")
     lines = proc.stdout.splitlines()
     assert len(lines) == total + 1
     assert sum(" SL006 " in line for line in lines) == total
     assert lines[-1] == f"Found {total} problems ({total} errors) in 1 file."
-    assert lines[-2].startswith(f"{many}:{2 + SERVICES * (PER_SERVICE + 3)}:9: SL006 services.svc299.ports.9: ")
+    last = 2 + SERVICES * (PER_SERVICE + 3)
+    assert lines[-2].startswith(f"{many}:{last}:9: error SL006 services.svc299.ports.9: ")
     assert proc.stderr == ""
+    framed = shell(stacklint_cmd("--select", "SL006", str(many)) + " | cat").stdout.splitlines()
+    assert len(framed) == total * 5 + 1  # the finding, three lines of frame, a blank line
+    assert framed[-5:-1] == [f"{' ' * len(str(last))} |", f'{last} |       - "8009:70009"',
+                             f"{' ' * len(str(last))} |         ^^^^^^^^^^^^", ""]
 
 
 def test_every_line_to_a_pipe_and_a_file_alike(many, tmp_path):
@@ -54,7 +59,7 @@ def test_every_line_to_a_pipe_and_a_file_alike(many, tmp_path):
     written = run_cli("--select", "SL006", str(many), "--output-file", str(report))
     assert (written.returncode, written.stdout) == (1, "")
     assert report.read_text(encoding="utf-8") == piped.stdout
-    assert piped.stdout.count("\n") == SERVICES * PER_SERVICE + 1
+    assert piped.stdout.count("\n") == SERVICES * PER_SERVICE * 5 + 1
 
 
 def test_github_annotations_through_a_pipe(many):
@@ -71,12 +76,15 @@ def test_a_reader_that_leaves_early_is_not_an_error(many):
 
 
 def test_generated_stack_text_and_json_agree(tmp_path):
-    """The realistic generator's 300-service stack: one text line per JSON finding, plus the summary."""
+    """The realistic generator's 300-service stack: one concise line per JSON finding, plus the summary
+    (and a line grouping the repeated info findings)."""
     gen = SHARED / "bench" / "gen_stack.py"
     if not gen.is_file():
         pytest.skip(f"{gen} is absent")
     stack = tmp_path / "stack-300.yml"
     subprocess.run([sys.executable, str(gen), "300", "-o", str(stack)], check=True, timeout=120)
     findings = json.loads(run_cli("--no-env", "--format", "json", str(stack)).stdout)
-    proc = shell(stacklint_cmd("--no-env", str(stack)) + " | cat")
-    assert proc.stdout.count("\n") == len(findings) + 1
+    proc = shell(stacklint_cmd("--no-env", "--format", "concise", str(stack)) + " | cat")
+    lines = proc.stdout.splitlines()
+    assert lines[-2].startswith("Found ") and lines[-1].startswith("Repeated info findings: ")
+    assert len(lines) == len(findings) + 2

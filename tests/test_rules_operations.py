@@ -4,11 +4,8 @@ from __future__ import annotations
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
-NO_HEALTHCHECK = ("has no healthcheck: Swarm counts a task as running as soon as its process starts, routes "
-                  "traffic to it and lets a rolling update continue even if it never becomes ready (the image "
-                  "may define one; `healthcheck: {disable: true}` states that none is wanted)")
-NO_LIMITS = ("has no deploy.resources.limits: one task can use all the memory and CPU of its node and starve "
-             "every other task there")
+NO_HEALTHCHECK = "has no healthcheck"
+NO_LIMITS = "has no deploy.resources.limits"
 
 
 def test_sl401_sl402_on_the_service_key(lint_text):

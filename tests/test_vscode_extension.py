@@ -1,12 +1,16 @@
 """The VS Code extension, built from this checkout and proven in a real VS Code.
 
-vscode-extension/build.sh builds the .vsix (npm ci, type check, esbuild, the bundled pure-Python
-server, vsce package). The .vsix is then installed into code-server (VS Code 1.100 in a
-browser), driven by Debian's chromium through playwright-core (vscode-extension/e2e/drive.mjs):
-open the example stack and a file with known defects, read the Problems panel, compare it
-with what stacklint.engine.lint() finds in the same files, and take a screenshot. Twice: with
-stacklint installed in the interpreter (fromEnvironment) and with the bundled copy run by an
-interpreter that has no stacklint at all (useBundled).
+vscode-extension/build.sh --into DIR builds the .vsix in a temporary copy of the extension's
+sources (npm ci, then `vsce package`, whose vscode:prepublish type-checks, bundles with esbuild
+and builds the bundled pure-Python server): nothing is written into the tree. A plain
+`npx vsce package` in a clean copy of the repository gives the same .vsix. The .vsix is then
+installed into code-server (VS Code 1.100 in a browser), driven by Debian's chromium through
+playwright-core (vscode-extension/e2e/drive.mjs): open the example stack and a file with known
+defects, read the Problems panel and the notifications, compare the findings with what
+stacklint.engine.lint() finds in the same files, and take a screenshot. Three runs: a plain
+`pip install` of this checkout's wheel with the extension's default settings (python3 on PATH),
+stacklint installed in the interpreter (fromEnvironment), and the bundled copy run by an
+interpreter that has no stacklint at all (useBundled). No run may show a notification.
 
 Skips with a message where node/npm, chromium or code-server cannot be had
 (.ci/run installs them; code-server is cached in /tmp/stacklint-code-server).
@@ -20,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 import zipfile
@@ -80,24 +85,81 @@ def _timed(label: str, timings: dict):
 
 
 TIMINGS: dict = {}
+# node_modules installed once per package-lock.json, outside the checkout (as the Multitool's)
+NODE_MODULES_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stacklint-tests" / "node_modules"
 
 
-@pytest.fixture(scope="module")
-def vsix() -> Path:
+def _npm_or_skip() -> None:
     for tool in ("node", "npm"):
         if not shutil.which(tool):
             pytest.skip(f"{tool} is not installed: the VS Code extension cannot be built")
-    with _timed("build.sh", TIMINGS):
-        proc = subprocess.run(["bash", str(EXT / "build.sh")], capture_output=True, text=True, timeout=900,
-                              env=dict(os.environ, PYTHON=sys.executable))
+
+
+def _registry_or_fail(proc: subprocess.CompletedProcess, what: str) -> None:
     if proc.returncode != 0:
         if any(s in proc.stderr for s in ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT")):
             pytest.skip("the npm registry cannot be reached: the VS Code extension cannot be built")
-        pytest.fail(f"build.sh failed:\n{proc.stderr[-4000:]}")
+        pytest.fail(f"{what} failed:\n{proc.stderr[-4000:]}")
+
+
+@pytest.fixture(scope="module")
+def vsix(tmp_path_factory) -> Path:
+    _npm_or_skip()
+    build = tmp_path_factory.mktemp("vscode-build")
+    TREE_BEFORE_BUILD.update(_tree_state())
+    with _timed("build.sh", TIMINGS):
+        proc = subprocess.run(["bash", str(EXT / "build.sh"), "--into", str(build)], capture_output=True, text=True,
+                              timeout=1800, env=dict(os.environ, PYTHON=sys.executable,
+                                                     STACKLINT_NODE_MODULES_CACHE=str(NODE_MODULES_CACHE)))
+    _registry_or_fail(proc, "build.sh")
     path = Path(proc.stdout.strip().splitlines()[-1])
     assert path.name == f"stacklint-{json.loads((EXT / 'package.json').read_text())['version']}.vsix"
-    assert path.is_file()
+    assert path.is_file() and path.parent == build
     return path
+
+
+def _tree_state() -> dict:
+    """vscode-extension/'s entries and their modification times: a build in the tree changes them
+    (node_modules/, dist/, bundled/, a .vsix appear or are rewritten)."""
+    return {p.name: p.stat().st_mtime_ns for p in EXT.iterdir()}
+
+
+TREE_BEFORE_BUILD: dict = {}
+
+
+def test_the_build_writes_nothing_into_the_tree(vsix):
+    assert TREE_BEFORE_BUILD and _tree_state() == TREE_BEFORE_BUILD
+
+
+def _clean_clone(target: Path) -> Path:
+    """The repository's files as a fresh clone has them (tracked and new, not ignored ones)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def test_plain_vsce_package_from_a_clean_clone_is_the_same_vsix(vsix, tmp_path):
+    """The ecosystem's convention (npm ci, npx vsce package) builds the same complete .vsix."""
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    clone = _clean_clone(tmp_path / "clone") / "vscode-extension"
+    env = dict(os.environ, PYTHON=sys.executable)
+    # --ignore-scripts as in build.sh: keytar's native build (vsce's publish tokens) is not for packaging
+    _registry_or_fail(subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=clone,
+                                     capture_output=True,
+                                     text=True, timeout=1800, env=env), "npm ci")
+    with _timed("npx vsce package", TIMINGS):
+        proc = subprocess.run(["npx", "--no-install", "vsce", "package", "--out", "plain.vsix"], cwd=clone,
+                              capture_output=True, text=True, timeout=1800, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    with zipfile.ZipFile(vsix) as ours, zipfile.ZipFile(clone / "plain.vsix") as plain:
+        assert sorted(plain.namelist()) == sorted(ours.namelist())
+        differ = [n for n in ours.namelist() if ours.read(n) != plain.read(n)]
+    assert differ == []
 
 
 def test_vsix_holds_the_client_the_manifest_and_a_pure_python_server(vsix):
@@ -197,8 +259,8 @@ def code_server() -> Path:
 @pytest.fixture(scope="module")
 def extensions_dir(vsix, code_server, tmp_path_factory) -> Path:
     """One extensions folder with the .vsix installed, shared by the runs."""
-    if not (EXT / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("playwright-core is not installed in vscode-extension/node_modules")
+    if not (vsix.parent / "node_modules" / "playwright-core").is_dir():
+        pytest.skip("playwright-core is not installed in the build's node_modules")
     if not HAS_LSP:
         pytest.skip("this checkout has no stacklint/lsp: the extension has no server to start")
     folder = tmp_path_factory.mktemp("extensions")
@@ -260,15 +322,28 @@ _SEVERITY_ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity
 
 def _interpreter(variant: str, tmp_path: Path) -> Path:
     venv = tmp_path / f"venv-{variant}"
-    if variant == "fromEnvironment":
+    if variant == "plainInstall":
+        # What a user has after `pip install stacklint`: the wheel and its dependencies from PyPI.
+        wheels = tmp_path / "wheels"
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+                       check=True, timeout=600, capture_output=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+        pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
+                              str(next(wheels.glob("stacklint-*.whl")))], capture_output=True, text=True, timeout=900)
+        if pip.returncode != 0:
+            pytest.skip("installing the wheel's dependencies from PyPI failed:\n" + pip.stderr[-1500:])
+    elif variant == "fromEnvironment":
         # This checkout's stacklint "installed" in the interpreter: a .pth in a venv that sees
         # the test interpreter's packages (pygls, ruamel, ...).
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
                        check=True, timeout=120)
         site = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                               capture_output=True, text=True, check=True).stdout.strip()
-        Path(site, "aaa-stacklint-checkout.pth").write_text(str(ROOT) + "\n")
-        found = subprocess.run([str(venv / "bin" / "python"), "-c", "import stacklint.lsp, stacklint; print(stacklint.__file__)"],
+        # ... and the test interpreter's own packages (pygls, ruamel, ...) where those are in a venv
+        own = sysconfig.get_path("purelib")
+        Path(site, "aaa-stacklint-checkout.pth").write_text(f"{ROOT}\n{own}\n")
+        found = subprocess.run([str(venv / "bin" / "python"), "-c",
+                                "import stacklint.lsp.server, stacklint; print(stacklint.__file__)"],
                                capture_output=True, text=True, cwd="/")
         assert found.returncode == 0 and found.stdout.strip() == str(ROOT / "stacklint" / "__init__.py"), found
     else:
@@ -278,8 +353,8 @@ def _interpreter(variant: str, tmp_path: Path) -> Path:
     return venv / "bin" / "python"
 
 
-@pytest.mark.parametrize("variant", ["fromEnvironment", "useBundled"])
-def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, extensions_dir, tmp_path):
+@pytest.mark.parametrize("variant", ["plainInstall", "fromEnvironment", "useBundled"])
+def test_vscode_shows_the_findings_in_the_problems_panel(variant, vsix, code_server, extensions_dir, tmp_path):
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     stack = workspace / "docker-stack.yml"
@@ -289,7 +364,10 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, e
 
     user_data = tmp_path / "user-data"
     (user_data / "User").mkdir(parents=True)
-    settings = dict(USER_SETTINGS, **{"stacklint.interpreter": str(python), "stacklint.importStrategy": variant})
+    if variant == "plainInstall":
+        settings = dict(USER_SETTINGS)  # the extension's defaults: python3 from PATH
+    else:
+        settings = dict(USER_SETTINGS, **{"stacklint.interpreter": str(python), "stacklint.importStrategy": variant})
     severity = {}
     if variant == "useBundled":
         # A setting that reaches the server: SL002 shown as a warning.
@@ -300,6 +378,8 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, e
     port = _free_port()
     log = open(tmp_path / "code-server.log", "w")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    if variant == "plainInstall":
+        env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
     with _timed(f"e2e {variant}", TIMINGS):
         proc = subprocess.Popen(
             [str(code_server), "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
@@ -330,7 +410,8 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, e
                 "line": next(i for i, line in enumerate(stack.read_text().splitlines(), 1) if "docker.sock:" in line),
                 "timeoutMs": 90000,
             }
-            drive = subprocess.run(["node", "e2e/drive.mjs", json.dumps(options)], cwd=EXT, capture_output=True,
+            drive = subprocess.run(["node", "e2e/drive.mjs", json.dumps(options)], cwd=vsix.parent,
+                                   capture_output=True,
                                    text=True, timeout=150)
             servers = [(argv, environ) for _, argv, environ in _session_processes(proc.pid)
                        if argv[1:4] == ["-m", "stacklint", "lsp"]]
@@ -342,11 +423,12 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, code_server, e
     result = json.loads(drive.stdout)
     assert "error" not in result, result["error"]
     assert not result["timedOut"], f"the Problems panel did not show {options['expect']}: {result['problems']}"
+    assert result["notifications"] == []  # a clean start says nothing
 
     # The server that ran is the one the variant asks for.
     assert len(servers) == 1, servers
     argv, environ = servers[0]
-    assert argv[0] == str(python)
+    assert argv[0] == ("python3" if variant == "plainInstall" else str(python))
     libs = str(extensions_dir / "stacklint.stacklint-0.1.0" / "bundled" / "libs")
     if variant == "useBundled":
         assert environ.get("PYTHONPATH") == libs

@@ -27,13 +27,10 @@ def check(ctx: Context):
         base = ("services", name)
         raw = raw_services.get(name) if isinstance(raw_services.get(name), dict) else svc
         if "healthcheck" not in raw:
-            yield ctx.diag("SL401", f"services.{name} has no healthcheck: Swarm counts a task as running as soon as "
-                           "its process starts, routes traffic to it and lets a rolling update continue even if it "
-                           "never becomes ready (the image may define one; `healthcheck: {disable: true}` states "
-                           "that none is wanted)", base, on_key=True)
+            # the why (Swarm routes to a task as soon as its process starts) is on the rule's page
+            yield ctx.diag("SL401", f"services.{name} has no healthcheck", base, on_key=True)
         if not get(svc, "deploy", "resources", "limits"):
-            yield ctx.diag("SL402", f"services.{name} has no deploy.resources.limits: one task can use all the "
-                           "memory and CPU of its node and starve every other task there", base, on_key=True)
+            yield ctx.diag("SL402", f"services.{name} has no deploy.resources.limits", base, on_key=True)
         service = ctx.model.services[str(name)]
         yield from _local_unpinned(ctx, service, volumes)
         yield from _stateful(ctx, service)

@@ -69,10 +69,9 @@ def docker_socket(ctx: Context):
                 what = f"{source}, which contains the Docker socket"
             else:
                 continue
-            ro = " Read-only does not help: the socket still accepts every API call." if read_only else ""
-            yield ctx.diag("SL201", f"service {name} mounts {what}: whoever controls the container controls "
-                           f"the Docker engine of the node, which is root on the host (and a Swarm manager's "
-                           f"engine controls the whole cluster).{ro}", path)
+            # why it matters (root on the node, the cluster from a manager) is on the rule's page
+            ro = " (read-only does not help)" if read_only else ""
+            yield ctx.diag("SL201", f"service {name} mounts {what}{ro}", path)
 
 
 # --- SL206 sensitive-host-mount ------------------------------------------------------------------
@@ -487,13 +486,10 @@ def _unpinned(image: str, name: ImageName, raw: str) -> Optional[str]:
         return None  # a digest pins it
     for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw):
         if re.search(r"(^|:)latest$", m.group(1)):
-            return (f"image {raw} falls back to :latest when the variable is unset; pin a version "
-                    "(and a digest for a reproducible deploy)")
+            return f"image {raw} falls back to :latest when the variable is unset; pin a version"
     tag = name.tag
     if tag is None:
-        return (f"image {image} has no tag, which means :latest: each deploy runs whatever :latest is at that "
-                "moment; pin a version (and a digest for a reproducible deploy)")
+        return f"image {image} has no tag (:latest); pin a version"
     if tag in FLOATING_TAGS or tag.endswith(("-latest", "_latest")):
-        return (f"image {image} uses the moving tag :{tag}; pin a version (and a digest for a reproducible "
-                "deploy)")
+        return f"image {image} uses the moving tag :{tag}; pin a version"
     return None

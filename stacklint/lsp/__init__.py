@@ -1,7 +1,7 @@
 """`stacklint lsp`: the language server (diagnostics, hover, quick fixes) over stdio or TCP.
 
-Nothing here imports pygls at module level: the CLI works without the `lsp` extra and
-`stacklint lsp` says what to install when it is missing.
+pygls is imported only when the server starts, so the command line never pays for it; when an
+environment lacks it anyway (a broken install), `stacklint lsp` says so in one line.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import argparse
 import sys
 from typing import List
 
-MISSING = ("stacklint lsp needs pygls and lsprotocol, which are not installed: "
-           "pip install 'stacklint[lsp]'")
+MISSING = ("stacklint lsp needs pygls and lsprotocol (dependencies of stacklint), which this "
+           "environment lacks: pip install --force-reinstall stacklint")
 
 
 def build_parser() -> argparse.ArgumentParser:

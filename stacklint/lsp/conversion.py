@@ -10,8 +10,6 @@ from ..diagnostics import Diagnostic, Range, Severity, TextEdit
 from .positions import PositionMap
 
 SOURCE = "stacklint"
-# The public page of a rule: one stable pattern (README "Editors" documents it).
-RULE_URL = "https://github.com/stacklint/stacklint/blob/main/rules/{code}.md"
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -21,7 +19,7 @@ _SEVERITY = {
 
 
 def rule_url(code: str) -> str:
-    return RULE_URL.format(code=code)
+    return catalogue.page_url(code)  # README "Editors" documents the pattern
 
 
 def lsp_range(r: Range, pmap: PositionMap) -> types.Range:

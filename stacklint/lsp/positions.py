@@ -1,11 +1,9 @@
 """Positions at the LSP edge.
 
-The engine counts 0-based lines the way YAML (libyaml) breaks them (\\n, \\r\\n, \\r, and also
-NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) and columns in code points. LSP clients count lines
-at \\n, \\r\\n and \\r only, and columns in the negotiated unit: UTF-16 code units unless the client
-offered utf-8 or utf-32. Both sides meet at absolute code-point offsets into the text.
-
-No lsprotocol import here: plain tuples, so this module is testable on its own.
+The engine and LSP count lines alike (breaks at \\n, \\r\\n and \\r only: stacklint.document's
+LINE_BREAK; NEL, U+2028 and U+2029 are characters inside a line for both), so only columns
+need converting: the engine counts code points, the client the negotiated unit (UTF-16 code
+units unless it offered utf-8 or utf-32). pygls' position codec counts the units.
 """
 from __future__ import annotations
 
@@ -14,21 +12,22 @@ import itertools
 import re
 from typing import List, Optional, Tuple
 
-UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
+from lsprotocol.types import PositionEncodingKind
+from pygls.workspace.position_codec import PositionCodec
 
-_LSP_BREAK = re.compile(r"\r\n|\r|\n")
-# str.splitlines() breaks (the engine's Document.lines); on text libyaml accepts, they are its breaks
-_ENGINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_ENGINE_ONLY = re.compile(r"[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+from ..document import LINE_BREAK
+
+UTF8, UTF16, UTF32 = PositionEncodingKind.Utf8.value, PositionEncodingKind.Utf16.value, PositionEncodingKind.Utf32.value
+# Where str.splitlines breaks and LINE_BREAK does not.
+_SPLITLINES_ONLY = re.compile(r"[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CODECS = {e: PositionCodec(PositionEncodingKind(e)) for e in (UTF8, UTF16, UTF32)}
 
 
 def units(text: str, encoding: str = UTF16) -> int:
     """How many code units text is in the encoding."""
     if encoding == UTF32 or text.isascii():
         return len(text)
-    if encoding == UTF8:
-        return len(text.encode("utf-8", "surrogatepass"))
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return _CODECS[encoding].client_num_units(text)
 
 
 def column_of_units(line: str, count: int, encoding: str = UTF16) -> int:
@@ -38,29 +37,28 @@ def column_of_units(line: str, count: int, encoding: str = UTF16) -> int:
         return 0
     if encoding == UTF32 or line.isascii():
         return min(count, len(line))
+    width = _CODECS[encoding].impl.code_units_for_char
     seen = 0
     for i, ch in enumerate(line):
-        width = units(ch, encoding)
-        if seen + width > count:
+        seen += width(ch)
+        if seen > count:
             return i
-        seen += width
     return len(line)
 
 
 class LineIndex:
-    """Start offsets of each line, for one set of line breaks."""
+    """Start offsets of each line of a text."""
 
-    def __init__(self, text: str, breaks: Optional[re.Pattern] = None):
+    def __init__(self, text: str):
         self.text = text
-        if breaks is None:
-            # str.splitlines breaks where both models do when the text has no YAML-only or
-            # control breaks (the caller checks): five times faster than a regex scan.
-            starts = list(itertools.accumulate(map(len, text.splitlines(True)), initial=0))
-            if text and text[-1] not in "\r\n":
-                starts.pop()  # the last line has no break: no line starts after it
-            self.starts: List[int] = starts
+        if _SPLITLINES_ONLY.search(text):
+            self.starts: List[int] = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
         else:
-            self.starts = [0] + [m.end() for m in breaks.finditer(text)]
+            # without those characters str.splitlines breaks exactly at LINE_BREAK, five times
+            # faster than a regex scan
+            self.starts = list(itertools.accumulate(map(len, text.splitlines(True)), initial=0))
+            if text and text[-1] not in "\r\n":
+                self.starts.pop()  # the last line has no break: no line starts after it
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -92,44 +90,38 @@ class PositionMap:
     def __init__(self, text: str, encoding: str = UTF16):
         self.text = text
         self.encoding = encoding
-        if _ENGINE_ONLY.search(text):
-            self.client_lines = LineIndex(text, _LSP_BREAK)
-            self.engine_lines = LineIndex(text, _ENGINE_BREAK)
-        else:  # usually the two line models agree and one index serves both
-            self.client_lines = self.engine_lines = LineIndex(text)
+        self.lines = LineIndex(text)
 
     def client_line_text(self, line: int) -> str:
-        idx = self.client_lines
+        idx = self.lines
         if not 0 <= line < len(idx):
             return ""
         return self.text[idx.starts[line]:idx.end(line)]
 
-    # engine -> client
+    # engine -> client: the same line; the column in the client's units
     def to_client(self, line: int, column: int) -> Tuple[int, int]:
-        return self.offset_to_client(self.engine_lines.offset(line, column))
+        return self.offset_to_client(self.lines.offset(line, column))
 
     def offset_to_client(self, offset: int) -> Tuple[int, int]:
-        line, col = self.client_lines.position(offset)
-        start = self.client_lines.starts[line]
+        line, col = self.lines.position(offset)
+        start = self.lines.starts[line]
         return line, units(self.text[start:start + col], self.encoding)
 
     # client -> engine
     def client_offset(self, line: int, character: int) -> int:
         """Offset of a client position, clamped: past the last line is the end of the text."""
-        idx = self.client_lines
-        if line >= len(idx):
+        if line >= len(self.lines):
             return len(self.text)
         if line < 0:
             return 0
-        column = column_of_units(self.client_line_text(line), character, self.encoding)
-        return idx.starts[line] + column
+        return self.lines.starts[line] + column_of_units(self.client_line_text(line), character, self.encoding)
 
     def to_engine(self, line: int, character: int) -> Tuple[int, int]:
-        return self.engine_lines.position(self.client_offset(line, character))
+        return self.lines.position(self.client_offset(line, character))
 
 
 def apply_change(text: str, start: Tuple[int, int], end: Tuple[int, int], new_text: str,
-                 encoding: str = UTF16, pmap: "PositionMap | None" = None) -> str:
+                 encoding: str = UTF16, pmap: Optional[PositionMap] = None) -> str:
     """The text after an incremental didChange: replace the client range start..end."""
     pmap = pmap if pmap is not None and pmap.text is text and pmap.encoding == encoding else PositionMap(text, encoding)
     a = pmap.client_offset(*start)

@@ -23,6 +23,7 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__, config
+from ..stack_files import config_globs
 from ..engine import lint
 from . import settings as client_settings
 from .actions import ClientFeatures, code_actions
@@ -33,7 +34,6 @@ from .positions import UTF8, UTF16, UTF32, PositionMap
 
 log = logging.getLogger("stacklint.lsp")
 READY = "stacklint language server ready"
-CONFIG_GLOBS = ("**/.stacklint.yaml", "**/.stacklint.yml", "**/pyproject.toml")
 
 
 class StacklintProtocol(LanguageServerProtocol):
@@ -369,7 +369,7 @@ def build() -> StacklintServer:
                f"positions in {ls.encoding}", types.MessageType.Info)
 
     async def register_watchers(ls: StacklintServer):
-        watchers = [types.FileSystemWatcher(glob_pattern=g) for g in CONFIG_GLOBS]
+        watchers = [types.FileSystemWatcher(glob_pattern=g) for g in config_globs()]
         try:
             await asyncio.wait_for(ls.client_register_capability_async(types.RegistrationParams(registrations=[
                 types.Registration(id="stacklint-config-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,

@@ -21,8 +21,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .. import catalogue
 from ..diagnostics import Severity
-from ..runner import is_stack_name
 from ..settings import Settings
+from ..stack_files import is_config_name, is_stack_name
 
 SECTION = "stacklint"
 DEFAULT_DEBOUNCE_MS = 100
@@ -32,8 +32,6 @@ _ALIASES = {"fail-on": "failOn", "fail_on": "failOn", "config": "configFile", "c
             "inherit-env": "inheritEnv", "inherit_env": "inheritEnv", "debounce": "debounceMs"}
 KEYS = ("select", "ignore", "severity", "failOn", "configFile", "files", "env", "inheritEnv",
         "strictEnv", "inventory", "debounceMs")
-# Never linted as stack files even though `*stack*.yaml` matches `.stacklint.yaml`.
-CONFIG_NAMES = (".stacklint.yaml", ".stacklint.yml", "pyproject.toml")
 
 
 @dataclass(frozen=True)
@@ -158,10 +156,6 @@ def engine_settings(client: ClientSettings, inventory: Optional[Mapping] = None)
     env.update(client.env)
     return Settings(select=client.select, ignore=client.ignore, severity=dict(client.severity),
                     fail_on=client.fail_on, env=env, strict_env=client.strict_env, inventory=inventory)
-
-
-def is_config_name(name: str) -> bool:
-    return name in CONFIG_NAMES
 
 
 def wanted(path: str, folder: Optional[Path], client: ClientSettings) -> bool:

@@ -10,6 +10,7 @@ from ..diagnostics import FileResult
 # text report does not pay for XML, hashing or URL quoting at start-up
 FORMATS = {
     "text": "text",
+    "concise": "concise",
     "json": "json_format",
     "sarif": "sarif",
     "github": "github",

@@ -1,6 +1,9 @@
-"""JUnit XML for CI test-report views: one testsuite per file, one failing testcase per finding.
+"""JUnit XML for CI test-report views: one testsuite per file, one testcase per finding.
 
-A file without findings gets one passing testcase, so it shows up as checked. Text from the stack
+A finding fails its testcase only when it reaches the file's fail threshold (`fail-on`, error by
+default), so the report agrees with the exit code; a finding below it is a passing testcase with
+the finding as its output. A file without findings gets one passing testcase, so it shows up as
+checked. Text from the stack
 file goes through escape_control and then loses whatever else XML 1.0 forbids (lone surrogates,
 U+FFFE/U+FFFF), so the report always parses.
 """
@@ -39,11 +42,13 @@ def render(results: List[FileResult], **_) -> str:
             line, column = d.range.start.line + 1, d.range.start.column + 1
             case = ET.SubElement(suite, "testcase", name=xml_text(f"{d.code} {d.dotted_path()}"),
                                  classname=path, file=path, line=str(line))
-            failure = ET.SubElement(case, "failure", message=xml_text(d.message), type=d.code)
-            failure.text = xml_text(f"{path}:{line}:{column}: {d.code} {d.message} [{d.name}] "
-                                    f"({d.severity.label})")
+            report = xml_text(f"{path}:{line}:{column}: {d.severity.label} {d.code} {d.message} [{d.name}]")
             counts["tests"] += 1
-            counts["failures"] += 1
+            if d.severity >= result.threshold:
+                ET.SubElement(case, "failure", message=xml_text(d.message), type=d.code).text = report
+                counts["failures"] += 1
+            else:
+                ET.SubElement(case, "system-out").text = report
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -2,6 +2,11 @@
 
 Regions are 1-based with an exclusive end column; our columns count Unicode code points, so the
 run says `columnKind: unicodeCodePoints` instead of SARIF's default UTF-16 code units.
+
+GitHub code scanning's documented limits are kept: a rule's fullDescription has at most 1,024
+characters, a run at most 25,000 results (the most severe are kept, and a notification says how
+many were left out), and security rules carry a `security-severity` score, by which GitHub
+ranks security alerts.
 """
 from __future__ import annotations
 
@@ -21,6 +26,11 @@ SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sar
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "stacklint/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# GitHub's limits for an uploaded SARIF file (docs.github.com, "SARIF support for code scanning").
+MAX_DESCRIPTION = 1024
+MAX_RESULTS = 25_000
+# GitHub's bands: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.INFO: "2.0"}
 
 
 def region(r: Range) -> dict:
@@ -38,17 +48,44 @@ def artifact_location(path: str) -> dict:
     return {"uri": Path(path).resolve().as_uri()}
 
 
+def shortened(text: str, limit: int) -> str:
+    """text cut at a word boundary so that it fits limit characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "\u2026"
+
+
 def rule_descriptor(rule: catalogue.Rule) -> dict:
     page = rule.body.split("\n", 1)[1].strip() if rule.body.startswith("# ") else rule.body
+    full = " ".join(rule.section("What it does").split()) or rule.summary
+    properties = {"tags": [rule.category], "fixable": rule.fixable}
+    if rule.category == "security":  # the tag `security` makes GitHub list them as security alerts
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary or rule.name},
-        "fullDescription": {"text": " ".join(rule.section("What it does").split()) or rule.summary},
+        "shortDescription": {"text": shortened(rule.summary or rule.name, MAX_DESCRIPTION)},
+        "fullDescription": {"text": shortened(full, MAX_DESCRIPTION)},
+        "helpUri": rule.url,
         "help": {"text": page, "markdown": page},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.category], "fixable": rule.fixable},
+        "properties": properties,
     }
+
+
+def omitted(results: List[FileResult]) -> int:
+    """How many findings a SARIF report leaves out to stay within GitHub's result cap."""
+    return max(0, sum(len(r.diagnostics) for r in results if not r.input_error) - MAX_RESULTS)
+
+
+def _within_cap(found: List[dict]) -> List[dict]:
+    """The MAX_RESULTS most severe results, in their original order."""
+    if len(found) <= MAX_RESULTS:
+        return found
+    rank = {"error": 0, "warning": 1, "note": 2}
+    keep = sorted(range(len(found)), key=lambda i: (rank[found[i]["level"]], i))[:MAX_RESULTS]
+    return [found[i] for i in sorted(keep)]
 
 
 def _fix(d: Diagnostic, location: dict) -> dict:
@@ -104,10 +141,16 @@ def render(results: List[FileResult], **_) -> str:
         prints = fingerprints(relative_path(result.path), result.diagnostics)
         sarif_results.extend(_result(d, location, fp, rule_index)
                              for d, fp in zip(result.diagnostics, prints))
+    left_out = omitted(results)
+    if left_out:
+        sarif_results = _within_cap(sarif_results)
+        notifications.append({"level": "warning", "message": {"text": (
+            f"{left_out} of {left_out + MAX_RESULTS} findings left out: GitHub code scanning accepts at most "
+            f"{MAX_RESULTS} results a run; the most severe are kept (--format json lists them all)")}})
     run = {
         "tool": {"driver": {"name": "stacklint", "version": __version__, "semanticVersion": __version__,
                             "rules": [rule_descriptor(r) for r in rules]}},
-        "invocations": [{"executionSuccessful": not notifications,
+        "invocations": [{"executionSuccessful": not any(n["level"] == "error" for n in notifications),
                          **({"toolExecutionNotifications": notifications} if notifications else {})}],
         "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",

@@ -1,44 +1,118 @@
-"""`path:line:col: CODE message [name]`, one line a finding, then one summary line."""
+"""Text for people: `path:line:col: SEVERITY CODE message [name]`, then a code frame (the line, a
+marker under the range, the fix's title), as ruff's full format does; `concise` is the same
+first line without the frame, for scripts. A summary line ends both, with the info findings that
+repeat across a file grouped by rule.
+"""
 from __future__ import annotations
 
 import os
-from typing import List
+import unicodedata
+from collections import Counter
+from typing import List, Sequence
 
-from ..diagnostics import FileResult, Severity
+from ..diagnostics import Diagnostic, FileResult, Severity
 from .escape import escape_control
 
-_COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
-_RESET = "\x1b[0m"
+_COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
+_DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
+COLOR_MODES = ("auto", "always", "never")
+TAB_WIDTH = 4
+# An info rule that fires on this many places of one run is summed up by rule under the summary.
+GROUP_AT = 3
 
 
-def use_colour(stream) -> bool:
-    if os.environ.get("NO_COLOR"):
+def use_colour(stream, mode: str = "auto", env=None) -> bool:
+    """--color: always, never, or auto (NO_COLOR off, FORCE_COLOR on, else only on a terminal)."""
+    if mode != "auto":
+        return mode == "always"
+    env = os.environ if env is None else env
+    if env.get("NO_COLOR"):
         return False
+    if env.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def render(results: List[FileResult], colour: bool = False, quiet: bool = False, **_) -> str:
+def _width(char: str) -> int:
+    """Terminal columns a character of the frame takes (after escaping and tab expansion)."""
+    if char == "\t":
+        return TAB_WIDTH
+    shown = escape_control(char)
+    if shown != char:
+        return len(shown)
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _show(line: str) -> str:
+    return escape_control(line.replace("\t", " " * TAB_WIDTH))
+
+
+def frame(lines: Sequence[str], d: Diagnostic, colour: bool = False) -> List[str]:
+    """The finding's first line with carets under its range (to the line's end when it goes on)."""
+    r = d.range
+    if r.start.line >= len(lines):
+        return []
+    line = lines[r.start.line]
+    end = r.end.column if r.end.line == r.start.line else len(line)
+    start = min(r.start.column, len(line))
+    pad = sum(_width(c) for c in line[:start])
+    carets = "^" * max(1, sum(_width(c) for c in line[start:max(end, start)]))
+    number = str(r.start.line + 1)
+    gutter = " " * len(number)
+    bar = f"{_DIM}|{_RESET}" if colour else "|"
+    mark = f"{_COLOURS[d.severity]}{carets}{_RESET}" if colour else carets
+    out = [f"{gutter} {bar}", f"{number} {bar} {_show(line)}".rstrip(), f"{gutter} {bar} {' ' * pad}{mark}"]
+    if d.fix is not None:
+        kind = "fix" if d.fix.safe else "unsafe fix"
+        out[-1] += f" {kind}: {escape_control(d.fix.title)}"
+    return out
+
+
+def headline(path: str, d: Diagnostic, colour: bool = False) -> str:
+    where = f"{path}:{d.range.start.line + 1}:{d.range.start.column + 1}:"
+    severity, code = d.severity.label, d.code
+    if colour:
+        where = f"{_BOLD}{where}{_RESET}"
+        severity = f"{_COLOURS[d.severity]}{severity}{_RESET}"
+    name = f" [{d.name}]" if d.name else ""
+    return f"{where} {severity} {code} {escape_control(d.message)}{name}"
+
+
+def summary(results: List[FileResult]) -> List[str]:
+    counts = Counter(d.severity for r in results for d in r.diagnostics)
+    total = sum(counts.values())
+    unread = sum(1 for r in results if r.input_error)
+    files = len(results) - unread
     lines = []
-    counts = {s: 0 for s in Severity}
+    if total:
+        parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
+                 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+        lines.append(f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
+                     f"in {files} file{'s' if files != 1 else ''}.")
+        repeated = Counter((d.code, d.name) for r in results for d in r.diagnostics if d.severity == Severity.INFO)
+        groups = [f"{code} [{name}] x{n}" for (code, name), n in sorted(repeated.items()) if n >= GROUP_AT]
+        if groups:
+            lines.append(f"Repeated info findings: {', '.join(groups)} (`stacklint explain CODE` says why).")
+    elif files:
+        lines.append(f"No problems in {files} file{'s' if files != 1 else ''}.")
+    if unread:
+        lines.append(f"{unread} file{'s' if unread != 1 else ''} could not be read (see above).")
+    return lines
+
+
+def render(results: List[FileResult], colour: bool = False, quiet: bool = False, concise: bool = False,
+           **_) -> str:
+    lines: List[str] = []
     for result in results:
         path = escape_control(result.path)
+        source = result.lines
         for d in result.diagnostics:
-            counts[d.severity] += 1
-            code = f"{_COLOURS[d.severity]}{d.code}{_RESET}" if colour else d.code
-            name = f" [{d.name}]" if d.name else ""
-            lines.append(f"{path}:{d.range.start.line + 1}:{d.range.start.column + 1}: {code} "
-                         f"{escape_control(d.message)}{name}")
+            lines.append(headline(path, d, colour))
+            if not concise:
+                lines.extend(frame(source, d, colour))
+                lines.append("")
     if not quiet:
-        total = sum(counts.values())
-        unread = sum(1 for r in results if r.input_error)
-        files = len(results) - unread
-        if total:
-            parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
-                     for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
-            lines.append(f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
-                         f"in {files} file{'s' if files != 1 else ''}.")
-        elif files:
-            lines.append(f"No problems in {files} file{'s' if files != 1 else ''}.")
-        if unread:
-            lines.append(f"{unread} file{'s' if unread != 1 else ''} could not be read (see above).")
+        lines.extend(summary(results))
     return "\n".join(lines) + ("\n" if lines else "")

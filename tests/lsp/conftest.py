@@ -20,7 +20,6 @@ from pygls.protocol import default_converter  # noqa: E402
 
 from stacklint import config  # noqa: E402
 from stacklint.engine import lint  # noqa: E402
-from stacklint.lsp.positions import PositionMap  # noqa: E402
 from stacklint.settings import Settings  # noqa: E402
 
 from ..conftest import ROOT  # noqa: E402
@@ -147,16 +146,43 @@ def shape(diagnostics) -> List[tuple]:
 _SEVERITY = {3: 1, 2: 2, 1: 3}  # engine ERROR/WARNING/INFO -> LSP Error/Warning/Information
 
 
+def lsp_lines(text: str) -> List[str]:
+    """The text's lines as the LSP specification defines them (breaks: CRLF, CR, LF; nothing
+    else), by a plain walk: independent of the server's positions module and of str.splitlines."""
+    lines, current, i = [], [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "\r\n":
+            lines.append("".join(current))
+            current = []
+            i += 2 if text[i:i + 2] == "\r\n" else 1
+            continue
+        current.append(ch)
+        i += 1
+    lines.append("".join(current))
+    return lines
+
+
+def client_position(lines: List[str], line: int, column: int, encoding: str = "utf-16-le") -> tuple:
+    """An engine position (code points) in the client's units (UTF-16 by default), by encoding the
+    line's prefix with the standard library's codec."""
+    unit = {"utf-16-le": 2, "utf-32-le": 4, "utf-8": 1}[encoding]
+    if line >= len(lines):
+        return len(lines) - 1, len(lines[-1].encode(encoding)) // unit
+    return line, len(lines[line][:column].encode(encoding, "surrogatepass")) // unit
+
+
 def expected(text: str, path: Optional[Path], **settings) -> List[tuple]:
-    """What the server must publish: lint() of the same text, positions converted to UTF-16."""
+    """What the server must publish: lint() of the same text, positions converted to UTF-16 by
+    the independent reference above."""
     settings.setdefault("env", {})
     base = Settings(**settings)
     effective = config.settings_for(str(path), base) if path is not None else base
-    pmap = PositionMap(text)
+    lines = lsp_lines(text)
     out = []
     for d in lint(text, str(path) if path else None, effective):
-        start = pmap.to_client(d.range.start.line, d.range.start.column)
-        end = pmap.to_client(d.range.end.line, d.range.end.column)
+        start = client_position(lines, d.range.start.line, d.range.start.column)
+        end = client_position(lines, d.range.end.line, d.range.end.column)
         out.append((d.code, (start, end), _SEVERITY[int(d.severity)], d.message))
     return sorted(out)
 

@@ -56,6 +56,10 @@ HAND_WRITTEN = [
     ("SL003", f'{{x-{FACE}é: 1, version: 3.8}}\n', (0, 20), (0, 23)),
     # SL004: a service name with the face in it: the key's range counts two units for it
     ("SL004", f'version: "3.8"\nservices:\n  wéb{FACE}:\n    image: nginx:1.27\n', (2, 2), (2, 7)),
+    # SL002 again, after CRLF and CR line ends and a value holding NEL, U+2028, U+2029 and a tab,
+    # which break lines for YAML (and str.splitlines) but not for LSP: still client line 3
+    ("SL002", f'version: "3.8"\r\nx-n: "a\x85b\u2028c\u2029d\t{FACE}"\rservices:\n'
+              f'  web: {{image: "é{FACE}", image: y}}\n', (3, 22), (3, 27)),
 ]
 
 

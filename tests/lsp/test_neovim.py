@@ -14,10 +14,10 @@ import sys
 import pytest
 
 from stacklint.engine import lint
-from stacklint.lsp.positions import UTF8, PositionMap
 from stacklint.settings import Settings
 
 from ..conftest import EXAMPLE, ROOT
+from .conftest import client_position, lsp_lines
 
 FACE = "\U0001F600"
 
@@ -118,12 +118,12 @@ def test_neovim_shows_the_servers_findings(tmp_path):
     assert proc.returncode == 0 and not err.exists(), (err.read_text() if err.exists() else proc.stderr.decode())
     result = json.loads(out.read_text())
 
-    # Neovim's columns are bytes: convert the engine's findings to UTF-8 to compare.
-    pmap = PositionMap(text, UTF8)
+    # Neovim's columns are bytes: convert the engine's findings to UTF-8 (independently) to compare.
+    lines = lsp_lines(text)
     want = []
     for d in lint(text, str(stack), Settings(env={})):
-        (sl, sc), (el, ec) = pmap.to_client(d.range.start.line, d.range.start.column), \
-            pmap.to_client(d.range.end.line, d.range.end.column)
+        (sl, sc), (el, ec) = client_position(lines, d.range.start.line, d.range.start.column, "utf-8"), \
+            client_position(lines, d.range.end.line, d.range.end.column, "utf-8")
         want.append((d.code, sl, sc, el, ec, d.message))
     got = [(d["code"], d["lnum"], d["col"], d["end_lnum"], d["end_col"], d["message"]) for d in result["diagnostics"]]
     assert sorted(got) == sorted(want)

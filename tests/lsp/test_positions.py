@@ -1,4 +1,5 @@
-"""The position-encoding edge: engine (YAML lines, code points) <-> client (LSP lines, UTF-16)."""
+"""The position-encoding edge: engine (code points) <-> client (UTF-16, UTF-8 or UTF-32 units), on
+the one line model both share (breaks at CRLF, CR and LF only)."""
 from __future__ import annotations
 
 import pytest
@@ -50,15 +51,14 @@ def test_crlf_and_lone_cr_break_lines_on_both_sides():
     assert pmap.client_offset(0, 50) == 4
 
 
-def test_yaml_only_line_breaks_shift_lines_for_the_client():
-    # libyaml (and the engine) break lines at U+2028 and NEL; LSP clients do not.
-    text = "k: a\u2028b\nv: \x85w: x\n"
+def test_nel_and_unicode_separators_do_not_break_lines():
+    # YAML 1.1 and str.splitlines break at U+2028, U+2029 and NEL; the engine and LSP do not.
+    text = f"k: a\u2028b\u2029{FACE}\nv: \x85w: x\n"
     pmap = PositionMap(text)
-    assert pmap.to_client(1, 0) == (0, 5)  # engine line 1 ("b") is on client line 0
-    assert pmap.to_client(2, 0) == (1, 0)
-    assert pmap.to_client(3, 1) == (1, 5)
-    assert pmap.to_engine(0, 5) == (1, 0)
-    assert pmap.to_engine(1, 5) == (3, 1)
+    assert pmap.to_client(0, 8) == (0, 9)  # past a, LS, b, PS (one unit each) and the face (two)
+    assert pmap.to_client(1, 4) == (1, 4)
+    assert pmap.to_engine(0, 9) == (0, 8)
+    assert pmap.to_engine(1, 5) == (1, 5)
 
 
 def test_positions_past_the_end_clamp():
@@ -81,41 +81,24 @@ def test_apply_change_in_utf16_units(start, end, new, expected):
     assert apply_change(text, start, end, new) == expected
 
 
-def _client_position_brute_force(text: str, offset: int):
-    """Independent reference: walk the text, LSP breaks only, UTF-16 units."""
-    line, col, i = 0, 0, 0
-    while i < offset:
-        ch = text[i]
-        if ch == "\r" and text[i + 1:i + 2] == "\n":
-            line, col, i = line + 1, 0, i + 2
-            continue
-        if ch in "\r\n":
-            line, col = line + 1, 0
-        else:
-            col += 2 if ord(ch) > 0xFFFF else 1
-        i += 1
-    return line, col
-
-
-def test_line_indexes_agree_with_a_brute_force_walk_on_random_texts():
+def test_every_position_agrees_with_an_independent_reference_on_random_texts():
+    """For random texts of CR, LF, CRLF, NEL, U+2028, U+2029, tabs, é and astral characters,
+    every engine position converts as the reference (a plain walk for the lines, the codecs of
+    the standard library for the units) says, in all three encodings, and back."""
     import random
 
-    from stacklint.lsp.positions import _LSP_BREAK, LineIndex
+    from .conftest import lsp_lines, client_position
 
     rng = random.Random(7)
-    alphabet = ["a", "b", " ", ":", "\n", "\r", "\r\n", "é", FACE, "\u2028", "\x85", "\t"]
+    alphabet = ["a", "b", " ", ":", "\n", "\r", "\r\n", "é", FACE, "\u2028", "\u2029", "\x85", "\t"]
+    codecs = {UTF16: "utf-16-le", UTF8: "utf-8", UTF32: "utf-32-le"}
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-        pmap = PositionMap(text)
-        fast, slow = LineIndex(text), LineIndex(text, _LSP_BREAK)
-        if "\u2028" not in text and "\x85" not in text:
-            assert fast.starts == slow.starts, repr(text)
-            assert [fast.end(i) for i in range(len(fast))] == [slow.end(i) for i in range(len(slow))]
-        # Every engine position maps to the client position of the same offset.
-        engine_lines = text.splitlines(keepends=True) or [""]
-        offset = 0
-        for n, line in enumerate(engine_lines):
-            content = len(line.rstrip("\r\n\x85\u2028"))
-            for col in range(content + 1):
-                assert pmap.to_client(n, col) == _client_position_brute_force(text, offset + col), (repr(text), n, col)
-            offset += len(line)
+        lines = lsp_lines(text)
+        for encoding, codec in codecs.items():
+            pmap = PositionMap(text, encoding)
+            for n, line in enumerate(lines):
+                for col in range(len(line) + 1):
+                    want = client_position(lines, n, col, codec)
+                    assert pmap.to_client(n, col) == want, (repr(text), encoding, n, col)
+                    assert pmap.to_engine(*want) == (n, col), (repr(text), encoding, n, col)

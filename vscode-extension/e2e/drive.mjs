@@ -6,8 +6,9 @@
 //
 // expect: [{file, code, line, column}] (1-based) that must all be listed before the panel is
 // read for good. line: the line of the last file to show in the screenshot. Prints one JSON
-// object: {problems: [{file, code, line, column, message, source, severity}], waitedMs,
-// timedOut, stages: {name: ms}}; related-information rows come with code null and no source.
+// object: {problems: [{file, code, line, column, message, source, severity}], notifications:
+// [text of each notification toast or notification-center entry], waitedMs, timedOut, stages:
+// {name: ms}}; related-information rows come with code null and no source.
 import { chromium } from 'playwright-core';
 
 const options = JSON.parse(process.argv[2]);
@@ -106,6 +107,24 @@ async function readPanel(page) {
   return problems;
 }
 
+// Every notification shown so far: the toasts on screen and the notification center's list
+// (a toast that hid itself stays there).
+async function readNotifications(page) {
+  const read = () => page.evaluate(() => [...document.querySelectorAll(
+    '.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message')]
+    .map((e) => e.textContent.trim()));
+  const shown = await read();
+  await page.keyboard.press('Escape');
+  const bell = page.locator('[id="status.notifications"] a, [id="status.notifications"]').first();
+  if (await bell.count()) {
+    await bell.click().catch(() => {});
+    await page.waitForTimeout(300);
+    shown.push(...await read());
+    await page.keyboard.press('Escape');
+  }
+  return [...new Set(shown)];
+}
+
 let result;
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -152,6 +171,8 @@ try {
     }
     await page.waitForTimeout(250);
   }
+  const notifications = await readNotifications(page);
+  mark('notifications');
   if (options.screenshot) {
     if (options.line) {
       // Show this line of the last file in the middle of the editor.
@@ -164,7 +185,7 @@ try {
     await page.mouse.move(0, 0);
     await page.screenshot({ path: options.screenshot });
   }
-  result = { problems, waitedMs: Date.now() - started, timedOut, stages };
+  result = { problems, notifications, waitedMs: Date.now() - started, timedOut, stages };
   if (options.dumpHtml) {
     result.html = await page.evaluate(() => document.querySelector('.markers-panel')?.outerHTML ?? '');
   }

@@ -2,6 +2,10 @@
 // workspace and keeps it in step with the settings.
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  DidChangeConfigurationNotification,
+  ErrorAction,
+  ErrorHandler,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
@@ -9,7 +13,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { findInterpreter, onInterpreterChange } from './python';
-import { findServer, ImportStrategy } from './server';
+import { findBundled, findServer, ImportStrategy, ServerCommand } from './server';
 import { documentSelector, filePatterns, RESTART_KEYS, SECTION, serverSettings } from './settings';
 
 let client: LanguageClient | undefined;
@@ -28,6 +32,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (RESTART_KEYS.some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
         void restart('a changed setting');
+      } else if (event.affectsConfiguration(SECTION) && client) {
+        // Only the server's own settings: the extension's (path, interpreter, ...) are not its business.
+        void client.sendNotification(DidChangeConfigurationNotification.type,
+          { settings: { [SECTION]: serverSettings(vscode.workspace.getConfiguration(SECTION)) } });
       }
     }),
   );
@@ -87,7 +95,7 @@ async function start(reason: string): Promise<void> {
   }
   if (!lookup.server) {
     const message = 'stacklint: no server could be started. Install stacklint in your Python '
-      + "environment (pip install 'stacklint[lsp]'), choose a Python 3.10+ interpreter "
+      + 'environment (pip install stacklint), choose a Python 3.10+ interpreter '
       + '(stacklint.interpreter), or set stacklint.path to a stacklint command.';
     output.error(message);
     const choice = await vscode.window.showErrorMessage(message, 'Show Output');
@@ -96,18 +104,41 @@ async function start(reason: string): Promise<void> {
     }
     return;
   }
-  const server = lookup.server;
-  output.info(`server: ${server.description}`);
+  const started = await launch(lookup.server, config);
+  if (started || lookup.server.origin !== 'environment') {
+    return;
+  }
+  // The environment's stacklint passed the import probe but its server did not come up (a
+  // broken install, an old version): the bundled copy is the next place users expect.
+  const bundled = await findBundled(interpreter, extensionPath);
+  if (!bundled.server) {
+    bundled.tried.forEach((line) => output.info(`looked at ${line}`));
+    return;
+  }
+  output.warn(`the server of the environment's stacklint did not start; using the copy bundled with the extension`);
+  await launch(bundled.server, config);
+}
 
+// Starts one server; true when it answered initialize. A server that dies while starting is not
+// restarted (the caller may fall back); once running, the client's usual restart policy applies.
+async function launch(server: ServerCommand, config: vscode.WorkspaceConfiguration): Promise<boolean> {
+  output.info(`server: ${server.description}`);
   const run = { command: server.command, args: server.args, options: { env: server.env, cwd: server.cwd } };
   const serverOptions: ServerOptions = { run: { ...run, transport: TransportKind.stdio },
     debug: { ...run, transport: TransportKind.stdio } };
+  let starting = true;
+  let usual: ErrorHandler | undefined;
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(filePatterns(config)),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: { [SECTION]: serverSettings(config) },
-    synchronize: { configurationSection: SECTION },
+    initializationFailedHandler: () => false,
+    errorHandler: {
+      error: (error, message, count) => (starting || !usual
+        ? { action: ErrorAction.Shutdown, handled: true } : usual.error(error, message, count)),
+      closed: () => (starting || !usual ? { action: CloseAction.DoNotRestart, handled: true } : usual.closed()),
+    },
     middleware: {
       workspace: {
         // Answer workspace/configuration with the server's settings only.
@@ -127,13 +158,24 @@ async function start(reason: string): Promise<void> {
     },
   };
   const fresh = new LanguageClient('stacklint', 'stacklint', serverOptions, clientOptions);
+  usual = fresh.createDefaultErrorHandler();
   try {
     await fresh.start();
+    starting = false;
     client = fresh;
     output.info('server started');
+    return true;
   } catch (error) {
     output.error(`the server did not start: ${String(error)}`);
-    void vscode.window.showErrorMessage(`stacklint: the server did not start (${String(error)}).`, 'Show Output')
-      .then((choice) => choice && output.show(true));
+    try {
+      await fresh.dispose();
+    } catch {
+      // already stopped
+    }
+    if (server.origin !== 'environment') {
+      void vscode.window.showErrorMessage(`stacklint: the server did not start (${String(error)}).`, 'Show Output')
+        .then((choice) => choice && output.show(true));
+    }
+    return false;
   }
 }

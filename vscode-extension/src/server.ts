@@ -7,6 +7,8 @@ import { Interpreter } from './python';
 export type ImportStrategy = 'fromEnvironment' | 'useBundled';
 
 export interface ServerCommand {
+  // Where it comes from: a fallback to the bundled copy is tried only after 'environment'.
+  origin: 'path' | 'environment' | 'bundled';
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
@@ -45,7 +47,8 @@ export function probe(python: string, code: string, env: NodeJS.ProcessEnv, cwd:
 
 const VERSION_CHECK =
   `import sys; print("Python %d.%d" % sys.version_info[:2]); sys.exit(sys.version_info[:2] < (${MIN_PYTHON.join(', ')}))`;
-const IMPORT_CHECK = 'import stacklint.lsp, stacklint; print(stacklint.__file__)';
+// The server module itself, so that missing pygls/lsprotocol count as "cannot start" here.
+const IMPORT_CHECK = 'import stacklint.lsp.server, stacklint; print(stacklint.__file__)';
 
 export async function findServer(
   pathSetting: string[],
@@ -62,7 +65,7 @@ export async function findServer(
     return {
       tried,
       server: {
-        command, args: [...rest, 'lsp'], env: base, cwd: workspaceFolder,
+        origin: 'path', command, args: [...rest, 'lsp'], env: base, cwd: workspaceFolder,
         description: `${configured.join(' ')} lsp (the stacklint.path setting)`,
       },
     };
@@ -86,28 +89,37 @@ export async function findServer(
       return {
         tried,
         server: {
-          command: interpreter.command, args: ['-m', 'stacklint', 'lsp'], env: base, cwd,
+          origin: 'environment', command: interpreter.command, args: ['-m', 'stacklint', 'lsp'], env: base, cwd,
           description: `${interpreter.command} -m stacklint lsp (${version.detail}, stacklint from ${own.detail})`,
         },
       };
     }
-    tried.push(`${python}, ${version.detail}: cannot import stacklint.lsp (${own.detail})`);
+    tried.push(`${python}, ${version.detail}: cannot import stacklint.lsp.server (${own.detail})`);
   } else {
     tried.push('stacklint.importStrategy is useBundled: the interpreter\'s own stacklint is not used');
   }
 
-  const libs = path.join(extensionPath, 'bundled', 'libs');
-  const env: NodeJS.ProcessEnv = { ...base, PYTHONPATH: libs, PYTHONNOUSERSITE: '1' };
+  const bundled = await findBundled(interpreter, extensionPath, version.detail);
+  if (bundled.server) {
+    return { tried, server: bundled.server };
+  }
+  return { tried: [...tried, ...bundled.tried] };
+}
+
+// The copy of stacklint bundled in the extension (bundled/libs), run by the interpreter.
+export async function findBundled(interpreter: Interpreter, extensionPath: string, pythonVersion?: string): Promise<Lookup> {
+  const cwd = path.join(extensionPath, 'bundled');
+  const libs = path.join(cwd, 'libs');
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: libs, PYTHONNOUSERSITE: '1' };
   const bundled = await probe(interpreter.command, IMPORT_CHECK, env, cwd);
   if (bundled.ok) {
     return {
-      tried,
+      tried: [],
       server: {
-        command: interpreter.command, args: ['-m', 'stacklint', 'lsp'], env, cwd,
-        description: `${interpreter.command} -m stacklint lsp (${version.detail}, the bundled copy in ${libs})`,
+        origin: 'bundled', command: interpreter.command, args: ['-m', 'stacklint', 'lsp'], env, cwd,
+        description: `${interpreter.command} -m stacklint lsp (${pythonVersion ?? 'Python'}, the bundled copy in ${libs})`,
       },
     };
   }
-  tried.push(`the bundled copy in ${libs} with ${python}: ${bundled.detail}`);
-  return { tried };
+  return { tried: [`the bundled copy in ${libs} with ${interpreter.command} (${interpreter.origin}): ${bundled.detail}`] };
 }
