@@ -10,7 +10,6 @@ walking up from the linted file. Invalid configuration is an error with a locati
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 from pathlib import Path
@@ -22,12 +21,6 @@ from .settings import PerFileIgnore, Settings, merged
 
 CONFIG_NAMES = (".stacklint.yaml", ".stacklint.yml")
 KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on")
-
-try:  # Python 3.11+
-    import tomllib as _toml
-except ImportError:  # pragma: no cover - 3.10
-    _toml = None
-
 
 class ConfigError(ValueError):
     """A configuration problem at path:line:column (1-based; 0 when unknown)."""
@@ -94,8 +87,10 @@ def _load_yaml(path: Path):
 
 
 def _load_toml(path: Path):
-    if _toml is None:  # pragma: no cover
-        raise ConfigError(path, 0, 0, "reading pyproject.toml needs Python 3.11 (tomllib)")
+    try:  # Python 3.11+; imported here: most runs read no pyproject.toml
+        import tomllib as _toml
+    except ImportError:  # pragma: no cover - 3.10
+        raise ConfigError(path, 0, 0, "reading pyproject.toml needs Python 3.11 (tomllib)") from None
     try:
         data = _toml.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
@@ -156,6 +151,8 @@ def _parse(path: Path) -> Dict[str, Any]:
     for key, value in data.items():
         keys = (key,)
         if key not in KEYS:
+            import difflib  # only to word an error
+
             hint = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.6)
             raise ConfigError(path, *locate(keys), f"unknown option `{key}`"
                               + (f"; did you mean `{hint[0]}`?" if hint else f" (options: {', '.join(KEYS)})"))

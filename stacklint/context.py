@@ -28,9 +28,10 @@ class Context:
         """The deploy model of this file, built once per lint (parts convert on first use)."""
         return Stack(self.data, self.settings.stack_name, self.doc.data)
 
-    @property
+    @cached_property
     def folder(self) -> Optional[Path]:
-        """Relative `file:`, `env_file` and bind paths resolve against the stack file's folder."""
+        """Relative `file:`, `env_file` and bind paths resolve against the stack file's folder.
+        Worked out once per lint: checks ask for it per service, and resolve() is a system call."""
         return Path(self.path).resolve().parent if self.path else None
 
     def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,

@@ -1,8 +1,10 @@
-"""Text -> positioned node tree -> plain data. The only module that imports ruamel.
+"""Text -> positioned node tree -> plain data. With its helpers go_yaml.py and pure_yaml.py,
+the only module that imports ruamel.
 
 The file is composed once with ruamel's C-backed composer (where ruamel.yaml.clib is not
-installed, with ruamel's pure-Python one: see pure_yaml.py); one walk over the node tree then
-builds the plain data (typed the way Docker's go-yaml v3 types it, with `<<` merges applied)
+installed, with ruamel's pure-Python one: see pure_yaml.py), read as Docker's go-yaml reads it
+where the libyaml 0.1.7 inside differs (go_yaml.py; the few files that need it are composed
+twice); one walk over the node tree then builds the plain data (typed the way Docker's go-yaml v3 types it, with `<<` merges applied)
 and, at the same time, an index from YAML path to the key and value ranges. Positions come
 from the nodes, so they are exact even inside merged or aliased content (they point at the
 text that produced the value).
@@ -15,6 +17,7 @@ from typing import Dict, List, Optional
 
 import bisect
 import gc
+import math
 import threading
 
 try:
@@ -28,7 +31,8 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
-from .scalars import resolve_plain, resolve_tagged
+from . import go_yaml
+from .scalars import TagError, resolve_plain, resolve_tagged
 
 # Hostile-input limits. A real stack file is a few hundred KiB and ten levels deep.
 # A real stack file is about ten levels deep. Walking a level takes three or four Python frames,
@@ -54,12 +58,18 @@ def line_starts(text: str) -> List[int]:
     return [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
 
 
-_ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]+")
+_ALIAS_TOKEN = re.compile(r"\*[A-Za-z0-9_-]+")  # libyaml and go-yaml: anchor names are these characters
+# Searched apart: a pattern that starts with one literal is searched for that character first.
+_ALIAS_KEY = re.compile(r"\*[A-Za-z0-9_-]+[ \t]*:")
+_ALIAS_COMPLEX_KEY = re.compile(r"\?\s+\*")
 
 
 # Tags our resolver gives untagged scalars; explicitly tagged nodes keep their own tag.
 _PLAIN = "!plain"
 _QUOTED = "!quoted"
+# `!` (or a tag alone, nothing after it): libyaml marks these "implicit" by its own rules
+# (`! "1"` as plain, `! ` as quoted); go-yaml types them by their style, as if untagged.
+_NON_SPECIFIC = "!nonspecific"
 
 
 @dataclass(frozen=True)
@@ -218,11 +228,9 @@ def _problem(code: str, message: str, r: Range, path: YamlPath = ()) -> Diagnost
     return Diagnostic(code=code, message=message, severity=Severity.ERROR, range=r, path=path, stage="load")
 
 
+_INFINITIES = (math.inf, -math.inf)
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
-
-
-_LINE_PREFIX = re.compile(r"^[ \t-]*", re.M)
 
 
 def estimate_depth(text: str, limit: int = 0) -> tuple:
@@ -242,9 +250,11 @@ def estimate_depth(text: str, limit: int = 0) -> tuple:
                 flow, flow_at = depth, m.start()
         elif depth:
             depth -= 1
-    widest = max((len(m) for m in _LINE_PREFIX.findall(text)), default=0)
-    if flow + 2 * (widest + 1) <= limit:
-        return flow + 2 * (widest + 1), 0
+    # The widest line prefix the quick bound allows; one regex search (no list of every prefix)
+    # tells whether any line is wider.
+    room = (limit - flow) // 2 - 1
+    if room >= 0 and not re.search(rf"^[ \t-]{{{room + 1},}}", text, re.M):
+        return flow + 2 * (room + 1), 0
     stack: List[int] = []
     block = block_at = offset = 0
     for line in text.splitlines(keepends=True):
@@ -278,6 +288,22 @@ class _Walker:
         self.in_alias = 0
         self.expanding = 0  # where the outermost alias being expanded is written (see _cursor)
         self.sizes: Dict[int, int] = {}
+        # Whether an alias may be a key (`*name:`, `? *name`): only then are keys told apart
+        # from aliases (go-yaml compares an alias key only with the same alias).
+        self.not_json: set = set()  # NaN and infinity nodes already reported
+        text = doc.text
+        self.alias_keys = ("*" in text and _ALIAS_KEY.search(text) is not None) or \
+            ("?" in text and _ALIAS_COMPLEX_KEY.search(text) is not None)
+
+    def _not_json(self, value: float, node, path: YamlPath) -> None:
+        # Docker turns the whole file into JSON to validate it, and JSON has no such numbers.
+        if id(node) in self.not_json:  # said once, where it is written
+            return
+        self.not_json.add(id(node))
+        go = "NaN" if value != value else "+Inf" if value > 0 else "-Inf"
+        self.doc.problems.append(_problem(
+            "SL004", f"{node.value} is not a number Docker can validate (json: unsupported value: {go}); quote "
+            "it if it is text", self.range(node), path))
 
     def fail(self, message: str, r: Range, path: YamlPath) -> None:
         if not self.stopped:
@@ -297,10 +323,24 @@ class _Walker:
         if isinstance(node, ScalarNode):
             tag = node.ctag
             if tag == _PLAIN:
-                return resolve_plain(node.value)
-            if tag == _QUOTED:
+                value = resolve_plain(node.value)
+                if value.__class__ is str:
+                    return value
+                if node.style:  # `! "1"`: libyaml marks a quoted scalar tagged `!` plain; go-yaml keeps a string
+                    return node.value
+            elif tag == _QUOTED:
                 return node.value
-            return resolve_tagged(str(tag), node.value)
+            elif tag == _NON_SPECIFIC:  # `! text`: typed as if untagged, by its own style
+                value = node.value if node.style else resolve_plain(node.value)
+            else:
+                try:
+                    value = resolve_tagged(str(tag), node.value)
+                except TagError as err:
+                    self.fail(str(err), self.range(node), path)
+                    return None
+            if value.__class__ is float and (value != value or value in _INFINITIES):
+                self._not_json(value, node, path)
+            return value
         key = id(node)
         if key in self.active:
             self.fail("recursive alias: this node contains itself", self.range(node), path)
@@ -395,27 +435,31 @@ class _Walker:
         seen: dict = {}
         merges = []
         spans = self.doc.spans
-        for knode, vnode in node.value:
-            if _is_merge_key(knode):
+        idents = self._key_idents(node) if self.alias_keys else None
+        for i, (knode, vnode) in enumerate(node.value):
+            if not isinstance(knode, ScalarNode):
+                if not self.in_alias:
+                    self.decodes += 1
+                if id(knode) in self.active:
+                    self.fail("recursive alias: this key is a node that contains it (Docker: \"anchor value "
+                              "contains itself\")", self._alias_at(_written_after(node, i)), path)
+                else:
+                    self._complex_key(knode, path)
+                continue
+            raw = knode.value
+            # An alias whose value repeats a key is no duplicate: it replaces the value.
+            ident = raw if idents is None else idents[i]
+            first = seen.get(ident)
+            if first is not None:
+                self._duplicate(node, i, ident, first, path)
+                continue
+            seen[ident] = i
+            if _is_merge_key(knode) and ident is raw:
                 merges.append((knode, vnode))
                 continue
             if not self.in_alias:
                 self.decodes += 1  # go-yaml decodes every key too
-            if not isinstance(knode, ScalarNode):
-                self.doc.problems.append(_problem(
-                    "SL004", "a mapping key must be a plain string, not a "
-                    + ("mapping" if isinstance(knode, MappingNode) else "list"), self.range(knode), path))
-                continue
-            raw = knode.value
-            first = seen.get(raw)
-            if first is not None:
-                self.doc.problems.append(Diagnostic(
-                    code="SL002",
-                    message=f'mapping key "{raw}" already defined at line {first.start_mark.line + 1}',
-                    severity=Severity.ERROR, range=self.range(knode), path=path + (raw,), stage="load"))
-                continue
-            seen[raw] = knode
-            if not knode.style and path and not isinstance(resolve_plain(raw), str):
+            if not knode.style and path and type(resolve_plain(raw)) is not str:
                 # Docker cannot hand a non-string key below the top level to its schema validator.
                 self.doc.problems.append(_problem(
                     "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
@@ -429,14 +473,21 @@ class _Walker:
         if merges:
             if not self.in_alias:
                 self.decodes += len(node.value)  # go-yaml decodes the keys once more to merge
-            self._merge(out, merges, path, depth)
+            self._merge(out, merges, path, depth, _is_string_map(node))
         return out
 
-    def _merge(self, out: dict, merges: list, path: YamlPath, depth: int) -> None:
+    def _merge(self, out: dict, merges: list, path: YamlPath, depth: int, string_keys: bool) -> None:
         # Explicit keys win over merged ones; earlier merge sources win over later ones.
+        # string_keys: the mapping merged into has only string keys; go-yaml then drops a
+        # merged null key and refuses a merged list or mapping as a key.
         sources = []
         for knode, m in merges:
             cursor = knode.end_mark.index
+            if isinstance(m, SequenceNode) and m.start_mark.index < cursor:
+                # an alias of a list: go-yaml merges a list of mappings only as written there
+                self.fail("a merge key (<<) needs a mapping or a list of mappings (an alias of a list "
+                          "is neither)", self._alias_at(cursor), path)
+                continue
             for src in (m.value if isinstance(m, SequenceNode) else [m]):
                 sources.append((src, cursor))
                 cursor = self._after(src, cursor)
@@ -457,11 +508,16 @@ class _Walker:
                 self.in_alias += 1
             self.active.add(id(src))
             try:
+                if size is None and not self.in_alias:  # written here: go-yaml checks its keys here
+                    self._check_duplicates(src, path)
                 for knode, vnode in src.value:
                     if not isinstance(knode, ScalarNode):
+                        self._complex_key(knode, path)
                         continue
                     raw = knode.value
                     if raw in out or _is_merge_key(knode):
+                        continue
+                    if string_keys and knode.ctag == _PLAIN and resolve_plain(raw) is None:
                         continue
                     p = path + (raw,)
                     self.doc.spans[p] = (knode, vnode)
@@ -469,15 +525,83 @@ class _Walker:
                 # nested merges inside the source mapping
                 inner = [(k, v) for k, v in src.value if _is_merge_key(k)]
                 if inner:
-                    self._merge(out, inner, path, depth)
+                    self._merge(out, inner, path, depth, string_keys)
             finally:
                 self.active.discard(id(src))
                 if size is not None:
                     self.in_alias -= 1
 
+    def _check_duplicates(self, node: MappingNode, path: YamlPath) -> None:
+        seen: dict = {}
+        idents = self._key_idents(node)
+        for i, (knode, _) in enumerate(node.value):
+            if isinstance(knode, ScalarNode):
+                first = seen.setdefault(idents[i], i)
+                if first != i:
+                    self._duplicate(node, i, idents[i], first, path)
+
+    def _key_idents(self, node: MappingNode) -> list:
+        """Each key of node as go-yaml compares keys for duplicates: its text, or for an alias
+        (`*name`) the alias, which equals only the same alias. `<<` is a key like the others.
+        An alias's node is the anchor's, written before the place of the key."""
+        idents = []
+        after = node.start_mark.index
+        for knode, vnode in node.value:
+            ident = knode.value if isinstance(knode, ScalarNode) else None
+            if knode.start_mark.index < after:
+                m = _ALIAS_TOKEN.search(self.doc.text, after)
+                ident = ("*", m.group()[1:] if m else "")
+            idents.append(ident)
+            after = max(after, knode.end_mark.index, vnode.end_mark.index)
+        return idents
+
+    def _duplicate(self, node: MappingNode, i: int, ident, first: int, path: YamlPath) -> None:
+        """SL002 for key i of node, a repeat of key first (go-yaml's message; an alias is named
+        and placed as written)."""
+        knode = node.value[i][0]
+        if isinstance(ident, tuple):
+            name, where = ident[1], self._alias_at(_written_after(node, i))
+            line = self._alias_at(_written_after(node, first)).start.line
+        else:
+            name, where, line = ident, self.range(knode), node.value[first][0].start_mark.line
+        self.doc.problems.append(Diagnostic(
+            code="SL002", message=f'mapping key "{name}" already defined at line {line + 1}',
+            severity=Severity.ERROR, range=where, path=path + (knode.value,), stage="load"))
+
+    def _complex_key(self, knode, path: YamlPath) -> None:
+        self.doc.problems.append(_problem(
+            "SL004", "a mapping key must be a plain string, not a "
+            + ("mapping" if isinstance(knode, MappingNode) else "list"), self.range(knode), path))
+
+
+def _written_after(mapping: MappingNode, i: int) -> int:
+    """Where the text of pair i of mapping can start: after the mapping's start and every
+    earlier pair."""
+    after = mapping.start_mark.index
+    for knode, vnode in mapping.value[:i]:
+        after = max(after, knode.end_mark.index, vnode.end_mark.index)
+    return after
+
+
+def _is_string_map(node: MappingNode) -> bool:
+    """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string]."""
+    for knode, _ in node.value:
+        if not isinstance(knode, ScalarNode):
+            return False
+        if knode.ctag == _PLAIN and type(resolve_plain(knode.value)) is not str:
+            return False
+        if knode.ctag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
+            return False
+    return True
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
 
 def _is_merge_key(node) -> bool:
-    return isinstance(node, ScalarNode) and node.ctag == _PLAIN and node.value == "<<"
+    # go-yaml's isMerge: `<<` untagged, tagged `!` or `!!merge` (a quoted "<<" is a string)
+    return isinstance(node, ScalarNode) and node.value == "<<" and node.ctag in (_PLAIN, _MERGE_TAG)
 
 
 class _UntypedResolver(BaseResolver):
@@ -489,7 +613,8 @@ class _UntypedResolver(BaseResolver):
     def resolve(self, kind, value, implicit):
         # kind is the class the C composer is about to build: ours (below) or ruamel's.
         if issubclass(kind, ScalarNode):
-            return _PLAIN if implicit[0] else _QUOTED
+            plain, quoted = implicit
+            return _PLAIN if plain else _QUOTED if quoted else _NON_SPECIFIC
         return "!seq" if issubclass(kind, SequenceNode) else "!map"
 
     def descend_resolver(self, current_node, current_index):
@@ -527,6 +652,7 @@ class _Mapping(MappingNode):
 
 
 _FAST_NODES = (_Scalar, _Sequence, _Mapping)
+_RESOLVER = _UntypedResolver()
 _SWAP_LOCK = threading.Lock()
 if _ruamel_yaml is not None:
     _yaml = YAML(typ="safe", pure=False)
@@ -564,6 +690,13 @@ def parse(text: str) -> Document:
         at = positions.of_index(nul)
         doc.problems.append(_problem("SL001", "NUL byte in the file: a stack file is text",
                                      Range.of(at.line, at.column, at.line, at.column + 1)))
+        doc.failed = True
+        return doc
+    version = go_yaml.version_problem(text)
+    if version is not None:
+        message, offset = version
+        at = positions.of_index(offset)
+        doc.problems.append(_problem("SL001", message, Range.of(at.line, at.column, at.line, at.column + 5)))
         doc.failed = True
         return doc
     depth, deepest = estimate_depth(text, MAX_TEXT_DEPTH)
@@ -621,9 +754,61 @@ def _first_document(text: str):
         saved = _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode
         _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = _FAST_NODES
         try:
-            return _first_node(text)
+            return _compose_as_docker(text)
         finally:
             _ruamel_yaml.ScalarNode, _ruamel_yaml.SequenceNode, _ruamel_yaml.MappingNode = saved
+
+
+# Rewrites after which libyaml may still stop (go_yaml.Rewrite.fix; one colon each, after the
+# first pass, in forms like `[a :b]`); past this, its error stands.
+_MAX_REWRITES = 200
+
+
+def _compose_as_docker(text: str):
+    """The C composer's tree, bridged where libyaml 0.1.7 and go-yaml differ (see go_yaml.py).
+    Ordinary files are composed once, as they are."""
+    rewrite = go_yaml.Rewrite(text)
+    if go_yaml.BOM in text:
+        rewrite.replace_boms()
+    by_events = False
+    for attempt in range(_MAX_REWRITES + 1):
+        source = rewrite.text
+        try:
+            root = _compose_events(source) if by_events else _first_node(source)
+            if root is not None and go_yaml.has_text_after(source, root.end_mark.index):
+                _scan_past_first_document(source)
+        except MarkedYAMLError as err:
+            if attempt < _MAX_REWRITES and rewrite.fix(err):
+                continue
+            if go_yaml.is_duplicate_anchor(err) and not by_events:
+                by_events = True
+                continue
+            raise
+        if root is not None and "\\/" in text:
+            slash = go_yaml.escaped_slash(root, text)
+            if slash is not None:
+                raise go_yaml.unknown_escape(text, slash)
+        rewrite.restore(root)
+        return root
+
+
+def _scan_past_first_document(text: str) -> None:
+    parser = _ruamel_yaml.CParser(text)
+    try:
+        go_yaml.scan_past_first_document(parser)
+    finally:
+        parser.dispose()
+
+
+def _compose_events(text: str):
+    parser = _ruamel_yaml.CParser(text)
+    try:
+        root = go_yaml.compose_events(parser, _Scalar, _Sequence, _Mapping, _RESOLVER.resolve)
+        if root is not None:
+            parser.get_event()  # the document's end, as the C composer reads it
+        return root
+    finally:
+        parser.dispose()
 
 
 def _first_node(text: str):

@@ -22,7 +22,7 @@ Lines = Sequence[Tuple[int, str]]
 
 def yaml_key(name: str) -> str:
     """A mapping key as YAML text: plain when it reads back as the same string, else quoted."""
-    if _PLAIN_KEY.match(name) and resolve_plain(name) == name:
+    if _PLAIN_KEY.match(name) and type(resolve_plain(name)) is str and resolve_plain(name) == name:
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -6,9 +6,10 @@ stacklint ships pure-Python packages, one copy for every platform). About 10x sl
 libyaml (which the C module wraps, and which Docker's go-yaml is a port of) in the YAML version
 they scan and in where they put empty values and the end of the file; all are set back here,
 so positions are the same with either composer (tests/test_document_pure.py compares them).
-Error messages are the composer's own and differ in wording, not in position. One known
-difference remains: in flow style (`ports: [8080:80]`) the pure scanner, like Docker, reads
-`8080:80` as one scalar, where the C module stops with "found unexpected ':'".
+Error messages are the composer's own and differ in wording, not in position. The bridges
+of go_yaml.py that document.py applies around the C composer (tab-indented comment lines after
+a comment, byte-order marks past the start, the tokens scanned past the first document) are
+not applied here; the pure scanner reads flow colons (`[8080:80]`) as Docker does by itself.
 """
 from __future__ import annotations
 

@@ -6,6 +6,9 @@ ruamel's own resolver differs on several of these, so plain scalars are re-typed
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime
 import math
 import re
 
@@ -71,28 +74,108 @@ def resolve_plain(text: str):
             return float(plain)
         except ValueError:  # pragma: no cover - the pattern only admits valid floats
             return text
+    if text[4:5] == "-" and is_timestamp(text):
+        return GoTime(text)
     return text
 
 
 _STD_TAG = "tag:yaml.org,2002:"
+# go-yaml's allowedTimestampFormats, tried only on plain scalars that start with four digits and
+# a dash (parseTimestamp): YYYY-M-D, optionally with a time (`T`, `t` or a space) and a zone.
+_TIMESTAMP = re.compile(
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})"
+    r"| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?)?$")
+
+
+def is_timestamp(text: str) -> bool:
+    """Whether go-yaml reads this plain scalar as a time.Time (a real date, and time of day)."""
+    m = _TIMESTAMP.match(text)
+    if m is None:
+        return False
+    year, month, day = (int(g) for g in m.group(1, 2, 3))
+    clock = [int(g) for g in (m.group(4, 5, 6) if m.group(4) else m.group(9, 10, 11)) if g is not None]
+    if clock and (clock[0] > 23 or clock[1] > 59 or clock[2] > 59):
+        return False
+    try:
+        datetime.date(max(year, 1), month, day)
+    except ValueError:
+        return False
+    return True
+
+
+class GoTime(str):
+    """A plain scalar go-yaml decodes as a time.Time (`2024-01-31`, `2024-01-31T10:00:00Z`). It
+    stays the text as written for the checks; Docker renders it as go_string() where it wants a
+    string (labels, environment: "2024-01-31 00:00:00 +0000 UTC"), as rfc3339() in JSON and in
+    its own YAML output, and refuses it where the field is a plain string (`image`)."""
+
+    __slots__ = ()
+
+    def go_string(self) -> str:
+        """Go's fmt.Sprint of the time.Time (time.Time.String)."""
+        date, clock, fraction, zone = self._offset_parts()
+        if zone in ("", "Z"):
+            return f"{date} {clock}{fraction} +0000 UTC"
+        offset = zone.replace(":", "")
+        return f"{date} {clock}{fraction} {offset} {offset}"
+
+    def rfc3339(self) -> str:
+        """time.RFC3339Nano, as Docker's JSON and YAML output write it."""
+        date, clock, fraction, zone = self._offset_parts()
+        return f"{date}T{clock}{fraction}{'Z' if zone in ('', 'Z') else zone}"
+
+    def _offset_parts(self):
+        """(date, clock, fraction with its dot or "", zone as written or "")."""
+        m = _TIMESTAMP.match(self)
+        date = "%04d-%02d-%02d" % tuple(int(g) for g in m.group(1, 2, 3))
+        if m.group(4):
+            clock, fraction, zone = m.group(4, 5, 6), m.group(7), m.group(8)
+        elif m.group(9):
+            clock, fraction, zone = m.group(9, 10, 11), m.group(12), ""
+        else:
+            clock, fraction, zone = ("0", "0", "0"), "", ""
+        fraction = (fraction or "").rstrip("0")
+        return date, "%02d:%02d:%02d" % tuple(int(c) for c in clock), fraction if len(fraction) > 1 else "", zone
+
+
+class TagError(ValueError):
+    """go-yaml refuses an explicitly tagged scalar whose text is not of that type."""
+
+
+def _go_kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "str"
 
 
 def resolve_tagged(tag: str, text: str):
-    """An explicitly tagged scalar (`!!str 12`, `!!int "3"`)."""
+    """An explicitly tagged scalar (`!!str 12`, `!!int "3"`) as go-yaml's decoder reads it: a
+    standard scalar tag must match what the text resolves to (an int passes for a float),
+    `!!binary` is base64, unknown tags leave the text a string."""
     kind = tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else None
-    if kind == "str" or kind is None or kind in ("binary", "timestamp"):
-        return text
-    if kind == "null":
-        return None
-    if kind == "bool":
-        b = _BOOLS.get(text)
-        return text if b is None else b
-    if kind == "int":
-        value = _go_int(text.replace("_", ""))
-        return text if value is None else value
-    if kind == "float":
+    if kind in ("bool", "int", "float", "timestamp", "null"):
         value = resolve_plain(text)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else text
+        found = _go_kind(value)
+        if kind == "timestamp" and found == "str" and is_timestamp(text):
+            return GoTime(text)
+        if found == kind:
+            return value
+        if kind == "float" and found == "int":
+            return float(value)
+        raise TagError(f"cannot decode !!{found} `{text}` as a !!{kind}")
+    if kind == "binary":
+        try:
+            return base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True) \
+                .decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            raise TagError("!!binary value contains invalid base64 data") from None
     return text
 
 
@@ -100,6 +183,8 @@ def go_format(value) -> str:
     """Go's fmt.Sprint of a decoded scalar: how Docker turns numbers into strings in string maps."""
     if value is None:
         return ""
+    if isinstance(value, GoTime):
+        return value.go_string()
     if value is True:
         return "true"
     if value is False:

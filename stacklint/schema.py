@@ -3,25 +3,19 @@
 Docker reports only the deepest schema error and no position. We report all of them: an
 unknown key on the key (with "did you mean" or the version that introduced it), a bad value
 on the value. Valid documents, the common case on every keystroke, go through a compiled
-validator (fastjsonschema, ten times faster here); jsonschema runs only to explain failures.
+validator (`validators/`, ten times faster here); jsonschema is imported and run only to
+explain failures.
 """
 from __future__ import annotations
 
-import copy
 import difflib
-import functools
-import hashlib
 import json
-import os
-import re
-from pathlib import Path
 from typing import Iterable, List
 
-import fastjsonschema
-
 from .diagnostics import Diagnostic, Severity, YamlPath, dotted
-from .schema_source import known_properties, schema_for, since_of, unknown_keys, validator_for
+from .schema_source import known_properties, since_of, unknown_keys, validator_for
 from .scalars import go_format
+from .validators import is_valid
 
 _TYPE_NAMES = {
     "string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
@@ -55,50 +49,6 @@ def _describe(value) -> str:
     if len(text) > 40:
         text = text[:37] + "..."
     return f"{_TYPE_NAMES[kind]} ({json.dumps(text) if isinstance(value, str) else text})"
-
-
-# --- compiled fast path -------------------------------------------------------------------------
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "stacklint" / "validators"
-
-
-@functools.lru_cache(maxsize=None)
-def fast_validator(version: str):
-    """fastjsonschema's validator for a version. Generating it takes ~0.5 s, so the generated
-    code is cached on disk, keyed by the schema's content; any failure there just recompiles."""
-    schema = schema_for(version)
-    digest = hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()[:16]
-    path = _cache_dir() / f"v{version}-{digest}-{fastjsonschema.VERSION}.py"
-    code = None
-    try:
-        code = path.read_text(encoding="utf-8")
-    except OSError:
-        pass
-    if code is None:
-        # a copy: fastjsonschema rewrites $refs in place, and the schema is shared and cached
-        code = fastjsonschema.compile_to_code(copy.deepcopy(schema))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(code, encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    namespace: dict = {}
-    exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 - code generated from our schema
-    # the first function generated is the root schema's (its name derives from the schema's $id)
-    root = re.search(r"^def (\w+)\(", code, re.M).group(1)
-    return namespace[root]
-
-
-def is_valid(data, version: str) -> bool:
-    try:
-        fast_validator(version)(data)
-        return True
-    except fastjsonschema.JsonSchemaException:
-        return False
 
 
 # --- explaining failures ------------------------------------------------------------------------

@@ -13,9 +13,12 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import jsonschema
+from .resources import data_dir
+
+if TYPE_CHECKING:  # imported when a failure is explained: ~0.1 s that valid files never pay
+    import jsonschema
 
 __all__ = [
     "SUPPORTED_VERSIONS",
@@ -46,21 +49,7 @@ class UnsupportedVersion(ValueError):
 
 
 def _schema_path() -> Path:
-    # Installed from a wheel: the file is shipped as package data.
-    try:
-        from importlib import resources
-
-        candidate = resources.files("stacklint").joinpath("_data", "schemas", _SCHEMA_NAME)
-        if candidate.is_file():
-            return Path(str(candidate))
-    except (ModuleNotFoundError, TypeError, AttributeError, NotADirectoryError):
-        pass
-    # Source checkout: <repo>/schemas/stack.schema.json next to the package dir.
-    here = Path(__file__).resolve().parent
-    for path in (here / "_data" / "schemas" / _SCHEMA_NAME, here.parent / "schemas" / _SCHEMA_NAME):
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"{_SCHEMA_NAME} not found next to {here}")
+    return data_dir("schemas") / _SCHEMA_NAME
 
 
 @lru_cache(maxsize=1)
@@ -157,6 +146,8 @@ def validator_for(version: str) -> jsonschema.Draft7Validator:
 
 @lru_cache(maxsize=None)
 def _validator_for(version: str) -> jsonschema.Draft7Validator:
+    import jsonschema
+
     return jsonschema.Draft7Validator(_schema_for(version))
 
 

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Whole-process time on a small file: what a pre-commit hook or an editor restart pays.
+
+    python3 benchmarks/startup.py [--repeat 21] [--compose-lint PATH]
+
+Runs, interleaved so that drift on a shared machine hits all alike: `stacklint` on the bundled
+example, compose-lint 0.36 on the same file (a peer linter; install it in a throwaway venv:
+`python3 -m venv /tmp/composelint-venv && /tmp/composelint-venv/bin/pip install compose-lint==0.36.2`;
+skipped with a message when absent), and `-c pass` of the interpreter that runs stacklint.
+Bytecode is compiled first into a private PYTHONPYCACHEPREFIX, as an installed wheel has it.
+Prints median wall and CPU (user+sys) times and the ratios; targets: stacklint <= compose-lint,
+stacklint < 5x `-c pass`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "docker-stack.yml"
+COMPOSE_LINT = Path("/tmp/composelint-venv/bin/compose-lint")
+
+
+def measure(cmd, env):
+    """(wall seconds, CPU seconds) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--compose-lint", type=Path, default=COMPOSE_LINT)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="stacklint-startup-"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(work / "pycache"), NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "stacklint")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    commands = {
+        "stacklint": [sys.executable, "-m", "stacklint", str(EXAMPLE)],
+        "python -c pass": [sys.executable, "-c", "pass"],
+    }
+    if args.compose_lint.exists():
+        commands["compose-lint"] = [str(args.compose_lint), str(EXAMPLE)]
+    else:
+        print(f"compose-lint not found at {args.compose_lint}: skipped (see --help to install it)")
+    for cmd in commands.values():  # warm the page cache and the bytecode
+        measure(cmd, env)
+    times = {name: [] for name in commands}
+    for _ in range(args.repeat):
+        for name, cmd in commands.items():
+            times[name].append(measure(cmd, env))
+    shutil.rmtree(work, ignore_errors=True)
+    wall = {n: statistics.median(w for w, _ in t) for n, t in times.items()}
+    cpu = {n: statistics.median(c for _, c in t) for n, t in times.items()}
+    print(f"{'command':<16} {'wall ms':>8} {'cpu ms':>8}   (median of {args.repeat}, {EXAMPLE.name})")
+    for name in commands:
+        print(f"{name:<16} {wall[name] * 1000:>8.1f} {cpu[name] * 1000:>8.1f}")
+    ok = True
+    base = "python -c pass"
+    ratio = wall["stacklint"] / wall[base]
+    print(f"stacklint / python -c pass: wall {ratio:.2f}x, cpu {cpu['stacklint'] / cpu[base]:.2f}x (target < 5)")
+    ok &= ratio < 5
+    if "compose-lint" in commands:
+        ratio = wall["stacklint"] / wall["compose-lint"]
+        print(f"stacklint / compose-lint:   wall {ratio:.2f}x, cpu {cpu['stacklint'] / cpu['compose-lint']:.2f}x "
+              f"(target <= 1)")
+        ok &= ratio <= 1
+    print("targets met" if ok else "targets NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
