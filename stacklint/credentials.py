@@ -64,6 +64,15 @@ def is_secret_file_name(name: str) -> bool:
     return False
 
 
+def entry(container, key):
+    """container[key] for a mapping or a list, None when absent."""
+    if isinstance(container, dict):
+        return container.get(key)
+    if isinstance(container, list) and isinstance(key, int) and key < len(container):
+        return container[key]
+    return None
+
+
 def written_value(written, path: tuple):
     """The value of an environment entry as the file writes it (before interpolation): the
     mapping's value, or what follows `=` in a list entry."""

@@ -11,8 +11,7 @@ anonymous volume at target `a:/data`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, NamedTuple
 
 from .diagnostics import YamlPath
 from .model import KINDS, Service, Stack, names_top_level_volume
@@ -21,8 +20,7 @@ SINGULAR = {"secrets": "secret", "configs": "config", "networks": "network", "vo
 __all__ = ["KINDS", "SINGULAR", "Ref", "service_refs", "all_refs", "networks_by_service", "context_refs"]
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     kind: str  # secrets | configs | networks | volumes
     name: str
     service: str

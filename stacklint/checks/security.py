@@ -153,8 +153,9 @@ def sensitive_mounts(ctx: Context):
 
 def plaintext_secrets(ctx: Context):
     for name, svc in ctx.model.services.items():
+        written = ctx.model.written(svc.path + ("environment",))  # before interpolation
         for var, value, path in svc.environment:
-            raw = credentials.written_value(ctx.model.written(path), path)
+            raw = credentials.written_value(credentials.entry(written, path[-1]), path)
             if credentials.is_credential_name(var):
                 kind = credentials.literal_kind(raw, value)
                 if kind == "literal":

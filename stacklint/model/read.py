@@ -107,7 +107,7 @@ def labels(data: dict, key, base) -> Dict[str, Val]:
     out: Dict[str, Val] = {}
     if isinstance(value, dict):
         for k, v in value.items():
-            out[str(k)] = Val("" if v is None else _scalar(v), base + (key, k))
+            out[str(k)] = Val("" if v is None else scalar_text(v), base + (key, k))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, str):
@@ -116,7 +116,8 @@ def labels(data: dict, key, base) -> Dict[str, Val]:
     return out
 
 
-def _scalar(value) -> str:
+def scalar_text(value) -> str:
+    """A YAML scalar as the Go string field receives it (booleans as true/false)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -145,7 +145,9 @@ class Service:
         out: List[EnvVar] = []
         if isinstance(env, dict):
             for key, value in env.items():
-                out.append(EnvVar(str(key), None if value is None else read._scalar(value), base + (key,)))
+                if value is not None and value.__class__ is not str:
+                    value = read.scalar_text(value)
+                out.append(EnvVar(str(key), value, base + (key,)))
         elif isinstance(env, list):
             for i, item in enumerate(env):
                 if isinstance(item, str):

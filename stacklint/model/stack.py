@@ -84,19 +84,23 @@ class Stack:
             path = (kind, key)
             decl = decl if isinstance(decl, dict) else {}
             name = _declared_name(decl, path)
-            ipam = read.mapping(decl, "ipam")
-            configs = ipam.get("config")
-            subnets = tuple(Val(c["subnet"], path + ("ipam", "config", i, "subnet"))
-                            for i, c in enumerate(configs if isinstance(configs, list) else ())
-                            if isinstance(c, dict) and isinstance(c.get("subnet"), str))
-            out[key] = TopLevelObject(
-                kind=kind, key=key, name=swarm_name(key, decl, self.namespace),
-                external=is_external(decl), path=path, driver=read.text(decl, "driver", path),
-                driver_opts=read.labels(decl, "driver_opts", path), labels=read.labels(decl, "labels", path),
-                file=read.text(decl, "file", path), template_driver=read.text(decl, "template_driver", path),
-                ipam_driver=read.text(ipam, "driver", path + ("ipam",)), ipam_subnets=subnets,
-                internal=read.boolean(decl, "internal", path), attachable=read.boolean(decl, "attachable", path),
-                name_written=name)
+            obj = TopLevelObject(kind=kind, key=key, name=swarm_name(key, decl, self.namespace),
+                                 external=is_external(decl), path=path, driver=read.text(decl, "driver", path),
+                                 driver_opts=read.labels(decl, "driver_opts", path),
+                                 labels=read.labels(decl, "labels", path), name_written=name)
+            if kind == "networks":
+                ipam = read.mapping(decl, "ipam")
+                configs = ipam.get("config")
+                obj.ipam_driver = read.text(ipam, "driver", path + ("ipam",))
+                obj.ipam_subnets = tuple(Val(c["subnet"], path + ("ipam", "config", i, "subnet"))
+                                         for i, c in enumerate(configs if isinstance(configs, list) else ())
+                                         if isinstance(c, dict) and isinstance(c.get("subnet"), str))
+                obj.internal = read.boolean(decl, "internal", path)
+                obj.attachable = read.boolean(decl, "attachable", path)
+            elif kind in ("secrets", "configs"):
+                obj.file = read.text(decl, "file", path)
+                obj.template_driver = read.text(decl, "template_driver", path)
+            out[key] = obj
         return out
 
 
