@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="take the inventory live from the Swarm DOCKER_HOST / the docker context points at")
     parser.add_argument("--stack-name", metavar="NAME",
                         help="the stack name the file is deployed as (SL504 then ignores this stack's own ports)")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe fixes in place (standard input: print the fixed text), then report "
+                             "what remains")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and write nothing (exit 1 when there is one)")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, apply the fixes that change what gets deployed too")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     parser.add_argument("--statistics", action="store_true",
                         help="print how often each rule fired instead of the findings (text or json)")
@@ -144,8 +151,21 @@ def lint_main(argv: List[str]) -> int:
     def settings_for_file(path: str) -> Settings:
         return config.settings_for(None if path == "-" else path, settings, config_path)
 
-    results = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
-    results += [lint_path(p, settings_for_file) for p in expand(args.paths)]
+    def lint_all():
+        found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
+        return found + [lint_path(p, settings_for_file) for p in expand(args.paths)]
+
+    results = lint_all()
+    if (args.fix or args.diff) and results:
+        from .fix_command import fix_files
+
+        outcome = fix_files(results, diff=args.diff, unsafe=args.unsafe_fixes)
+        if args.diff or outcome.wrote_stdout:
+            for r in results:
+                if r.input_error:
+                    print(f"stacklint: {escape_control(r.input_error)}", file=sys.stderr)
+            return outcome.exit_code(results)
+        results = lint_all()  # what remains after the fixes
     if not results:
         print("stacklint: no stack files found in " + ", ".join(args.paths), file=sys.stderr)
         return EXIT_USAGE

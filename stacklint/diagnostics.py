@@ -108,3 +108,6 @@ class FileResult:
     path: str
     diagnostics: list = field(default_factory=list)
     input_error: str | None = None
+    # What was linted, for --fix and --diff: the decoded text and the bytes it came from.
+    text: str | None = None
+    data: bytes | None = None

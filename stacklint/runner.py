@@ -46,9 +46,9 @@ def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
     read = _read(path, shown, settings_for)
     if isinstance(read, FileResult):
         return read
-    decoded, settings = read
+    decoded, settings, data = read
     diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings)
-    return FileResult(shown, _with_decode_problem(diagnostics, decoded, settings))
+    return FileResult(shown, _with_decode_problem(diagnostics, decoded, settings), text=decoded.text, data=data)
 
 
 def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) -> List[FileResult]:
@@ -62,10 +62,11 @@ def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) 
         # Docker stops at a file it cannot read; so do we, and say which.
         return failed
     settings = reads[0][1]
-    texts = [(decoded.text, None if p == "-" else str(Path(p))) for p, (decoded, _) in zip(paths, reads)]
+    texts = [(decoded.text, None if p == "-" else str(Path(p))) for p, (decoded, _, _) in zip(paths, reads)]
     per_file = lint_stack(texts, settings)
-    return [FileResult("<stdin>" if p == "-" else p, _with_decode_problem(found, decoded, settings))
-            for p, (decoded, _), found in zip(paths, reads, per_file)]
+    return [FileResult("<stdin>" if p == "-" else p, _with_decode_problem(found, decoded, settings),
+                       text=decoded.text, data=data)
+            for p, (decoded, _, data), found in zip(paths, reads, per_file)]
 
 
 def _with_decode_problem(diagnostics, decoded, settings: Settings):
@@ -76,7 +77,7 @@ def _with_decode_problem(diagnostics, decoded, settings: Settings):
 
 
 def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
-    """(decoded text, settings), or the FileResult that says why the file cannot be linted."""
+    """(decoded text, settings, bytes read), or the FileResult that says why the file cannot be linted."""
     try:
         # Never more than the size limit plus one byte in memory, whatever is on disk.
         if path == "-":
@@ -106,4 +107,4 @@ def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
         decoded = decode(data)
     except NotText as err:
         return FileResult(shown, input_error=f"{shown}: {err}")
-    return decoded, settings
+    return decoded, settings, data
