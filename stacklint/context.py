@@ -26,7 +26,7 @@ class Context:
     @cached_property
     def model(self) -> Stack:
         """The deploy model of this file, built once per lint (parts convert on first use)."""
-        return Stack(self.data, self.settings.stack_name)
+        return Stack(self.data, self.settings.stack_name, self.doc.data)
 
     @property
     def folder(self) -> Optional[Path]:

@@ -6,39 +6,47 @@ Service-level `tmpfs:` is not a mount: convert.Service never reads it (SL306 say
 """
 from __future__ import annotations
 
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple
 
 from ..parsers import parse_volume
 from . import read
-from .records import Mount, Val
+from .records import Mount, Refused, Val
 
 _PROPAGATIONS = frozenset(["private", "rprivate", "shared", "rshared", "slave", "rslave"])
 
 
-def service_mounts(volumes, base, volume_name: Callable[[str], Optional[str]]) -> List[Mount]:
-    """One Mount per valid entry of a service's `volumes` list; volume_name(key) is the Swarm
-    name of a declared top-level volume (None when it is not declared)."""
+# The loader's check of a long bind (loader.go resolveVolumePaths), in Docker's words.
+BIND_WITHOUT_SOURCE = 'invalid mount config for type "bind": field Source must not be empty'
+
+
+def service_mounts(volumes, base, volume_name: Callable[[str], Optional[str]]) -> Tuple[List[Mount], List[Refused]]:
+    """One Mount per valid entry of a service's `volumes` list, and the entries the loader
+    refuses; volume_name(key) is the Swarm name of a declared top-level volume (None when the
+    file does not declare it)."""
     out: List[Mount] = []
+    refused: List[Refused] = []
     if not isinstance(volumes, list):
-        return out
+        return out, refused
     for i, entry in enumerate(volumes):
         path = base + (i,)
+        mount = None
         if isinstance(entry, str):
-            mount = _short(entry, path, volume_name)
+            try:
+                mount = _short(entry, path, volume_name)
+            except ValueError as err:
+                refused.append(Refused(entry, path, str(err)))
         elif isinstance(entry, dict):
-            mount = _long(entry, path, volume_name)
-        else:
-            mount = None
+            if entry.get("type") == "bind" and not entry.get("source"):
+                refused.append(Refused(entry, path, BIND_WITHOUT_SOURCE))
+            else:
+                mount = _long(entry, path, volume_name)
         if mount is not None:
             out.append(mount)
-    return out
+    return out, refused
 
 
-def _short(spec: str, path, volume_name) -> Optional[Mount]:
-    try:
-        parsed = parse_volume(spec)
-    except ValueError:
-        return None  # SL006
+def _short(spec: str, path, volume_name) -> Mount:
+    parsed = parse_volume(spec)
     propagation = nocopy = None
     for option in parsed.options:
         if option == "nocopy":

@@ -7,11 +7,11 @@ swarmkit's enums, where an unknown name is 0: ingress and tcp. So `mode: HOST` i
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from ..parsers import parse_port_range_spec
 from . import read
-from .records import PortRange
+from .records import PortRange, Refused
 
 _PROTOCOLS = ("TCP", "UDP", "SCTP")
 
@@ -26,28 +26,33 @@ def protocol(written) -> str:
     return written.lower() if isinstance(written, str) and written.upper() in _PROTOCOLS else "tcp"
 
 
-def service_ports(ports, base) -> List[PortRange]:
+def service_ports(ports, base) -> Tuple[List[PortRange], List[Refused]]:
+    """The entries Docker publishes, and the ones its loader refuses."""
     out: List[PortRange] = []
+    refused: List[Refused] = []
     if not isinstance(ports, list):
-        return out
+        return out, refused
     for i, entry in enumerate(ports):
         path = base + (i,)
         if isinstance(entry, dict):
             port = _long(entry, path)
         elif isinstance(entry, (str, int)) and not isinstance(entry, bool):
-            port = _short(str(entry), path)
+            try:
+                port = _short(str(entry), path)
+            except ValueError as err:
+                refused.append(Refused(entry, path, str(err)))
+                continue
         else:
-            port = None  # a float or null: SL006 / the schema
+            if isinstance(entry, float):
+                refused.append(Refused(entry, path, None))
+            port = None  # null, a list...: the schema says so
         if port is not None:
             out.append(port)
-    return out
+    return out, refused
 
 
-def _short(spec: str, path) -> Optional[PortRange]:
-    try:
-        p = parse_port_range_spec(spec)
-    except ValueError:
-        return None  # SL006
+def _short(spec: str, path) -> PortRange:
+    p = parse_port_range_spec(spec)
     published_start = p.published_start or None
     published_end = p.published_end if published_start is not None else None
     return PortRange(p.target_start, p.target_end, published_start, published_end, p.protocol, "ingress",

@@ -21,6 +21,14 @@ class Val(Generic[T]):
     path: YamlPath
 
 
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """An entry Docker's loader refuses (SL006 reports it); the model leaves it out."""
+    value: object  # the entry as written (after interpolation)
+    path: YamlPath
+    error: Optional[str]  # the parser's message; None when the entry's type is wrong
+
+
 class EnvVar(NamedTuple):
     key: str
     value: Optional[str]  # None: `KEY` alone, taken from the node's environment at run time
@@ -63,6 +71,14 @@ class PortRange:
             return ((self.target_start, p) for p in self.published)
         offset = self.published_start - self.target_start
         return ((t, t + offset) for t in range(self.target_start, self.target_end + 1))
+
+    def published_of(self, target: int) -> Optional[int]:
+        """The first port published for a target of this entry (None when nothing is)."""
+        if self.published_start is None:
+            return None
+        if self.target_start == self.target_end:
+            return self.published_start
+        return target + self.published_start - self.target_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +251,6 @@ class TopLevelObject:
     name_written: Optional[Val[str]] = None  # `name:` or external.name as written
 
 
-__all__ = ["Val", "EnvVar", "PortRange", "Mount", "RestartPolicy", "UpdateConfig", "GenericResource",
+__all__ = ["Val", "Refused", "EnvVar", "PortRange", "Mount", "RestartPolicy", "UpdateConfig", "GenericResource",
            "ResourceSet", "Resources", "Healthcheck", "Placement", "NetworkAttachment", "FileReference",
            "Ulimit", "Logging", "CredentialSpec", "ExtraHost", "TopLevelObject"]

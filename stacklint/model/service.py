@@ -12,7 +12,7 @@ from .image import ImageName, split_image
 from .mounts import service_mounts
 from .ports import service_ports
 from .records import (CredentialSpec, EnvVar, ExtraHost, FileReference, GenericResource, Healthcheck, Logging,
-                      Mount, NetworkAttachment, Placement, PortRange, ResourceSet, Resources, RestartPolicy, Ulimit,
+                      Mount, NetworkAttachment, Placement, PortRange, Refused, ResourceSet, Resources, RestartPolicy, Ulimit,
                       UpdateConfig, Val)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,8 +53,17 @@ class Service:
         return split_image(self.image.value) if self.image is not None else None
 
     @cached_property
-    def mounts(self) -> List[Mount]:
+    def _mounts_and_refused(self):
         return service_mounts(self.raw.get("volumes"), self.path + ("volumes",), self.stack.volume_name)
+
+    @property
+    def mounts(self) -> List[Mount]:
+        return self._mounts_and_refused[0]
+
+    @property
+    def refused_volumes(self) -> List[Refused]:
+        """`volumes` entries the loader refuses (SL006), in file order."""
+        return self._mounts_and_refused[1]
 
     @cached_property
     def hostname(self) -> Optional[Val]:
@@ -251,7 +260,9 @@ class Service:
                 out.append(FileReference(source, self.stack.object_name(kind, item), source, Val("0", path),
                                          Val("0", path), Val(0o444, path), path, short=True))
             elif isinstance(item, dict):
-                source = read.text(item, "source", path) or Val("", path)
+                source = read.text(item, "source", path)
+                if source is None or source.value == "":
+                    source = Val("", path)  # Docker: undefined secret ""
                 target = read.text(item, "target", path)
                 if target is None or target.value == "":
                     target = Val(source.value, source.path)
@@ -296,8 +307,17 @@ class Service:
 
     # --- endpoint, mode ---------------------------------------------------------------------------
     @cached_property
-    def ports(self) -> List[PortRange]:
+    def _ports_and_refused(self):
         return service_ports(self.raw.get("ports"), self.path + ("ports",))
+
+    @property
+    def ports(self) -> List[PortRange]:
+        return self._ports_and_refused[0]
+
+    @property
+    def refused_ports(self) -> List[Refused]:
+        """`ports` entries the loader refuses (SL006): a float, or text nat.ParsePortSpec refuses."""
+        return self._ports_and_refused[1]
 
     @cached_property
     def endpoint_mode(self) -> Optional[Val]:

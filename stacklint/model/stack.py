@@ -18,9 +18,23 @@ DEFAULT_NAMESPACE = "STACK"
 class Stack:
     """Built once per lint from the interpolated data; every part is converted on first use."""
 
-    def __init__(self, data: dict, namespace: Optional[str] = None):
+    def __init__(self, data: dict, namespace: Optional[str] = None, written=None):
         self.data = data if isinstance(data, dict) else {}
         self.namespace = namespace or DEFAULT_NAMESPACE
+        self._written = written if written is not None else data  # the file before interpolation
+
+    def written(self, where):
+        """What the file writes where a Val (or anything with a .path, or a path) comes from,
+        before interpolation (None when absent)."""
+        cur = self._written
+        for key in getattr(where, "path", where):
+            if isinstance(cur, dict):
+                cur = cur.get(key)
+            elif isinstance(cur, list) and isinstance(key, int) and key < len(cur):
+                cur = cur[key]
+            else:
+                return None
+        return cur
 
     def scope(self, key: str) -> str:
         """Namespace.Scope: STACK_key."""
