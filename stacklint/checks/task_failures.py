@@ -9,6 +9,7 @@ service placed on Windows nodes.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from ..context import Context
@@ -19,6 +20,8 @@ from .bind_paths import is_relative
 # moby daemon/daemon_unix.go linuxMinMemory; below 4 MiB swarmkit already refuses the service.
 RUNTIME_MIN_MEMORY = 6 * 1024 * 1024
 SWARM_MIN_MEMORY = 4 * 1024 * 1024
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # what strconv.Atoi takes
+_WINDOWS = re.compile(r"\s*node\.platform\.os\s*==\s*windows\s*")
 
 
 def fails(service: str, what: str, docker: str) -> str:
@@ -30,7 +33,7 @@ def fails(service: str, what: str, docker: str) -> str:
 def _on_windows(svc) -> bool:
     placement = svc.placement
     return placement is not None and any(
-        re.fullmatch(r"\s*node\.platform\.os\s*==\s*windows\s*", c.value) for c in placement.constraints)
+        _WINDOWS.fullmatch(c.value) for c in placement.constraints)
 
 
 def check(ctx: Context):
@@ -119,15 +122,18 @@ def _mount_targets(ctx, name, svc):
 
 def _bind_sources(ctx, name, svc):
     """SL669: only a relative source is judged: the CLI resolves it on the deploying machine."""
-    if ctx.folder is None:
-        return
+    folder = None
     for mount in svc.mounts:
         source = mount.source
         if mount.type.value != "bind" or source is None or not source.value or not is_relative(source.value) \
                 or source.value.startswith("~"):
             continue
-        resolved = (ctx.folder / source.value).resolve()
-        if not resolved.exists():
+        folder = folder or ctx.folder
+        if folder is None:
+            return
+        # the CLI's filepath.Join + filepath.Abs: lexical, no symbolic links resolved
+        resolved = os.path.normpath(os.path.join(folder, source.value))
+        if not os.path.exists(resolved):
             yield ctx.diag("SL669", fails(name, f"bind source {source.value} does not exist next to the stack file "
                                           f"(the CLI sends {resolved}, and no node is expected to have it)",
                                           'invalid mount config for type "bind": bind source path does not exist: '
@@ -155,7 +161,7 @@ def _file_owners(ctx, name, svc):
     for kind, refs in (("secret", svc.secrets), ("config", svc.configs)):
         for ref in refs:
             for field, value in (("uid", ref.uid), ("gid", ref.gid)):
-                if not re.fullmatch(r"[+-]?[0-9]+", value.value):
+                if not _INTEGER.fullmatch(value.value):
                     yield ctx.diag("SL670", fails(name, f"{kind} {field} {value.value} is not a number (names are "
                                                   "not looked up)", f'strconv.Atoi: parsing "{value.value}": '
                                                   "invalid syntax"), value.path, stage="task")
