@@ -408,3 +408,14 @@ def test_written_is_the_value_before_interpolation():
     assert image == Val("nginx:latest", S + ("image",))
     assert st.written(image) == st.written(image.path) == "nginx:${TAG:-latest}"
     assert st.written(S + ("ports", 3)) is None
+
+
+def test_an_infinite_or_nan_count_is_left_out_of_the_model():
+    """`.inf`/`.nan` in an integer field (Docker refuses them at load): no value, no crash (fuzz find)."""
+    from stacklint.document import parse
+    from stacklint.model import build_stack
+
+    for written in (".inf", "-.inf", ".nan"):
+        data = parse(f"services: {{web: {{healthcheck: {{retries: {written}}}, deploy: {{replicas: {written}}}}}}}\n").data
+        svc = build_stack(data).services["web"]
+        assert (svc.healthcheck.retries, svc.replicas) == (None, None), written

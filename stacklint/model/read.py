@@ -27,10 +27,10 @@ def integer(data: dict, key, base, unsigned: bool = False) -> Optional[Val]:
     value = data.get(key)
     if isinstance(value, bool):
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None  # .nan and .inf: Docker refuses them at load (SL004)
         value = int(value)  # go-yaml decodes 3.0 into an int field; floats with a fraction are truncated
-    elif isinstance(value, float):
-        value = int(value)
     if not isinstance(value, int) or (unsigned and value < 0):
         return None
     return Val(value, base + (key,))
