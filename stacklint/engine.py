@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
-from . import catalogue, suppress
+from . import catalogue, limits, suppress
 from .checks import REGISTRY
 from .checks.loader import forbidden_paths
 from .context import Context
@@ -124,25 +125,29 @@ def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
     return Range.of(r.start.line, col, r.start.line, col + length)
 
 
-def _finish(doc: Document, found: List[Diagnostic], path: Optional[str], settings: Settings) -> List[Diagnostic]:
+def _finish(doc: Document, found: List, path: Optional[str], settings: Settings) -> List[Diagnostic]:
     rules = catalogue.load()
     ignored_here = _per_file_ignores(path, settings)
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
-    kept = []
-    for d in found:
-        if not settings.enabled(d.code) or d.code in ignored_here:
-            continue
-        kept.append(d)
-    kept = suppress.apply(kept, pragmas)
+    found, omitted = limits.split(found)
+
+    def wanted(code: str) -> bool:
+        return settings.enabled(code) and code not in ignored_here
+
+    kept = suppress.apply([d for d in found if wanted(d.code)], pragmas)
     if settings.report_unused_suppressions and not doc.failed:
         pragma_problems.extend(suppress.unused(pragmas, settings.enabled))
-    kept.extend(p for p in pragma_problems if settings.enabled("SL009") and "SL009" not in ignored_here)
+    kept.extend(p for p in pragma_problems if wanted("SL009"))
+    for d in kept:
+        if d.code in settings.severity:
+            d.severity = settings.severity[d.code]
+    kept.sort(key=Diagnostic.sort_key)
+    kept = limits.cap(kept, [replace(o, severity=settings.severity.get(o.code, o.severity))
+                             for o in omitted if wanted(o.code)])
     for d in kept:
         rule = rules.get(d.code)
         if rule is not None:
             d.name = rule.name
-        if d.code in settings.severity:
-            d.severity = settings.severity[d.code]
     kept.sort(key=Diagnostic.sort_key)
     return kept
 

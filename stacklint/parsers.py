@@ -97,15 +97,6 @@ def parse_cpus(text: str) -> Fraction:
 
 
 # --- ports ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PortMapping:
-    target: int
-    published: Optional[int]
-    protocol: str
-    host_ip: str = ""
-    mode: str = "ingress"
-
-
 def _port_range(text: str) -> Tuple[int, int]:
     if text == "":
         raise ValueError("empty string specified for ports")
@@ -121,9 +112,20 @@ def _port_range(text: str) -> Tuple[int, int]:
     return start, end
 
 
+@dataclass(frozen=True)
+class PortRange:
+    """One entry of nat.ParsePortSpec kept as ranges: 1-65535:1-65535 is one object, not 65,535."""
+    target_start: int
+    target_end: int
+    published_start: Optional[int]  # None: Swarm picks the published port
+    published_end: Optional[int]
+    protocol: str
+    host_ip: str = ""
+
+
 @functools.lru_cache(maxsize=4096)
-def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
-    """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto]."""
+def parse_port_range(raw: str) -> PortRange:
+    """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto], without expanding."""
     parts = raw.split(":")
     container = parts[-1]
     if len(parts) == 1:
@@ -164,14 +166,8 @@ def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
             raise ValueError(f"invalid ranges specified for container and host Ports: {container} and {host}")
     if proto.lower() not in ("tcp", "udp", "sctp"):
         raise ValueError(f"invalid proto: {proto}")
-    out = []
-    count = end - start + 1
-    if host and count == 1 and hend != hstart:
-        # a host range onto one container port publishes every port of the range
-        return tuple(PortMapping(start, p, proto.lower(), ip) for p in range(hstart, hend + 1))
-    for i in range(count):
-        out.append(PortMapping(start + i, (hstart + i) if host else None, proto.lower(), ip))
-    return tuple(out)
+    # a host range onto one container port publishes every port of the host range
+    return PortRange(start, end, hstart, hend, proto.lower(), ip)
 
 
 # --- short volume syntax --------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..context import Context, get
 from ..diagnostics import Related, Severity
-from ..parsers import parse_port_spec
+from ..parsers import parse_port_range
+from ..port_ranges import describe, points_within
 from ..refs import KINDS, context_refs, is_external, swarm_name
 from ..swarm_constraints import ConstraintError, explain, failing, node_matches, parse_all
 
@@ -183,12 +184,8 @@ def _replicas(svc: dict) -> Optional[int]:
 
 
 def _host_ports(svc: dict) -> List[str]:
-    out = []
-    for p in _port_entries(svc):
-        for mapping in p[1]:
-            if mapping.mode == "host" and mapping.published:
-                out.append(f"{mapping.published}/{mapping.protocol}")
-    return out
+    return [f"{describe(start, end)}/{proto}" for _, published in _port_entries(svc)
+            for start, end, proto, mode in published if mode == "host"]
 
 
 def insufficient_nodes(ctx: Context) -> Iterator:
@@ -229,32 +226,26 @@ def insufficient_nodes(ctx: Context) -> Iterator:
 # ----------------------------------------------------------------------------- SL504
 
 def _port_entries(svc: dict):
-    """(index, [PortMapping-like]) for each `ports` entry with something published."""
-    from ..parsers import PortMapping
-
+    """(index, [(start, end, protocol, mode)]) for each `ports` entry with something published."""
     ports = svc.get("ports")
     for i, entry in enumerate(ports if isinstance(ports, list) else []):  # not a list: the schema says so
-        mappings = []
         if isinstance(entry, (str, int)) and not isinstance(entry, bool):
             try:
-                mappings = parse_port_spec(str(entry))
+                r = parse_port_range(str(entry))
             except ValueError:
                 continue
+            if r.published_start:
+                yield i, [(r.published_start, r.published_end, r.protocol, "ingress")]
         elif isinstance(entry, dict):
             published = entry.get("published")
             if isinstance(published, str) and published.isdigit():
                 published = int(published)
-            target = entry.get("target")
             if not isinstance(published, int) or isinstance(published, bool) or not published:
                 continue
             # unknown modes and protocols silently become ingress and tcp (docker-facts §3.8)
             mode = "host" if str(entry.get("mode", "")).lower() == "host" else "ingress"
             proto = str(entry.get("protocol", "tcp")).lower()
-            mappings = [PortMapping(target if isinstance(target, int) else 0, published,
-                                    proto if proto in ("tcp", "udp", "sctp") else "tcp", mode=mode)]
-        mappings = [m for m in mappings if m.published]
-        if mappings:
-            yield i, mappings
+            yield i, [(published, published, proto if proto in ("tcp", "udp", "sctp") else "tcp", mode)]
 
 
 def port_in_use(ctx: Context) -> Iterator:
@@ -270,19 +261,25 @@ def port_in_use(ctx: Context) -> Iterator:
             published.setdefault((p["port"], p.get("protocol", "tcp")), []).append((other, p.get("mode", "ingress")))
     if not published:
         return
+    numbers: Dict[str, List[int]] = {}  # protocol -> sorted published ports, to find those in a range
+    for port, proto in sorted(published):
+        numbers.setdefault(proto, []).append(port)
     for name, svc in ctx.services():
-        for i, mappings in _port_entries(svc):
-            for m in mappings:
-                for other, other_mode in published.get((m.published, m.protocol), []):
-                    if m.mode == "host" and other_mode == "host":
-                        continue  # only tasks on the same node collide; the scheduler keeps them apart
-                    stack = other.get("stack")
-                    owner = f"service {other['name']} of stack {stack}" if stack else \
-                        f"service {other['name']} (not part of a stack)"
-                    hint = f"; if this file is stack {stack} itself, pass --stack-name {stack}" \
-                        if stack and own is None else ""
-                    yield ctx.diag("SL504", f"service {name}: port {m.published}/{m.protocol} is already published "
-                                   f"by {owner} ({other_mode} mode): `docker stack deploy` fails with \"port "
-                                   f"'{m.published}' is already in use by service '{other['name']}'\"{hint}",
-                                   ("services", name, "ports", i), stage="deploy")
-                    break
+        for i, ranges in _port_entries(svc):
+            reported = set()  # one finding per entry and other service, on its first clashing port
+            for start, end, proto, mode in ranges:
+                for port in points_within(numbers.get(proto, []), start, end):
+                    for other, other_mode in published[(port, proto)]:
+                        if (mode == "host" and other_mode == "host") or other["name"] in reported:
+                            continue  # only tasks on the same node collide; the scheduler keeps them apart
+                        reported.add(other["name"])
+                        yield _in_use(ctx, name, i, port, proto, other, other_mode, own)
+
+
+def _in_use(ctx: Context, name: str, i: int, port: int, proto: str, other: Mapping, other_mode: str, own):
+    stack = other.get("stack")
+    owner = f"service {other['name']} of stack {stack}" if stack else f"service {other['name']} (not part of a stack)"
+    hint = f"; if this file is stack {stack} itself, pass --stack-name {stack}" if stack and own is None else ""
+    return ctx.diag("SL504", f"service {name}: port {port}/{proto} is already published by {owner} ({other_mode} "
+                    f"mode): `docker stack deploy` fails with \"port '{port}' is already in use by service "
+                    f"'{other['name']}'\"{hint}", ("services", name, "ports", i), stage="deploy")

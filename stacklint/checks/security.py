@@ -13,7 +13,8 @@ from .. import credentials
 from ..context import Context, get
 from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
-from ..parsers import parse_port_spec, parse_volume
+from ..parsers import parse_port_range, parse_volume
+from ..port_ranges import points_within
 from ..refs import context_refs, is_external, swarm_name
 
 
@@ -474,11 +475,10 @@ def exposed_ports(ctx: Context):
         if not isinstance(ports, list):
             continue
         extra = IMAGE_ADMIN_PORTS.get(_image_word(svc), {})
+        admin = sorted(set(ADMIN_PORTS) | set(extra))
         for i, port in enumerate(ports):
-            for target, published in _ingress_ports(port):
+            for target, published in _ingress_admin_ports(port, admin):
                 what = ADMIN_PORTS.get(target) or extra.get(target)
-                if not what:
-                    continue
                 where = f"port {published}" if published else "a port Swarm picks"
                 shown = f"port {target}" if published in (None, target) else f"port {target}, published as {published}"
                 yield ctx.diag("SL208", f"service {name} publishes {what} ({shown}) on the ingress routing mesh: "
@@ -488,19 +488,23 @@ def exposed_ports(ctx: Context):
                 break
 
 
-def _ingress_ports(port) -> List[Tuple[int, Optional[int]]]:
+def _ingress_admin_ports(port, admin: List[int]) -> Iterator[Tuple[int, Optional[int]]]:
+    """(target, published) for each admin port among the targets of one ingress entry; a range
+    is searched by bisection, never expanded."""
     if isinstance(port, dict):
         target = port.get("target")
-        if port.get("mode") == "host" or not isinstance(target, int):
-            return []
+        if port.get("mode") == "host" or not isinstance(target, int) or target not in admin:
+            return
         published = port.get("published")
-        return [(target, published if isinstance(published, int) else None)]
-    if isinstance(port, (str, int)) and not isinstance(port, bool):
+        yield target, published if isinstance(published, int) else None
+    elif isinstance(port, (str, int)) and not isinstance(port, bool):
         try:
-            return [(m.target, m.published) for m in parse_port_spec(str(port))]
+            r = parse_port_range(str(port))
         except ValueError:
-            return []
-    return []
+            return
+        for target in points_within(admin, r.target_start, r.target_end):
+            published = None if r.published_start is None else r.published_start + (target - r.target_start)
+            yield target, published
 
 
 # --- SL209 unpinned-image ------------------------------------------------------------------------

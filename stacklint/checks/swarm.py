@@ -4,11 +4,13 @@ Docker CLI converts them (cli/compose/convert/service.go) and the Swarm manager 
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 from ..context import Context, get
 from ..diagnostics import Related, Severity
-from ..parsers import parse_port_spec
+from ..limits import MAX_PER_RULE, Omitted
+from ..parsers import parse_port_range
+from ..port_ranges import Interval, count_overlapping_pairs, describe, overlapping_pairs, points_within
 
 MODES = ("replicated", "global", "replicated-job", "global-job", "")
 # Ports every Swarm node already serves: publishing them takes them over on every node.
@@ -19,18 +21,26 @@ NODE_PORTS = {
     (7946, "udp"): "Swarm node gossip",
     (4789, "udp"): "overlay network traffic (VXLAN)",
 }
+_NODE_PORT_NUMBERS = sorted({port for port, _ in NODE_PORTS})
 
 
 class Publication:
-    """One published port of one service: what swarmkit's port checks look at."""
-    __slots__ = ("service", "port", "protocol", "mode", "path")
+    """One published port range of one service: what swarmkit's port checks look at."""
+    __slots__ = ("service", "start", "end", "protocol", "mode", "path")
 
-    def __init__(self, service: str, port: Optional[int], protocol: str, mode: str, path):
-        self.service, self.port, self.protocol, self.mode, self.path = service, port, protocol, mode, path
+    def __init__(self, service: str, start: Optional[int], end: Optional[int], protocol: str, mode: str, path):
+        self.service, self.start, self.end = service, start, end
+        self.protocol, self.mode, self.path = protocol, mode, path
+
+    def ports(self, start: int = None, end: int = None) -> str:
+        """8080/tcp or 8080-8090/tcp (a part of the range when given)."""
+        if self.start is None:
+            return f"a Swarm-chosen port/{self.protocol}"
+        return f"{describe(self.start if start is None else start, self.end if end is None else end)}/{self.protocol}"
 
 
 def check(ctx: Context):
-    seen: Dict[Tuple[int, str], Publication] = {}  # (port, protocol) -> the first service to publish it
+    everyone: List[Publication] = []
     for name, svc in ctx.services():
         base = ("services", name)
         deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
@@ -38,7 +48,9 @@ def check(ctx: Context):
         yield from _parallelism(ctx, deploy, base + ("deploy",))
         pubs = list(_publications(name, svc, base))
         yield from _dnsrr(ctx, name, deploy, pubs, base)
-        yield from _port_conflicts(ctx, name, pubs, seen)
+        yield from _node_ports(ctx, pubs)
+        everyone.extend(pubs)
+    yield from _port_conflicts(ctx, everyone)
 
 
 # --- SL307 ----------------------------------------------------------------------------------------
@@ -91,14 +103,13 @@ def _publications(name: str, svc: dict, base):
             protocol = protocol.lower() if isinstance(protocol, str) and protocol.lower() in ("tcp", "udp", "sctp") \
                 else "tcp"
             mode = "host" if str(port.get("mode", "")).lower() == "host" else "ingress"
-            yield Publication(name, published, protocol, mode, path)
+            yield Publication(name, published, published, protocol, mode, path)
         elif isinstance(port, (str, int)) and not isinstance(port, bool):
             try:
-                mappings = parse_port_spec(str(port))
+                r = parse_port_range(str(port))
             except ValueError:
                 continue  # SL006 reports it
-            for m in mappings:
-                yield Publication(name, m.published, m.protocol, "ingress", path)
+            yield Publication(name, r.published_start, r.published_end, r.protocol, "ingress", path)
 
 
 def _port_number(value) -> Optional[int]:
@@ -121,7 +132,7 @@ def _dnsrr(ctx: Context, name: str, deploy: dict, pubs: List[Publication], base)
         return
     by_entry: Dict[tuple, List[str]] = {}  # one related entry per port entry, ranges listed together
     for p in ingress:
-        by_entry.setdefault(p.path, []).append(f"{p.port or 'a Swarm-chosen port'}/{p.protocol}")
+        by_entry.setdefault(p.path, []).append(p.ports())
     related = tuple(Related(f"published in ingress mode: {', '.join(ports)}", ctx.doc.value_range(path))
                     for path, ports in by_entry.items())
     yield ctx.diag("SL308", f"service {name}: EndpointSpec: port published with ingress mode can't be used with "
@@ -130,46 +141,80 @@ def _dnsrr(ctx: Context, name: str, deploy: dict, pubs: List[Publication], base)
 
 
 # --- SL309 ----------------------------------------------------------------------------------------
-def _port_conflicts(ctx: Context, name: str, pubs: List[Publication], seen: dict):
-    mine: Dict[Tuple[int, str], Publication] = {}
+def _node_ports(ctx: Context, pubs: List[Publication]):
+    """One warning per entry that takes over ports every Swarm node itself uses."""
     for p in pubs:
-        if p.port is None:
-            continue  # no published port (or one Swarm picks): conflicts with nothing
-        key = (p.port, p.protocol)
-        first = mine.get(key)
-        if first is not None:
-            if first.path != p.path:
-                yield ctx.diag("SL309", f"service {name}: EndpointSpec: duplicate published ports provided "
-                               f"({p.port}/{p.protocol} is published twice by this service)", p.path,
-                               related=(_related(ctx, first),), stage="deploy")
+        if p.start is None:
             continue
-        mine[key] = p
-        other = seen.get(key)
-        if other is None:
-            seen[key] = p
-            if p.mode == "ingress" and key in NODE_PORTS:
-                yield ctx.diag("SL309", f"service {name}: publishes {p.port}/{p.protocol} on the routing mesh, "
-                               f"so every Swarm node forwards its own port {p.port} to this service and "
-                               f"{NODE_PORTS[key]} on that port stops working; publish another port "
-                               f"(e.g. {p.port + 10000 if p.port < 55536 else p.port - 10000}:{p.port})",
-                               p.path, severity=Severity.WARNING)
-            elif p.mode == "host" and key in NODE_PORTS:
-                yield ctx.diag("SL309", f"service {name}: publishes {p.port}/{p.protocol} in host mode, which "
-                               f"every Swarm node already uses for {NODE_PORTS[key]}: the task cannot bind it",
-                               p.path, severity=Severity.WARNING)
+        taken = [port for port in points_within(_NODE_PORT_NUMBERS, p.start, p.end) if (port, p.protocol) in NODE_PORTS]
+        if not taken:
             continue
-        if p.mode == "ingress" or other.mode == "ingress":
-            yield ctx.diag("SL309", f"service {name}: port '{p.port}' is already in use by service "
-                           f"'{other.service}' as {'an ingress' if other.mode == 'ingress' else 'a host-published'} "
-                           f"port ({p.port}/{p.protocol}); the Swarm refuses whichever of the two is created second",
-                           p.path, related=(_related(ctx, other),), stage="deploy")
+        if p.start != p.end:
+            uses = "; ".join(f"{port} ({NODE_PORTS[port, p.protocol]})" for port in taken)
+            how = "on the routing mesh, so every Swarm node forwards these ports of its own to this service" \
+                if p.mode == "ingress" else "in host mode, and every Swarm node already uses some of them: the " \
+                                            "task cannot bind them"
+            yield ctx.diag("SL309", f"service {p.service}: publishes {p.ports()} {how}: {uses}; publish a range "
+                           "that leaves them out", p.path, severity=Severity.WARNING)
+            continue
+        port = p.start
+        key = (port, p.protocol)
+        if p.mode == "ingress":
+            yield ctx.diag("SL309", f"service {p.service}: publishes {port}/{p.protocol} on the routing mesh, so every "
+                           f"Swarm node forwards its own port {port} to this service and {NODE_PORTS[key]} on that "
+                           f"port stops working; publish another port "
+                           f"(e.g. {port + 10000 if port < 55536 else port - 10000}:{port})",
+                           p.path, severity=Severity.WARNING)
         else:
-            yield ctx.diag("SL309", f"service {name}: port {p.port}/{p.protocol} is also published in host mode by "
-                           f"service '{other.service}': the two can never run on the same node, and their tasks "
-                           "stay pending when too few nodes are left", p.path, related=(_related(ctx, other),),
-                           severity=Severity.WARNING)
+            yield ctx.diag("SL309", f"service {p.service}: publishes {port}/{p.protocol} in host mode, which every "
+                           f"Swarm node already uses for {NODE_PORTS[key]}: the task cannot bind it",
+                           p.path, severity=Severity.WARNING)
 
 
-def _related(ctx: Context, p: Publication) -> Related:
-    return Related(f"service {p.service} publishes {p.port}/{p.protocol} ({p.mode} mode) here",
+def _port_conflicts(ctx: Context, pubs: List[Publication]):
+    """One finding per overlapping pair of publications, on the later one, naming the overlap."""
+    intervals = [Interval(p.start, p.end, p.protocol, p) for p in pubs if p.start is not None]
+    built = 0
+    last = None
+    for overlap in overlapping_pairs(intervals):
+        if built == MAX_PER_RULE:
+            yield Omitted("SL309", count_overlapping_pairs(intervals) - built, _worst_conflict(intervals), last.range)
+            return
+        last = _conflict(ctx, overlap.first.owner, overlap.second.owner, overlap.start, overlap.end)
+        built += 1
+        yield last
+
+
+def _conflict(ctx: Context, first: Publication, p: Publication, lo: int, hi: int):
+    one = lo == hi
+    shared = p.ports(lo, hi)
+    related = (_related(ctx, first, lo, hi),)
+    if first.service == p.service:
+        return ctx.diag("SL309", f"service {p.service}: EndpointSpec: duplicate published ports provided "
+                        f"({shared} {'is' if one else 'are'} published twice by this service)", p.path,
+                        related=related, stage="deploy")
+    if p.mode == "ingress" or first.mode == "ingress":
+        kind = "ingress" if first.mode == "ingress" else "host-published"
+        what = f"port '{lo}' is" if one else f"ports {describe(lo, hi)} are"
+        as_what = ("an ingress port" if kind == "ingress" else "a host-published port") if one else f"{kind} ports"
+        return ctx.diag("SL309", f"service {p.service}: {what} already in use by service '{first.service}' as "
+                        f"{as_what} ({shared}); the Swarm refuses whichever of the two is created second",
+                        p.path, related=related, stage="deploy")
+    return ctx.diag("SL309", f"service {p.service}: port{'' if one else 's'} {shared} {'is' if one else 'are'} also "
+                    f"published in host mode by service '{first.service}': the two can never run on the same node, "
+                    "and their tasks stay pending when too few nodes are left", p.path, related=related,
+                    severity=Severity.WARNING)
+
+
+def _worst_conflict(intervals: List[Interval]) -> Severity:
+    """The severity the pairs not built could have: an error unless only host ports of
+    different services are involved."""
+    host = [iv.owner.service for iv in intervals if iv.owner.mode == "host"]
+    if len(host) < len(intervals) or len(set(host)) < len(host):
+        return Severity.ERROR
+    return Severity.WARNING
+
+
+def _related(ctx: Context, p: Publication, lo: int, hi: int) -> Related:
+    return Related(f"service {p.service} publishes {p.ports(lo, hi)} ({p.mode} mode) here",
                    ctx.doc.value_range(p.path))

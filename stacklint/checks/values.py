@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..context import Context, get
-from ..parsers import (parse_bytes, parse_cpus, parse_duration, parse_port_spec, parse_volume,
+from ..parsers import (parse_bytes, parse_cpus, parse_duration, parse_port_range, parse_volume,
                        split_command)
 
 CODE = "SL006"
@@ -93,7 +93,7 @@ def _ports(ctx, svc, base):
                            "quote it (\"8080:80\") or write a whole number", path, stage="load")
         elif isinstance(port, (str, int)) and not isinstance(port, bool):
             try:
-                parse_port_spec(str(port))
+                parse_port_range(str(port))
             except ValueError as err:
                 yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: invalid port spec \"{port}\": {err}; "
                                "the syntax is [ip:][published[-end]:]target[-end][/tcp|udp|sctp]",
