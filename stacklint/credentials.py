@@ -123,6 +123,24 @@ def url_password(raw) -> Optional[Tuple[str, str, str]]:
     return (m.group("scheme"), m.group("user"), kind) if kind else None
 
 
+def may_be_secret(data, path: tuple) -> bool:
+    """Whether the string at path (in the data as written) may hold a credential: its key, or
+    the NAME of a NAME=value list entry, is credential-like, or it is a URL with a password."""
+    cur = data
+    for key in path:
+        if isinstance(cur, dict):
+            cur = cur.get(key)
+        elif isinstance(cur, list) and isinstance(key, int) and key < len(cur):
+            cur = cur[key]
+        else:
+            return False
+    if not isinstance(cur, str) or not path:
+        return False
+    last = path[-1]
+    name = last if isinstance(last, str) else cur.partition("=")[0]
+    return is_credential_name(name) or bool(_URL_CREDENTIALS.search(cur))
+
+
 def masked(raw) -> str:
     """The first `${VAR:-default}` of raw with its default replaced by ****."""
     for m in PATTERN.finditer(raw if isinstance(raw, str) else ""):

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
-from . import catalogue, limits, suppress
+from . import catalogue, credentials, limits, redact, suppress
 from .checks import REGISTRY
 from .checks.loader import forbidden_paths
 from .context import Context
@@ -57,7 +57,7 @@ def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Dia
         return out  # Docker refuses the file before reading anything else
     env = settings.env if settings.env is not None else {}
     # Most stack files have no `$` at all: nothing to substitute, nothing to copy.
-    data, findings = interpolate(doc.data, env) if "$" in doc.text else (doc.data, [])
+    data, findings, from_env = interpolate(doc.data, env) if "$" in doc.text else (doc.data, [], {})
     out.extend(_interpolation_diagnostics(doc, findings, settings))
     ctx = Context(path=path, doc=doc, data=data, version=info.version, declared=info.declared,
                   settings=settings)
@@ -74,6 +74,7 @@ def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Dia
     for codes, check in REGISTRY:
         if any(settings.enabled(c) for c in codes):
             out.extend(check(ctx))
+    redact.apply(out, from_env)
     return out
 
 
@@ -83,7 +84,13 @@ def _interpolation_diagnostics(doc, findings, settings: Settings) -> List[Diagno
         f = pf.finding
         r = _substring_range(doc, pf.path, f.offset, f.length)
         where = ".".join(str(p) for p in pf.path)
-        if f.kind == "invalid":
+        if f.kind != "cast" and credentials.may_be_secret(doc.data, pf.path):
+            # the text after a `$` in a password is part of the password: never quote it
+            sev, stage = (Severity.ERROR, "load") if pf.docker_error else (Severity.WARNING, "")
+            msg = (f"{where}: this value looks like a secret and a `$` in it starts "
+                   f"{'an invalid' if f.kind == 'invalid' else 'a'} substitution, so Docker does not keep it as "
+                   "written (the value is not shown); write a literal $ as $$, or better, pass it as a Docker secret")
+        elif f.kind == "invalid":
             sev, stage = (Severity.ERROR, "load") if pf.docker_error else (Severity.WARNING, "")
             msg = f"{where}: {f.message}"
             if f.swallowed:
