@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from typing import List, Optional
 
 from pathlib import Path
 
 from . import __version__, catalogue, config
+from .console import say, silence_stdout
 from .engine import fails
+from .files import kind_of
 from .diagnostics import Severity
 from .output import FORMATS, render, statistics
 from .output.escape import escape_control
@@ -79,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from_args(args) -> Settings:
     select = _codes(args.select)
+    if args.select is not None and not select:
+        raise UsageError("--select is empty, which would turn every rule off (an unset variable in a script?); "
+                         "name the rules to run, or leave --select out to run them all")
     ignore = _codes(args.ignore) or frozenset()
     fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
@@ -119,22 +125,36 @@ def lint_main(argv: List[str]) -> int:
     except UsageError as err:
         parser.error(str(err))
     except InventoryUnavailable as err:
-        print(f"stacklint: {err}", file=sys.stderr)
+        say(str(err))
         return EXIT_USAGE
     config_path = Path(args.config) if args.config else None
-    if config_path is not None and not config_path.is_file():
-        parser.error(f"--config {args.config}: no such file")
+    if config_path is not None:
+        try:
+            mode = config_path.stat().st_mode
+        except (OSError, ValueError):
+            parser.error(f"--config {escape_control(args.config)}: no such file")
+        if not stat.S_ISREG(mode):
+            parser.error(f"--config {escape_control(args.config)}: is {kind_of(mode)}, not a regular file")
+    paths = expand(args.paths)
+    if args.output_file and _is_one_of(args.output_file, paths):
+        parser.error(f"--output-file {escape_control(args.output_file)} is one of the files to lint: the report "
+                     "would overwrite it")
+    if "-" in paths and sys.stdin is None:
+        parser.error("- reads standard input, which is closed")
+    if not args.output_file and sys.stdout is None:
+        say("standard output is closed: give --output-file FILE for the report")
+        return EXIT_USAGE
 
     def settings_for_file(path: str) -> Settings:
         return config.settings_for(None if path == "-" else path, settings, config_path)
 
-    results = [lint_path(p, settings_for_file) for p in expand(args.paths)]
+    results = [lint_path(p, settings_for_file) for p in paths]
     if not results:
-        print("stacklint: no stack files found in " + ", ".join(args.paths), file=sys.stderr)
+        say("no stack files found in " + ", ".join(escape_control(p) for p in args.paths))
         return EXIT_USAGE
     input_errors = [r for r in results if r.input_error]
     for r in input_errors:
-        print(f"stacklint: {escape_control(r.input_error)}", file=sys.stderr)
+        say(escape_control(r.input_error))
     stream = sys.stdout
     if args.statistics:
         report = statistics.render(results, args.format)
@@ -146,16 +166,38 @@ def lint_main(argv: List[str]) -> int:
             with open(args.output_file, "w", encoding="utf-8") as fh:
                 fh.write(report)
         except OSError as err:
-            print(f"stacklint: --output-file {escape_control(args.output_file)}: "
-                  f"{err.strerror or err}", file=sys.stderr)
+            say(f"--output-file {escape_control(args.output_file)}: {err.strerror or err}")
             return EXIT_USAGE
     else:
-        stream.write(report)
-        stream.flush()
+        try:
+            stream.write(report)
+            stream.flush()
+        except BrokenPipeError:
+            raise  # main() handles the reader that left
+        except OSError as err:  # /dev/full, a closed descriptor, an I/O error
+            silence_stdout()
+            say(f"cannot write the report to standard output: {err.strerror or err}")
+            return EXIT_USAGE
     if input_errors:
         return EXIT_USAGE
     failing = any(fails(r.diagnostics, settings_for_file(r.path)) for r in results)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _is_one_of(output: str, paths: List[str]) -> bool:
+    """Whether the output file is one of the inputs (the same file, whatever the spelling)."""
+    try:
+        out = os.stat(output)
+    except OSError:
+        return False  # it does not exist yet: it cannot be an input
+    for p in paths:
+        try:
+            st = os.stat(p) if p != "-" else None
+        except OSError:
+            continue
+        if st is not None and (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            return True
+    return False
 
 
 def rules_main(argv: List[str]) -> int:
@@ -166,12 +208,12 @@ def rules_main(argv: List[str]) -> int:
 
 def explain_main(argv: List[str]) -> int:
     if len(argv) != 1:
-        print("usage: stacklint explain CODE|NAME", file=sys.stderr)
+        say("usage: stacklint explain CODE|NAME")
         return EXIT_USAGE
     try:
         (code, *_rest) = catalogue.resolve(argv[0])
     except KeyError:
-        print(f"stacklint: unknown rule {argv[0]!r} (see `stacklint rules`)", file=sys.stderr)
+        say(f"unknown rule {argv[0]!r} (see `stacklint rules`)")
         return EXIT_USAGE
     rule = catalogue.load()[code]
     print(f"{rule.code} {rule.name} ({rule.severity.label}, {rule.category})\n")
@@ -209,11 +251,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         return lint_main(argv)
     except BrokenPipeError:
         # `stacklint ... | head`: the reader left; that is not our error
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
+    except OSError as err:  # writing `stacklint rules` or `explain` to /dev/full, and the like
+        silence_stdout()
+        say(f"cannot write to standard output: {err.strerror or err}")
+        return EXIT_USAGE
 
 
 def entry() -> None:

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, List
 from .diagnostics import FileResult
 from .document import MAX_BYTES, too_large
 from .engine import lint
+from .files import NotRegular, TooLarge, read_regular
 from .settings import Settings
 from .source import NotText, decode
 
@@ -44,27 +45,34 @@ def expand(paths: Iterable[str]) -> List[str]:
 def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
     shown = "<stdin>" if path == "-" else path
     try:
-        # Never more than the size limit plus one byte in memory, whatever is on disk.
+        # Never more than the size limit plus one byte in memory, whatever is on disk; only
+        # regular files (a FIFO named like a stack file would block forever).
         if path == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
             size = len(data)
         else:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-                size = max(len(data), os.fstat(fh.fileno()).st_size)
+            data = read_regular(path, MAX_BYTES)
+            size = len(data)
+    except TooLarge as err:
+        data, size = None, err.size
     except FileNotFoundError:
         return FileResult(shown, input_error=f"{shown}: no such file")
+    except NotRegular as err:
+        return FileResult(shown, input_error=f"{shown}: is a directory" if err.kind == "a directory"
+                          else f"{shown}: {err}")
     except IsADirectoryError:
         return FileResult(shown, input_error=f"{shown}: is a directory")
     except PermissionError:
         return FileResult(shown, input_error=f"{shown}: permission denied")
     except OSError as err:
         return FileResult(shown, input_error=f"{shown}: cannot read ({err.strerror or err})")
+    except ValueError:  # a NUL in the name (no file has one), or standard input closed under us
+        return FileResult(shown, input_error=f"{shown}: cannot read (no such file)")
     try:
         settings = settings_for(path)
     except ValueError as err:  # an invalid configuration file
         return FileResult(shown, input_error=str(err))
-    if len(data) > MAX_BYTES:
+    if data is None or len(data) > MAX_BYTES:
         problem = too_large(size, exact=path != "-")
         problem.name = "yaml-syntax"
         return FileResult(shown, [problem] if settings.enabled("SL001") else [])
