@@ -20,7 +20,7 @@ from .diagnostics import Severity
 from .output import FORMATS, render, statistics
 from .output.escape import escape_control
 from .output.text import use_colour
-from .runner import expand, lint_path
+from .runner import expand, lint_path, lint_stack_paths
 from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="stack files, directories to search for them, or - for standard input")
+    parser.add_argument("--compose-file", "-c", action="append", metavar="FILE",
+                        help="a file of one stack; repeat it to lint files that deploy together, merged as "
+                             "`docker stack deploy -c base.yml -c prod.yml` merges them (later files override)")
     parser.add_argument("--format", "-f", default="text", help=f"output format: {', '.join(FORMATS)} (default: text)")
     parser.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
     parser.add_argument("--select", action="append", help="only these rules (codes, names or prefixes; comma-separated)")
@@ -65,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="this environment is the deploy's: a required variable it lacks is an error")
     parser.add_argument("--no-env", action="store_true",
                         help="interpolate with an empty environment instead of this process's")
+    parser.add_argument("--env-file", action="append", metavar="FILE",
+                        help="variables to interpolate with, in Docker's env-file syntax (repeatable; a later file "
+                             "wins; the process environment wins over them unless --no-env)")
     parser.add_argument("--config", metavar="FILE",
                         help="use this .stacklint.yaml or pyproject.toml instead of searching upward from each file")
     parser.add_argument("--inventory", metavar="FILE",
@@ -73,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="take the inventory live from the Swarm DOCKER_HOST / the docker context points at")
     parser.add_argument("--stack-name", metavar="NAME",
                         help="the stack name the file is deployed as (SL504 then ignores this stack's own ports)")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe fixes in place (standard input: print the fixed text), then report "
+                             "what remains")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and write nothing (exit 1 when there is one)")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, apply the fixes that change what gets deployed too")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     parser.add_argument("--statistics", action="store_true",
                         help="print how often each rule fired instead of the findings (text or json)")
@@ -88,6 +101,16 @@ def settings_from_args(args) -> Settings:
     ignore = _codes(args.ignore) or frozenset()
     fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
+    if args.env_file:
+        from .envfile import read_env_file
+
+        from_files: dict = {}
+        for name in args.env_file:
+            try:
+                from_files.update(read_env_file(name, lookup=env.get))
+            except ValueError as err:
+                raise UsageError(str(err)) from None
+        env = {**from_files, **env}  # as with `docker compose --env-file`: the shell's variables win
     return Settings(select=select, ignore=ignore, fail_on=fail_on, env=env, strict_env=args.strict_env,
                     inventory=_inventory_from_args(args), stack_name=args.stack_name)
 
@@ -118,8 +141,8 @@ def lint_main(argv: List[str]) -> int:
         parser.error(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
     if args.statistics and args.format not in statistics.FORMATS:
         parser.error(f"--statistics prints text or json, not {args.format}")
-    if not args.paths:
-        parser.error("no PATH given (a stack file, a directory, or - for standard input)")
+    if not args.paths and not args.compose_file:
+        parser.error("no PATH given (a stack file, a directory, or - for standard input; or -c FILE)")
     try:
         settings = settings_from_args(args)
     except UsageError as err:
@@ -136,7 +159,7 @@ def lint_main(argv: List[str]) -> int:
         if not stat.S_ISREG(mode):
             parser.error(f"--config {escape_control(args.config)}: is {kind_of(mode)}, not a regular file")
     paths = expand(args.paths)
-    if args.output_file and _is_one_of(args.output_file, paths):
+    if args.output_file and _is_one_of(args.output_file, paths + list(args.compose_file or [])):
         parser.error(f"--output-file {escape_control(args.output_file)} is one of the files to lint: the report "
                      "would overwrite it")
     if "-" in paths and sys.stdin is None:
@@ -148,7 +171,21 @@ def lint_main(argv: List[str]) -> int:
     def settings_for_file(path: str) -> Settings:
         return config.settings_for(None if path == "-" else path, settings, config_path)
 
-    results = [lint_path(p, settings_for_file) for p in paths]
+    def lint_all():
+        found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
+        return found + [lint_path(p, settings_for_file) for p in paths]
+
+    results = lint_all()
+    if (args.fix or args.diff) and results:
+        from .fix_command import fix_files
+
+        outcome = fix_files(results, diff=args.diff, unsafe=args.unsafe_fixes)
+        if args.diff or outcome.wrote_stdout:
+            for r in results:
+                if r.input_error:
+                    say(escape_control(r.input_error))
+            return outcome.exit_code(results)
+        results = lint_all()  # what remains after the fixes
     if not results:
         say("no stack files found in " + ", ".join(escape_control(p) for p in args.paths))
         return EXIT_USAGE

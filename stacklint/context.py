@@ -1,13 +1,14 @@
 """What a check sees: the document, its interpolated data, the version, the settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, Mapping, Optional, Tuple
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
 from .document import Document
+from .model import Stack
 from .settings import Settings
 
 
@@ -19,6 +20,15 @@ class Context:
     version: str
     declared: Optional[str]
     settings: Settings
+    # Variables interpolation found unset (or required and missing): (name, path, offset, length).
+    missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...] = ()
+    # Per path, the (variable, value) pairs the environment supplied: no message may quote them.
+    from_env: Mapping[YamlPath, list] = field(default_factory=dict)
+
+    @cached_property
+    def model(self) -> Stack:
+        """The deploy model of this file, built once per lint (parts convert on first use)."""
+        return Stack(self.data, self.settings.stack_name, self.doc.data)
 
     @cached_property
     def folder(self) -> Optional[Path]:

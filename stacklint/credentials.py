@@ -9,7 +9,7 @@ a bare `${VAR}` (the deploy's environment provides it), a `/run/secrets/...` pat
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Tuple
+from typing import Optional, Tuple
 
 from .interpolation import PATTERN
 
@@ -56,37 +56,19 @@ def is_secret_file_name(name: str) -> bool:
     return False
 
 
-def environment(svc: dict) -> Iterator[Tuple[str, object, tuple]]:
-    """(name, value, path below the service) for every variable; list entries are split at `=`."""
-    env = svc.get("environment")
-    if isinstance(env, dict):
-        for name, value in env.items():
-            yield str(name), value, ("environment", name)
-    elif isinstance(env, list):
-        for i, item in enumerate(env):
-            if isinstance(item, str):
-                name, sep, value = item.partition("=")
-                yield name, (value if sep else None), ("environment", i)
-
-
-def raw_value(raw_svc, path: tuple):
-    """The uninterpolated value of an environment entry (what the author wrote)."""
-    cur = raw_svc
-    for key in path:
-        if isinstance(key, int):
-            cur = cur[key] if isinstance(cur, list) and key < len(cur) else None
-        else:
-            cur = cur.get(key) if isinstance(cur, dict) else None
-    if isinstance(path[-1], int) and isinstance(cur, str):
-        name, sep, value = cur.partition("=")
+def written_value(written, path: tuple):
+    """The value of an environment entry as the file writes it (before interpolation): the
+    mapping's value, or what follows `=` in a list entry."""
+    if isinstance(path[-1], int) and isinstance(written, str):
+        _, sep, value = written.partition("=")
         return value if sep else None
-    return cur
+    return written
 
 
 def literal_kind(raw, value) -> Optional[str]:
     """'literal', 'default' (a `${VAR:-secret}` default), or None (no literal secret)."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
+    if value is None or value == "" or isinstance(value, bool) or isinstance(raw, bool):
+        return None  # nothing, or a YAML boolean (not a secret)
     text = str(value)
     if text.startswith("/run/secrets/") or (text.startswith("{{") and text.endswith("}}")):
         return None  # a Docker secret's path, or a Swarm template expanded on the node

@@ -69,6 +69,8 @@ class Fix:
 class Related:
     message: str
     range: Range
+    # Set when the place is in another file of a multi-file stack (`-c base.yml -c prod.yml`).
+    path: str | None = None
 
 
 @dataclass
@@ -105,3 +107,6 @@ class FileResult:
     path: str
     diagnostics: list = field(default_factory=list)
     input_error: str | None = None
+    # What was linted, for --fix and --diff: the decoded text and the bytes it came from.
+    text: str | None = None
+    data: bytes | None = None

@@ -47,6 +47,13 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 # Lines as editors and the Language Server Protocol count them. libyaml also breaks lines at
 # NEL, LS and PS; where a file has those, positions are recomputed from the character offset.
 _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> List[int]:
+    """Offset in text of each line's first character, in the line model of `Document.lines`."""
+    return [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+
+
 _ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]+")
 
 

@@ -113,7 +113,11 @@ def append_to_mapping(doc: Document, path: YamlPath, lines: Lines) -> Optional[T
         at = block_last_line(doc, key.line, key.column) + 1
     else:
         return None
-    return TextEdit(_insert_point(doc, at), _render(lines, indent, step, newline))
+    where = _insert_point(doc, at)
+    text = _render(lines, indent, step, newline)
+    if where.start.column:
+        text = newline + text  # the file does not end with a newline: start a line of our own
+    return TextEdit(where, text)
 
 
 def _insert_point(doc: Document, line: int) -> Range:

@@ -10,7 +10,7 @@ import fnmatch
 import gc
 from dataclasses import replace
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from . import catalogue, credentials, limits, redact, suppress
 from .checks import REGISTRY
@@ -41,26 +41,40 @@ def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT) ->
 
 
 def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Diagnostic]:
+    ctx, out = load(doc, path, settings)
+    if ctx is not None:
+        out.extend(run_checks(ctx, settings))
+    return out
+
+
+def load(doc: Document, path: Optional[str], settings: Settings) -> Tuple[Optional[Context], List[Diagnostic]]:
+    """What Docker's loader does to one file: top-level shape, version, interpolation, schema.
+
+    Returns the context the checks read (None when Docker stops before reading anything else)
+    and the findings so far.
+    """
     out: List[Diagnostic] = []
     if not isinstance(doc.data, dict):
         r = doc.value_range(()) if doc.data is not None else Range.of(0, 0, 0, 0)
         what = "empty" if doc.data is None else {list: "a list", str: "a string"}.get(type(doc.data), "a scalar")
         out.append(Diagnostic("SL004", f"top-level object must be a mapping; this file is {what}",
                               Severity.ERROR, r, (), stage="load"))
-        return out
+        return None, out
     info, version_problems = detect(doc)
     out.extend(version_problems)
     for d in out:
         if d.severity == Severity.ERROR:
             d.stage = "load"
     if info.version is None:
-        return out  # Docker refuses the file before reading anything else
+        return None, out  # Docker refuses the file before reading anything else
     env = settings.env if settings.env is not None else {}
     # Most stack files have no `$` at all: nothing to substitute, nothing to copy.
     data, findings, from_env = interpolate(doc.data, env) if "$" in doc.text else (doc.data, [], {})
     out.extend(_interpolation_diagnostics(doc, findings, settings))
+    missing = tuple((pf.finding.variable, pf.path, pf.finding.offset, pf.finding.length) for pf in findings
+                    if pf.finding.kind in ("unset", "required"))
     ctx = Context(path=path, doc=doc, data=data, version=info.version, declared=info.declared,
-                  settings=settings)
+                  settings=settings, missing_variables=missing, from_env=from_env)
     # Paths whose problem is already explained: SL003 on the version, SL005 on a failed cast
     # (Docker stops at the cast, before its schema ever sees the value).
     explained = {d.path for d in version_problems}
@@ -71,10 +85,16 @@ def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Dia
             continue
         d.stage = "load"
         out.append(d)
+    redact.apply(out, from_env)  # the schema quotes values too
+    return ctx, out
+
+
+def run_checks(ctx: Context, settings: Settings) -> List[Diagnostic]:
+    out: List[Diagnostic] = []
     for codes, check in REGISTRY:
         if any(settings.enabled(c) for c in codes):
             out.extend(check(ctx))
-    redact.apply(out, from_env)
+    redact.apply(out, ctx.from_env)
     return out
 
 

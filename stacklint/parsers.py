@@ -97,6 +97,15 @@ def parse_cpus(text: str) -> Fraction:
 
 
 # --- ports ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PortMapping:
+    target: int
+    published: Optional[int]
+    protocol: str
+    host_ip: str = ""
+    mode: str = "ingress"
+
+
 def _port_range(text: str) -> Tuple[int, int]:
     if text == "":
         raise ValueError("empty string specified for ports")
@@ -113,19 +122,33 @@ def _port_range(text: str) -> Tuple[int, int]:
 
 
 @dataclass(frozen=True)
-class PortRange:
-    """One entry of nat.ParsePortSpec kept as ranges: 1-65535:1-65535 is one object, not 65,535."""
+class PortSpec:
+    """One short-syntax port entry with its ranges kept as ranges (a range of 65536 ports is one
+    object, not 65536). published_* are None when no host port is given."""
     target_start: int
     target_end: int
-    published_start: Optional[int]  # None: Swarm picks the published port
+    published_start: Optional[int]
     published_end: Optional[int]
-    protocol: str
+    protocol: str  # tcp | udp | sctp
     host_ip: str = ""
+
+    def mappings(self) -> Tuple[PortMapping, ...]:
+        """The ports ConvertPortToPortConfig sends, one per published port."""
+        if self.published_start is None:
+            return tuple(PortMapping(t, None, self.protocol, self.host_ip)
+                         for t in range(self.target_start, self.target_end + 1))
+        if self.target_start == self.target_end:
+            # a host range onto one container port publishes every port of the range
+            return tuple(PortMapping(self.target_start, p, self.protocol, self.host_ip)
+                         for p in range(self.published_start, self.published_end + 1))
+        offset = self.published_start - self.target_start
+        return tuple(PortMapping(t, t + offset, self.protocol, self.host_ip)
+                     for t in range(self.target_start, self.target_end + 1))
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_port_range(raw: str) -> PortRange:
-    """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto], without expanding."""
+def parse_port_range_spec(raw: str) -> PortSpec:
+    """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto], ranges kept."""
     parts = raw.split(":")
     container = parts[-1]
     if len(parts) == 1:
@@ -166,8 +189,12 @@ def parse_port_range(raw: str) -> PortRange:
             raise ValueError(f"invalid ranges specified for container and host Ports: {container} and {host}")
     if proto.lower() not in ("tcp", "udp", "sctp"):
         raise ValueError(f"invalid proto: {proto}")
-    # a host range onto one container port publishes every port of the host range
-    return PortRange(start, end, hstart, hend, proto.lower(), ip)
+    return PortSpec(start, end, hstart, hend, proto.lower(), ip)
+
+
+def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
+    """nat.ParsePortSpec expanded into one mapping per port (see PortSpec.mappings)."""
+    return parse_port_range_spec(raw).mappings()
 
 
 # --- short volume syntax --------------------------------------------------------------------------

@@ -44,6 +44,41 @@ def expand(paths: Iterable[str]) -> List[str]:
 
 def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
     shown = "<stdin>" if path == "-" else path
+    read = _read(path, shown, settings_for)
+    if isinstance(read, FileResult):
+        return read
+    decoded, settings, data = read
+    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings)
+    return FileResult(shown, _with_decode_problem(diagnostics, decoded, settings), text=decoded.text, data=data)
+
+
+def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) -> List[FileResult]:
+    """The files of one stack (`-c base.yml -c prod.yml`), merged as `docker stack deploy` merges
+    them; the first file's configuration applies to all of them."""
+    from .stack import lint_stack
+
+    reads = [_read(p, "<stdin>" if p == "-" else p, settings_for) for p in paths]
+    failed = [r for r in reads if isinstance(r, FileResult)]
+    if failed:
+        # Docker stops at a file it cannot read; so do we, and say which.
+        return failed
+    settings = reads[0][1]
+    texts = [(decoded.text, None if p == "-" else str(Path(p))) for p, (decoded, _, _) in zip(paths, reads)]
+    per_file = lint_stack(texts, settings)
+    return [FileResult("<stdin>" if p == "-" else p, _with_decode_problem(found, decoded, settings),
+                       text=decoded.text, data=data)
+            for p, (decoded, _, data), found in zip(paths, reads, per_file)]
+
+
+def _with_decode_problem(diagnostics, decoded, settings: Settings):
+    if decoded.problem is not None and settings.enabled("SL001"):
+        decoded.problem.name = "yaml-syntax"
+        diagnostics.insert(0, decoded.problem)
+    return diagnostics
+
+
+def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
+    """(decoded text, settings, bytes read), or the FileResult that says why the file cannot be linted."""
     try:
         # Never more than the size limit plus one byte in memory, whatever is on disk; only
         # regular files (a FIFO named like a stack file would block forever).
@@ -80,8 +115,4 @@ def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
         decoded = decode(data)
     except NotText as err:
         return FileResult(shown, input_error=f"{shown}: {err}")
-    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings)
-    if decoded.problem is not None and settings.enabled("SL001"):
-        decoded.problem.name = "yaml-syntax"
-        diagnostics.insert(0, decoded.problem)
-    return FileResult(shown, diagnostics)
+    return decoded, settings, data

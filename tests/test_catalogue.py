@@ -8,7 +8,8 @@ raises nothing of the page's code.
 
 A page whose rule needs more than the file (the cluster-aware SL5xx rules) names its context in
 the front matter: `example_inventory: fixtures/NAME.json` (relative to the page) is loaded as
-the examples' Swarm inventory.
+the examples' Swarm inventory; `example_files: NAME=fixtures/FILE` puts that file beside the
+example as NAME (SL007's `.env`).
 """
 from __future__ import annotations
 
@@ -47,6 +48,16 @@ def _settings(rule) -> Settings:
     return Settings(env={}, inventory=load_inventory(str(rule.path.parent / inventory)) if inventory else None)
 
 
+def _write_example(rule, example: str, folder):
+    """The example as a stack file in folder, with the files its page names beside it."""
+    for entry in filter(None, rule.meta("example_files").split(",")):
+        name, _, fixture = entry.strip().partition("=")
+        (folder / name).write_bytes((rule.path.parent / fixture).read_bytes())
+    path = folder / "docker-stack.yml"
+    path.write_text(example)
+    return path
+
+
 def _marked(example: str):
     marks = set()
     for i, line in enumerate(example.splitlines(), start=1):
@@ -63,8 +74,7 @@ def test_examples_raise_exactly_what_they_mark(code, tmp_path):
         marks = _marked(example)
         assert any(c == code for c, _ in marks), f"{code}: an example marks no {code}"
         codes = {c for c, _ in marks} | {code}
-        path = tmp_path / "docker-stack.yml"
-        path.write_text(example)
+        path = _write_example(RULES[code], example, tmp_path)
         got = {(d.code, d.range.start.line + 1) for d in lint(example, str(path), _settings(RULES[code]))
                if d.code in codes}
         assert got == marks, f"{code} example:\n{example}"
@@ -73,8 +83,7 @@ def test_examples_raise_exactly_what_they_mark(code, tmp_path):
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_use_instead_is_clean(code, tmp_path):
     for example in RULES[code].examples("Use instead"):
-        path = tmp_path / "docker-stack.yml"
-        path.write_text(example)
+        path = _write_example(RULES[code], example, tmp_path)
         got = [(d.code, d.range.start.line + 1, d.message) for d in lint(example, str(path), _settings(RULES[code]))
                if d.code == code]
         assert got == [], f"{code} 'use instead' still raises it:\n{example}"

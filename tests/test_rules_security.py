@@ -469,3 +469,21 @@ services:
       - "127.0.0.1:6380:6379"
 """
     assert [d[:3] for d in security(lint_text, text) if d[0] == "SL208"] == [("SL208", 5, 9), ("SL208", 8, 9)]
+
+
+def test_host_mode_in_any_case_is_off_the_routing_mesh(lint_text):
+    # moby daemon/cluster/convert endpointSpecToGRPC upper-cases the mode before its enum lookup:
+    # `HOST` is host mode, as SL309 and SL504 read it too; a range is checked without expanding it.
+    text = """\
+services:
+  db:
+    image: postgres:16
+    ports:
+      - {target: 5432, published: 5432, mode: HOST}
+      - {target: 6379, published: 6379, mode: Host}
+      - "1-65535:1-65535"
+"""
+    assert [d for d in security(lint_text, text) if d[0] == "SL208"] == [
+        ('SL208', 7, 9, 'service db publishes SQL Server (port 1433) on the ingress routing mesh: every node of '
+                        'the Swarm accepts connections on port 1433 from anyone who can reach it. Keep it on an '
+                        'overlay network, or publish it in host mode behind a firewall')]

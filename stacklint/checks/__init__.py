@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Tuple
 
-from . import bind_paths, cluster, ignored, loader, operations, placement, references, security, swarm, values
+from . import bind_paths, cluster, dotenv, ignored, loader, operations, placement, references, security, swarm, values
 
 Check = Callable[..., Iterable]
 
@@ -19,6 +19,7 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL004",), loader.forbidden),
     (("SL006",), values.check),
     (("SL006", "SL108"), loader.external_conflicts),
+    (("SL007",), dotenv.check),
     (("SL101", "SL102", "SL103", "SL104"), references.undefined),
     (("SL105",), references.unused),
     (("SL106",), references.external_prerequisites),

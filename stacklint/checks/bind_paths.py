@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from ..context import Context
-from ..parsers import parse_volume
 
 # Docker accepts Unix and Windows absolute paths alike (a Windows client may drive a Linux swarm).
 _WINDOWS_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
@@ -20,24 +19,11 @@ def is_relative(source: str) -> bool:
 
 
 def check(ctx: Context):
-    for name, svc in ctx.services():
-        volumes = svc.get("volumes")
-        if not isinstance(volumes, list):
-            continue
-        for i, vol in enumerate(volumes):
-            source = None
-            if isinstance(vol, str):
-                try:
-                    spec = parse_volume(vol)
-                except ValueError:
-                    continue  # SL006
-                if spec.type == "bind":
-                    source = spec.source
-            elif isinstance(vol, dict) and vol.get("type") == "bind" and isinstance(vol.get("source"), str):
-                source = vol["source"]
-            if not source or not is_relative(source):
+    for name, svc in ctx.model.services.items():
+        for mount in svc.mounts:
+            if mount.type.value != "bind" or mount.source is None or not is_relative(mount.source.value):
                 continue
-            path = ("services", name, "volumes", i) + (("source",) if isinstance(vol, dict) else ())
+            source, path = mount.source.value, mount.source.path
             if source.startswith("~"):
                 where = "`~` is the home folder of the user who runs `docker stack deploy`"
             else:

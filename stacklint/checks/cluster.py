@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
-from ..context import Context, get
+from ..context import Context
+from ..port_ranges import points_within
 from ..diagnostics import Related, Severity
-from ..parsers import parse_port_range
-from ..port_ranges import describe, points_within
-from ..refs import KINDS, context_refs, is_external, swarm_name
+from ..model import Service
+from ..refs import KINDS, context_refs
 from ..swarm_constraints import ConstraintError, explain, failing, node_matches, parse_all
 
 # External network names `docker stack deploy` never looks up (docker-facts §3.3).
@@ -29,9 +29,10 @@ def _inventory(ctx: Context) -> Optional[Mapping]:
     return ctx.settings.inventory
 
 
-def _external_name(key: str, decl: dict) -> Optional[str]:
-    """The cluster name of an external declaration, or None when it is not external."""
-    return swarm_name(key, decl) if is_external(decl) else None
+def _external_name(ctx: Context, kind: str, key: str) -> Optional[str]:
+    """The cluster name of an external declaration, or None when it is not external (or not declared)."""
+    obj = ctx.model.objects(kind).get(key)
+    return obj.name if obj is not None and obj.external else None
 
 
 def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
@@ -62,8 +63,8 @@ def missing_external(ctx: Context) -> Iterator:
             continue
         have = set(inv[kind])
         singular = kind[:-1]
-        for key, decl in ctx.section(kind).items():
-            name = _external_name(key, decl) if isinstance(decl, dict) else None
+        for key in ctx.section(kind):
+            name = _external_name(ctx, kind, str(key))
             users = refs[kind].get(key)
             if name is None or not users or name in have:
                 continue  # Docker looks up only the external ones that services use
@@ -74,8 +75,7 @@ def missing_external(ctx: Context) -> Iterator:
     if "networks" in inv:
         scopes = {n["name"]: n.get("scope", "swarm") for n in inv["networks"]}
         for key, users in refs["networks"].items():
-            decl = ctx.section("networks").get(key)
-            name = _external_name(key, decl) if isinstance(decl, dict) else None
+            name = _external_name(ctx, "networks", key)
             if name is None or name in _UNCHECKED_NETWORKS or name.startswith("container:"):
                 continue
             if name not in scopes:
@@ -93,8 +93,7 @@ def missing_external(ctx: Context) -> Iterator:
         have = {v["name"] for v in inv["volumes"]}
         taken_on = inv.get("docker_host") or "the engine the inventory was taken from"
         for key, users in refs["volumes"].items():
-            decl = ctx.section("volumes").get(key)
-            name = _external_name(key, decl) if isinstance(decl, dict) else None
+            name = _external_name(ctx, "volumes", key)
             if name is None or name in have:
                 continue
             yield ctx.diag("SL501", f"volume {name} is external but {taken_on} has no volume of that name "
@@ -115,16 +114,12 @@ def _node_name(node: Mapping) -> str:
     return node.get("hostname") or node.get("id") or "(unnamed node)"
 
 
-def _constraints(svc: dict) -> Tuple[Optional[list], Optional[list]]:
-    """(constraint strings, parsed) or (None, None) when the service cannot be placed by them
-    at all (not a list of strings, or a constraint swarmkit refuses: SL301's business)."""
-    texts = get(svc, "deploy", "placement", "constraints")
-    if texts is None:
-        return [], []
-    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-        return None, None
+def _constraints(svc: Service) -> Tuple[Optional[list], Optional[list]]:
+    """(constraint Vals, parsed) or (None, None) when the service cannot be placed by them
+    at all (a constraint swarmkit refuses: SL301's business)."""
+    vals = list(svc.placement.constraints) if svc.placement is not None else []
     try:
-        return texts, parse_all(texts)
+        return vals, parse_all([v.value for v in vals])
     except ConstraintError:
         return None, None
 
@@ -140,8 +135,8 @@ def unschedulable(ctx: Context) -> Iterator:
     nodes = _nodes(ctx)
     if nodes is None:
         return
-    for name, svc in ctx.services():
-        texts, parsed = _constraints(svc)
+    for name, svc in ctx.model.services.items():
+        vals, parsed = _constraints(svc)
         if not parsed:
             continue
         base = ("services", name, "deploy", "placement", "constraints")
@@ -164,41 +159,35 @@ def unschedulable(ctx: Context) -> Iterator:
             f"{len(nodes)} node{'s' if len(nodes) != 1 else ''} (none ready and active)"
         first = fails[0][0]
         related = tuple(Related(f"also fails on {_node_name(closest)}: {c.text.strip()}",
-                                ctx.doc.value_range(base + (i,))) for i, c in fails[1:])
+                                ctx.doc.value_range(vals[i].path)) for i, c in fails[1:])
         yield ctx.diag("SL502", f"service {name}: no node of this cluster satisfies its placement constraints "
                        f"({count}), so its tasks stay pending (\"no suitable node\"); closest is "
                        f"{_node_name(closest)} ({closest.get('role')}), which fails {reasons}",
-                       base + (first,), related=related, stage="deploy")
+                       vals[first].path, related=related, stage="deploy")
 
 
-def _replicas(svc: dict) -> Optional[int]:
-    mode = get(svc, "deploy", "mode", default="replicated")
+def _replicas(svc: Service) -> Optional[int]:
+    mode = svc.mode.value if svc.mode is not None else "replicated"
     if mode != "replicated":
         return None  # global services run one task per node; jobs finish and free their node
-    value = get(svc, "deploy", "replicas", default=1)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    return value if isinstance(value, int) else None
+    return svc.replicas.value if svc.replicas is not None else 1
 
 
-def _host_ports(svc: dict) -> List[str]:
-    return [f"{describe(start, end)}/{proto}" for _, published in _port_entries(svc)
-            for start, end, proto, mode in published if mode == "host"]
+def _host_ports(svc: Service) -> List[str]:
+    return [f"{p.published_start}/{p.protocol}" for p in svc.ports if p.mode == "host" and p.published_start]
 
 
 def insufficient_nodes(ctx: Context) -> Iterator:
     nodes = _nodes(ctx)
     if nodes is None:
         return
-    for name, svc in ctx.services():
+    for name, svc in ctx.model.services.items():
         replicas = _replicas(svc)
-        texts, parsed = _constraints(svc)
+        vals, parsed = _constraints(svc)
         if not replicas or parsed is None:
             continue
-        limit = get(svc, "deploy", "placement", "max_replicas_per_node")
-        per_node = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else math.inf
+        limit = svc.placement.max_replicas.value if svc.placement and svc.placement.max_replicas else None
+        per_node = limit if limit else math.inf
         host_ports = _host_ports(svc)
         why = f"max_replicas_per_node: {limit}" if per_node != math.inf else ""
         if host_ports:
@@ -225,29 +214,6 @@ def insufficient_nodes(ctx: Context) -> Iterator:
 
 # ----------------------------------------------------------------------------- SL504
 
-def _port_entries(svc: dict):
-    """(index, [(start, end, protocol, mode)]) for each `ports` entry with something published."""
-    ports = svc.get("ports")
-    for i, entry in enumerate(ports if isinstance(ports, list) else []):  # not a list: the schema says so
-        if isinstance(entry, (str, int)) and not isinstance(entry, bool):
-            try:
-                r = parse_port_range(str(entry))
-            except ValueError:
-                continue
-            if r.published_start:
-                yield i, [(r.published_start, r.published_end, r.protocol, "ingress")]
-        elif isinstance(entry, dict):
-            published = entry.get("published")
-            if isinstance(published, str) and published.isdigit():
-                published = int(published)
-            if not isinstance(published, int) or isinstance(published, bool) or not published:
-                continue
-            # unknown modes and protocols silently become ingress and tcp (docker-facts §3.8)
-            mode = "host" if str(entry.get("mode", "")).lower() == "host" else "ingress"
-            proto = str(entry.get("protocol", "tcp")).lower()
-            yield i, [(published, published, proto if proto in ("tcp", "udp", "sctp") else "tcp", mode)]
-
-
 def port_in_use(ctx: Context) -> Iterator:
     inv = _inventory(ctx)
     if not inv or "services" not in inv:
@@ -261,25 +227,24 @@ def port_in_use(ctx: Context) -> Iterator:
             published.setdefault((p["port"], p.get("protocol", "tcp")), []).append((other, p.get("mode", "ingress")))
     if not published:
         return
-    numbers: Dict[str, List[int]] = {}  # protocol -> sorted published ports, to find those in a range
-    for port, proto in sorted(published):
-        numbers.setdefault(proto, []).append(port)
-    for name, svc in ctx.services():
-        for i, ranges in _port_entries(svc):
-            reported = set()  # one finding per entry and other service, on its first clashing port
-            for start, end, proto, mode in ranges:
-                for port in points_within(numbers.get(proto, []), start, end):
-                    for other, other_mode in published[(port, proto)]:
-                        if (mode == "host" and other_mode == "host") or other["name"] in reported:
-                            continue  # only tasks on the same node collide; the scheduler keeps them apart
-                        reported.add(other["name"])
-                        yield _in_use(ctx, name, i, port, proto, other, other_mode, own)
-
-
-def _in_use(ctx: Context, name: str, i: int, port: int, proto: str, other: Mapping, other_mode: str, own):
-    stack = other.get("stack")
-    owner = f"service {other['name']} of stack {stack}" if stack else f"service {other['name']} (not part of a stack)"
-    hint = f"; if this file is stack {stack} itself, pass --stack-name {stack}" if stack and own is None else ""
-    return ctx.diag("SL504", f"service {name}: port {port}/{proto} is already published by {owner} ({other_mode} "
-                    f"mode): `docker stack deploy` fails with \"port '{port}' is already in use by service "
-                    f"'{other['name']}'\"{hint}", ("services", name, "ports", i), stage="deploy")
+    numbers: Dict[str, List[int]] = {}  # protocol -> sorted published ports: a range is searched, not walked
+    for number, proto in sorted(published):
+        numbers.setdefault(proto, []).append(number)
+    for name, svc in ctx.model.services.items():
+        for port in svc.ports:
+            if port.published_start is None:
+                continue
+            for number in points_within(numbers.get(port.protocol, []), port.published_start, port.published_end):
+                for other, other_mode in published.get((number, port.protocol), []):
+                    if port.mode == "host" and other_mode == "host":
+                        continue  # only tasks on the same node collide; the scheduler keeps them apart
+                    stack = other.get("stack")
+                    owner = f"service {other['name']} of stack {stack}" if stack else \
+                        f"service {other['name']} (not part of a stack)"
+                    hint = f"; if this file is stack {stack} itself, pass --stack-name {stack}" \
+                        if stack and own is None else ""
+                    yield ctx.diag("SL504", f"service {name}: port {number}/{port.protocol} is already published "
+                                   f"by {owner} ({other_mode} mode): `docker stack deploy` fails with \"port "
+                                   f"'{number}' is already in use by service '{other['name']}'\"{hint}",
+                                   port.path, stage="deploy")
+                    break

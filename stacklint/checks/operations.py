@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from fractions import Fraction
 from typing import Optional
 
 from ..context import Context, get
 from ..swarm_constraints import ConstraintError, key_kind, parse
 from ..diagnostics import Related
-from ..parsers import parse_bytes, parse_cpus, parse_volume
+from ..model import Service
 
 REPLICATED_MODES = ("replicated", "replicated-job", "")
 # local-driver options that put the data on a file server: every node sees the same data
@@ -35,34 +34,10 @@ def check(ctx: Context):
         if not get(svc, "deploy", "resources", "limits"):
             yield ctx.diag("SL402", f"services.{name} has no deploy.resources.limits: one task can use all the "
                            "memory and CPU of its node and starve every other task there", base, on_key=True)
-        mounts = list(_mounts(svc))
-        yield from _local_unpinned(ctx, name, svc, mounts, volumes, base)
-        yield from _stateful(ctx, name, svc, mounts, base)
-        yield from _reservations(ctx, svc, base)
-
-
-class Mount:
-    __slots__ = ("type", "source", "target", "read_only", "path")
-
-    def __init__(self, type_, source, target, read_only, path):
-        self.type, self.source, self.target, self.read_only, self.path = type_, source, target, read_only, path
-
-
-def _mounts(svc: dict):
-    volumes = svc.get("volumes")
-    if not isinstance(volumes, list):
-        return
-    for i, vol in enumerate(volumes):
-        path = ("volumes", i)
-        if isinstance(vol, str):
-            try:
-                spec = parse_volume(vol)
-            except ValueError:
-                continue
-            yield Mount(spec.type, spec.source, spec.target, spec.read_only, path)
-        elif isinstance(vol, dict):
-            yield Mount(str(vol.get("type") or "volume"), str(vol.get("source") or ""), str(vol.get("target") or ""),
-                        vol.get("read_only") is True, path)
+        service = ctx.model.services[str(name)]
+        yield from _local_unpinned(ctx, service, volumes)
+        yield from _stateful(ctx, service)
+        yield from _reservations(ctx, service)
 
 
 # --- SL403 ----------------------------------------------------------------------------------------
@@ -81,14 +56,13 @@ def _is_node_local(decl) -> bool:
     return True
 
 
-def _pin(svc: dict) -> Optional[str]:
+def _constraint_texts(svc: Service):
+    return [c.value for c in svc.placement.constraints] if svc.placement is not None else []
+
+
+def _pin(svc: Service) -> Optional[str]:
     """The constraint that ties the service to particular nodes (hostname, id, a label, an address)."""
-    constraints = get(svc, "deploy", "placement", "constraints")
-    if not isinstance(constraints, list):
-        return None
-    for text in constraints:
-        if not isinstance(text, str):
-            continue
+    for text in _constraint_texts(svc):
         try:
             c = parse(text)
         except ConstraintError:
@@ -111,33 +85,33 @@ def _is_ip(value: str) -> bool:
         return False
 
 
-def _local_unpinned(ctx: Context, name: str, svc: dict, mounts, volumes: dict, base):
-    mode = get(svc, "deploy", "mode")
-    if (mode or "") not in REPLICATED_MODES or _pin(svc):
+def _local_unpinned(ctx: Context, svc: Service, volumes: dict):
+    name = svc.name
+    mode = svc.mode.value if svc.mode is not None else ""
+    if mode not in REPLICATED_MODES or _pin(svc):
         return
     role = _role_constraint(svc)
-    for m in mounts:
-        if m.type != "volume" or not m.source or m.read_only or m.source not in volumes:
+    for m in svc.mounts:
+        source = m.source.value if m.source is not None else ""
+        if m.type.value != "volume" or not source or m.read_only.value or source not in volumes:
             continue
-        if not _is_node_local(volumes[m.source]):
+        if not _is_node_local(volumes[source]):
             continue
         why = f" ({role} alone does not: any such node may run the task)" if role else ""
-        yield ctx.diag("SL403", f"services.{name} writes the local volume {m.source} and nothing pins it to one "
+        yield ctx.diag("SL403", f"services.{name} writes the local volume {source} and nothing pins it to one "
                        f"node{why}: when Swarm reschedules the task on another node it starts there with an "
                        "empty volume; constrain it with node.hostname == <node> or node.labels.<name> == <value>, "
-                       "or use a volume driver that shares the data between nodes", base + m.path)
+                       "or use a volume driver that shares the data between nodes", m.path)
 
 
-def _role_constraint(svc: dict) -> str:
-    constraints = get(svc, "deploy", "placement", "constraints")
-    for text in constraints if isinstance(constraints, list) else ():  # not a list: the schema says so
-        if isinstance(text, str):
-            try:
-                c = parse(text)
-            except ConstraintError:
-                continue
-            if key_kind(c.key) == "node.role":
-                return f"'{c.key} {c.operator} {c.value}'"
+def _role_constraint(svc: Service) -> str:
+    for text in _constraint_texts(svc):
+        try:
+            c = parse(text)
+        except ConstraintError:
+            continue
+        if key_kind(c.key) == "node.role":
+            return f"'{c.key} {c.operator} {c.value}'"
     return ""
 
 
@@ -164,26 +138,17 @@ _ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "my
                ("MONGO_INITDB_", "mongo"))
 
 
-def _image_tokens(image: str):
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    repo = name.rsplit(":", 1)[0] if ":" in last else name
-    return [t for t in re.split(r"[/_.\-:]+", repo.lower()) if t]
-
-
-def _family(svc: dict) -> Optional[str]:
-    image = svc.get("image")
-    if not isinstance(image, str) or not image:
+def _family(svc: Service) -> Optional[str]:
+    if svc.image_name is None or not svc.image.value:
         return None
-    tokens = _image_tokens(image)
+    tokens = svc.image_name.tokens
     if _NOT_SERVER & set(tokens):
         return None
     for t in reversed(tokens):  # the last path component names the image best
         if t in STATEFUL or t in CACHES:
             return t
     if {"db", "database"} & set(tokens[-2:]):
-        env = svc.get("environment")
-        names = list(env) if isinstance(env, dict) else [str(e).split("=", 1)[0] for e in env or ()]
+        names = [var.key for var in svc.environment]
         for prefix, family in _ENV_FAMILY:
             if any(n.startswith(prefix) for n in names):
                 return family
@@ -191,9 +156,9 @@ def _family(svc: dict) -> Optional[str]:
     return None
 
 
-def _persists(svc: dict) -> bool:
-    command = svc.get("command")
-    text = " ".join(map(str, command)) if isinstance(command, list) else str(command or "")
+def _persists(svc: Service) -> bool:
+    command = svc.command.value if svc.command is not None else ""
+    text = " ".join(map(str, command)) if isinstance(command, list) else command
     return bool(re.search(r"--appendonly\s+yes|--save\s+['\"]?\d", text))
 
 
@@ -202,20 +167,20 @@ def _covers(target: str, data: str) -> bool:
     return t == d or d.startswith(t + "/") or t.startswith(d + "/")
 
 
-def _stateful(ctx: Context, name: str, svc: dict, mounts, base):
+def _stateful(ctx: Context, svc: Service):
+    name = svc.name
     family = _family(svc)
     if family is None or (family in CACHES and not _persists(svc)):
         return
     data = CACHES.get(family) or STATEFUL.get(family)
-    if isinstance(svc.get("image"), str) and _image_tokens(svc["image"])[:1] == ["bitnami"]:
+    if svc.image_name.tokens[:1] == ("bitnami",):
         data = "/bitnami"  # Bitnami's images keep every server's data below /bitnami
-    env = svc.get("environment")
-    if family in ("postgres", "postgresql", "postgis", "timescaledb") and isinstance(env, dict) \
-            and isinstance(env.get("PGDATA"), str):
-        data = env["PGDATA"]
-    writable = [m for m in mounts if m.type in ("volume", "bind") and not m.read_only]
+    if family in ("postgres", "postgresql", "postgis", "timescaledb"):
+        data = next((var.value for var in svc.environment if var.key == "PGDATA" and var.value is not None), data)
+    writable = [m.target.value if m.target is not None else "" for m in svc.mounts
+                if m.type.value in ("volume", "bind") and not m.read_only.value]
     if data:
-        if any(_covers(m.target, data) for m in writable):
+        if any(_covers(target, data) for target in writable):
             return
         where = f"no volume on its data directory {data}"
     else:
@@ -224,35 +189,21 @@ def _stateful(ctx: Context, name: str, svc: dict, mounts, base):
         where = "no volume at all"
     yield ctx.diag("SL404", f"services.{name} runs {'an' if family[0] in 'aeiou' else 'a'} {family} server with {where}: its data lives in the task's "
                    "container and is lost whenever Swarm replaces the task (update, node failure, reschedule); "
-                   "mount a volume there", base + ("image",))
+                   "mount a volume there", svc.image.path)
 
 
 # --- SL405 ----------------------------------------------------------------------------------------
-def _amount(value, parser) -> Optional[Fraction]:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        if isinstance(value, (int, float)):
-            return Fraction(str(value))
-        if isinstance(value, str):
-            return Fraction(parser(value))
-    except (ValueError, ZeroDivisionError):
-        return None
-    return None
-
-
-def _reservations(ctx: Context, svc: dict, base):
-    limits = get(svc, "deploy", "resources", "limits")
-    reservations = get(svc, "deploy", "resources", "reservations")
-    if not isinstance(limits, dict) or not isinstance(reservations, dict):
+def _reservations(ctx: Context, svc: Service):
+    resources = svc.resources
+    if resources is None or resources.limits is None or resources.reservations is None:
         return
-    for key, parser, what in (("memory", parse_bytes, " of memory"), ("cpus", parse_cpus, " CPUs")):
-        limit, reserved = _amount(limits.get(key), parser), _amount(reservations.get(key), parser)
-        if limit is None or reserved is None or limit == 0 or reserved <= limit:
+    limits, reservations = resources.limits, resources.reservations
+    for key, field, what in (("memory", "memory_bytes", " of memory"), ("cpus", "nano_cpus", " CPUs")):
+        limit, reserved = getattr(limits, field), getattr(reservations, field)
+        if limit is None or reserved is None or limit.value == 0 or reserved.value <= limit.value:
             continue
-        path = base + ("deploy", "resources", "reservations", key)
-        yield ctx.diag("SL405", f"deploy.resources.reservations.{key} ({reservations[key]}) is above "
-                       f"limits.{key} ({limits[key]}): Docker accepts it, and the scheduler reserves the full "
-                       f"{reservations[key]}{what} on the node while the task may only use {limits[key]}",
-                       path, related=(Related(f"limits.{key}", ctx.doc.value_range(
-                           base + ("deploy", "resources", "limits", key))),))
+        written_limit, written_reserved = get(svc.raw, *limit.path[2:]), get(svc.raw, *reserved.path[2:])
+        yield ctx.diag("SL405", f"deploy.resources.reservations.{key} ({written_reserved}) is above "
+                       f"limits.{key} ({written_limit}): Docker accepts it, and the scheduler reserves the full "
+                       f"{written_reserved}{what} on the node while the task may only use {written_limit}",
+                       reserved.path, related=(Related(f"limits.{key}", ctx.doc.value_range(limit.path)),))

@@ -11,7 +11,8 @@ import difflib
 import ipaddress
 from typing import Dict, List, Optional, Tuple
 
-from ..context import Context, get
+from ..context import Context
+from ..model import Val
 from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, Constraint, ConstraintError, key_kind,
                                  parse, satisfies)
 from ..diagnostics import Fix, Related, Severity
@@ -34,26 +35,20 @@ _PATTERN_CHARS = set("*?[]^$|")
 
 
 def check(ctx: Context):
-    for name, svc in ctx.services():
-        placement = get(svc, "deploy", "placement")
-        if not isinstance(placement, dict):
+    for svc in ctx.model.services.values():
+        placement = svc.placement
+        if placement is None:
             continue
-        base = ("services", name, "deploy", "placement")
-        constraints = placement.get("constraints")
-        if isinstance(constraints, list):
-            yield from _constraints(ctx, constraints, base + ("constraints",))
-        preferences = placement.get("preferences")
-        if isinstance(preferences, list):
-            yield from _preferences(ctx, preferences, base + ("preferences",))
+        yield from _constraints(ctx, placement.constraints, placement.path + ("constraints",))
+        yield from _preferences(ctx, placement.preferences)
 
 
-def _constraints(ctx: Context, items: list, base):
+def _constraints(ctx: Context, items: Tuple[Val, ...], base):
     usable: List[Tuple[int, Constraint]] = []
-    for i, text in enumerate(items):
-        if not isinstance(text, str):
-            continue
-        path = base + (i,)
-        if _not_interpolated(ctx, path, text):
+    for item in items:
+        text, path = item.value, item.path
+        i = path[-1]
+        if _not_interpolated(ctx, item):
             continue  # a `${VAR:?...}` Docker refuses first: SL005 says so
         try:
             c = parse(text)
@@ -72,10 +67,10 @@ def _constraints(ctx: Context, items: list, base):
     yield from _contradictions(ctx, usable, base)
 
 
-def _not_interpolated(ctx: Context, path, value: str) -> bool:
+def _not_interpolated(ctx: Context, item: Val) -> bool:
     """Interpolation kept the raw text: a substitution failed (SL005), the value is unknown."""
-    raw = get(ctx.doc.data, *path)
-    return isinstance(raw, str) and "$" in raw and raw == value
+    raw = ctx.model.written(item.path)
+    return isinstance(raw, str) and "$" in raw and raw == item.value
 
 
 # --- SL301 ----------------------------------------------------------------------------------------
@@ -231,12 +226,9 @@ def _contradictions(ctx: Context, usable: List[Tuple[int, Constraint]], base):
 
 
 # --- SL305 ----------------------------------------------------------------------------------------
-def _preferences(ctx: Context, items: list, base):
-    for i, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("spread"), str):
-            continue
-        path = base + (i, "spread")
-        spread = item["spread"]
+def _preferences(ctx: Context, items: Tuple[Val, ...]):
+    for item in items:
+        path, spread = item.path, item.value
         low = spread.lower()
         if any(len(spread) > len(p) and low.startswith(p) for p in (NODE_LABELS, ENGINE_LABELS)):
             continue

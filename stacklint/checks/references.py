@@ -16,7 +16,8 @@ from ..context import Context
 from ..diagnostics import Fix, Related, Severity
 from ..edits import add_to_section, section_lines
 from ..interpolation import PATTERN
-from ..refs import SINGULAR, context_refs, is_external, swarm_name
+from ..model import TopLevelObject, is_external
+from ..refs import SINGULAR, context_refs
 
 UNDEFINED = {"secrets": "SL101", "configs": "SL102", "networks": "SL103", "volumes": "SL104"}
 # Names Docker never looks up for an external network: they always exist on every node.
@@ -63,12 +64,11 @@ def unused(ctx: Context):
     one_letter = {}  # `a:/data` in short syntax: Docker reads an anonymous volume, not volume "a"
     for ref in context_refs(ctx):
         used[ref.kind].add(ref.name)
-    for name, svc in ctx.services():
-        vols = svc.get("volumes")
-        if isinstance(vols, list):
-            for v in vols:
-                if isinstance(v, str) and len(v) > 2 and v[1] == ":" and v[0].isalpha():
-                    one_letter.setdefault(v[0], (name, v))
+    for name, svc in ctx.model.services.items():
+        for mount in svc.mounts:
+            spec = mount.target.value if mount.short and mount.source is None else ""
+            if len(spec) > 2 and spec[1] == ":" and spec[0].isalpha():
+                one_letter.setdefault(spec[0], (name, spec))
     for kind in ("secrets", "configs", "networks", "volumes"):
         for key, decl in ctx.section(kind).items():
             if key in used[kind]:
@@ -91,19 +91,19 @@ def external_prerequisites(ctx: Context):
     """One SL106 per external object a service uses, with the command that creates it."""
     used = {(ref.kind, ref.name) for ref in context_refs(ctx)}
     for kind in ("secrets", "configs", "networks", "volumes"):
-        for key, decl in ctx.section(kind).items():
-            if not is_external(decl) or (kind, key) not in used:
+        for key, obj in ctx.model.objects(kind).items():
+            if not obj.external or (kind, key) not in used:
                 continue
-            name = swarm_name(key, decl)
+            name = obj.name
             if kind == "networks" and (name in BUILTIN_NETWORKS or name.startswith("container:")):
                 continue
             shown = key if name == key else f'{key} (Swarm name "{name}")'
-            command, note = _create_command(kind, name, decl)
+            command, note = _create_command(kind, name, obj)
             yield ctx.diag("SL106", f"{SINGULAR[kind]} {shown} is external: create it before deploying with "
                            f"`{command}`{note}", (kind, key), on_key=True)
 
 
-def _create_command(kind: str, name: str, decl: dict):
+def _create_command(kind: str, name: str, obj: TopLevelObject):
     arg = _shell_word(name)
     if kind == "secrets":
         return f"docker secret create {arg} -", " (reads the value from standard input)"
@@ -113,16 +113,14 @@ def _create_command(kind: str, name: str, decl: dict):
         return f"docker volume create {arg}", (" on every node that may run the service (Docker does not check "
                                                "external volumes: where one is missing, the local driver silently "
                                                "creates an empty one)")
-    driver = decl.get("driver") if isinstance(decl.get("driver"), str) and decl.get("driver") else "overlay"
+    driver = obj.driver.value if obj.driver is not None and obj.driver.value else "overlay"
     flags = [f"--driver {_shell_word(driver)}", "--scope swarm"]
-    if decl.get("attachable") is True:
+    if obj.attachable is not None and obj.attachable.value:
         flags.append("--attachable")
-    if decl.get("internal") is True:
+    if obj.internal is not None and obj.internal.value:
         flags.append("--internal")
-    opts = decl.get("driver_opts")
-    if isinstance(opts, dict):
-        for k, v in opts.items():
-            flags.append(f"--opt {_shell_word(f'{k}={v}' if v not in (None, '') else str(k))}")
+    for k, v in obj.driver_opts.items():
+        flags.append(f"--opt {_shell_word(f'{k}={v.value}' if v.value else k)}")
     return f"docker network create {' '.join(flags)} {arg}", ""
 
 

@@ -10,12 +10,11 @@ import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from .. import credentials
-from ..context import Context, get
+from ..context import Context
 from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
-from ..parsers import parse_port_range, parse_volume
-from ..port_ranges import points_within
-from ..refs import context_refs, is_external, swarm_name
+from ..model import ImageName, PortRange, Service
+from ..refs import context_refs
 
 
 # --- host paths (SL201, SL206) -----------------------------------------------------------------
@@ -29,40 +28,27 @@ def _normalise(path: str) -> str:
     return path
 
 
-def host_mounts(ctx: Context, name: str, svc: dict) -> Iterator[Tuple[tuple, str, bool]]:
+def host_mounts(ctx: Context, svc: Service) -> Iterator[Tuple[tuple, str, bool]]:
     """(yaml path, normalised host path, read-only) of every host path a service mounts.
 
     Bind mounts in short or long syntax, named pipes, and named volumes whose local driver
     binds a host directory (`driver_opts: {type: none, o: bind, device: /path}`).
     """
-    volumes = svc.get("volumes")
-    if not isinstance(volumes, list):
-        return
-    declared = ctx.section("volumes")
-    base = ("services", name, "volumes")
-    for i, vol in enumerate(volumes):
-        source, read_only, kind = None, False, None
-        if isinstance(vol, str):
-            try:
-                spec = parse_volume(vol)
-            except ValueError:
-                continue
-            source, read_only, kind = spec.source, spec.read_only, spec.type
-        elif isinstance(vol, dict):
-            source, kind = vol.get("source"), vol.get("type")
-            read_only = vol.get("read_only") is True
-        if not isinstance(source, str) or not source:
+    for mount in svc.mounts:
+        if mount.source is None:
             continue
+        source, kind = mount.source.value, mount.type.value
         if kind == "volume":
-            opts = get(declared, source, "driver_opts")
-            if isinstance(opts, dict) and "bind" in str(opts.get("o", "")) and isinstance(opts.get("device"), str):
-                source = opts["device"]
+            decl = ctx.model.volumes.get(source)
+            opts = decl.driver_opts if decl is not None else {}
+            if "o" in opts and "bind" in opts["o"].value and "device" in opts:
+                source = opts["device"].value
             else:
                 continue
         elif kind not in ("bind", "npipe"):
             continue
         if source.startswith(("/", "~", "\\\\")):
-            yield base + (i,), _normalise(source), read_only
+            yield mount.path, _normalise(source), mount.read_only.value
 
 
 # --- SL201 docker-socket-mount -------------------------------------------------------------------
@@ -72,8 +58,8 @@ SOCKET_PARENTS = frozenset(["/", "/var/run", "/run"])
 
 
 def docker_socket(ctx: Context):
-    for name, svc in ctx.services():
-        for path, source, read_only in host_mounts(ctx, name, svc):
+    for name, svc in ctx.model.services.items():
+        for path, source, read_only in host_mounts(ctx, svc):
             if source in SOCKETS:
                 what = f"the Docker socket {source}"
             elif source in SOCKET_PARENTS:
@@ -138,8 +124,8 @@ def _sensitive(path: str, read_only: bool) -> Optional[str]:
 
 
 def sensitive_mounts(ctx: Context):
-    for name, svc in ctx.services():
-        for path, source, read_only in host_mounts(ctx, name, svc):
+    for name, svc in ctx.model.services.items():
+        for path, source, read_only in host_mounts(ctx, svc):
             what = _sensitive(source, read_only)
             if what:
                 mode = "read-only" if read_only else "read-write"
@@ -150,12 +136,9 @@ def sensitive_mounts(ctx: Context):
 # --- SL202 plaintext-secret-in-environment -------------------------------------------------------
 
 def plaintext_secrets(ctx: Context):
-    raw_services = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
-    for name, svc in ctx.services():
-        raw_svc = raw_services.get(name) if isinstance(raw_services, dict) else None
-        for var, value, sub in credentials.environment(svc):
-            path = ("services", name) + sub
-            raw = credentials.raw_value(raw_svc, sub)
+    for name, svc in ctx.model.services.items():
+        for var, value, path in svc.environment:
+            raw = credentials.written_value(ctx.model.written(path), path)
             if credentials.is_credential_name(var):
                 kind = credentials.literal_kind(raw, value)
                 if kind == "literal":
@@ -186,21 +169,10 @@ _DATASTORE = re.compile(r"(?:^|[/_.-])(" + "|".join(DATASTORES) + r")")
 _HOST_TOKEN = re.compile(r"[\s,;]+")
 
 
-def image_repository(image: str) -> str:
-    """The repository part of an image reference, lower-case: no tag, no digest."""
-    ref = image.split("@", 1)[0]
-    slash = ref.rfind("/")
-    colon = ref.rfind(":")
-    if colon > slash:
-        ref = ref[:colon]
-    return ref.lower()
-
-
-def datastore_of(svc: dict) -> Optional[str]:
-    image = svc.get("image")
-    if not isinstance(image, str):
+def datastore_of(svc: Service) -> Optional[str]:
+    if svc.image_name is None:
         return None
-    m = _DATASTORE.search(image_repository(image))
+    m = _DATASTORE.search(svc.image_name.repository.lower())
     return m.group(1) if m else None
 
 
@@ -227,10 +199,10 @@ class _Profile:
 
     __slots__ = ("credential", "hosts", "datastore", "several_tasks")
 
-    def __init__(self, svc: dict):
+    def __init__(self, svc: Service):
         self.credential = None  # the first credential-like variable
         self.hosts = set()
-        for var, value, _ in credentials.environment(svc):
+        for var, value, _ in svc.environment:
             if value in (None, ""):
                 continue
             if self.credential is None and (credentials.is_credential_name(var) or
@@ -239,9 +211,8 @@ class _Profile:
             if isinstance(value, str):
                 self.hosts.update(_hosts(var, value))
         self.datastore = datastore_of(svc)
-        mode = get(svc, "deploy", "mode")
-        replicas = get(svc, "deploy", "replicas")
-        self.several_tasks = mode in ("global", "global-job") or (isinstance(replicas, int) and replicas > 1)
+        mode = svc.mode.value if svc.mode is not None else None
+        self.several_tasks = mode in ("global", "global-job") or (svc.replicas is not None and svc.replicas.value > 1)
 
 
 def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[str, List[str]]):
@@ -285,7 +256,7 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
 
 
 def unencrypted_overlay(ctx: Context):
-    networks = ctx.section("networks")
+    networks = ctx.model.networks
     members: Dict[str, List[str]] = {}
     secrets: Dict[str, List[str]] = {}
     for ref in context_refs(ctx):
@@ -295,19 +266,17 @@ def unencrypted_overlay(ctx: Context):
                 names.append(ref.service)
         elif ref.kind == "secrets" and ref.name:
             secrets.setdefault(ref.service, []).append(ref.name)
-    services = dict(ctx.services())
+    services = ctx.model.services
     profiles: Dict[str, _Profile] = {}
     for net, names in members.items():
         if net not in networks and net != "default":
             continue  # undefined (SL103)
         decl = networks.get(net)
-        if is_external(decl):
+        if decl is not None and decl.external:
             continue
-        decl = decl if isinstance(decl, dict) else {}
-        if decl.get("driver") not in (None, "overlay"):
+        if decl is not None and decl.driver is not None and decl.driver.value != "overlay":
             continue
-        opts = decl.get("driver_opts")
-        if isinstance(opts, dict) and "encrypted" in opts:
+        if decl is not None and "encrypted" in decl.driver_opts:
             continue  # any value, even "false", turns IPsec on
         for svc in names:
             if svc not in profiles:
@@ -367,37 +336,31 @@ CAPABILITIES = {
 
 
 def capabilities(ctx: Context):
-    for name, svc in ctx.services():
-        caps = svc.get("cap_add")
-        if not isinstance(caps, list):
-            continue
-        for i, cap in enumerate(caps):
-            if not isinstance(cap, str):
-                continue
-            norm = cap.strip().upper()
+    for name, svc in ctx.model.services.items():
+        for cap in svc.cap_add:
+            norm = cap.value.strip().upper()
             norm = norm[4:] if norm.startswith("CAP_") else norm
             why = CAPABILITIES.get(norm)
             if why:
-                yield ctx.diag("SL204", f"service {name} adds capability {norm}: {why}",
-                               ("services", name, "cap_add", i))
+                yield ctx.diag("SL204", f"service {name} adds capability {norm}: {why}", cap.path)
 
 
 # --- SL205 host-network --------------------------------------------------------------------------
 
 def host_network(ctx: Context):
-    networks = ctx.section("networks")
+    networks = ctx.model.networks
     for ref in context_refs(ctx):
         if ref.kind != "networks" or ref.implicit:
             continue
         decl = networks.get(ref.name)
-        if is_external(decl) and swarm_name(ref.name, decl) == "host":
+        if decl is not None and decl.external and decl.name == "host":
             shown = "the external network host" if ref.name == "host" else \
                 f"network {ref.name}, the external network \"host\""
             yield ctx.diag("SL205", f"service {ref.service} is attached to {shown}: it shares the node's network "
                            "stack (its ports open on the node, it reaches services bound to the node's "
                            "localhost, and it leaves the overlay's isolation)", ref.path, on_key=ref.on_key)
-    for name, svc in ctx.services():
-        if svc.get("network_mode") == "host":
+    for name, svc in ctx.model.services.items():
+        if svc.network_mode is not None and svc.network_mode.value == "host":
             yield ctx.diag("SL205", f"service {name} asks for network_mode: host; docker stack deploy ignores "
                            "network_mode (see SL306), so the service stays on the stack's networks. For the "
                            "node's network attach an external network named host, and weigh what it exposes",
@@ -407,19 +370,13 @@ def host_network(ctx: Context):
 # --- SL207 secret-file-mode ----------------------------------------------------------------------
 
 def file_modes(ctx: Context):
-    for name, svc in ctx.services():
+    for name, svc in ctx.model.services.items():
         for kind in ("secrets", "configs"):
-            items = svc.get(kind)
-            if not isinstance(items, list):
-                continue
-            for i, item in enumerate(items):
-                if not isinstance(item, dict):
-                    continue
-                mode = item.get("mode")
-                if not isinstance(mode, int) or isinstance(mode, bool):
-                    continue
-                path = ("services", name, kind, i, "mode")
-                message = _mode_problem(ctx.doc.source(ctx.doc.value_range(path)).strip(), mode, kind[:-1])
+            for ref in getattr(svc, kind):
+                if ref.mode.path[-1] != "mode":
+                    continue  # Docker's default, 0444
+                path = ref.mode.path
+                message = _mode_problem(ctx.doc.source(ctx.doc.value_range(path)).strip(), ref.mode.value, kind[:-1])
                 if message:
                     yield ctx.diag("SL207", f"service {name}: {message}", path)
 
@@ -464,47 +421,31 @@ IMAGE_ADMIN_PORTS = {
 }
 
 
-def _image_word(svc: dict) -> str:
-    image = svc.get("image")
-    return image_repository(image).rsplit("/", 1)[-1] if isinstance(image, str) else ""
-
-
 def exposed_ports(ctx: Context):
-    for name, svc in ctx.services():
-        ports = svc.get("ports")
-        if not isinstance(ports, list):
-            continue
-        extra = IMAGE_ADMIN_PORTS.get(_image_word(svc), {})
-        admin = sorted(set(ADMIN_PORTS) | set(extra))
-        for i, port in enumerate(ports):
-            for target, published in _ingress_admin_ports(port, admin):
-                what = ADMIN_PORTS.get(target) or extra.get(target)
-                where = f"port {published}" if published else "a port Swarm picks"
-                shown = f"port {target}" if published in (None, target) else f"port {target}, published as {published}"
-                yield ctx.diag("SL208", f"service {name} publishes {what} ({shown}) on the ingress routing mesh: "
-                               f"every node of the Swarm accepts connections on {where} from anyone who can reach "
-                               "it. Keep it on an overlay network, or publish it in host mode behind a firewall",
-                               ("services", name, "ports", i))
-                break
+    for name, svc in ctx.model.services.items():
+        extra = IMAGE_ADMIN_PORTS.get(svc.image_name.last_component, {}) if svc.image_name else {}
+        for port in svc.ports:
+            if port.mode == "host":
+                continue  # not on the routing mesh (`mode: HOST` too: the daemon upper-cases it)
+            found = _admin_port(port, extra)
+            if found is None:
+                continue
+            target, what = found
+            published = port.published_of(target)
+            where = f"port {published}" if published else "a port Swarm picks"
+            shown = f"port {target}" if published in (None, target) else f"port {target}, published as {published}"
+            yield ctx.diag("SL208", f"service {name} publishes {what} ({shown}) on the ingress routing mesh: "
+                           f"every node of the Swarm accepts connections on {where} from anyone who can reach "
+                           "it. Keep it on an overlay network, or publish it in host mode behind a firewall",
+                           port.path)
 
 
-def _ingress_admin_ports(port, admin: List[int]) -> Iterator[Tuple[int, Optional[int]]]:
-    """(target, published) for each admin port among the targets of one ingress entry; a range
-    is searched by bisection, never expanded."""
-    if isinstance(port, dict):
-        target = port.get("target")
-        if port.get("mode") == "host" or not isinstance(target, int) or target not in admin:
-            return
-        published = port.get("published")
-        yield target, published if isinstance(published, int) else None
-    elif isinstance(port, (str, int)) and not isinstance(port, bool):
-        try:
-            r = parse_port_range(str(port))
-        except ValueError:
-            return
-        for target in points_within(admin, r.target_start, r.target_end):
-            published = None if r.published_start is None else r.published_start + (target - r.target_start)
-            yield target, published
+def _admin_port(port: PortRange, extra: Dict[int, str]) -> Optional[Tuple[int, str]]:
+    """The lowest target port of the entry that is an admin interface, and what it is."""
+    for target in sorted(set(ADMIN_PORTS) | set(extra)):
+        if port.target_start <= target <= port.target_end:
+            return target, ADMIN_PORTS.get(target) or extra[target]
+    return None
 
 
 # --- SL209 unpinned-image ------------------------------------------------------------------------
@@ -515,25 +456,24 @@ FLOATING_TAGS = frozenset(["latest", "rc", "edge", "nightly", "dev", "develop", 
 
 
 def unpinned_images(ctx: Context):
-    raw_services = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
-    for name, svc in ctx.services():
-        image = svc.get("image")
-        if not isinstance(image, str) or not image.strip():
+    for name, svc in ctx.model.services.items():
+        image = svc.image
+        if image is None or not image.value.strip():
             continue
-        raw = get(raw_services, name, "image") if isinstance(raw_services, dict) else None
-        message = _unpinned(image, raw if isinstance(raw, str) else image)
+        raw = ctx.model.written(image.path)
+        message = _unpinned(image.value, svc.image_name, raw if isinstance(raw, str) else image.value)
         if message:
-            yield ctx.diag("SL209", f"service {name}: {message}", ("services", name, "image"))
+            yield ctx.diag("SL209", f"service {name}: {message}", image.path)
 
 
-def _unpinned(image: str, raw: str) -> Optional[str]:
-    if "@" in image:
+def _unpinned(image: str, name: ImageName, raw: str) -> Optional[str]:
+    if name.digest is not None:
         return None  # a digest pins it
     for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw):
         if re.search(r"(^|:)latest$", m.group(1)):
             return (f"image {raw} falls back to :latest when the variable is unset; pin a version "
                     "(and a digest for a reproducible deploy)")
-    tag = image_tag(image)
+    tag = name.tag
     if tag is None:
         return (f"image {image} has no tag, which means :latest: each deploy runs whatever :latest is at that "
                 "moment; pin a version (and a digest for a reproducible deploy)")
@@ -541,10 +481,3 @@ def _unpinned(image: str, raw: str) -> Optional[str]:
         return (f"image {image} uses the moving tag :{tag}; pin a version (and a digest for a reproducible "
                 "deploy)")
     return None
-
-
-def image_tag(image: str) -> Optional[str]:
-    ref = image.split("@", 1)[0]
-    slash = ref.rfind("/")
-    colon = ref.rfind(":")
-    return ref[colon + 1:] if colon > slash else None

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from ..context import Context, get
+from ..context import Context
 from ..diagnostics import Related, Severity
 from ..limits import MAX_PER_RULE, Omitted
-from ..parsers import parse_port_range
+from ..model import Service
 from ..port_ranges import Interval, count_overlapping_pairs, describe, overlapping_pairs, points_within
 
 MODES = ("replicated", "global", "replicated-job", "global-job", "")
@@ -41,91 +41,61 @@ class Publication:
 
 def check(ctx: Context):
     everyone: List[Publication] = []
-    for name, svc in ctx.services():
-        base = ("services", name)
-        deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
-        yield from _mode(ctx, name, deploy, base + ("deploy",))
-        yield from _parallelism(ctx, deploy, base + ("deploy",))
-        pubs = list(_publications(name, svc, base))
-        yield from _dnsrr(ctx, name, deploy, pubs, base)
+    for name, svc in ctx.model.services.items():
+        yield from _mode(ctx, svc)
+        yield from _parallelism(ctx, svc)
+        pubs = list(_publications(svc))
+        yield from _dnsrr(ctx, svc, pubs)
         yield from _node_ports(ctx, pubs)
         everyone.extend(pubs)
     yield from _port_conflicts(ctx, everyone)
 
 
 # --- SL307 ----------------------------------------------------------------------------------------
-def _mode(ctx: Context, name: str, deploy: dict, base):
-    mode = deploy.get("mode")
-    mode = "" if mode is None else mode
-    if not isinstance(mode, str):
-        return
+def _mode(ctx: Context, svc: Service):
+    name, base = svc.name, svc.path + ("deploy",)
+    mode = svc.mode.value if svc.mode is not None else ""
     if mode not in MODES:
         lowered = mode.strip().lower()
         hint = f"; write `{lowered}` (the mode is case-sensitive)" if lowered in MODES and lowered else \
             "; the modes are replicated, global, replicated-job and global-job"
         yield ctx.diag("SL307", f"service {name}: Unknown mode: {mode}{hint}", base + ("mode",), stage="deploy")
         return
-    if mode in ("global", "global-job") and deploy.get("replicas") is not None:
+    if mode in ("global", "global-job") and svc.replicas is not None:
         yield ctx.diag("SL307", f"service {name}: replicas can only be used with replicated or replicated-job "
-                       f"mode (this service is {mode}: one task on every node)", base + ("replicas",),
+                       f"mode (this service is {mode}: one task on every node)", svc.replicas.path,
                        on_key=True, stage="deploy")
-    if mode in ("global", "global-job") and get(deploy, "placement", "max_replicas_per_node") is not None:
+    if mode in ("global", "global-job") and svc.placement is not None and svc.placement.max_replicas is not None:
         yield ctx.diag("SL307", f"service {name}: max_replicas_per_node has no effect in {mode} mode, which "
-                       "runs exactly one task on every eligible node", base + ("placement", "max_replicas_per_node"),
+                       "runs exactly one task on every eligible node", svc.placement.max_replicas.path,
                        on_key=True, severity=Severity.WARNING)
-    if mode.endswith("-job") and deploy.get("update_config") is not None:
+    if mode.endswith("-job") and svc.update_config is not None:
         yield ctx.diag("SL307", f"service {name}: Jobs may not have an update config (the Swarm refuses a "
-                       f"{mode} service with deploy.update_config)", base + ("update_config",), on_key=True,
+                       f"{mode} service with deploy.update_config)", svc.update_config.path, on_key=True,
                        stage="deploy")
 
 
 # --- SL310 ----------------------------------------------------------------------------------------
-def _parallelism(ctx: Context, deploy: dict, base):
-    for key, what in (("update_config", "updates"), ("rollback_config", "rolls back")):
-        value = get(deploy, key, "parallelism")
-        if value == 0 and not isinstance(value, bool):
+def _parallelism(ctx: Context, svc: Service):
+    for key, config, what in (("update_config", svc.update_config, "updates"),
+                              ("rollback_config", svc.rollback_config, "rolls back")):
+        if config is not None and config.parallelism.value == 0:
             yield ctx.diag("SL310", f"deploy.{key}.parallelism: 0 means no limit: Swarm {what} every task of "
                            "the service at once, so nothing keeps serving while the new tasks start; use 1 "
-                           "(the default) or a part of the replicas", base + (key, "parallelism"))
+                           "(the default) or a part of the replicas", config.parallelism.path)
 
 
 # --- published ports -----------------------------------------------------------------------------
-def _publications(name: str, svc: dict, base):
-    ports = svc.get("ports")
-    if not isinstance(ports, list):
-        return
-    for i, port in enumerate(ports):
-        path = base + ("ports", i)
-        if isinstance(port, dict):
-            published = _port_number(port.get("published"))
-            protocol = port.get("protocol")
-            # The daemon upper-cases both and silently falls back to ingress/tcp for unknown names.
-            protocol = protocol.lower() if isinstance(protocol, str) and protocol.lower() in ("tcp", "udp", "sctp") \
-                else "tcp"
-            mode = "host" if str(port.get("mode", "")).lower() == "host" else "ingress"
-            yield Publication(name, published, published, protocol, mode, path)
-        elif isinstance(port, (str, int)) and not isinstance(port, bool):
-            try:
-                r = parse_port_range(str(port))
-            except ValueError:
-                continue  # SL006 reports it
-            yield Publication(name, r.published_start, r.published_end, r.protocol, "ingress", path)
-
-
-def _port_number(value) -> Optional[int]:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value or None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value) or None
-    return None
+def _publications(svc: Service):
+    """One Publication per `ports` entry, its range kept as a range."""
+    for port in svc.ports:
+        yield Publication(svc.name, port.published_start, port.published_end, port.protocol, port.mode, port.path)
 
 
 # --- SL308 ----------------------------------------------------------------------------------------
-def _dnsrr(ctx: Context, name: str, deploy: dict, pubs: List[Publication], base):
-    endpoint = deploy.get("endpoint_mode")
-    if not isinstance(endpoint, str) or endpoint.lower() != "dnsrr":
+def _dnsrr(ctx: Context, svc: Service, pubs: List[Publication]):
+    endpoint = svc.endpoint_mode
+    if endpoint is None or endpoint.value.lower() != "dnsrr":
         return
     ingress = [p for p in pubs if p.mode == "ingress"]
     if not ingress:
@@ -135,9 +105,9 @@ def _dnsrr(ctx: Context, name: str, deploy: dict, pubs: List[Publication], base)
         by_entry.setdefault(p.path, []).append(p.ports())
     related = tuple(Related(f"published in ingress mode: {', '.join(ports)}", ctx.doc.value_range(path))
                     for path, ports in by_entry.items())
-    yield ctx.diag("SL308", f"service {name}: EndpointSpec: port published with ingress mode can't be used with "
+    yield ctx.diag("SL308", f"service {svc.name}: EndpointSpec: port published with ingress mode can't be used with "
                    "dnsrr mode (publish with `mode: host` in the long port syntax, or use endpoint_mode: vip)",
-                   base + ("deploy", "endpoint_mode"), related=related, stage="deploy")
+                   endpoint.path, related=related, stage="deploy")
 
 
 # --- SL309 ----------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ..context import Context, get
 from ..files import kind_of, read_regular
-from ..parsers import (parse_bytes, parse_cpus, parse_duration, parse_port_range, parse_volume,
-                       split_command)
+from ..model import Service
+from ..parsers import parse_bytes, parse_cpus, parse_duration, split_command
 
 CODE = "SL006"
 
@@ -48,8 +48,8 @@ def check(ctx: Context):
                 yield ctx.diag(CODE, f"{'.'.join(base + keys)} is {value}; Docker reads it as an unsigned "
                                "number and refuses negatives", base + keys, stage="load")
         yield from _resources(ctx, svc, base)
-        yield from _ports(ctx, svc, base)
-        yield from _volumes(ctx, svc, base)
+        yield from _ports(ctx, ctx.model.services[str(name)])
+        yield from _volumes(ctx, ctx.model.services[str(name)])
         for key in ("command", "entrypoint"):
             value = svc.get(key)
             if isinstance(value, str):
@@ -84,39 +84,25 @@ def _resources(ctx, svc, base):
                                stage="deploy")
 
 
-def _ports(ctx, svc, base):
-    ports = svc.get("ports")
-    if not isinstance(ports, list):
-        return
-    for i, port in enumerate(ports):
-        path = base + ("ports", i)
-        if isinstance(port, float):
+def _ports(ctx, svc: Service):
+    for refused in svc.refused_ports:
+        path, port = refused.path, refused.value
+        if refused.error is None:
             yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: a port cannot be the number {port:g}; "
                            "quote it (\"8080:80\") or write a whole number", path, stage="load")
-        elif isinstance(port, (str, int)) and not isinstance(port, bool):
-            try:
-                parse_port_range(str(port))
-            except ValueError as err:
-                yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: invalid port spec \"{port}\": {err}; "
-                               "the syntax is [ip:][published[-end]:]target[-end][/tcp|udp|sctp]",
-                               path, stage="load")
+        else:
+            yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: invalid port spec \"{port}\": {refused.error}; "
+                           "the syntax is [ip:][published[-end]:]target[-end][/tcp|udp|sctp]", path, stage="load")
 
 
-def _volumes(ctx, svc, base):
-    volumes = svc.get("volumes")
-    if not isinstance(volumes, list):
-        return
-    for i, vol in enumerate(volumes):
-        path = base + ("volumes", i)
-        if isinstance(vol, str):
-            try:
-                parse_volume(vol)
-            except ValueError as err:
-                yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: {err}", path, stage="load")
-        elif isinstance(vol, dict) and vol.get("type") == "bind" and not vol.get("source"):
+def _volumes(ctx, svc: Service):
+    for refused in svc.refused_volumes:
+        path = refused.path
+        if isinstance(refused.value, str):
+            yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: {refused.error}", path, stage="load")
+        else:
             yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: a bind mount needs a `source` "
-                           "(Docker: invalid mount config for type \"bind\": field Source must not be empty)",
-                           path, on_key=False, stage="load")
+                           f"(Docker: {refused.error})", path, stage="load")
 
 
 # Env files are read only when they sit below the stack file's folder (the project being

@@ -27,7 +27,7 @@ def diagnostic_dict(path: str, d: Diagnostic) -> dict:
                        "end": {"line": e.range.end.line + 1, "column": e.range.end.column + 1},
                        "new_text": e.new_text} for e in d.fix.edits],
         },
-        "related": [{"message": r.message,
+        "related": [{"message": r.message, **({"path": r.path} if r.path else {}),
                      "start": {"line": r.range.start.line + 1, "column": r.range.start.column + 1},
                      "end": {"line": r.range.end.line + 1, "column": r.range.end.column + 1}}
                     for r in d.related],

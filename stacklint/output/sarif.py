@@ -79,7 +79,8 @@ def _result(d: Diagnostic, location: dict, fingerprint: str, rule_index: Dict[st
     if d.related:
         out["relatedLocations"] = [
             {"id": i, "message": {"text": r.message},
-             "physicalLocation": {"artifactLocation": location, "region": region(r.range)}}
+             "physicalLocation": {"artifactLocation": artifact_location(r.path) if r.path else location,
+                                  "region": region(r.range)}}
             for i, r in enumerate(d.related, start=1)]
     if d.fix is not None:
         out["fixes"] = [_fix(d, location)]

@@ -1,0 +1,115 @@
+"""Typed reads of interpolated data into Vals, through the parsers Docker's loader uses.
+
+Every reader returns None for a missing key and for a value of the wrong type or one Docker's
+parser refuses: the schema (SL004) or SL006 reports those, the model leaves them out.
+"""
+from __future__ import annotations
+
+from typing import Dict, Optional, Tuple
+
+from ..parsers import parse_bytes, parse_cpus, parse_duration
+from .records import Val
+
+
+def mapping(data, key) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def text(data: dict, key, base) -> Optional[Val]:
+    value = data.get(key)
+    return Val(value, base + (key,)) if isinstance(value, str) else None
+
+
+def integer(data: dict, key, base, unsigned: bool = False) -> Optional[Val]:
+    """An int (Docker's uint64 fields refuse negatives at load: unsigned=True leaves them out)."""
+    value = data.get(key)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # go-yaml decodes 3.0 into an int field; floats with a fraction are truncated
+    elif isinstance(value, float):
+        value = int(value)
+    if not isinstance(value, int) or (unsigned and value < 0):
+        return None
+    return Val(value, base + (key,))
+
+
+def number(data: dict, key, base) -> Optional[Val]:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return Val(float(value), base + (key,))
+
+
+def boolean(data: dict, key, base) -> Optional[Val]:
+    value = data.get(key)
+    return Val(value, base + (key,)) if isinstance(value, bool) else None
+
+
+def duration(data: dict, key, base) -> Optional[Val]:
+    """time.ParseDuration of a string, in nanoseconds (the loader refuses other types)."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        return Val(parse_duration(value), base + (key,))
+    except ValueError:
+        return None
+
+
+def size(data: dict, key, base) -> Optional[Val]:
+    """A byte count: an integer as is, a string through go-units RAMInBytes."""
+    value = data.get(key)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Val(value, base + (key,))
+    if isinstance(value, str):
+        try:
+            return Val(parse_bytes(value), base + (key,))
+        except ValueError:
+            return None
+    return None
+
+
+def nano_cpus(data: dict, key, base) -> Optional[Val]:
+    """opts.ParseCPUs: the text as a rational number, times 10^9."""
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    try:
+        return Val(int(parse_cpus(str(value)) * 10**9), base + (key,))
+    except ValueError:
+        return None
+
+
+def strings(data: dict, key, base) -> Tuple[Val, ...]:
+    """A string or a list of strings (dns, dns_search, ...): a lone string is a list of one."""
+    value = data.get(key)
+    if isinstance(value, str):
+        return (Val(value, base + (key,)),)
+    if isinstance(value, list):
+        return tuple(Val(v, base + (key, i)) for i, v in enumerate(value) if isinstance(v, str))
+    return ()
+
+
+def labels(data: dict, key, base) -> Dict[str, Val]:
+    """Mapping or `k=v` list (the loader's transformMappingOrList; `k` alone is "")."""
+    value = data.get(key)
+    out: Dict[str, Val] = {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out[str(k)] = Val("" if v is None else _scalar(v), base + (key, k))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                k, _, v = item.partition("=")
+                out[k] = Val(v, base + (key, i))
+    return out
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

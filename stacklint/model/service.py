@@ -1,0 +1,436 @@
+"""One service as `docker stack deploy` converts it (docker/cli cli/compose/convert/service.go,
+convert.Service and its helpers). Each part is converted on first use and kept: a check that
+reads only ports pays only for ports.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+
+from . import read
+from .image import ImageName, split_image
+from .mounts import service_mounts
+from .ports import service_ports
+from .records import (CredentialSpec, EnvVar, ExtraHost, FileReference, GenericResource, Healthcheck, Logging,
+                      Mount, NetworkAttachment, Placement, PortRange, Refused, ResourceSet, Resources, RestartPolicy, Ulimit,
+                      UpdateConfig, Val)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .stack import Stack
+
+# container.NetworkMode(target).IsUserDefined() is false for these: they get no alias.
+_NOT_USER_DEFINED = frozenset(["default", "bridge", "host", "none"])
+
+
+class Service:
+    """A service of the stack. `raw` is its interpolated mapping; prefer the converted fields."""
+
+    def __init__(self, stack: "Stack", name: str, raw: dict):
+        self.stack = stack
+        self.name = name
+        self.raw = raw
+        self.path = ("services", name)
+
+    def __repr__(self) -> str:
+        return f"Service({self.name!r})"
+
+    @cached_property
+    def _deploy(self) -> dict:
+        return read.mapping(self.raw, "deploy")
+
+    @property
+    def _deploy_path(self):
+        return self.path + ("deploy",)
+
+    # --- ContainerSpec ----------------------------------------------------------------------------
+    @cached_property
+    def image(self) -> Optional[Val]:
+        return read.text(self.raw, "image", self.path)
+
+    @cached_property
+    def image_name(self) -> Optional[ImageName]:
+        """The image split into repository, tag and digest (leniently: no syntax check)."""
+        return split_image(self.image.value) if self.image is not None else None
+
+    @cached_property
+    def _mounts_and_refused(self):
+        return service_mounts(self.raw.get("volumes"), self.path + ("volumes",), self.stack.volume_name)
+
+    @property
+    def mounts(self) -> List[Mount]:
+        return self._mounts_and_refused[0]
+
+    @property
+    def refused_volumes(self) -> List[Refused]:
+        """`volumes` entries the loader refuses (SL006), in file order."""
+        return self._mounts_and_refused[1]
+
+    @cached_property
+    def hostname(self) -> Optional[Val]:
+        return read.text(self.raw, "hostname", self.path)
+
+    @cached_property
+    def user(self) -> Optional[Val]:
+        return read.text(self.raw, "user", self.path)
+
+    @cached_property
+    def working_dir(self) -> Optional[Val]:
+        return read.text(self.raw, "working_dir", self.path)
+
+    @cached_property
+    def stop_signal(self) -> Optional[Val]:
+        return read.text(self.raw, "stop_signal", self.path)
+
+    @cached_property
+    def stop_grace_period(self) -> Optional[Val]:
+        return read.duration(self.raw, "stop_grace_period", self.path)
+
+    @cached_property
+    def isolation(self) -> Optional[Val]:
+        return read.text(self.raw, "isolation", self.path)
+
+    @cached_property
+    def network_mode(self) -> Optional[Val]:
+        """Read for the rules that explain it; `docker stack deploy` ignores it."""
+        return read.text(self.raw, "network_mode", self.path)
+
+    @cached_property
+    def init(self) -> Optional[Val]:
+        return read.boolean(self.raw, "init", self.path)
+
+    @cached_property
+    def read_only(self) -> Optional[Val]:
+        return read.boolean(self.raw, "read_only", self.path)
+
+    @cached_property
+    def tty(self) -> Optional[Val]:
+        return read.boolean(self.raw, "tty", self.path)
+
+    @cached_property
+    def stdin_open(self) -> Optional[Val]:
+        return read.boolean(self.raw, "stdin_open", self.path)
+
+    @cached_property
+    def oom_score_adj(self) -> Optional[Val]:
+        return read.integer(self.raw, "oom_score_adj", self.path)
+
+    @cached_property
+    def command(self) -> Optional[Val]:
+        """As written: a string (Docker splits it like a shell, see parsers.split_command) or a list."""
+        value = self.raw.get("command")
+        return Val(value, self.path + ("command",)) if isinstance(value, (str, list)) else None
+
+    @cached_property
+    def entrypoint(self) -> Optional[Val]:
+        value = self.raw.get("entrypoint")
+        return Val(value, self.path + ("entrypoint",)) if isinstance(value, (str, list)) else None
+
+    @cached_property
+    def dns(self) -> Tuple[Val, ...]:
+        return read.strings(self.raw, "dns", self.path)
+
+    @cached_property
+    def dns_search(self) -> Tuple[Val, ...]:
+        return read.strings(self.raw, "dns_search", self.path)
+
+    @cached_property
+    def dns_options(self) -> Tuple[Val, ...]:
+        """Read if present; convertDNSConfig sends only nameservers and search domains."""
+        return read.strings(self.raw, "dns_opt", self.path)
+
+    @cached_property
+    def environment(self) -> List[EnvVar]:
+        """`environment` as written (mapping or KEY=VALUE list; `KEY` alone has value None).
+        Docker also merges `env_file`, which the model does not read."""
+        env = self.raw.get("environment")
+        base = self.path + ("environment",)
+        out: List[EnvVar] = []
+        if isinstance(env, dict):
+            for key, value in env.items():
+                out.append(EnvVar(str(key), None if value is None else read._scalar(value), base + (key,)))
+        elif isinstance(env, list):
+            for i, item in enumerate(env):
+                if isinstance(item, str):
+                    key, sep, value = item.partition("=")
+                    out.append(EnvVar(key, value if sep else None, base + (i,)))
+        return out
+
+    @cached_property
+    def labels(self) -> Dict[str, Val]:
+        return read.labels(self.raw, "labels", self.path)
+
+    @cached_property
+    def sysctls(self) -> Dict[str, Val]:
+        return read.labels(self.raw, "sysctls", self.path)
+
+    @cached_property
+    def ulimits(self) -> List[Ulimit]:
+        """convertUlimits: a single number sets soft and hard alike."""
+        out: List[Ulimit] = []
+        base = self.path + ("ulimits",)
+        for name, value in read.mapping(self.raw, "ulimits").items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                out.append(Ulimit(str(name), value, value, base + (name,)))
+            elif isinstance(value, dict):
+                soft, hard = read.integer(value, "soft", ()), read.integer(value, "hard", ())
+                out.append(Ulimit(str(name), soft.value if soft else None, hard.value if hard else None,
+                                  base + (name,)))
+        return out
+
+    @cached_property
+    def cap_add(self) -> Tuple[Val, ...]:
+        return read.strings(self.raw, "cap_add", self.path) if isinstance(self.raw.get("cap_add"), list) else ()
+
+    @cached_property
+    def cap_drop(self) -> Tuple[Val, ...]:
+        return read.strings(self.raw, "cap_drop", self.path) if isinstance(self.raw.get("cap_drop"), list) else ()
+
+    @cached_property
+    def logging(self) -> Optional[Logging]:
+        value = self.raw.get("logging")
+        if not isinstance(value, dict):
+            return None
+        base = self.path + ("logging",)
+        return Logging(read.text(value, "driver", base), read.labels(value, "options", base), base)
+
+    @cached_property
+    def extra_hosts(self) -> List[ExtraHost]:
+        """The loader's transformHostsList: `host:ip`, `host=ip` or a mapping; [v6] brackets dropped."""
+        value = self.raw.get("extra_hosts")
+        base = self.path + ("extra_hosts",)
+        out: List[ExtraHost] = []
+        if isinstance(value, dict):
+            for host, ip in value.items():
+                out.append(ExtraHost(str(host), _unbracket(str(ip if ip is not None else "")), base + (host,)))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if not isinstance(item, str):
+                    continue
+                sep = min((p for p in (item.find(":"), item.find("=")) if p >= 0), default=-1)
+                host, ip = (item[:sep], item[sep + 1:]) if sep >= 0 else (item, "")
+                out.append(ExtraHost(host, _unbracket(ip), base + (i,)))
+        return out
+
+    @cached_property
+    def credential_spec(self) -> Optional[CredentialSpec]:
+        value = self.raw.get("credential_spec")
+        if not isinstance(value, dict):
+            return None
+        base = self.path + ("credential_spec",)
+        return CredentialSpec(read.text(value, "config", base), read.text(value, "file", base),
+                              read.text(value, "registry", base), base)
+
+    @cached_property
+    def healthcheck(self) -> Optional[Healthcheck]:
+        value = self.raw.get("healthcheck")
+        if not isinstance(value, dict):
+            return None
+        base = self.path + ("healthcheck",)
+        test = value.get("test")
+        if isinstance(test, str):
+            test_val = Val(("CMD-SHELL", test), base + ("test",))  # the loader's transformHealthCheckTest
+        elif isinstance(test, list):
+            test_val = Val(tuple(str(t) for t in test), base + ("test",))
+        else:
+            test_val = None
+        return Healthcheck(test_val, read.duration(value, "interval", base), read.duration(value, "timeout", base),
+                           read.duration(value, "start_period", base), read.duration(value, "start_interval", base),
+                           read.integer(value, "retries", base, unsigned=True), read.boolean(value, "disable", base),
+                           base)
+
+    @cached_property
+    def secrets(self) -> List[FileReference]:
+        return self._file_references("secrets")
+
+    @cached_property
+    def configs(self) -> List[FileReference]:
+        return self._file_references("configs")
+
+    def _file_references(self, kind: str) -> List[FileReference]:
+        """convertFileObject: target defaults to the source key, uid/gid to "0", mode to 0444."""
+        items = self.raw.get(kind)
+        out: List[FileReference] = []
+        if not isinstance(items, list):
+            return out
+        base = self.path + (kind,)
+        for i, item in enumerate(items):
+            path = base + (i,)
+            if isinstance(item, str):
+                source = Val(item, path)
+                out.append(FileReference(source, self.stack.object_name(kind, item), source, Val("0", path),
+                                         Val("0", path), Val(0o444, path), path, short=True))
+            elif isinstance(item, dict):
+                source = read.text(item, "source", path)
+                if source is None or source.value == "":
+                    source = Val("", path)  # Docker: undefined secret ""
+                target = read.text(item, "target", path)
+                if target is None or target.value == "":
+                    target = Val(source.value, source.path)
+                uid = read.text(item, "uid", path)
+                gid = read.text(item, "gid", path)
+                mode = read.integer(item, "mode", path)
+                out.append(FileReference(source, self.stack.object_name(kind, source.value), target,
+                                         uid if uid and uid.value else Val("0", path),
+                                         gid if gid and gid.value else Val("0", path),
+                                         mode if mode is not None else Val(0o444, path), path, short=False))
+        return out
+
+    # --- networks ---------------------------------------------------------------------------------
+    @cached_property
+    def networks(self) -> List[NetworkAttachment]:
+        """convertServiceNetworks: `default` when none is given; kept in file order."""
+        value = self.raw.get("networks")
+        base = self.path + ("networks",)
+        out: List[NetworkAttachment] = []
+        if isinstance(value, list):
+            for i, key in enumerate(value):
+                if isinstance(key, str):
+                    out.append(NetworkAttachment(key, self.stack.object_name("networks", key), (), {}, base + (i,),
+                                                 on_key=False, implicit=False))
+        elif isinstance(value, dict):
+            for key, conf in value.items():
+                path = base + (key,)
+                conf = conf if isinstance(conf, dict) else {}
+                out.append(NetworkAttachment(str(key), self.stack.object_name("networks", str(key)),
+                                             read.strings(conf, "aliases", path),
+                                             read.labels(conf, "driver_opts", path), path, on_key=True,
+                                             implicit=False))
+        if not (isinstance(value, (list, dict)) and value):
+            out.append(NetworkAttachment("default", self.stack.object_name("networks", "default"), (), {},
+                                         self.path, on_key=False, implicit=True))
+        return out
+
+    def adds_alias(self, attachment: NetworkAttachment) -> bool:
+        """Whether Docker appends the service name to the attachment's aliases."""
+        target = attachment.target
+        return target not in _NOT_USER_DEFINED and not target.startswith("container:")
+
+    # --- endpoint, mode ---------------------------------------------------------------------------
+    @cached_property
+    def _ports_and_refused(self):
+        return service_ports(self.raw.get("ports"), self.path + ("ports",))
+
+    @property
+    def ports(self) -> List[PortRange]:
+        return self._ports_and_refused[0]
+
+    @property
+    def refused_ports(self) -> List[Refused]:
+        """`ports` entries the loader refuses (SL006): a float, or text nat.ParsePortSpec refuses."""
+        return self._ports_and_refused[1]
+
+    @cached_property
+    def endpoint_mode(self) -> Optional[Val]:
+        """As written; the CLI lower-cases it, the daemon accepts vip and dnsrr in any case."""
+        return read.text(self._deploy, "endpoint_mode", self._deploy_path)
+
+    @cached_property
+    def mode(self) -> Optional[Val]:
+        return read.text(self._deploy, "mode", self._deploy_path)
+
+    @cached_property
+    def replicas(self) -> Optional[Val]:
+        return read.integer(self._deploy, "replicas", self._deploy_path, unsigned=True)
+
+    @cached_property
+    def deploy_labels(self) -> Dict[str, Val]:
+        return read.labels(self._deploy, "labels", self._deploy_path)
+
+    # --- TaskSpec ---------------------------------------------------------------------------------
+    @cached_property
+    def restart_policy(self) -> Optional[RestartPolicy]:
+        """deploy.restart_policy when present, else the legacy `restart:` (convertRestartPolicy)."""
+        value = self._deploy.get("restart_policy")
+        if isinstance(value, dict):
+            base = self._deploy_path + ("restart_policy",)
+            return RestartPolicy(read.text(value, "condition", base), read.duration(value, "delay", base),
+                                 read.integer(value, "max_attempts", base, unsigned=True),
+                                 read.duration(value, "window", base), base, legacy=False)
+        return legacy_restart_policy(self.raw.get("restart"), self.path + ("restart",))
+
+    @cached_property
+    def update_config(self) -> Optional[UpdateConfig]:
+        return _update_config(self._deploy, "update_config", self._deploy_path)
+
+    @cached_property
+    def rollback_config(self) -> Optional[UpdateConfig]:
+        return _update_config(self._deploy, "rollback_config", self._deploy_path)
+
+    @cached_property
+    def resources(self) -> Optional[Resources]:
+        value = self._deploy.get("resources")
+        if not isinstance(value, dict):
+            return None
+        base = self._deploy_path + ("resources",)
+        return Resources(_resource_set(value, "limits", base), _resource_set(value, "reservations", base), base)
+
+    @cached_property
+    def placement(self) -> Optional[Placement]:
+        value = self._deploy.get("placement")
+        if not isinstance(value, dict):
+            return None
+        base = self._deploy_path + ("placement",)
+        constraints = read.strings(value, "constraints", base) if isinstance(value.get("constraints"), list) else ()
+        prefs = value.get("preferences")
+        spread = tuple(Val(p["spread"], base + ("preferences", i, "spread"))
+                       for i, p in enumerate(prefs if isinstance(prefs, list) else ())
+                       if isinstance(p, dict) and isinstance(p.get("spread"), str))
+        return Placement(constraints, spread, read.integer(value, "max_replicas_per_node", base, unsigned=True), base)
+
+
+def _unbracket(ip: str) -> str:
+    return ip[1:-1] if ip.startswith("[") and ip.endswith("]") else ip
+
+
+def legacy_restart_policy(restart, path) -> Optional[RestartPolicy]:
+    """convertRestartPolicy's fallback (docker/cli v28): opts.ParseRestartPolicy, then `no` is no
+    policy, `always`/`unless-stopped` become `any`, `on-failure[:N]` becomes `on-failure` with
+    MaxAttempts N (0 without a count). Values Docker refuses give None (a deploy rule's job)."""
+    if not isinstance(restart, str) or restart == "":
+        return None
+    name, sep, count = restart.partition(":")
+    if sep and name == "":
+        return None  # invalid restart policy format: no policy provided before colon
+    attempts = 0
+    if count:
+        try:
+            attempts = int(count)
+        except ValueError:
+            return None  # maximum retry count must be an integer
+    if name in ("no", ""):
+        return None
+    if name in ("always", "unless-stopped"):
+        return RestartPolicy(Val("any", path), None, None, None, path, legacy=True)
+    if name == "on-failure":
+        return RestartPolicy(Val("on-failure", path), None, Val(attempts, path) if attempts >= 0 else None, None,
+                             path, legacy=True)
+    return None  # unknown restart policy
+
+
+def _update_config(deploy: dict, key: str, base) -> Optional[UpdateConfig]:
+    """convertUpdateConfig: parallelism defaults to 1."""
+    value = deploy.get(key)
+    if not isinstance(value, dict):
+        return None
+    path = base + (key,)
+    parallelism = read.integer(value, "parallelism", path, unsigned=True) or Val(1, path)
+    return UpdateConfig(parallelism, read.duration(value, "delay", path), read.text(value, "failure_action", path),
+                        read.duration(value, "monitor", path), read.number(value, "max_failure_ratio", path),
+                        read.text(value, "order", path), path)
+
+
+def _resource_set(resources: dict, key: str, base) -> Optional[ResourceSet]:
+    value = resources.get(key)
+    if not isinstance(value, dict):
+        return None
+    path = base + (key,)
+    generic = []
+    items = value.get("generic_resources")
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        spec = item.get("discrete_resource_spec") if isinstance(item, dict) else None
+        if isinstance(spec, dict) and isinstance(spec.get("kind"), str):
+            spec_path = path + ("generic_resources", i, "discrete_resource_spec")
+            generic.append(GenericResource(Val(spec["kind"], spec_path + ("kind",)),
+                                           read.integer(spec, "value", spec_path), spec_path))
+    return ResourceSet(read.nano_cpus(value, "cpus", path), read.size(value, "memory", path),
+                       read.integer(value, "pids", path), tuple(generic), path)

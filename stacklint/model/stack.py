@@ -1,0 +1,126 @@
+"""The whole stack as `docker stack deploy` sees it: services and top-level objects with the names
+Docker gives them (cli/compose/convert/compose.go: Namespace.Scope, networks, secrets, configs).
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Dict, Optional
+
+from . import read
+from .records import TopLevelObject, Val
+from .service import Service
+
+KINDS = ("networks", "volumes", "secrets", "configs")
+# What the stack is called when the lint is not told (--stack-name): names read STACK_key.
+DEFAULT_NAMESPACE = "STACK"
+
+
+class Stack:
+    """Built once per lint from the interpolated data; every part is converted on first use."""
+
+    def __init__(self, data: dict, namespace: Optional[str] = None, written=None):
+        self.data = data if isinstance(data, dict) else {}
+        self.namespace = namespace or DEFAULT_NAMESPACE
+        self._written = written if written is not None else data  # the file before interpolation
+
+    def written(self, where):
+        """What the file writes where a Val (or anything with a .path, or a path) comes from,
+        before interpolation (None when absent)."""
+        cur = self._written
+        for key in getattr(where, "path", where):
+            if isinstance(cur, dict):
+                cur = cur.get(key)
+            elif isinstance(cur, list) and isinstance(key, int) and key < len(cur):
+                cur = cur[key]
+            else:
+                return None
+        return cur
+
+    def scope(self, key: str) -> str:
+        """Namespace.Scope: STACK_key."""
+        return f"{self.namespace}_{key}"
+
+    @cached_property
+    def services(self) -> Dict[str, Service]:
+        return {str(name): Service(self, str(name), svc) for name, svc in read.mapping(self.data, "services").items()
+                if isinstance(svc, dict)}
+
+    @cached_property
+    def networks(self) -> Dict[str, TopLevelObject]:
+        return self._objects("networks")
+
+    @cached_property
+    def volumes(self) -> Dict[str, TopLevelObject]:
+        return self._objects("volumes")
+
+    @cached_property
+    def secrets(self) -> Dict[str, TopLevelObject]:
+        return self._objects("secrets")
+
+    @cached_property
+    def configs(self) -> Dict[str, TopLevelObject]:
+        return self._objects("configs")
+
+    def objects(self, kind: str) -> Dict[str, TopLevelObject]:
+        return getattr(self, kind)
+
+    def object_name(self, kind: str, key: str) -> str:
+        """The Swarm name of what a service refers to by key (STACK_key when undeclared)."""
+        return swarm_name(key, read.mapping(self.data, kind).get(key), self.namespace)
+
+    def volume_name(self, key: str) -> Optional[str]:
+        """The Swarm name of a declared top-level volume, None when the file does not declare it."""
+        volumes = read.mapping(self.data, "volumes")
+        return self.object_name("volumes", key) if key in volumes else None
+
+    def _objects(self, kind: str) -> Dict[str, TopLevelObject]:
+        out: Dict[str, TopLevelObject] = {}
+        for key, decl in read.mapping(self.data, kind).items():
+            key = str(key)
+            path = (kind, key)
+            decl = decl if isinstance(decl, dict) else {}
+            name = _declared_name(decl, path)
+            ipam = read.mapping(decl, "ipam")
+            configs = ipam.get("config")
+            subnets = tuple(Val(c["subnet"], path + ("ipam", "config", i, "subnet"))
+                            for i, c in enumerate(configs if isinstance(configs, list) else ())
+                            if isinstance(c, dict) and isinstance(c.get("subnet"), str))
+            out[key] = TopLevelObject(
+                kind=kind, key=key, name=swarm_name(key, decl, self.namespace),
+                external=is_external(decl), path=path, driver=read.text(decl, "driver", path),
+                driver_opts=read.labels(decl, "driver_opts", path), labels=read.labels(decl, "labels", path),
+                file=read.text(decl, "file", path), template_driver=read.text(decl, "template_driver", path),
+                ipam_driver=read.text(ipam, "driver", path + ("ipam",)), ipam_subnets=subnets,
+                internal=read.boolean(decl, "internal", path), attachable=read.boolean(decl, "attachable", path),
+                name_written=name)
+        return out
+
+
+def is_external(decl) -> bool:
+    """`external: true` or the legacy `external: {name: ...}`."""
+    if not isinstance(decl, dict):
+        return False
+    ext = decl.get("external")
+    return ext is True or isinstance(ext, dict)
+
+
+def swarm_name(key: str, decl, namespace: str) -> str:
+    """The loader names an external object after its key when no name is given; convert scopes
+    the others: `name:`, else external.name, else (external) key, else namespace_key."""
+    name = _declared_name(decl, ())
+    if name is not None:
+        return name.value
+    return key if is_external(decl) else f"{namespace}_{key}"
+
+
+def _declared_name(decl, path) -> Optional[Val]:
+    """`name:`, else the legacy `external.name` (both used verbatim, without the namespace)."""
+    if not isinstance(decl, dict):
+        return None
+    name = decl.get("name")
+    if isinstance(name, str) and name:
+        return Val(name, path + ("name",))
+    ext = decl.get("external")
+    if isinstance(ext, dict) and isinstance(ext.get("name"), str) and ext["name"]:
+        return Val(ext["name"], path + ("external", "name"))
+    return None

@@ -1,0 +1,410 @@
+"""The deploy model (stacklint.model): exact values and YAML paths of what Docker would send.
+
+Each test names the Go function it mirrors. The YAML goes through stacklint's own parser, so
+go-yaml's readings (0440 is octal) are part of what is tested.
+"""
+from __future__ import annotations
+
+import pytest
+
+from stacklint.document import parse
+from stacklint.model import Stack, Val, build_stack
+
+S = ("services", "web")
+
+
+def stack(text: str, namespace=None) -> Stack:
+    doc = parse(text)
+    assert not doc.failed, doc.problems
+    return build_stack(doc.data, namespace)
+
+
+def web(text: str):
+    return stack(text).services["web"]
+
+
+# --- ports: toServicePortConfigs (short), convertEndpointSpec + endpointSpecToGRPC (long) ---------
+def test_short_ports_keep_ranges_and_their_entry_path():
+    svc = web("""\
+services:
+  web:
+    ports: ["80", "8080:80", "8000-8002:90", "127.0.0.1:53:53/UDP", "9000-9001:7000-7001/sctp", "8x", ":81"]
+""")
+    got = [(p.target_start, p.target_end, p.published_start, p.published_end, p.protocol, p.mode, p.path, p.short,
+            p.host_ip) for p in svc.ports]
+    assert got == [
+        (80, 80, None, None, "tcp", "ingress", S + ("ports", 0), True, ""),
+        (80, 80, 8080, 8080, "tcp", "ingress", S + ("ports", 1), True, ""),
+        (90, 90, 8000, 8002, "tcp", "ingress", S + ("ports", 2), True, ""),
+        (53, 53, 53, 53, "udp", "ingress", S + ("ports", 3), True, "127.0.0.1"),
+        (7000, 7001, 9000, 9001, "sctp", "ingress", S + ("ports", 4), True, ""),
+        # "8x" is refused by nat.ParsePortSpec (SL006): not in the model
+        (81, 81, None, None, "tcp", "ingress", S + ("ports", 6), True, ""),
+    ]
+    # ConvertPortToPortConfig: a host range onto one container port publishes each port of the range
+    assert list(svc.ports[2].pairs()) == [(90, 8000), (90, 8001), (90, 8002)]
+    assert list(svc.ports[4].pairs()) == [(7000, 9000), (7001, 9001)]
+    assert list(svc.ports[4].published) == [9000, 9001]
+    assert list(svc.ports[0].published) == []
+
+
+def test_a_full_range_stays_one_object():
+    svc = web("services:\n  web:\n    ports: [\"1-65535:1-65535\"]\n")
+    (port,) = svc.ports
+    assert (port.target_start, port.target_end, port.published_start, port.published_end) == (1, 65535, 1, 65535)
+    assert len(port.published) == 65535
+
+
+def test_long_port_mode_and_protocol_as_the_daemon_reads_them():
+    # endpointSpecToGRPC: PortConfig_PublishMode_value[ToUpper(mode)] / PortConfig_Protocol_value[ToUpper(proto)],
+    # an unknown name is 0 = ingress / tcp; `HOST` is host.
+    svc = web("""\
+services:
+  web:
+    ports:
+      - {target: 80, published: 8080, mode: HOST, protocol: UDP}
+      - {target: 81, published: 8081, mode: hots, protocol: tcpp}
+      - {target: 82}
+      - {target: 83, published: 0, mode: host}
+""")
+    got = [(p.target_start, p.published_start, p.protocol, p.mode, p.short) for p in svc.ports]
+    assert got == [(80, 8080, "udp", "host", False), (81, 8081, "tcp", "ingress", False),
+                   (82, None, "tcp", "ingress", False), (83, None, "tcp", "host", False)]
+    assert svc.ports[0].written_mode == Val("HOST", S + ("ports", 0, "mode"))
+    assert svc.ports[1].written_protocol == Val("tcpp", S + ("ports", 1, "protocol"))
+    assert svc.ports[2].written_mode is None
+
+
+# --- mounts: ParseVolume (loader/volume.go), convert.Volumes (convert/volume.go) -----------------
+def test_short_volumes():
+    svc = stack("""\
+services:
+  web:
+    volumes:
+      - data:/data:ro,nocopy
+      - ./src:/src:rshared,z
+      - /anon
+      - a:/b
+      - ":::"
+volumes:
+  data:
+    name: shared-data
+""", namespace="st").services["web"]
+    p = S + ("volumes",)
+    got = [(m.type.value, m.source.value if m.source else None, m.target.value, m.read_only.value,
+            m.propagation.value if m.propagation else None, m.nocopy.value if m.nocopy else None,
+            m.volume_name, m.options, m.path, m.short) for m in svc.mounts]
+    assert got == [
+        ("volume", "data", "/data", True, None, True, "shared-data", ("ro", "nocopy"), p + (0,), True),
+        ("bind", "./src", "/src", False, "rshared", None, None, ("rshared", "z"), p + (1,), True),
+        ("volume", None, "/anon", False, None, None, None, (), p + (2,), True),
+        # the Windows-drive quirk: `a:/b` is an anonymous volume at target `a:/b`
+        ("volume", None, "a:/b", False, None, None, None, (), p + (3,), True),
+    ]
+    assert svc.mounts[0].source == Val("data", p + (0,))  # short syntax: every part at the entry
+    assert svc.mounts[1].has_bind_options and not svc.mounts[1].has_volume_options
+
+
+def test_long_volumes_with_sub_field_paths():
+    svc = stack("""\
+services:
+  web:
+    volumes:
+      - type: volume
+        source: data
+        target: /data
+        read_only: true
+        volume: {nocopy: true}
+      - type: bind
+        source: /srv
+        target: /srv
+        bind: {propagation: rslave}
+        consistency: cached
+      - type: tmpfs
+        target: /tmp
+        tmpfs: {size: 64m, mode: 01777}
+      - type: cluster
+        source: group:g
+        target: /c
+      - type: volume
+        source: undeclared
+        target: /u
+volumes:
+  data: {}
+""", namespace="st").services["web"]
+    p = S + ("volumes",)
+    data, bind, tmpfs, cluster, undeclared = svc.mounts
+    assert data.type == Val("volume", p + (0, "type"))
+    assert data.source == Val("data", p + (0, "source"))
+    assert data.target == Val("/data", p + (0, "target"))
+    assert data.read_only == Val(True, p + (0, "read_only"))
+    assert data.nocopy == Val(True, p + (0, "volume", "nocopy"))
+    assert data.volume_name == "st_data"  # Namespace.Scope
+    assert bind.propagation == Val("rslave", p + (1, "bind", "propagation"))
+    assert bind.consistency == Val("cached", p + (1, "consistency"))
+    assert bind.read_only == Val(False, p + (1,))
+    assert bind.volume_name is None
+    assert tmpfs.source is None
+    assert tmpfs.tmpfs_size == Val(64 * 1024 * 1024, p + (2, "tmpfs", "size"))
+    assert tmpfs.tmpfs_mode == Val(0o1777, p + (2, "tmpfs", "mode"))
+    assert cluster.volume_name is None  # group: sources are not looked up (handleClusterToMount)
+    assert undeclared.volume_name is None and undeclared.source.value == "undeclared"
+
+
+def test_service_level_tmpfs_is_not_a_mount():
+    # convert.Service never reads service.Tmpfs: docker stack deploy drops it (SL306)
+    assert web("services:\n  web:\n    tmpfs: /run\n").mounts == []
+
+
+# --- restart policy: convertRestartPolicy -------------------------------------------------------
+@pytest.mark.parametrize("restart, condition, attempts", [
+    ("always", "any", None), ("unless-stopped", "any", None), ("on-failure", "on-failure", 0),
+    ("on-failure:3", "on-failure", 3),
+])
+def test_legacy_restart_is_converted(restart, condition, attempts):
+    policy = web(f"services:\n  web:\n    restart: \"{restart}\"\n").restart_policy
+    path = S + ("restart",)
+    assert policy.legacy and policy.path == path
+    assert policy.condition == Val(condition, path)
+    assert policy.max_attempts == (None if attempts is None else Val(attempts, path))
+
+
+@pytest.mark.parametrize("restart", ["no", "sometimes", ":3", "on-failure:x"])
+def test_legacy_restart_without_a_policy(restart):
+    # `no` is no policy; the others are refused by ParseRestartPolicy / convertRestartPolicy
+    assert web(f"services:\n  web:\n    restart: \"{restart}\"\n").restart_policy is None
+
+
+def test_deploy_restart_policy_wins_over_restart():
+    policy = web("""\
+services:
+  web:
+    restart: always
+    deploy:
+      restart_policy: {condition: on-failure, delay: 5s, max_attempts: 2, window: 1m30s}
+""").restart_policy
+    base = S + ("deploy", "restart_policy")
+    assert not policy.legacy and policy.path == base
+    assert policy.condition == Val("on-failure", base + ("condition",))
+    assert policy.delay == Val(5 * 10**9, base + ("delay",))
+    assert policy.max_attempts == Val(2, base + ("max_attempts",))
+    assert policy.window == Val(90 * 10**9, base + ("window",))
+
+
+# --- networks: convertServiceNetworks -----------------------------------------------------------
+def test_default_network_when_none_is_given():
+    st = stack("services:\n  web:\n    image: x\n", namespace="st")
+    (net,) = st.services["web"].networks
+    assert (net.key, net.target, net.path, net.implicit, net.on_key) == ("default", "st_default", S, True, False)
+
+
+def test_network_targets_and_aliases():
+    st = stack("""\
+services:
+  web:
+    networks:
+      front:
+        aliases: [www]
+        driver_opts: {com.example: "1"}
+      outside:
+  api:
+    networks: [front]
+networks:
+  front: {}
+  outside:
+    external: true
+    name: host
+""", namespace="st")
+    front, outside = st.services["web"].networks
+    assert (front.key, front.target, front.path, front.on_key) == ("front", "st_front", S + ("networks", "front"), True)
+    assert front.aliases == (Val("www", S + ("networks", "front", "aliases", 0)),)
+    assert front.driver_opts == {"com.example": Val("1", S + ("networks", "front", "driver_opts", "com.example"))}
+    assert outside.target == "host"
+    svc = st.services["web"]
+    assert svc.adds_alias(front) and not svc.adds_alias(outside)  # IsUserDefined
+    (api_front,) = st.services["api"].networks
+    assert (api_front.path, api_front.on_key) == (("services", "api", "networks", 0), False)
+
+
+# --- secrets and configs: convertFileObject ------------------------------------------------------
+def test_secret_target_uid_gid_mode_defaults():
+    st = stack("""\
+services:
+  web:
+    secrets:
+      - db
+      - source: api
+        target: /etc/api.key
+        uid: "100"
+        mode: 0400
+      - target: nosource
+secrets:
+  db: {file: db.txt}
+  api:
+    external: true
+""", namespace="st")
+    db, api, nosource = st.services["web"].secrets
+    p = S + ("secrets",)
+    assert (db.source, db.name, db.target, db.uid, db.gid, db.mode, db.short) == (
+        Val("db", p + (0,)), "st_db", Val("db", p + (0,)), Val("0", p + (0,)), Val("0", p + (0,)),
+        Val(0o444, p + (0,)), True)
+    assert api.name == "api"  # external: its key, without the namespace
+    assert api.target == Val("/etc/api.key", p + (1, "target"))
+    assert api.uid == Val("100", p + (1, "uid")) and api.gid == Val("0", p + (1,))
+    assert api.mode == Val(0o400, p + (1, "mode"))  # go-yaml reads 0400 as octal
+    assert nosource.source == Val("", p + (2,))  # Docker: undefined secret ""
+
+
+# --- deploy ------------------------------------------------------------------------------------
+def test_resources_update_config_healthcheck_placement():
+    svc = web("""\
+services:
+  web:
+    healthcheck:
+      test: curl -f http://localhost/
+      interval: 30s
+      retries: 3
+    deploy:
+      mode: replicated
+      replicas: 2
+      endpoint_mode: DNSRR
+      resources:
+        limits: {cpus: "0.5", memory: 512M, pids: 100}
+        reservations:
+          cpus: 0.25
+          memory: 268435456
+          generic_resources:
+            - discrete_resource_spec: {kind: gpu, value: 2}
+      update_config: {delay: 10s, failure_action: rollback, max_failure_ratio: 0.5}
+      rollback_config: {parallelism: 0, order: start-first}
+      placement:
+        constraints: [node.role == manager]
+        preferences: [{spread: node.labels.zone}]
+        max_replicas_per_node: 1
+""")
+    d = S + ("deploy",)
+    assert svc.mode == Val("replicated", d + ("mode",)) and svc.replicas == Val(2, d + ("replicas",))
+    assert svc.endpoint_mode == Val("DNSRR", d + ("endpoint_mode",))
+    limits, reservations = svc.resources.limits, svc.resources.reservations
+    lp, rp = d + ("resources", "limits"), d + ("resources", "reservations")
+    assert limits.nano_cpus == Val(500_000_000, lp + ("cpus",))  # opts.ParseCPUs
+    assert limits.memory_bytes == Val(512 * 1024**2, lp + ("memory",))  # go-units RAMInBytes
+    assert limits.pids == Val(100, lp + ("pids",))
+    assert reservations.nano_cpus == Val(250_000_000, rp + ("cpus",))
+    assert reservations.memory_bytes == Val(268435456, rp + ("memory",))
+    (gpu,) = reservations.generic_resources
+    assert (gpu.kind.value, gpu.value.value) == ("gpu", 2)
+    update, rollback = svc.update_config, svc.rollback_config
+    assert update.parallelism == Val(1, d + ("update_config",))  # convertUpdateConfig's default
+    assert update.delay == Val(10**10, d + ("update_config", "delay"))
+    assert update.failure_action == Val("rollback", d + ("update_config", "failure_action"))
+    assert update.max_failure_ratio == Val(0.5, d + ("update_config", "max_failure_ratio"))
+    assert rollback.parallelism == Val(0, d + ("rollback_config", "parallelism"))
+    assert rollback.order == Val("start-first", d + ("rollback_config", "order"))
+    h = S + ("healthcheck",)
+    assert svc.healthcheck.test == Val(("CMD-SHELL", "curl -f http://localhost/"), h + ("test",))
+    assert svc.healthcheck.interval == Val(30 * 10**9, h + ("interval",))
+    assert svc.healthcheck.retries == Val(3, h + ("retries",)) and svc.healthcheck.timeout is None
+    pl = d + ("placement",)
+    assert svc.placement.constraints == (Val("node.role == manager", pl + ("constraints", 0)),)
+    assert svc.placement.preferences == (Val("node.labels.zone", pl + ("preferences", 0, "spread")),)
+    assert svc.placement.max_replicas == Val(1, pl + ("max_replicas_per_node",))
+
+
+def test_values_docker_refuses_are_left_out():
+    svc = web("""\
+services:
+  web:
+    stop_grace_period: 10 seconds
+    deploy:
+      replicas: -1
+      resources:
+        limits: {cpus: "abc", memory: 12Q}
+      update_config: {delay: soon}
+""")
+    assert svc.stop_grace_period is None and svc.replicas is None
+    assert svc.resources.limits.nano_cpus is None and svc.resources.limits.memory_bytes is None
+    assert svc.update_config.delay is None
+
+
+def test_container_fields():
+    svc = web("""\
+services:
+  web:
+    image: registry.example.com:5000/team/app:1.2@sha256:abc
+    environment: [A=1, B]
+    labels: [x=1, y]
+    sysctls: {net.core.somaxconn: 1024}
+    ulimits: {nofile: {soft: 10, hard: 20}, nproc: 65535}
+    cap_add: [NET_ADMIN]
+    dns: 8.8.8.8
+    extra_hosts: ["db:10.0.0.2", "v6=[::1]"]
+    logging: {driver: json-file, options: {max-size: 10m}}
+    credential_spec: {config: cs}
+""")
+    assert svc.image == Val("registry.example.com:5000/team/app:1.2@sha256:abc", S + ("image",))
+    name = svc.image_name
+    assert (name.repository, name.tag, name.digest) == ("registry.example.com:5000/team/app", "1.2", "sha256:abc")
+    assert name.last_component == "app"
+    assert [tuple(e) for e in svc.environment] == [("A", "1", S + ("environment", 0)),
+                                                    ("B", None, S + ("environment", 1))]
+    assert svc.labels == {"x": Val("1", S + ("labels", 0)), "y": Val("", S + ("labels", 1))}
+    assert svc.sysctls == {"net.core.somaxconn": Val("1024", S + ("sysctls", "net.core.somaxconn"))}
+    assert [(u.name, u.soft, u.hard) for u in svc.ulimits] == [("nofile", 10, 20), ("nproc", 65535, 65535)]
+    assert svc.cap_add == (Val("NET_ADMIN", S + ("cap_add", 0)),)
+    assert svc.dns == (Val("8.8.8.8", S + ("dns",)),)
+    assert [(h.host, h.ip) for h in svc.extra_hosts] == [("db", "10.0.0.2"), ("v6", "::1")]
+    assert svc.logging.driver == Val("json-file", S + ("logging", "driver"))
+    assert svc.logging.options == {"max-size": Val("10m", S + ("logging", "options", "max-size"))}
+    assert svc.credential_spec.config == Val("cs", S + ("credential_spec", "config"))
+
+
+# --- top-level objects: Namespace.Scope and the loader's external naming -------------------------
+def test_top_level_names():
+    st = stack("""\
+services: {}
+networks:
+  back: {driver: overlay, driver_opts: {encrypted: ""}, ipam: {config: [{subnet: 10.1.0.0/24}]}}
+  named: {name: global_net}
+  ext: {external: true}
+  legacy: {external: {name: real}}
+secrets:
+  s: {file: ./s.txt, labels: {a: b}}
+configs:
+  c: {file: ./c.txt, template_driver: golang}
+""", namespace="st")
+    back, named, ext, legacy = (st.networks[k] for k in ("back", "named", "ext", "legacy"))
+    assert (back.name, back.external, back.path) == ("st_back", False, ("networks", "back"))
+    assert back.driver == Val("overlay", ("networks", "back", "driver"))
+    assert back.ipam_subnets == (Val("10.1.0.0/24", ("networks", "back", "ipam", "config", 0, "subnet")),)
+    assert "encrypted" in back.driver_opts
+    assert (named.name, named.name_written) == ("global_net", Val("global_net", ("networks", "named", "name")))
+    assert (ext.name, ext.external) == ("ext", True)
+    assert (legacy.name, legacy.external) == ("real", True)
+    assert st.secrets["s"].file == Val("./s.txt", ("secrets", "s", "file"))
+    assert st.secrets["s"].labels == {"a": Val("b", ("secrets", "s", "labels", "a"))}
+    assert st.configs["c"].template_driver == Val("golang", ("configs", "c", "template_driver"))
+    assert stack("services: {}\nvolumes:\n  v: {}\n").volumes["v"].name == "STACK_v"  # no --stack-name
+
+
+def test_context_builds_the_model_once_per_lint():
+    from stacklint.context import Context
+    from stacklint.settings import Settings
+
+    doc = parse("services:\n  web:\n    image: nginx:1\n")
+    ctx = Context(path=None, doc=doc, data=doc.data, version="3.13", declared=None,
+                  settings=Settings(env={}, stack_name="prod"))
+    assert ctx.model is ctx.model
+    assert ctx.model.services["web"].networks[0].target == "prod_default"
+
+
+def test_written_is_the_value_before_interpolation():
+    from stacklint.interpolation import interpolate
+
+    doc = parse("services:\n  web:\n    image: nginx:${TAG:-latest}\n")
+    data, _ = interpolate(doc.data, {})
+    st = build_stack(data, written=doc.data)
+    image = st.services["web"].image
+    assert image == Val("nginx:latest", S + ("image",))
+    assert st.written(image) == st.written(image.path) == "nginx:${TAG:-latest}"
+    assert st.written(S + ("ports", 3)) is None
