@@ -99,7 +99,8 @@ def load_inventory(path: str) -> Dict:
     except FileNotFoundError:
         raise InventoryError(f"{path}: no such inventory file") from None
     except NotRegular as err:
-        raise InventoryError(f"{path}: {err}") from None
+        raise InventoryError(f"{path}: is a directory, not an inventory file" if err.kind == "a directory"
+                             else f"{path}: {err}") from None
     except TooLarge as err:
         raise InventoryError(f"{path}: {err}: too large for an inventory") from None
     except OSError as err:
