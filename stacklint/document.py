@@ -635,11 +635,15 @@ def _first_node(text: str):
             return node
         return None
     finally:
-        # ruamel appends a DocInfo to the (module-global) instance per load and never drops
-        # it: in the editor, one more object per keystroke, forever
+        # The (module-global) ruamel instance keeps the last stream and its C parser (the text
+        # and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
+        # document stayed in memory, and every keystroke added an object. Drop them.
         infos = getattr(_yaml, "doc_infos", None)
         if infos:
             infos.clear()
+        for kept in ("_stream", "_scanner"):
+            if getattr(_yaml, kept, None) is not None:
+                setattr(_yaml, kept, None)
 
 
 def _clean(message: str) -> str:
