@@ -7,12 +7,15 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import stat
 import sys
 from typing import List, Optional
 
 from pathlib import Path
 
 from . import __version__, catalogue, config
+from .console import say, silence_stdout
+from .files import kind_of
 from .diagnostics import Severity
 from .output import FORMATS, render, statistics
 from .output.escape import escape_control
@@ -113,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from_args(args) -> Settings:
     select = _codes(args.select)
+    if args.select is not None and not select:
+        raise UsageError("--select is empty, which would turn every rule off (an unset variable in a script?); "
+                         "name the rules to run, or leave --select out to run them all")
     ignore = _codes(args.ignore) or frozenset()
     fail_on = Severity.parse(args.fail_on) if args.fail_on else None
     env = {} if args.no_env else dict(os.environ)
@@ -176,18 +182,32 @@ def lint_main(argv: List[str]) -> int:
     except UsageError as err:
         parser.error(str(err))
     except InventoryUnavailable as err:
-        print(f"stacklint: {err}", file=sys.stderr)
+        say(str(err))
         return EXIT_USAGE
     config_path = Path(args.config) if args.config else None
-    if config_path is not None and not config_path.is_file():
-        parser.error(f"--config {args.config}: no such file")
+    if config_path is not None:
+        try:
+            mode = config_path.stat().st_mode
+        except (OSError, ValueError):
+            parser.error(f"--config {escape_control(args.config)}: no such file")
+        if not stat.S_ISREG(mode):
+            parser.error(f"--config {escape_control(args.config)}: is {kind_of(mode)}, not a regular file")
+    paths = expand(args.paths)
+    if args.output_file and _is_one_of(args.output_file, paths + list(args.compose_file or [])):
+        parser.error(f"--output-file {escape_control(args.output_file)} is one of the files to lint: the report "
+                     "would overwrite it")
+    if "-" in paths and sys.stdin is None:
+        parser.error("- reads standard input, which is closed")
+    if not args.output_file and sys.stdout is None:
+        say("standard output is closed: give --output-file FILE for the report")
+        return EXIT_USAGE
 
     # a partial, not a closure: --jobs sends it to the worker processes
     settings_for_file = functools.partial(config.settings_for, base=settings, config_path=config_path)
 
     def lint_all():
         found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
-        return found + lint_paths(expand(args.paths), settings_for_file, args.jobs or default_jobs())
+        return found + lint_paths(paths, settings_for_file, args.jobs or default_jobs())
 
     results = lint_all()
     if (args.fix or args.diff) and results:
@@ -197,16 +217,15 @@ def lint_main(argv: List[str]) -> int:
         if args.diff or outcome.wrote_stdout:
             for r in results:
                 if r.input_error:
-                    print(f"stacklint: {escape_control(r.input_error)}", file=sys.stderr)
+                    say(escape_control(r.input_error))
             return outcome.exit_code(results)
         results = lint_all()  # what remains after the fixes
     if not results:
         # Not an error: a CI step over a repository without stack files still gets a valid report.
-        print("stacklint: warning: no stack files found in " + escape_control(", ".join(args.paths)),
-              file=sys.stderr)
+        say("warning: no stack files found in " + ", ".join(escape_control(p) for p in args.paths))
     input_errors = [r for r in results if r.input_error]
     for r in input_errors:
-        print(f"stacklint: {escape_control(r.input_error)}", file=sys.stderr)
+        say(escape_control(r.input_error))
     stream = sys.stdout
     if args.statistics:
         report = statistics.render(results, args.format)
@@ -220,12 +239,18 @@ def lint_main(argv: List[str]) -> int:
             with open(args.output_file, "w", encoding="utf-8") as fh:
                 fh.write(report)
         except OSError as err:
-            print(f"stacklint: --output-file {escape_control(args.output_file)}: "
-                  f"{err.strerror or err}", file=sys.stderr)
+            say(f"--output-file {escape_control(args.output_file)}: {err.strerror or err}")
             return EXIT_USAGE
     else:
-        stream.write(report)
-        stream.flush()
+        try:
+            stream.write(report)
+            stream.flush()
+        except BrokenPipeError:
+            raise  # main() handles the reader that left
+        except OSError as err:  # /dev/full, a closed descriptor, an I/O error
+            silence_stdout()
+            say(f"cannot write the report to standard output: {err.strerror or err}")
+            return EXIT_USAGE
     if input_errors:
         return EXIT_USAGE
     return EXIT_FINDINGS if any(r.failing for r in results) else EXIT_CLEAN
@@ -235,8 +260,24 @@ def _note_sarif_cap(results) -> None:
     from .output import sarif  # imported only for SARIF: a text run does not pay for it
 
     if sarif.omitted(results):
-        print(f"stacklint: note: the SARIF report leaves out the {sarif.omitted(results)} least severe findings "
-              f"(GitHub accepts at most {sarif.MAX_RESULTS} results a run)", file=sys.stderr)
+        say(f"note: the SARIF report leaves out the {sarif.omitted(results)} least severe findings "
+            f"(GitHub accepts at most {sarif.MAX_RESULTS} results a run)")
+
+
+def _is_one_of(output: str, paths: List[str]) -> bool:
+    """Whether the output file is one of the inputs (the same file, whatever the spelling)."""
+    try:
+        out = os.stat(output)
+    except OSError:
+        return False  # it does not exist yet: it cannot be an input
+    for p in paths:
+        try:
+            st = os.stat(p) if p != "-" else None
+        except OSError:
+            continue
+        if st is not None and (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            return True
+    return False
 
 
 def rules_main(argv: List[str]) -> int:
@@ -247,12 +288,12 @@ def rules_main(argv: List[str]) -> int:
 
 def explain_main(argv: List[str]) -> int:
     if len(argv) != 1:
-        print("usage: stacklint explain CODE|NAME", file=sys.stderr)
+        say("usage: stacklint explain CODE|NAME")
         return EXIT_USAGE
     try:
         (code, *_rest) = catalogue.resolve(argv[0])
     except KeyError:
-        print(f"stacklint: unknown rule {argv[0]!r} (see `stacklint rules`)", file=sys.stderr)
+        say(f"unknown rule {argv[0]!r} (see `stacklint rules`)")
         return EXIT_USAGE
     rule = catalogue.load()[code]
     print(f"{rule.code} {rule.name} ({rule.severity.label}, {rule.category})\n")
@@ -290,11 +331,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         return lint_main(argv)
     except BrokenPipeError:
         # `stacklint ... | head`: the reader left; that is not our error
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
+    except OSError as err:  # writing `stacklint rules` or `explain` to /dev/full, and the like
+        silence_stdout()
+        say(f"cannot write to standard output: {err.strerror or err}")
+        return EXIT_USAGE
 
 
 def entry() -> None:

@@ -17,9 +17,12 @@ from typing import Any, Dict, Optional, Tuple
 
 from . import catalogue
 from .diagnostics import Severity
+from .files import read_regular
 from .settings import PerFileIgnore, Settings, merged
 from .stack_files import CONFIG_NAMES, PYPROJECT
 
+# A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
+MAX_CONFIG_BYTES = 1024 * 1024
 KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on")
 
 class ConfigError(ValueError):
@@ -45,19 +48,38 @@ def find_config(start: Path) -> Optional[Path]:
     return None
 
 
-def _has_tool_section(path: Path) -> bool:
+def _read(path: Path) -> str:
+    """The text of a configuration file: regular, bounded, UTF-8; else ConfigError."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+        return read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(path, 0, 0, f"cannot read: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:  # NotRegular and TooLarge say what they are
+        raise ConfigError(path, 0, 0, f"cannot read: {err.strerror.lower() if err.strerror else err}") from None
+
+
+def _has_tool_section(path: Path) -> bool:
+    """Whether pyproject.toml really has a [tool.stacklint] table (not merely the words in a
+    comment or a string); one that cannot be parsed but names it is picked, to report why."""
+    try:
+        text = _read(path)
+    except ConfigError:
         return False
-    return "[tool.stacklint]" in text
+    if "stacklint" not in text:
+        return False  # most pyproject.toml files: no need to parse them
+    _toml = _toml_module()
+    try:
+        tool = _toml.loads(text).get("tool")
+    except _toml.TOMLDecodeError:
+        return "[tool.stacklint]" in text
+    return isinstance(tool, dict) and "stacklint" in tool
 
 
 def _position_of(path: Path, key: str) -> Tuple[int, int]:
     """Best-effort line/column of a key in the file (for TOML, where we have no node marks)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
+        lines = _read(path).splitlines()
+    except ConfigError:
         return 0, 0
     for i, line in enumerate(lines):
         col = line.find(key)
@@ -70,11 +92,7 @@ def _load_yaml(path: Path):
     """(data, locate(key path) -> (line, column)) for a .stacklint.yaml."""
     from .document import parse  # the same reader as stack files: exact positions
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(path, 0, 0, f"cannot read: {err}") from None
-    doc = parse(text)
+    doc = parse(_read(path))
     if doc.problems:
         p = doc.problems[0]
         raise ConfigError(path, p.range.start.line + 1, p.range.start.column + 1, p.message)
@@ -86,18 +104,28 @@ def _load_yaml(path: Path):
     return (doc.data if doc.data is not None else {}), locate
 
 
-def _load_toml(path: Path):
+def _toml_module():
     try:  # Python 3.11+; imported here: most runs read no pyproject.toml
-        import tomllib as _toml
+        import tomllib
+        return tomllib
     except ImportError:  # Python 3.10: the same parser from PyPI (a dependency there)
-        import tomli as _toml
+        import tomli
+        return tomli
+
+
+def _load_toml(path: Path):
+    _toml = _toml_module()
+    text = _read(path)
     try:
-        data = _toml.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(path, 0, 0, f"cannot read: {err}") from None
+        data = _toml.loads(text)
     except _toml.TOMLDecodeError as err:
         raise ConfigError(path, getattr(err, "lineno", 0), getattr(err, "colno", 0), str(err)) from None
-    section = data.get("tool", {}).get("stacklint", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(path, *_position_of(path, "tool"), "`tool` must be a table ([tool.stacklint])")
+    section = tool.get("stacklint", {})
+    if not isinstance(section, dict):
+        raise ConfigError(path, *_position_of(path, "stacklint"), "`tool.stacklint` must be a table")
 
     def locate(keys, on_key=True):
         return _position_of(path, str(keys[-1]))
@@ -121,7 +149,7 @@ def load_config(path: Path) -> Dict[str, Any]:
 
 def _codes(value, keys, locate, path) -> frozenset:
     if isinstance(value, str):
-        value = [v for v in value.split(",")]
+        value = [v for v in value.split(",") if v.strip()]
     if not isinstance(value, list):
         raise ConfigError(path, *locate(keys, False), f"`{keys[-1]}` must be a list of rule codes or names")
     codes = set()
@@ -133,6 +161,9 @@ def _codes(value, keys, locate, path) -> frozenset:
         except KeyError:
             raise ConfigError(path, *locate(keys + (i,), False),
                               f"unknown rule `{item}` (see `stacklint rules`)") from None
+    if not codes and keys == ("select",):
+        raise ConfigError(path, *locate(keys, False), "`select` is empty, which would turn every rule off; "
+                          "name the rules to run, or remove `select` to run them all")
     return frozenset(codes)
 
 

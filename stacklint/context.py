@@ -1,10 +1,10 @@
 """What a check sees: the document, its interpolated data, the version, the settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, Mapping, Optional, Tuple
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
 from .document import Document
@@ -22,6 +22,8 @@ class Context:
     settings: Settings
     # Variables interpolation found unset (or required and missing): (name, path, offset, length).
     missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...] = ()
+    # Per path, the (variable, value) pairs the environment supplied: no message may quote them.
+    from_env: Mapping[YamlPath, list] = field(default_factory=dict)
 
     @cached_property
     def model(self) -> Stack:

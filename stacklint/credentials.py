@@ -124,6 +124,24 @@ def url_password(raw) -> Optional[Tuple[str, str, str]]:
     return (m.group("scheme"), m.group("user"), kind) if kind else None
 
 
+def may_be_secret(data, path: tuple) -> bool:
+    """Whether the string at path (in the data as written) may hold a credential: its key, or
+    the NAME of a NAME=value list entry, is credential-like, or it is a URL with a password."""
+    cur = data
+    for key in path:
+        if isinstance(cur, dict):
+            cur = cur.get(key)
+        elif isinstance(cur, list) and isinstance(key, int) and key < len(cur):
+            cur = cur[key]
+        else:
+            return False
+    if not isinstance(cur, str) or not path:
+        return False
+    last = path[-1]
+    name = last if isinstance(last, str) else cur.partition("=")[0]
+    return is_credential_name(name) or bool(_URL_CREDENTIALS.search(cur))
+
+
 def masked(raw) -> str:
     """The first `${VAR:-default}` of raw with its default replaced by ****."""
     for m in PATTERN.finditer(raw if isinstance(raw, str) else ""):
@@ -132,3 +150,22 @@ def masked(raw) -> str:
             if sep in sub:
                 return "${" + sub.split(sep, 1)[0] + sep + "****}"
     return "****"
+
+
+# `  KEY: value`, `  - KEY=value`, `"KEY": 'value'  # comment` on one line of YAML source
+_SOURCE_ENTRY = re.compile(r"""^(?P<lead>\s*(?:-\s+)?["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)(?P<sep>["']?\s*(?::\s|=)\s*)"""
+                           r"""(?P<value>.*?)(?P<tail>\s+#.*)?$""")
+
+
+def mask_source_line(line: str) -> str:
+    """A line of the stack file fit to print next to a finding: the value of a credential-like
+    key (or NAME=value entry) and the password of a URL become asterisks of the same length,
+    so the rest of the line and the markers under it keep their columns."""
+    m = _SOURCE_ENTRY.match(line)
+    if m and m.group("value") and is_credential_name(m.group("name")):
+        start, end = m.span("value")
+        line = line[:start] + "*" * (end - start) + line[end:]
+    for url in _URL_CREDENTIALS.finditer(line):
+        start, end = url.span("password")
+        line = line[:start] + "*" * (end - start) + line[end:]
+    return line

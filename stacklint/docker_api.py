@@ -21,6 +21,10 @@ DEFAULT_HOST = "unix:///var/run/docker.sock"
 TIMEOUT = 30.0
 
 
+# The largest answer read from the engine (a /services list of a big Swarm is a few MB).
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+
+
 class EngineError(Exception):
     """The engine cannot be reached or answers with an error; the message is one line for users."""
 
@@ -130,7 +134,7 @@ class Client:
             try:
                 conn.request("GET", path, headers={"Accept": "application/json"})
                 resp = conn.getresponse()
-                body = resp.read()
+                body = resp.read(MAX_ANSWER_BYTES + 1)
             finally:
                 conn.close()
         except EngineError:
@@ -147,6 +151,8 @@ class Client:
             if resp.status == 503 and "swarm" in message.lower():
                 raise EngineError(f"the Docker engine at {ep.host} ({ep.where}) is not a swarm manager: {message}")
             raise EngineError(f"GET {path} on {ep.host} failed: HTTP {resp.status}: {message}")
+        if len(body) > MAX_ANSWER_BYTES:
+            raise EngineError(f"GET {path} on {ep.host}: the answer is over {MAX_ANSWER_BYTES // 1048576} MiB")
         try:
             return json.loads(body)
         except ValueError:

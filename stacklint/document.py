@@ -698,8 +698,10 @@ else:
 
 def too_large(size: int, exact: bool = True) -> Diagnostic:
     """SL001 for a file over MAX_BYTES (exact=False: a stream, read only up to the limit)."""
-    what = f"file is {size / 1048576:.1f} MiB" if exact else f"input is over {MAX_BYTES // 1048576} MiB"
-    return _problem("SL001", f"{what}; stacklint reads stack files up to {MAX_BYTES // 1048576} MiB",
+    # exact bytes: "20.0 MiB; up to 20 MiB" read like a contradiction near the limit
+    what = f"file is {size:,} bytes" if exact else f"input is over {MAX_BYTES:,} bytes"
+    return _problem("SL001", f"{what}; stacklint reads stack files up to {MAX_BYTES:,} bytes "
+                    f"({MAX_BYTES // 1048576} MiB)",
                     Range.of(0, 0, 0, 0))
 
 
@@ -866,9 +868,20 @@ def _compose_events(text: str):
 
 def _first_node(text: str):
     # Docker's yaml.Unmarshal reads the first document of the stream only.
-    for node in _yaml.compose_all(text):
-        return node
-    return None
+    try:
+        for node in _yaml.compose_all(text):
+            return node
+        return None
+    finally:
+        # The (module-global) ruamel instance keeps the last stream and its C parser (the text
+        # and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
+        # document stayed in memory, and every keystroke added an object. Drop them.
+        infos = getattr(_yaml, "doc_infos", None)
+        if infos:
+            infos.clear()
+        for kept in ("_stream", "_scanner"):
+            if getattr(_yaml, kept, None) is not None:
+                setattr(_yaml, kept, None)
 
 
 def _clean(message: str) -> str:

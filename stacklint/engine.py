@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from . import catalogue, suppress
+from . import catalogue, credentials, limits, redact, suppress
 from .checks import REGISTRY
 from .checks.loader import forbidden_paths
 from .context import Context
@@ -71,12 +72,12 @@ def load(doc: Document, path: Optional[str], settings: Settings) -> Tuple[Option
         return None, out  # Docker refuses the file before reading anything else
     env = settings.env if settings.env is not None else {}
     # Most stack files have no `$` at all: nothing to substitute, nothing to copy.
-    data, findings = interpolate(doc.data, env) if "$" in doc.text else (doc.data, [])
+    data, findings, from_env = interpolate(doc.data, env) if "$" in doc.text else (doc.data, [], {})
     out.extend(_interpolation_diagnostics(doc, findings, settings))
     missing = tuple((pf.finding.variable, pf.path, pf.finding.offset, pf.finding.length) for pf in findings
                     if pf.finding.kind in ("unset", "required"))
     ctx = Context(path=path, doc=doc, data=data, version=info.version, declared=info.declared,
-                  settings=settings, missing_variables=missing)
+                  settings=settings, missing_variables=missing, from_env=from_env)
     # Paths whose problem is already explained: SL003 on the version, SL005 on a failed cast
     # (Docker stops at the cast, before its schema ever sees the value).
     explained = {d.path for d in version_problems}
@@ -87,6 +88,7 @@ def load(doc: Document, path: Optional[str], settings: Settings) -> Tuple[Option
             continue
         d.stage = "load"
         out.append(d)
+    redact.apply(out, from_env)  # the schema quotes values too
     return ctx, out
 
 
@@ -95,6 +97,7 @@ def run_checks(ctx: Context, settings: Settings) -> List[Diagnostic]:
     for codes, check in REGISTRY:
         if any(settings.enabled(c) for c in codes):
             out.extend(check(ctx))
+    redact.apply(out, ctx.from_env)
     return out
 
 
@@ -104,7 +107,13 @@ def _interpolation_diagnostics(doc, findings, settings: Settings) -> List[Diagno
         f = pf.finding
         r = _substring_range(doc, pf.path, f.offset, f.length)
         where = ".".join(str(p) for p in pf.path)
-        if f.kind == "invalid":
+        if f.kind != "cast" and credentials.may_be_secret(doc.data, pf.path):
+            # the text after a `$` in a password is part of the password: never quote it
+            sev, stage = (Severity.ERROR, "load") if pf.docker_error else (Severity.WARNING, "")
+            msg = (f"{where}: this value looks like a secret and a `$` in it starts "
+                   f"{'an invalid' if f.kind == 'invalid' else 'a'} substitution, so Docker does not keep it as "
+                   "written (the value is not shown); write a literal $ as $$, or better, pass it as a Docker secret")
+        elif f.kind == "invalid":
             sev, stage = (Severity.ERROR, "load") if pf.docker_error else (Severity.WARNING, "")
             msg = f"{where}: {f.message}"
             if f.swallowed:
@@ -146,25 +155,29 @@ def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
     return Range.of(r.start.line, col, r.start.line, col + length)
 
 
-def _finish(doc: Document, found: List[Diagnostic], path: Optional[str], settings: Settings) -> List[Diagnostic]:
+def _finish(doc: Document, found: List, path: Optional[str], settings: Settings) -> List[Diagnostic]:
     rules = catalogue.load()
     ignored_here = _per_file_ignores(path, settings)
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
-    kept = []
-    for d in found:
-        if not settings.enabled(d.code) or d.code in ignored_here:
-            continue
-        kept.append(d)
-    kept = suppress.apply(kept, pragmas)
+    found, omitted = limits.split(found)
+
+    def wanted(code: str) -> bool:
+        return settings.enabled(code) and code not in ignored_here
+
+    kept = suppress.apply([d for d in found if wanted(d.code)], pragmas)
     if settings.report_unused_suppressions and not doc.failed:
         pragma_problems.extend(suppress.unused(pragmas, settings.enabled))
-    kept.extend(p for p in pragma_problems if settings.enabled("SL009") and "SL009" not in ignored_here)
+    kept.extend(p for p in pragma_problems if wanted("SL009"))
+    for d in kept:
+        if d.code in settings.severity:
+            d.severity = settings.severity[d.code]
+    kept.sort(key=Diagnostic.sort_key)
+    kept = limits.cap(kept, [replace(o, severity=settings.severity.get(o.code, o.severity))
+                             for o in omitted if wanted(o.code)])
     for d in kept:
         rule = rules.get(d.code)
         if rule is not None:
             d.name = rule.name
-        if d.code in settings.severity:
-            d.severity = settings.severity[d.code]
     kept.sort(key=Diagnostic.sort_key)
     return kept
 

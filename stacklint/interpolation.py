@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 from .diagnostics import YamlPath
 
@@ -43,9 +43,11 @@ def _partition(text: str, sep: str) -> Tuple[str, str]:
     return name, rest
 
 
-def substitute(template: str, env: Mapping[str, str]) -> Tuple[str, List[Finding], Optional[str]]:
-    """Docker's Substitute: the new string, what we noticed, and Docker's error (None if it accepts)."""
+def substitute(template: str, env: Mapping[str, str]) -> Tuple[str, List[Finding], Optional[str], List[Tuple[str, str]]]:
+    """Docker's Substitute: the new string, what we noticed, Docker's error (None if it accepts),
+    and the (variable, value) pairs taken from the environment (which messages must not quote)."""
     findings: List[Finding] = []
+    used: List[Tuple[str, str]] = []
     error: Optional[str] = None
     pieces: List[str] = []
     last = 0
@@ -63,7 +65,9 @@ def substitute(template: str, env: Mapping[str, str]) -> Tuple[str, List[Finding
                                     m.start(), max(1, len(snippet))))
             pieces.append("")
             continue
-        value, err, finding = _apply(sub, env, m.start(), m.end() - m.start())
+        value, err, finding, from_env = _apply(sub, env, m.start(), m.end() - m.start())
+        if from_env and value:
+            used.append((from_env, value))
         error = err  # Docker's quirk: every substitution overwrites the previous error
         if finding:
             findings.append(finding)
@@ -78,19 +82,20 @@ def substitute(template: str, env: Mapping[str, str]) -> Tuple[str, List[Finding
         survivors = [f for f in findings if f.kind in ("invalid", "required")]
         for f in survivors[:-1]:
             f.swallowed = True
-    return "".join(pieces), findings, error
+    return "".join(pieces), findings, error, used
 
 
 def _apply(sub: str, env: Mapping[str, str], offset: int, length: int):
-    """One substitution: (value, docker error or None, finding or None)."""
+    """One substitution: (value, docker error or None, finding or None, the variable's name
+    when the value came from the environment)."""
     if ":-" in sub:
         name, default = _partition(sub, ":-")
         value = env.get(name)
-        return (default if not value else value), None, None
+        return (default, None, None, None) if not value else (value, None, None, name)
     if "-" in sub:
         name, default = _partition(sub, "-")
         value = env.get(name)
-        return (default if value is None else value), None, None
+        return (default, None, None, None) if value is None else (value, None, None, name)
     for sep, empty_counts in ((":?", True), ("?", False)):
         if sep in sub:
             name, msg = _partition(sub, sep)
@@ -100,13 +105,13 @@ def _apply(sub: str, env: Mapping[str, str], offset: int, length: int):
                 finding = Finding("required", f"required variable {name} is not set"
                                   + (f" ({msg})" if msg else ""), offset, length, variable=name)
                 return "", (f'invalid interpolation format for {{path}}: "{text}"; '
-                            "you may need to escape any $ with another $"), finding
-            return value, None, None
+                            "you may need to escape any $ with another $"), finding, None
+            return value, None, None, name
     value = env.get(sub)
     if value is None:
         return "", None, Finding("unset", f"variable {sub} is not set; Docker substitutes an empty string",
-                                 offset, length, variable=sub)
-    return value, None, None
+                                 offset, length, variable=sub), None
+    return value, None, None, sub
 
 
 # Paths Docker casts after substitution (cli/compose/loader/interpolate.go). `*` is any key,
@@ -192,15 +197,19 @@ class PathFinding:
     docker_error: Optional[str]  # Docker's own message when it rejects the file for this string
 
 
-def interpolate(data, env: Mapping[str, str]) -> Tuple[object, List[PathFinding]]:
-    """The data Docker validates, and every finding with the path of its string."""
+def interpolate(data, env: Mapping[str, str]) -> Tuple[object, List[PathFinding], Dict[YamlPath, list]]:
+    """The data Docker validates, every finding with the path of its string, and per path the
+    (variable, value) pairs the environment supplied there."""
     found: List[PathFinding] = []
+    from_env: Dict[YamlPath, list] = {}
 
     def visit(value, path):
         if isinstance(value, str):
             if "$" not in value:
                 return value
-            new, findings, error = substitute(value, env)
+            new, findings, error, used = substitute(value, env)
+            if used:
+                from_env[path] = used
             dotted = ".".join(str(p) for p in path)
             for f in findings:
                 surviving = error if (error and not f.swallowed and f.kind in ("invalid", "required")) else None
@@ -214,8 +223,8 @@ def interpolate(data, env: Mapping[str, str]) -> Tuple[object, List[PathFinding]
                 return cast(new)
             except ValueError as err:
                 msg = f"error while interpolating {dotted}: failed to cast to expected type: {err}"
-                found.append(PathFinding(path, Finding("cast", f"`{value}` becomes `{new}`, which is not a valid "
-                                                       f"{_cast_name(cast)} here ({err})", -1, 0), msg))
+                found.append(PathFinding(path, Finding("cast", f"`{value}` is not a valid {_cast_name(cast)} once "
+                                                       f"substituted ({err})", -1, 0), msg))
                 return value
         # Containers are copied only where something inside them changed.
         if isinstance(value, dict):
@@ -240,7 +249,7 @@ def interpolate(data, env: Mapping[str, str]) -> Tuple[object, List[PathFinding]
             return value if out is None else out
         return value
 
-    return visit(data, ()), found
+    return visit(data, ()), found, from_env
 
 
 def _cast_name(cast) -> str:

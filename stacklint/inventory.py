@@ -24,10 +24,14 @@ import json
 import sys
 from typing import Dict, List, Optional
 
+from .console import say
 from .docker_api import Client, EngineError, resolve_endpoint
+from .files import NotRegular, TooLarge, read_regular
 from .resources import data_dir
 
 FORMAT, VERSION = "stacklint-inventory", 1
+# A snapshot of a 1,000-node, 10,000-service Swarm is a few MB; /dev/zero is not an inventory.
+MAX_INVENTORY_BYTES = 64 * 1024 * 1024
 STACK_LABEL = "com.docker.stack.namespace"
 
 
@@ -91,12 +95,14 @@ def _node_defaults(node: Dict) -> Dict:
 def load_inventory(path: str) -> Dict:
     """Read and validate an inventory file. Raises InventoryError (a ValueError) with a clear message."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = read_regular(path, MAX_INVENTORY_BYTES)
     except FileNotFoundError:
         raise InventoryError(f"{path}: no such inventory file") from None
-    except IsADirectoryError:
-        raise InventoryError(f"{path}: is a directory, not an inventory file") from None
+    except NotRegular as err:
+        raise InventoryError(f"{path}: is a directory, not an inventory file" if err.kind == "a directory"
+                             else f"{path}: {err}") from None
+    except TooLarge as err:
+        raise InventoryError(f"{path}: {err}: too large for an inventory") from None
     except OSError as err:
         raise InventoryError(f"{path}: cannot read the inventory ({err.strerror or err})") from None
     try:
@@ -151,6 +157,15 @@ def _ports(service: Dict) -> List[Dict]:
 
 def take(client: Client, now: Optional[datetime.datetime] = None) -> Dict:
     """A snapshot of the Swarm the client talks to. Raises EngineError."""
+    try:
+        return _take(client, now)
+    except (AttributeError, TypeError, KeyError, ValueError) as err:
+        # a proxy or an odd engine answering JSON of another shape than the Docker API's
+        raise EngineError(f"the Docker engine at {client.endpoint.host} answered in an unexpected shape "
+                          f"({type(err).__name__}: {err}); is it a Docker engine?") from None
+
+
+def _take(client: Client, now: Optional[datetime.datetime]) -> Dict:
     nodes = client.get("/nodes")  # first: a non-manager answers 503 here
     secrets = client.get("/secrets")
     configs = client.get("/configs")
@@ -199,10 +214,13 @@ def main(argv: List[str]) -> int:
                     "for `stacklint --inventory FILE`.")
     parser.add_argument("-o", "--output", help="write the snapshot to this file (default: standard output)")
     args = parser.parse_args(argv)
+    if not args.output and sys.stdout is None:
+        say("standard output is closed: give -o FILE for the snapshot")
+        return 2
     try:
         inv = snapshot()
     except EngineError as err:
-        print(f"stacklint: {err}", file=sys.stderr)
+        say(str(err))
         return 2
     text = json.dumps(inv, indent=2, sort_keys=False) + "\n"
     if args.output:
@@ -210,7 +228,7 @@ def main(argv: List[str]) -> int:
             with open(args.output, "w", encoding="utf-8") as fh:
                 fh.write(text)
         except OSError as err:
-            print(f"stacklint: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
+            say(f"cannot write {args.output}: {err.strerror or err}")
             return 2
     else:
         sys.stdout.write(text)

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, List
 from .diagnostics import FileResult
 from .document import MAX_BYTES, too_large
 from .engine import finish_unread, lint
+from .files import NotRegular, TooLarge, read_regular
 from .settings import Settings
 from .source import NotText, decode
 from .stack_files import is_stack_name
@@ -97,28 +98,35 @@ def _reader_findings(decoded) -> list:
 def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
     """(decoded text, settings, bytes read), or the FileResult that says why the file cannot be linted."""
     try:
-        # Never more than the size limit plus one byte in memory, whatever is on disk.
+        # Never more than the size limit plus one byte in memory, whatever is on disk; only
+        # regular files (a FIFO named like a stack file would block forever).
         if path == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
             size = len(data)
         else:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-                size = max(len(data), os.fstat(fh.fileno()).st_size)
+            data = read_regular(path, MAX_BYTES)
+            size = len(data)
+    except TooLarge as err:
+        data, size = None, err.size
     except FileNotFoundError:
         return FileResult(shown, input_error=f"{shown}: no such file")
+    except NotRegular as err:
+        return FileResult(shown, input_error=f"{shown}: is a directory" if err.kind == "a directory"
+                          else f"{shown}: {err}")
     except IsADirectoryError:
         return FileResult(shown, input_error=f"{shown}: is a directory")
     except PermissionError:
         return FileResult(shown, input_error=f"{shown}: permission denied")
     except OSError as err:
         return FileResult(shown, input_error=f"{shown}: cannot read ({err.strerror or err})")
+    except ValueError:  # a NUL in the name (no file has one), or standard input closed under us
+        return FileResult(shown, input_error=f"{shown}: cannot read (no such file)")
     try:
         settings = settings_for(path)
     except ValueError as err:  # an invalid configuration file
         return FileResult(shown, input_error=str(err))
     file_path = None if path == "-" else str(Path(path))
-    if len(data) > MAX_BYTES:
+    if data is None or len(data) > MAX_BYTES:
         unread = finish_unread([too_large(size, exact=path != "-")], file_path, settings)
         return FileResult(shown, unread, threshold=settings.threshold)
     try:

@@ -83,8 +83,9 @@ CASES = {
                              "`docker stack deploy` fails unless it is set"),
             ("SL005", 7, 16, "services.web.environment.A: invalid interpolation `$5`: write a literal $ as $$"),
             ("SL005", 8, 11, "services.web.environment.B: invalid interpolation `${`: write a literal $ as $$"),
-            ("SL005", 10, 17, 'services.web.deploy.replicas: `${N}` becomes `three`, which is not a valid integer '
-                              'here (strconv.Atoi: parsing "three": invalid syntax)'),
+            # the value came from the environment (N=three): the message never quotes it
+            ("SL005", 10, 17, 'services.web.deploy.replicas: `${N}` is not a valid integer once substituted '
+                              '(strconv.Atoi: parsing "${N}": invalid syntax)'),
         ],
     ),
     "interpolation-swallowed": (

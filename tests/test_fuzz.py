@@ -49,6 +49,12 @@ def test_bytes_through_the_file_reader(data):
     properties.bytes_property(data)
 
 
+@fuzz(150)
+@given(generators.hostile_stacks())
+def test_port_ranges_typed_interpolation_and_env_files(case):
+    properties.hostile_property(case)
+
+
 @fuzz(200)
 @given(generators.stack_data, st.sampled_from(SUPPORTED))
 def test_schema_layer_on_arbitrary_data(data, version):

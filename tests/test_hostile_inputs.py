@@ -186,7 +186,7 @@ def test_fifty_megabyte_file_is_refused_after_reading_only_the_limit(tmp_path):
     assert size > 50_000_000
     result = lint_path(str(path), lambda _p: SETTINGS)
     assert [(d.code, d.range.start.line, d.range.start.column, d.message) for d in result.diagnostics] == [
-        ("SL001", 0, 0, f"file is {size / 1048576:.1f} MiB; stacklint reads stack files up to 20 MiB")]
+        ("SL001", 0, 0, f"file is {size:,} bytes; stacklint reads stack files up to 20,971,520 bytes (20 MiB)")]
     # Memory: a child process linting it peaks within the 20 MiB read of one linting a tiny file.
     probe = ("import resource, sys; from stacklint.runner import lint_path; from stacklint.settings import Settings;"
              "lint_path(sys.argv[1], lambda p: Settings(env={}));"
@@ -201,7 +201,9 @@ def test_fifty_megabyte_file_is_refused_after_reading_only_the_limit(tmp_path):
 def test_text_over_the_limit_is_refused_in_the_document_model_too():
     """The language server hands text, not files: the same limit applies there."""
     text = 'version: "3.8"\n#' + "x" * (21 * 1024 * 1024) + "\n"
-    assert messages(text) == [("SL001", 1, 1, "file is 21.0 MiB; stacklint reads stack files up to 20 MiB")]
+    size = len(text.encode())
+    assert messages(text) == [
+        ("SL001", 1, 1, f"file is {size:,} bytes; stacklint reads stack files up to 20,971,520 bytes (20 MiB)")]
 
 
 # --- NUL, encodings, BOM ------------------------------------------------------------------------

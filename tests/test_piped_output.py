@@ -11,19 +11,26 @@ import pytest
 
 from .conftest import ROOT, SHARED, run_cli
 
-SERVICES, PER_SERVICE = 300, 10
+# 15 files of 20 services with 10 invalid port specs each: 3,000 findings, exactly the per-rule
+# cap in every file (stacklint.limits), so every one of them is printed.
+FILES, SERVICES, PER_SERVICE = 15, 20, 10
+TOTAL = FILES * SERVICES * PER_SERVICE
 
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory):
-    """300 services with 10 invalid port specs each: exactly 3000 SL006 findings (tests select SL006)."""
-    lines = ['version: "3.8"', "services:"]
-    for i in range(SERVICES):
-        lines += [f"  svc{i:03d}:", "    image: nginx:1.27", "    ports:"]
-        lines += [f'      - "{8000 + j}:{70000 + j}"' for j in range(PER_SERVICE)]
-    path = tmp_path_factory.mktemp("many") / "docker-stack.yml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    """A folder of stack files with exactly 3000 SL006 findings (tests select SL006)."""
+    from stacklint.limits import MAX_PER_RULE
+
+    assert SERVICES * PER_SERVICE == MAX_PER_RULE
+    folder = tmp_path_factory.mktemp("many")
+    for f in range(FILES):
+        lines = ['version: "3.8"', "services:"]
+        for i in range(SERVICES):
+            lines += [f"  svc{i:03d}:", "    image: nginx:1.27", "    ports:"]
+            lines += [f'      - "{8000 + j}:{70000 + j}"' for j in range(PER_SERVICE)]
+        (folder / f"docker-stack-{f:02d}.yml").write_text("\n".join(lines) + "\n")
+    return folder
 
 
 def shell(command: str) -> subprocess.CompletedProcess:
@@ -37,17 +44,18 @@ def stacklint_cmd(*args: str) -> str:
 
 
 def test_every_line_through_a_pipe(many):
-    total = SERVICES * PER_SERVICE
     proc = shell(stacklint_cmd("--select", "SL006", "--format", "concise", str(many)) + " | cat")
     lines = proc.stdout.splitlines()
-    assert len(lines) == total + 1
-    assert sum(" SL006 " in line for line in lines) == total
-    assert lines[-1] == f"Found {total} problems ({total} errors) in 1 file."
+    assert len(lines) == TOTAL + 1
+    assert sum(" SL006 " in line for line in lines) == TOTAL
+    assert lines[-1] == f"Found {TOTAL} problems ({TOTAL} errors) in {FILES} files."
+    last_file = many / f"docker-stack-{FILES - 1:02d}.yml"
     last = 2 + SERVICES * (PER_SERVICE + 3)
-    assert lines[-2].startswith(f"{many}:{last}:9: error SL006 services.svc299.ports.9: ")
+    assert lines[-2].startswith(f"{last_file}:{last}:9: error "
+                                f"SL006 services.svc{SERVICES - 1:03d}.ports.{PER_SERVICE - 1}: ")
     assert proc.stderr == ""
     framed = shell(stacklint_cmd("--select", "SL006", str(many)) + " | cat").stdout.splitlines()
-    assert len(framed) == total * 5 + 1  # the finding, three lines of frame, a blank line
+    assert len(framed) == TOTAL * 5 + 1  # the finding, three lines of frame, a blank line
     assert framed[-5:-1] == [f"{' ' * len(str(last))} |", f'{last} |       - "8009:70009"',
                              f"{' ' * len(str(last))} |         ^^^^^^^^^^^^", ""]
 
@@ -59,13 +67,13 @@ def test_every_line_to_a_pipe_and_a_file_alike(many, tmp_path):
     written = run_cli("--select", "SL006", str(many), "--output-file", str(report))
     assert (written.returncode, written.stdout) == (1, "")
     assert report.read_text(encoding="utf-8") == piped.stdout
-    assert piped.stdout.count("\n") == SERVICES * PER_SERVICE * 5 + 1
+    assert piped.stdout.count("\n") == TOTAL * 5 + 1
 
 
 def test_github_annotations_through_a_pipe(many):
     proc = shell(stacklint_cmd("--select", "SL006", "--format", "github", str(many)) + " | cat")
     lines = proc.stdout.splitlines()
-    assert len(lines) == SERVICES * PER_SERVICE
+    assert len(lines) == TOTAL
     assert all(line.startswith("::error file=") for line in lines)
 
 

@@ -121,8 +121,9 @@ secrets:
   db: {external: true}
 """
     assert found(lint_text, text, "SL101") == []
+    # checked with the environment's value, which the message names by its variable, not its value
     assert found(lint_text, text, "SL101", env={"SECRET": "other"}) == [
-        ("SL101", 5, 9, 'service web: undefined secret "other"')]
+        ("SL101", 5, 9, 'service web: undefined secret "${SECRET}"')]
 
 
 def test_fix_declares_the_secret_as_external_under_the_existing_section():

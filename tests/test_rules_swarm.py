@@ -240,7 +240,7 @@ def test_sl308_dnsrr_with_ingress_ports(lint_text):
     assert [f for f in lint_text(PORTS) if f[0] == "SL308"] == [
         # on the ingress port that must change (issue 12), not on endpoint_mode
         ("SL308", 6, 9, "service web: EndpointSpec: port published with ingress mode can't be used with dnsrr "
-                        "mode (8080/tcp, 8081/tcp here; publish with `mode: host` in the long port syntax, or use "
+                        "mode (8080-8081/tcp here; publish with `mode: host` in the long port syntax, or use "
                         "endpoint_mode: vip)"),
     ]
     [d] = _diags(PORTS, "SL308")
@@ -284,6 +284,65 @@ def test_sl309_is_linear_in_services():
     text = "services:\n" + body + "  late:\n    image: nginx:1.27\n    ports: [\"10000:80\"]\n"
     found = [(d.path[1], d.message.split(":")[0]) for d in _diags(text, "SL309")]
     assert found == [("late", "service late")]
+
+
+def _full_range_services(n: int) -> str:
+    return 'version: "3.8"\nservices:\n' + "".join(
+        f'  s{i}:\n    image: nginx:1.27\n    ports: ["1-65535:1-65535"]\n' for i in range(n))
+
+
+def test_sl309_compares_ranges_as_ranges(lint_text):
+    # Two services publishing every port: one clash naming the overlap, not 65,535 findings.
+    assert [f for f in lint_text(_full_range_services(2)) if f[0] == "SL309"] == [
+        ("SL309", 5, 13, "service s0: publishes 1-65535/tcp on the routing mesh, so every Swarm node forwards "
+                         "these ports of its own to this service: 22 (SSH to the nodes); 2377 (Swarm cluster "
+                         "management); 7946 (Swarm node gossip); publish a range that leaves them out"),
+        ("SL309", 8, 13, "service s1: ports 1-65535 are already in use by service 's0' as ingress ports "
+                         "(1-65535/tcp); the Swarm refuses whichever of the two is created second"),
+        ("SL309", 8, 13, "service s1: publishes 1-65535/tcp on the routing mesh, so every Swarm node forwards "
+                         "these ports of its own to this service: 22 (SSH to the nodes); 2377 (Swarm cluster "
+                         "management); 7946 (Swarm node gossip); publish a range that leaves them out"),
+    ]
+
+
+def test_sl309_partial_range_overlap_names_the_shared_ports(lint_text):
+    text = """\
+version: "3.8"
+services:
+  a:
+    image: nginx:1.27
+    ports: ["8000-8010:8000-8010", "9000-9005:80/udp"]
+  b:
+    image: nginx:1.27
+    ports:
+      - "8005-8020:8005-8020"
+      - target: 53
+        published: 9003
+        protocol: udp
+      - "9003:9003"
+"""
+    assert [f for f in lint_text(text) if f[0] == "SL309"] == [
+        ("SL309", 9, 9, "service b: ports 8005-8010 are already in use by service 'a' as ingress ports "
+                        "(8005-8010/tcp); the Swarm refuses whichever of the two is created second"),
+        ("SL309", 10, 9, "service b: port '9003' is already in use by service 'a' as an ingress port (9003/udp); "
+                         "the Swarm refuses whichever of the two is created second"),
+    ]
+    [d] = [d for d in _diags(text, "SL309") if d.range.start.line == 8]
+    assert [(r.message, r.range.start.line + 1) for r in d.related] == [
+        ("service a publishes 8005-8010/tcp (ingress mode) here", 5)]
+
+
+def test_sl309_pairs_past_the_cap_are_counted_in_one_closing_finding():
+    from stacklint.limits import MAX_PER_RULE
+
+    found = _diags(_full_range_services(101), "SL309")
+    pairs = 101 * 100 // 2
+    node_port_warnings = 101
+    assert len(found) == MAX_PER_RULE + 1
+    closing = found[-1]
+    assert closing.message == (f"{pairs + node_port_warnings - MAX_PER_RULE:,} more SL309 findings not shown "
+                               f"(stacklint shows at most {MAX_PER_RULE} per rule); fix these and run again")
+    assert (closing.severity.label, closing.name) == ("error", "published-port-conflict")
 
 
 def test_sl311_relative_bind_paths(lint_text):

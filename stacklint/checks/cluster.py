@@ -8,6 +8,7 @@ import math
 from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..context import Context
+from ..port_ranges import points_within
 from ..diagnostics import Related, Severity
 from ..model import Service
 from ..refs import KINDS, context_refs
@@ -226,9 +227,14 @@ def port_in_use(ctx: Context) -> Iterator:
             published.setdefault((p["port"], p.get("protocol", "tcp")), []).append((other, p.get("mode", "ingress")))
     if not published:
         return
+    numbers: Dict[str, List[int]] = {}  # protocol -> sorted published ports: a range is searched, not walked
+    for number, proto in sorted(published):
+        numbers.setdefault(proto, []).append(number)
     for name, svc in ctx.model.services.items():
         for port in svc.ports:
-            for number in port.published:
+            if port.published_start is None:
+                continue
+            for number in points_within(numbers.get(port.protocol, []), port.published_start, port.published_end):
                 for other, other_mode in published.get((number, port.protocol), []):
                     if port.mode == "host" and other_mode == "host":
                         continue  # only tasks on the same node collide; the scheduler keeps them apart

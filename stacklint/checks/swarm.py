@@ -8,7 +8,9 @@ from typing import Dict, List, Optional, Tuple
 
 from ..context import Context
 from ..diagnostics import Related, Severity
+from ..limits import MAX_PER_RULE, Omitted
 from ..model import Service
+from ..port_ranges import Interval, count_overlapping_pairs, describe, overlapping_pairs, points_within
 from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
 
 MODES = ("replicated", "global", "replicated-job", "global-job", "")
@@ -20,23 +22,33 @@ NODE_PORTS = {
     (7946, "udp"): "Swarm node gossip",
     (4789, "udp"): "overlay network traffic (VXLAN)",
 }
+_NODE_PORT_NUMBERS = sorted({port for port, _ in NODE_PORTS})
 
 
 class Publication:
-    """One published port of one service: what swarmkit's port checks look at."""
-    __slots__ = ("service", "port", "protocol", "mode", "path")
+    """One published port range of one service: what swarmkit's port checks look at."""
+    __slots__ = ("service", "start", "end", "protocol", "mode", "path")
 
-    def __init__(self, service: str, port: Optional[int], protocol: str, mode: str, path):
-        self.service, self.port, self.protocol, self.mode, self.path = service, port, protocol, mode, path
+    def __init__(self, service: str, start: Optional[int], end: Optional[int], protocol: str, mode: str, path):
+        self.service, self.start, self.end = service, start, end
+        self.protocol, self.mode, self.path = protocol, mode, path
+
+    def ports(self, start: int = None, end: int = None) -> str:
+        """8080/tcp or 8080-8090/tcp (a part of the range when given)."""
+        if self.start is None:
+            return f"a Swarm-chosen port/{self.protocol}"
+        return f"{describe(self.start if start is None else start, self.end if end is None else end)}/{self.protocol}"
 
 
 def check(ctx: Context):
-    seen: Dict[Tuple[int, str], Publication] = {}  # (port, protocol) -> the first service to publish it
+    everyone: List[Publication] = []
     for name, svc in ctx.model.services.items():
         yield from _mode(ctx, svc)
         pubs = list(_publications(svc))
         yield from _dnsrr(ctx, svc, pubs)
-        yield from _port_conflicts(ctx, name, pubs, seen)
+        yield from _node_ports(ctx, pubs)
+        everyone.extend(pubs)
+    yield from _port_conflicts(ctx, everyone)
 
 
 # --- SL307 ----------------------------------------------------------------------------------------
@@ -65,10 +77,9 @@ def _mode(ctx: Context, svc: Service):
 
 # --- published ports -----------------------------------------------------------------------------
 def _publications(svc: Service):
-    """One Publication per published port, ranges expanded (as the endpoint spec carries them)."""
+    """One Publication per `ports` entry, its range kept as a range."""
     for port in svc.ports:
-        for _, published in port.pairs():
-            yield Publication(svc.name, published, port.protocol, port.mode, port.path)
+        yield Publication(svc.name, port.published_start, port.published_end, port.protocol, port.mode, port.path)
 
 
 # --- SL308 ----------------------------------------------------------------------------------------
@@ -81,7 +92,7 @@ def _dnsrr(ctx: Context, svc: Service, pubs: List[Publication]):
         return
     by_entry: Dict[tuple, List[str]] = {}  # one related entry per port entry, ranges listed together
     for p in ingress:
-        by_entry.setdefault(p.path, []).append(f"{p.port or 'a Swarm-chosen port'}/{p.protocol}")
+        by_entry.setdefault(p.path, []).append(p.ports())
     # The finding sits on the first ingress port, the line to change; the mode and the others are related.
     first, *others = by_entry
     related = (Related("endpoint_mode: dnsrr is set here", ctx.doc.value_range(endpoint.path)),) + tuple(
@@ -93,44 +104,83 @@ def _dnsrr(ctx: Context, svc: Service, pubs: List[Publication]):
 
 
 # --- SL309 ----------------------------------------------------------------------------------------
-def _port_conflicts(ctx: Context, name: str, pubs: List[Publication], seen: dict):
-    mine: Dict[Tuple[int, str], Publication] = {}
+def _node_ports(ctx: Context, pubs: List[Publication]):
+    """One warning per entry that takes over ports every Swarm node itself uses."""
     for p in pubs:
-        if p.port is None:
-            continue  # no published port (or one Swarm picks): conflicts with nothing
-        key = (p.port, p.protocol)
-        first = mine.get(key)
-        if first is not None:
-            if first.path != p.path:
-                yield ctx.diag("SL309", f"service {name}: EndpointSpec: duplicate published ports provided "
-                               f"({p.port}/{p.protocol} is published twice by this service)", p.path,
-                               related=(_related(ctx, first),), stage="deploy")
+        if p.start is None:
             continue
-        mine[key] = p
-        other = seen.get(key)
-        if other is None:
-            seen[key] = p
-            if p.mode == "ingress" and key in NODE_PORTS:
-                yield ctx.diag("SL309", f"service {name}: publishes {p.port}/{p.protocol} on the routing mesh, "
-                               f"so every Swarm node forwards its own port {p.port} to this service and "
-                               f"{NODE_PORTS[key]} on that port stops working; publish another port "
-                               f"(e.g. {p.port + 10000 if p.port < 55536 else p.port - 10000}:{p.port})",
-                               p.path, severity=Severity.WARNING)
-            elif p.mode == "host" and key in NODE_PORTS:
-                yield ctx.diag("SL309", f"service {name}: publishes {p.port}/{p.protocol} in host mode, which "
-                               f"every Swarm node already uses for {NODE_PORTS[key]}: the task cannot bind it",
-                               p.path, severity=Severity.WARNING)
+        taken = [port for port in points_within(_NODE_PORT_NUMBERS, p.start, p.end) if (port, p.protocol) in NODE_PORTS]
+        if not taken:
             continue
-        if p.mode == "ingress" or other.mode == "ingress":
-            yield ctx.diag("SL309", f"service {name}: port '{p.port}' is already in use by service "
-                           f"'{other.service}' as {'an ingress' if other.mode == 'ingress' else 'a host-published'} "
-                           f"port ({p.port}/{p.protocol}); the Swarm refuses whichever of the two is created second",
-                           p.path, related=(_related(ctx, other),), stage="deploy")
-        elif not _pinned_apart(ctx, ctx.model.services[name], ctx.model.services[other.service]):
-            yield ctx.diag("SL309", f"service {name}: port {p.port}/{p.protocol} is also published in host mode by "
-                           f"service '{other.service}': the two can never run on the same node, and their tasks "
-                           "stay pending when too few nodes are left", p.path, related=(_related(ctx, other),),
-                           severity=Severity.WARNING)
+        if p.start != p.end:
+            uses = "; ".join(f"{port} ({NODE_PORTS[port, p.protocol]})" for port in taken)
+            how = "on the routing mesh, so every Swarm node forwards these ports of its own to this service" \
+                if p.mode == "ingress" else "in host mode, and every Swarm node already uses some of them: the " \
+                                            "task cannot bind them"
+            yield ctx.diag("SL309", f"service {p.service}: publishes {p.ports()} {how}: {uses}; publish a range "
+                           "that leaves them out", p.path, severity=Severity.WARNING)
+            continue
+        port = p.start
+        key = (port, p.protocol)
+        if p.mode == "ingress":
+            yield ctx.diag("SL309", f"service {p.service}: publishes {port}/{p.protocol} on the routing mesh, so every "
+                           f"Swarm node forwards its own port {port} to this service and {NODE_PORTS[key]} on that "
+                           f"port stops working; publish another port "
+                           f"(e.g. {port + 10000 if port < 55536 else port - 10000}:{port})",
+                           p.path, severity=Severity.WARNING)
+        else:
+            yield ctx.diag("SL309", f"service {p.service}: publishes {port}/{p.protocol} in host mode, which every "
+                           f"Swarm node already uses for {NODE_PORTS[key]}: the task cannot bind it",
+                           p.path, severity=Severity.WARNING)
+
+
+def _port_conflicts(ctx: Context, pubs: List[Publication]):
+    """One finding per overlapping pair of publications, on the later one, naming the overlap."""
+    intervals = [Interval(p.start, p.end, p.protocol, p) for p in pubs if p.start is not None]
+    built = 0
+    last = None
+    for overlap in overlapping_pairs(intervals):
+        if built == MAX_PER_RULE:
+            yield Omitted("SL309", count_overlapping_pairs(intervals) - built, _worst_conflict(intervals), last.range)
+            return
+        found = _conflict(ctx, overlap.first.owner, overlap.second.owner, overlap.start, overlap.end)
+        if found is None:
+            continue
+        last = found
+        built += 1
+        yield last
+
+
+def _conflict(ctx: Context, first: Publication, p: Publication, lo: int, hi: int) -> Optional[object]:
+    one = lo == hi
+    shared = p.ports(lo, hi)
+    related = (_related(ctx, first, lo, hi),)
+    if first.service == p.service:
+        return ctx.diag("SL309", f"service {p.service}: EndpointSpec: duplicate published ports provided "
+                        f"({shared} {'is' if one else 'are'} published twice by this service)", p.path,
+                        related=related, stage="deploy")
+    if p.mode == "ingress" or first.mode == "ingress":
+        kind = "ingress" if first.mode == "ingress" else "host-published"
+        what = f"port '{lo}' is" if one else f"ports {describe(lo, hi)} are"
+        as_what = ("an ingress port" if kind == "ingress" else "a host-published port") if one else f"{kind} ports"
+        return ctx.diag("SL309", f"service {p.service}: {what} already in use by service '{first.service}' as "
+                        f"{as_what} ({shared}); the Swarm refuses whichever of the two is created second",
+                        p.path, related=related, stage="deploy")
+    if _pinned_apart(ctx, ctx.model.services[p.service], ctx.model.services[first.service]):
+        return None  # host-mode ports of services pinned to different nodes never meet
+    return ctx.diag("SL309", f"service {p.service}: port{'' if one else 's'} {shared} {'is' if one else 'are'} also "
+                    f"published in host mode by service '{first.service}': the two can never run on the same node, "
+                    "and their tasks stay pending when too few nodes are left", p.path, related=related,
+                    severity=Severity.WARNING)
+
+
+def _worst_conflict(intervals: List[Interval]) -> Severity:
+    """The severity the pairs not built could have: an error unless only host ports of
+    different services are involved."""
+    host = [iv.owner.service for iv in intervals if iv.owner.mode == "host"]
+    if len(host) < len(intervals) or len(set(host)) < len(host):
+        return Severity.ERROR
+    return Severity.WARNING
 
 
 def _pins(ctx: Context, svc: Service) -> Dict[Tuple[str, str], str]:
@@ -164,6 +214,6 @@ def _pinned_apart(ctx: Context, a: Service, b: Service) -> bool:
     return any(op == "==" and pa.get((key, "!=")) == value for (key, op), value in pb.items())
 
 
-def _related(ctx: Context, p: Publication) -> Related:
-    return Related(f"service {p.service} publishes {p.port}/{p.protocol} ({p.mode} mode) here",
+def _related(ctx: Context, p: Publication, lo: int, hi: int) -> Related:
+    return Related(f"service {p.service} publishes {p.ports(lo, hi)} ({p.mode} mode) here",
                    ctx.doc.value_range(p.path))

@@ -6,9 +6,11 @@ Durations, byte sizes, short port and volume specs, command lines, unsigned coun
 """
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from ..context import Context, get
+from ..files import kind_of, read_regular
 from ..model import Service
 from ..parsers import parse_bytes, parse_cpus, parse_duration, split_command
 
@@ -110,8 +112,10 @@ _ENV_FILE_READ_LIMIT = 1024 * 1024
 
 def _env_files(ctx, svc, base):
     env_file = svc.get("env_file")
+    if env_file is None:
+        return
     folder = ctx.folder
-    if folder is None or env_file is None:
+    if folder is None:
         return
     if isinstance(env_file, str):
         items = [(base + ("env_file",), env_file)]
@@ -126,7 +130,10 @@ def _env_files(ctx, svc, base):
             target = Path(rel)
         target = target if target.is_absolute() else folder / target
         try:
-            missing = not target.is_file()
+            mode = target.stat().st_mode
+            missing = False
+        except (FileNotFoundError, ValueError):  # ValueError: a NUL in the name, which no file has
+            missing = True
         except OSError as err:  # a name too long for the file system, a loop of links, ...
             yield ctx.diag(CODE, f"env_file {rel} cannot be opened (Docker reads it while loading the stack: "
                            f"open {target}: {(err.strerror or str(err)).lower()})", path, stage="load")
@@ -134,6 +141,10 @@ def _env_files(ctx, svc, base):
         if missing:
             yield ctx.diag(CODE, f"env_file {rel} does not exist (Docker reads it while loading the stack: "
                            f"open {target}: no such file or directory)", path, stage="load")
+            continue
+        if not stat.S_ISREG(mode):
+            yield ctx.diag(CODE, f"env_file {rel} {kind_of(mode)}, not a regular file: Docker reads it while "
+                           "loading the stack", path, stage="load")
             continue
         problem = _env_file_problem(target, folder)
         if problem:
@@ -144,10 +155,10 @@ def _env_file_problem(target: Path, folder: Path):
     """Docker's env-file syntax errors (opts/envfile.go), naming variables, never values."""
     try:
         resolved = target.resolve()
-        if folder.resolve() not in resolved.parents or resolved.stat().st_size > _ENV_FILE_READ_LIMIT:
+        if folder not in resolved.parents:
             return None
-        data = resolved.read_bytes()
-    except OSError:
+        data = read_regular(resolved, _ENV_FILE_READ_LIMIT)
+    except OSError:  # NotRegular and TooLarge too: Docker's own read reports those
         return None
     for number, raw in enumerate(data.split(b"\n"), start=1):
         raw = raw.rstrip(b"\r")
@@ -159,7 +170,12 @@ def _env_file_problem(target: Path, folder: Path):
             return f"invalid UTF-8 at line {number}"
         if not line or line.startswith("#"):
             continue
-        variable = line.split("=", 1)[0].lstrip(" \t")
+        variable, equals, _ = line.partition("=")
+        variable = variable.lstrip(" \t")
+        if (" " in variable or "\t" in variable) and not equals:
+            # a line without `=` may be a value on its own (a pasted password): never quote it
+            return f"line {number}: a line without `=` must be a variable name, and this one contains whitespace " \
+                   "(the line is not shown)"
         if " " in variable or "\t" in variable:
             return f"line {number}: variable '{variable}' contains whitespaces"
         if not variable:

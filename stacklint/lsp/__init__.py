@@ -6,6 +6,7 @@ environment lacks it anyway (a broken install), `stacklint lsp` says so in one l
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import List
 
@@ -37,5 +38,12 @@ def main(argv: List[str]) -> int:
         return 2
     from .server import serve
 
-    serve((args.host, args.port) if args.tcp else None)
-    return 0
+    code = serve((args.host, args.port) if args.tcp else None)
+    # Leave now: a lint still running on the worker thread, or the reader thread blocked on
+    # standard input, would otherwise hold the exit (the editor waits for it).
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)

@@ -25,7 +25,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from .. import __version__, config
 from ..stack_files import config_globs
 from ..engine import lint
-from . import settings as client_settings
+from . import lifecycle, settings as client_settings
 from .actions import ClientFeatures, code_actions
 from .conversion import SOURCE, internal_error, to_lsp
 from .documents import LintResult, OpenDocument, uri_to_path
@@ -38,7 +38,29 @@ READY = "stacklint language server ready"
 
 class StacklintProtocol(LanguageServerProtocol):
     """Leaves document storage to the server (see documents.py): pygls' own copy would be
-    a second, differently split version of every text."""
+    a second, differently split version of every text. Also keeps the lifecycle the way the
+    specification has it, where pygls 2.1 does not (see lifecycle.py)."""
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        # pygls files the future of every generator or async handler under its id and only a
+        # request's answer removes it: notifications left one future each behind, forever.
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            future.add_done_callback(lambda _done: self._request_futures.pop(msg_id, None))
+
+    def handle_message(self, message):
+        if self._shutdown and lifecycle.refused_after_shutdown(message):
+            self._send_response(message.id, error=lifecycle.shutting_down())
+            return
+        super().handle_message(message)
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args):
+        # pygls computes this code, then raises it inside a callback that its own start_io
+        # swallows: the process exited 0 either way
+        self._server.exit_code = 0 if self._shutdown else 1
+        yield from super().lsp_exit(*args)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params):
@@ -60,6 +82,9 @@ class StacklintServer(LanguageServer):
     def __init__(self):
         super().__init__("stacklint", __version__, protocol_cls=StacklintProtocol,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        # `exit` sets it (0 after `shutdown`, else 1), and so does a stream that lost its framing
+        # (1); a stream that simply ends (the editor went away) is not an error
+        self.exit_code = 0
         self.docs: Dict[str, OpenDocument] = {}
         self.folders: List[Tuple[str, Path]] = []  # (uri, path), longest first
         self.global_raw: Dict[str, Any] = {}
@@ -503,10 +528,12 @@ def _is_configured_file(ls: StacklintServer, doc: OpenDocument) -> bool:
     return False
 
 
-def serve(tcp: Optional[Tuple[str, int]] = None) -> None:
+def serve(tcp: Optional[Tuple[str, int]] = None) -> int:
+    """Run until `exit` or the end of the stream; the exit code the specification asks for."""
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message at INFO
     server = build()
     if tcp is not None:
         server.start_tcp(*tcp)
     else:
-        server.start_io()
+        lifecycle.start_io(server)
+    return server.exit_code

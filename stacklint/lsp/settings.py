@@ -87,7 +87,10 @@ def parse(section: Any) -> Tuple[ClientSettings, List[str]]:
             continue  # VS Code sends null for settings left at their default
         if key == "select":
             codes = _code_list(value, key, problems)
-            if codes is not None:
+            if codes is not None and not codes:
+                problems.append("`select` is empty, which would turn every rule off; running every rule "
+                                "(name the rules to run, or remove the setting)")
+            elif codes is not None:
                 out["select"] = codes
         elif key == "ignore":
             out["ignore"] = _code_list(value, key, problems) or frozenset()

@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 from typing import List, Sequence
 
+from ..credentials import mask_source_line
 from ..diagnostics import Diagnostic, FileResult, Severity
 from .escape import escape_control
 
@@ -54,7 +55,7 @@ def frame(lines: Sequence[str], d: Diagnostic, colour: bool = False) -> List[str
     r = d.range
     if r.start.line >= len(lines):
         return []
-    line = lines[r.start.line]
+    line = mask_source_line(lines[r.start.line])  # the file's own line, but never a credential's value
     end = r.end.column if r.end.line == r.start.line else len(line)
     start = min(r.start.column, len(line))
     pad = sum(_width(c) for c in line[:start])

@@ -350,3 +350,72 @@ def raw_bytes(draw) -> bytes:
     for _ in range(draw(st.integers(1, 3))):
         data.insert(draw(st.integers(0, len(data))), draw(st.sampled_from([0x00, 0xC3, 0xE9, 0xFF, 0x80, 0xED])))
     return bytes(data)
+
+
+# --- hostile: port ranges, overlapping specs, typed-field interpolation, env files --------------------
+
+# Values the environment gives the typed fields; each is a marker no output may ever show.
+HOSTILE_ENV = {f"QX_V{i}": f"QXFUZZMARK{i}" for i in range(6)}
+HOSTILE_ENV.update({"QX_GOOD_INT": "3", "QX_GOOD_SIZE": "512M", "QX_EMPTY": ""})
+HOSTILE_MARKERS = [v for k, v in HOSTILE_ENV.items() if k.startswith("QX_V")] + ["QXFILEMARK"]
+_TYPED = [("deploy", "replicas"), ("deploy", "mode"), ("deploy", "resources", "limits", "memory"),
+          ("deploy", "resources", "limits", "cpus"), ("deploy", "update_config", "parallelism"),
+          ("deploy", "endpoint_mode"), ("healthcheck", "interval"), ("healthcheck", "retries"),
+          ("privileged",), ("user",), ("stop_grace_period",), ("deploy", "placement", "max_replicas_per_node")]
+
+
+@st.composite
+def _port_entry(draw):
+    lo = draw(st.sampled_from([1, 22, 80, 2377, 4789, 7946, 8000, 8005, 65535, 0, 70000]))
+    width = draw(st.sampled_from([0, 0, 1, 10, 100, 65534]))
+    hi = lo + width
+    proto = draw(st.sampled_from(["", "/tcp", "/udp", "/sctp", "/tcpp"]))
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return f"{lo}-{hi}:{lo}-{hi}{proto}"
+    if kind == 1:
+        return f"{lo}-{hi}:80{proto}"  # a host range onto one container port
+    if kind == 2:
+        return f"${{QX_V{draw(st.integers(0, 5))}}}:{lo}{proto}"
+    if kind == 3:
+        return draw(st.sampled_from([lo, f"{lo}", f"127.0.0.1:{lo}-{hi}:{lo}-{hi}", f"{lo}-{hi}"]))
+    return {"target": draw(st.sampled_from([lo, "${QX_V1}", 80])),
+            "published": draw(st.sampled_from([lo, hi, "${QX_V2}", "${QX_GOOD_INT}", None])),
+            "protocol": draw(st.sampled_from(["tcp", "udp", "TCP", "x"])),
+            "mode": draw(st.sampled_from(["host", "ingress", "Hots"]))}
+
+
+def _env_file_line(draw) -> str:
+    return draw(st.sampled_from([
+        "GOOD=QXFILEMARK", "QXFILEMARK", "hunter2 QXFILEMARK x", "BAD NAME=QXFILEMARK", "=QXFILEMARK", "",
+        "# QXFILEMARK", "export X=QXFILEMARK", "\ufeffA=QXFILEMARK", "\tTAB=QXFILEMARK", "A B",
+    ]))
+
+
+@st.composite
+def hostile_stacks(draw):
+    """(stack text, {env file name: bytes}): a stack with wide and overlapping port ranges,
+    `${VAR}` in typed fields, and env files valid and malformed."""
+    files = {}
+    for i in range(draw(st.integers(0, 3))):
+        lines = [_env_file_line(draw) for _ in range(draw(st.integers(0, 5)))]
+        raw = "\n".join(lines).encode()
+        if draw(st.integers(0, 9)) == 0:
+            raw += b"\xff\xfe"  # not UTF-8
+        files[f"f{i}.env"] = raw
+    services = {}
+    for n in range(draw(st.integers(1, 8))):
+        svc = {"image": "nginx:1.27", "ports": [draw(_port_entry()) for _ in range(draw(st.integers(0, 4)))]}
+        for path in draw(st.lists(st.sampled_from(_TYPED), max_size=4, unique=True)):
+            cur = svc
+            for key in path[:-1]:
+                cur = cur.setdefault(key, {}) if isinstance(cur.get(key, {}), dict) else {}
+            cur[path[-1]] = "${" + draw(st.sampled_from(sorted(HOSTILE_ENV))) + "}"
+        if files and draw(st.booleans()):
+            svc["env_file"] = [f"./{name}" for name in draw(st.lists(st.sampled_from(sorted(files)), min_size=1))]
+        if draw(st.integers(0, 3)) == 0:
+            svc["environment"] = {"DB_PASSWORD": "pw$" + draw(st.sampled_from(["QX_V0", "{QX_V1}", "!", "$x"]))}
+        services[f"s{n}"] = svc
+    import json
+
+    return 'version: "3.8"\n' + "services: " + json.dumps(services) + "\n", files

@@ -52,10 +52,12 @@ def check_input_error(result: FileResult) -> None:
         f"input error without a location: {result.input_error!r}"
 
 
-def check_rendering(results: List[FileResult]) -> None:
-    """Every registered output format renders the results (whatever formats exist by then)."""
+def check_rendering(results: List[FileResult]) -> dict:
+    """Every registered output format renders the results (whatever formats exist by then);
+    returns format -> the rendered text."""
+    outputs = {}
     for fmt in FORMATS:
-        out = render(fmt, results, colour=False, quiet=False)
+        out = outputs[fmt] = render(fmt, results, colour=False, quiet=False)
         assert isinstance(out, str), fmt
         if fmt == "json":
             parsed = json.loads(out)
@@ -64,3 +66,4 @@ def check_rendering(results: List[FileResult]) -> None:
             json.loads(out)  # a JSON-based format (SARIF, ...) must stay valid JSON
         elif out.lstrip().startswith("<"):
             ElementTree.fromstring(out.encode("utf-8"))  # an XML format (JUnit, ...) must stay valid XML
+    return outputs

@@ -65,3 +65,27 @@ def bytes_property(data: bytes) -> None:
     else:
         check_diagnostics(decode(data).text, result.diagnostics)
     check_rendering([result])
+
+
+def hostile_property(case) -> None:
+    """Port ranges, typed-field interpolation and env files through the file path: clean
+    findings, every format renders, and no value from the environment or an env file shows."""
+    from .generators import HOSTILE_ENV, HOSTILE_MARKERS
+
+    text, files = case
+    folder = tempfile.mkdtemp(dir=_TMP)
+    try:
+        for name, raw in files.items():
+            Path(folder, name).write_bytes(raw)
+        stack = Path(folder, "docker-stack.yml")
+        stack.write_text(text, encoding="utf-8")
+        result = lint_path(str(stack), lambda _p: Settings(env=HOSTILE_ENV, inventory=INVENTORY))
+    finally:
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+    assert not result.input_error, result.input_error
+    check_diagnostics(text, result.diagnostics)
+    for fmt, out in check_rendering([result]).items():
+        leaked = [m for m in HOSTILE_MARKERS if m in out]
+        assert not leaked, (fmt, leaked, [d.message for d in result.diagnostics if any(m in d.message for m in leaked)])

@@ -28,6 +28,7 @@ FAMILIES = {  # name -> (strategy, property, share of the cases)
     "bytes": (generators.raw_bytes(), properties.bytes_property, 15),
     "schema": (st.tuples(generators.stack_data, st.sampled_from(SUPPORTED)),
                lambda args: properties.schema_property(*args), 5),
+    "hostile": (generators.hostile_stacks(), properties.hostile_property, 15),
 }
 
 

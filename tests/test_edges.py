@@ -1,0 +1,170 @@
+"""The edges of the command line: files that are not files, reads without bound, closed and
+full streams, careless selections and outputs. Each ends with one line and the documented exit
+code (2: usage or input error), never a traceback or a hang."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from stacklint import inventory
+from stacklint.docker_api import EngineError
+
+from .conftest import ROOT, run_cli
+
+STACK = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n'
+USAGE_TAIL = "stacklint: error: "
+
+
+def one_line(stderr: str) -> str:
+    """The one `stacklint:` line of stderr (argparse's usage lines aside); no traceback."""
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.startswith("stacklint:")]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+@pytest.fixture
+def stack(tmp_path):
+    path = tmp_path / "docker-stack.yml"
+    path.write_text(STACK)
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("given", ["file", "folder"])
+def test_a_fifo_named_like_a_stack_file_is_refused_not_waited_for(tmp_path, given):
+    fifo = tmp_path / "docker-stack.yml"
+    os.mkfifo(fifo)
+    proc = run_cli("--no-env", str(fifo if given == "file" else tmp_path))
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == f"stacklint: {fifo}: is a FIFO (named pipe), not a regular file"
+
+
+@pytest.mark.parametrize("option", ["--inventory", "--config"])
+def test_a_device_as_inventory_or_config_is_refused_without_reading_it(stack, option):
+    proc = run_cli("--no-env", option, "/dev/zero", str(stack))
+    assert proc.returncode == 2
+    expected = {"--inventory": "stacklint: /dev/zero: is a character device, not a regular file",
+                "--config": "stacklint: error: --config /dev/zero: is a character device, not a regular file"}
+    assert one_line(proc.stderr) == expected[option]
+
+
+def test_an_oversized_inventory_is_refused_after_reading_only_the_limit(tmp_path, monkeypatch):
+    path = tmp_path / "cluster.json"
+    path.write_text("[" + "0," * 600 + "0]")
+    monkeypatch.setattr(inventory, "MAX_INVENTORY_BYTES", 1000)
+    with pytest.raises(inventory.InventoryError) as err:
+        inventory.load_inventory(str(path))
+    assert str(err.value) == f"{path}: is larger than 1,000 bytes: too large for an inventory"
+
+
+def _shell(command: str, cwd) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    return subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="needs bash to close descriptors")
+def test_closed_stdout_is_one_line_on_stderr(stack):
+    proc = _shell(f"{sys.executable} -m stacklint --no-env {stack.name} >&-", stack.parent)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == "stacklint: standard output is closed: give --output-file FILE for the report"
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="needs bash to close descriptors")
+def test_closed_stdin_is_a_usage_error(stack):
+    proc = _shell(f"{sys.executable} -m stacklint --no-env - <&-", stack.parent)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == "stacklint: error: - reads standard input, which is closed"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("args", ["--no-env docker-stack.yml", "rules", "explain SL001"])
+def test_a_full_stdout_is_one_line_and_exit_2(stack, args):
+    proc = _shell(f"{sys.executable} -m stacklint {args} > /dev/full", stack.parent)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr).startswith("stacklint: cannot write ")
+    assert one_line(proc.stderr).endswith("standard output: No space left on device")
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="needs bash to close descriptors")
+def test_with_stderr_closed_an_input_error_never_lands_in_the_report(stack):
+    proc = _shell(f"{sys.executable} -m stacklint --no-env missing.yml 2>&-", stack.parent)
+    assert proc.returncode == 2
+    assert proc.stdout == "1 file could not be read (see above).\n"  # the report's summary, not the error
+
+
+@pytest.mark.parametrize("select", ["", ",", " "])
+def test_an_empty_select_is_a_usage_error(stack, select):
+    proc = run_cli("--no-env", "--select", select, str(stack))
+    assert proc.returncode == 2
+    assert one_line(proc.stderr).startswith("stacklint: error: --select is empty, which would turn every rule off")
+
+
+@pytest.mark.parametrize("config", ["select: []\n", "select: ''\n"])
+def test_an_empty_select_in_the_config_is_an_error(stack, config):
+    (stack.parent / ".stacklint.yaml").write_text(config)
+    proc = run_cli("--no-env", str(stack))
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == (f"stacklint: {stack.parent / '.stacklint.yaml'}:1:9: invalid configuration: "
+                                     "`select` is empty, which would turn every rule off; name the rules to run, "
+                                     "or remove `select` to run them all")
+
+
+def test_the_output_file_cannot_be_an_input(stack):
+    proc = run_cli("--no-env", "-o", str(stack.parent / "." / stack.name), str(stack.parent))
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == (f"stacklint: error: --output-file {stack.parent / '.' / stack.name} is one "
+                                     "of the files to lint: the report would overwrite it")
+    assert stack.read_text() == STACK
+
+
+@pytest.mark.parametrize("pyproject", [
+    'tool = 1\n# the options go in [tool.stacklint], see the README\n',
+    'description = "no [tool.stacklint] here"\n',
+])
+def test_a_pyproject_that_only_mentions_the_section_is_not_a_configuration(stack, pyproject):
+    (stack.parent / "pyproject.toml").write_text(pyproject)
+    proc = run_cli("--no-env", str(stack))
+    assert (proc.returncode, proc.stderr) == (0, "")  # linted with the defaults (warnings only)
+
+
+@pytest.mark.parametrize("pyproject, line", [
+    ('tool = 1\n', "1:1: invalid configuration: `tool` must be a table ([tool.stacklint])"),
+    ('[tool]\nstacklint = "all"\n', "2:1: invalid configuration: `tool.stacklint` must be a table"),
+])
+def test_a_pyproject_whose_tool_is_not_a_table_is_one_line(stack, pyproject, line):
+    config = stack.parent / "pyproject.toml"
+    config.write_text(pyproject)
+    proc = run_cli("--no-env", "--config", str(config), str(stack))
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == f"stacklint: {config}:{line}"
+
+
+class OddEngine:
+    """An endpoint answering valid JSON of the wrong shape (a proxy, a mock, another API)."""
+
+    class endpoint:
+        host = "tcp://odd.example:2375"
+
+    def __init__(self, answers):
+        self.answers = answers
+
+    def get(self, path):
+        return self.answers.get(path, [])
+
+
+@pytest.mark.parametrize("answers", [
+    {"/nodes": {"message": "hello"}},
+    {"/nodes": [1, 2]},
+    {"/nodes": [{"Spec": "worker"}]},
+    {"/volumes": ["v1"]},
+    {"/services": [{"Spec": {"Name": "x"}, "Endpoint": {"Ports": [{"PublishedPort": "80"}, 7]}}]},
+])
+def test_an_engine_answering_odd_json_is_an_engine_error(answers):
+    with pytest.raises(EngineError) as err:
+        inventory.take(OddEngine(answers))
+    assert str(err.value).startswith("the Docker engine at tcp://odd.example:2375 answered in an unexpected shape (")
