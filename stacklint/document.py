@@ -879,7 +879,9 @@ def _first_node(text: str):
         infos = getattr(_yaml, "doc_infos", None)
         if infos:
             infos.clear()
-        for kept in ("_stream", "_scanner"):
+        # (The pure-Python loader's parser keeps reading its scanner through the instance: there
+        # the scanner stays, or the next parse finds none.)
+        for kept in ("_stream", "_scanner") if _ruamel_yaml is not None else ("_stream",):
             if getattr(_yaml, kept, None) is not None:
                 setattr(_yaml, kept, None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
+import re
 import os
 import socketserver
 import threading
@@ -161,10 +162,11 @@ def test_cli_snapshot_then_lint_with_it(engine, tmp_path):
     inv = json.loads(out.read_text())
     assert {k: v for k, v in inv.items() if k not in ("taken_at", "docker_host")} == \
         {k: v for k, v in EXPECTED.items() if k != "taken_at"}
-    lint = run_cli("--inventory", str(out), "--select", "SL5", str(EXAMPLE), env=env)
-    live = run_cli("--docker", "--select", "SL5", str(EXAMPLE), env=env)
+    lint = run_cli("--inventory", str(out), "--select", "SL5", "--format", "concise", str(EXAMPLE), env=env)
+    live = run_cli("--docker", "--select", "SL5", "--format", "concise", str(EXAMPLE), env=env)
     assert lint.stdout == live.stdout
-    found = [tuple(line.split()[:2]) for line in lint.stdout.splitlines() if ": SL5" in line]
+    found = [(line.split()[0], line.split()[2]) for line in lint.stdout.splitlines()
+             if re.match(r"^.+:\d+:\d+: \w+ SL5", line)]
     # The stand-in has revprox_key and postgres_password, stack shop publishes port 80, and its
     # one node is a manager with pcidss=yes (three services want workers).
     example = str(EXAMPLE)

@@ -1,6 +1,8 @@
 """`--jobs N`: files linted in N processes, the report exactly as a serial run prints it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import EXAMPLE, ROOT, run_cli
@@ -36,20 +38,23 @@ def test_parallel_output_is_the_serial_output(tree, fmt):
         (serial.returncode, serial.stdout, serial.stderr)
 
 
+_FINDING = re.compile(r"^.+:\d+:\d+: (error|warning|info) SL\d{3} ")  # a concise finding line
+
+
 def test_the_folder_config_reaches_the_workers(tree):
-    parallel = run_cli("--format", "text", "--jobs", "2", "--select", "SL106", str(tree))
-    reported = {line.split("/")[-2] for line in parallel.stdout.splitlines() if ": SL106 " in line}
+    parallel = run_cli("--format", "concise", "--jobs", "2", "--select", "SL106", str(tree))
+    reported = {line.split("/")[-2] for line in parallel.stdout.splitlines() if _FINDING.match(line)}
     assert reported == {"team0", "team2", tree.name}  # team1's .stacklint.yaml ignores SL106
 
 
 def test_standard_input_keeps_its_place_among_files(tree):
     first, second, *rest = sorted((tree / "team0").glob("*.yml"))[:6]
-    args = ("--format", "text", str(first), "-", str(second), *map(str, rest))
+    args = ("--format", "concise", str(first), "-", str(second), *map(str, rest))
     serial = run_cli("--jobs", "1", *args, input=EXAMPLE.read_text())
     parallel = run_cli("--jobs", "2", *args, input=EXAMPLE.read_text())
     assert "<stdin>:" in serial.stdout
     assert parallel.stdout == serial.stdout
-    names = [line.split(":")[0] for line in parallel.stdout.splitlines() if ": SL" in line]
+    names = [line.split(":")[0] for line in parallel.stdout.splitlines() if _FINDING.match(line)]
     order = list(dict.fromkeys(names))
     assert order == [str(first), "<stdin>", str(second), *map(str, rest)]
 

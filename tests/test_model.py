@@ -402,7 +402,7 @@ def test_written_is_the_value_before_interpolation():
     from stacklint.interpolation import interpolate
 
     doc = parse("services:\n  web:\n    image: nginx:${TAG:-latest}\n")
-    data, _ = interpolate(doc.data, {})
+    data, _, _ = interpolate(doc.data, {})
     st = build_stack(data, written=doc.data)
     image = st.services["web"].image
     assert image == Val("nginx:latest", S + ("image",))

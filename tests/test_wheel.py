@@ -53,7 +53,7 @@ def test_installed_stacklint_lints_the_example(installed, tmp_path):
                          cwd=tmp_path, env=env, timeout=120)
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
-    assert run.stdout.strip().splitlines()[-1].endswith("in 1 file.")
+    assert any(line.startswith("Found ") and line.endswith("in 1 file.") for line in run.stdout.splitlines())
     where = subprocess.run([str(venv / "bin" / "python"), "-c",
                             "import stacklint.resources as r; print(r.data_dir('rules'))"],
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
