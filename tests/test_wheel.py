@@ -66,4 +66,4 @@ def test_installed_stacklint_lints_the_example(installed, tmp_path):
     run = subprocess.run([str(venv / "bin" / "stacklint"), str(bad)], capture_output=True, text=True, cwd=tmp_path,
                          env=env, timeout=60)
     assert run.returncode == 1
-    assert f"{bad}:4:5: SL004 services.web: unknown key `imgae`; did you mean `image`? [schema]" in run.stdout
+    assert f"{bad}:4:5: error SL004 services.web: unknown key `imgae`; did you mean `image`? [schema]" in run.stdout
