@@ -5,9 +5,9 @@ variable, never a value: env files hold secrets.
 """
 from __future__ import annotations
 
-import os
-import stat
 from typing import Callable, Dict, Optional
+
+from .files import NotRegular, TooLarge, read_regular
 
 # Env files are small; a bound keeps `--env-file /dev/zero` from reading forever.
 MAX_ENV_FILE_BYTES = 1024 * 1024
@@ -48,14 +48,13 @@ def parse_env_file(data: bytes, lookup: Optional[Lookup] = None) -> Dict[str, st
 def read_env_file(path: str, lookup: Optional[Lookup] = None) -> Dict[str, str]:
     """The variables of one env file; ValueError (one line, no value) when it cannot be used."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise ValueError(f"--env-file {path}: not a regular file")
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_ENV_FILE_BYTES + 1)
+        data = read_regular(path, MAX_ENV_FILE_BYTES)
+    except NotRegular:
+        raise ValueError(f"--env-file {path}: not a regular file") from None
+    except TooLarge:
+        raise ValueError(f"--env-file {path}: larger than {MAX_ENV_FILE_BYTES // 1024} KiB") from None
     except OSError as err:
         raise ValueError(f"--env-file {path}: {(err.strerror or str(err)).lower()}") from None
-    if len(data) > MAX_ENV_FILE_BYTES:
-        raise ValueError(f"--env-file {path}: larger than {MAX_ENV_FILE_BYTES // 1024} KiB")
     try:
         return parse_env_file(data, lookup)
     except ValueError as err:

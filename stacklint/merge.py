@@ -13,7 +13,7 @@ one file. `Origins` says for each merged node which file and which YAML path it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Tuple
 
 from .diagnostics import YamlPath
 from .parsers import parse_bytes, parse_duration, parse_port_spec, parse_volume, split_command
@@ -297,7 +297,7 @@ def _append(normalize: Callable = _string_list) -> Callable:
             return items if isinstance(src, list) or not items else _reshaped(m, items, mp, sp)
         base = normalize(dst)
         if not isinstance(dst, list):
-            _record_items(m, mp, base, m.origins.of(mp), same_file=True)
+            _record_items(m, mp, base, m.origins.of(mp))
         for i in range(len(items)):
             m.origins.drop_below(mp + (len(base) + i,))
             m.origins.record(mp + (len(base) + i,), (m.index, sp + ((i,) if isinstance(src, list) else ())))
@@ -311,7 +311,7 @@ def _reshaped(m: _Merger, items: list, mp, sp) -> list:
     return items
 
 
-def _record_items(m: _Merger, mp, items, source: Source, same_file: bool) -> None:
+def _record_items(m: _Merger, mp, items, source: Source) -> None:
     for i in range(len(items)):
         m.origins.record(mp + (i,), source)
 

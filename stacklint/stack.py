@@ -9,14 +9,13 @@ Pure like `engine.lint`: texts in, findings per file out.
 """
 from __future__ import annotations
 
-import gc
 from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
 from .context import Context
 from .diagnostics import Diagnostic, Fix, Range, Related, Severity, TextEdit, YamlPath
 from .document import Document, Span, parse
-from .engine import _finish, load, run_checks
+from .engine import _finish, gc_paused, load, run_checks
 from .merge import Origins, merge_files
 from .settings import DEFAULT, Settings
 
@@ -30,13 +29,8 @@ def lint_stack(files: Sequence[Tuple[str, Optional[str]]], settings: Settings = 
                reader_findings: Sequence[Sequence[Diagnostic]] = ()) -> List[List[Diagnostic]]:
     """Findings per file, in the order given; the first file is the base, later ones override.
     reader_findings: per file, what reading its bytes found (as engine.lint takes them)."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _lint_stack(files, settings, reader_findings)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _lint_stack(files, settings: Settings, reader_findings) -> List[List[Diagnostic]]:

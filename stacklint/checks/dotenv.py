@@ -5,11 +5,9 @@ variables it would supply are empty at deploy. Names are reported, never values.
 """
 from __future__ import annotations
 
-import os
-import stat
-
 from ..context import Context
 from ..envfile import MAX_ENV_FILE_BYTES, parse_env_file
+from ..files import read_regular
 
 CODE = "SL007"
 
@@ -32,13 +30,10 @@ def check(ctx: Context):
 
 def _dotenv_names(path) -> frozenset:
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return frozenset()
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_ENV_FILE_BYTES + 1)
+        data = read_regular(path, MAX_ENV_FILE_BYTES)  # NotRegular and TooLarge are OSErrors
     except OSError:
         return frozenset()
     try:
-        return frozenset(parse_env_file(data[:MAX_ENV_FILE_BYTES]))
+        return frozenset(parse_env_file(data))
     except ValueError:
         return frozenset()
