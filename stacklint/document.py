@@ -181,11 +181,13 @@ def _allowed_alias_ratio(decodes: int) -> float:
 
 
 class _Positions:
-    """libyaml marks -> ranges on the editor's lines, never past the end of the file."""
+    """libyaml marks -> ranges on the editor's lines, never past the end of the file.
 
-    def __init__(self, doc: Document):
-        text = doc.text
-        self.doc = doc
+    Holds the text, not the Document: the document's span index keeps this object's range(), and
+    a reference back would make every parse a reference cycle that only the cyclic GC frees."""
+
+    def __init__(self, text: str):
+        self.text = text
         # str.__contains__ is a memchr; a regex scan of a 5 MB text took 70 ms
         self.exotic = "\x85" in text or "\u2028" in text or "\u2029" in text
         self.last_line = text.count("\n") + text.count("\r") - text.count("\r\n")
@@ -194,7 +196,7 @@ class _Positions:
 
     def of_index(self, index: int) -> Position:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(self.doc.text)]
+            self._starts = line_starts(self.text)
         line = bisect.bisect_right(self._starts, index) - 1
         return Position(line, index - self._starts[line])
 
@@ -212,10 +214,10 @@ class _Positions:
     def char(self, mark) -> Range:
         """The character at an error mark (empty at the end of a line or of the file)."""
         if self.exotic or mark.line > self.last_line:
-            start = self.of_index(min(getattr(mark, "index", 0), len(self.doc.text)))
+            start = self.of_index(min(getattr(mark, "index", 0), len(self.text)))
         else:
             start = Position(mark.line, mark.column)
-        lines = self.doc.lines
+        lines = split_lines(self.text)  # once, for the one error a parse stops at
         width = len(lines[start.line]) if start.line < len(lines) else 0
         column = min(start.column, width)
         return Range.of(start.line, column, start.line, min(column + 1, width))
@@ -718,7 +720,7 @@ def parse(text: str) -> Document:
             doc.problems.append(too_large(size))
             doc.failed = True
             return doc
-    positions = _Positions(doc)
+    positions = _Positions(text)
     doc.spans.node_range = positions.range
     nul = text.find("\x00")
     if nul >= 0:
