@@ -796,7 +796,8 @@ def split_lines(text: str) -> List[str]:
     """The lines every position of stacklint counts: split where editors and LSP do (\n, \r\n,
     \r; str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS and PS); like splitlines, no
     empty line after a final newline."""
-    lines = _EDITOR_BREAK.split(text)
+    # str.split is a memchr loop, several times faster than the pattern; most files have no \r
+    lines = text.split("\n") if "\r" not in text else _EDITOR_BREAK.split(text)
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
     return lines
