@@ -646,8 +646,9 @@ class _UntypedResolver(BaseResolver):
         BaseResolver.__init__(self, loadumper=loadumper or loader)
 
     def resolve(self, kind, value, implicit):
-        # kind is the class the C composer is about to build: ours (below) or ruamel's.
-        if issubclass(kind, ScalarNode):
+        # kind is the class the C composer is about to build: ours (below) or ruamel's. Called
+        # for every node: the identity test spares most of them the subclass check.
+        if kind is _Scalar or issubclass(kind, ScalarNode):
             plain, quoted = implicit
             return _PLAIN if plain else _QUOTED if quoted else _NON_SPECIFIC
         return "!seq" if issubclass(kind, SequenceNode) else "!map"
