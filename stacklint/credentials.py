@@ -8,6 +8,7 @@ a bare `${VAR}` (the deploy's environment provides it), a `/run/secrets/...` pat
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional, Tuple
 
@@ -38,6 +39,9 @@ def words(name: str):
     return [w.upper() for w in _WORDS.findall(name)]
 
 
+# A pure function of the name, asked for every variable of every service by several rules and
+# again for the code frames; a stack repeats the same few dozen names across its services.
+@functools.lru_cache(maxsize=4096)
 def is_credential_name(name: str) -> bool:
     """DB_PASSWORD, GITHUB_TOKEN, FLASK_SECRET_KEY, SECRET_KEY_BASE, PGPASSWORD: yes."""
     if name.upper() in _NOT_SECRETS:
