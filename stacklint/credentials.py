@@ -59,6 +59,7 @@ def is_credential_name(name: str) -> bool:
     return w[-3:] == ["SECRET", "KEY", "BASE"]
 
 
+@functools.lru_cache(maxsize=4096)  # as is_credential_name
 def is_secret_file_name(name: str) -> bool:
     """POSTGRES_PASSWORD_FILE and friends: the credential comes from a file (a Docker secret)."""
     upper = name.upper()
