@@ -42,15 +42,8 @@ class Context:
         """A diagnostic at the node of path. The severity comes from the catalogue unless given."""
         doc = self.doc
         r = doc.key_range(path) if on_key else doc.value_range(path)
-        return Diagnostic(code=code, message=message, severity=severity or self._severities.get(code, Severity.ERROR),
+        return Diagnostic(code=code, message=message, severity=severity or _default_severity(code),
                           range=r, path=tuple(path), fix=fix, related=related, stage=stage)
-
-    @cached_property
-    def _severities(self) -> Mapping[str, Severity]:
-        """Each rule's severity from the catalogue, read once a lint: checks report thousands of findings."""
-        from . import catalogue
-
-        return {code: rule.severity for code, rule in catalogue.load().items()}
 
     def section(self, name: str) -> dict:
         value = self.data.get(name)
@@ -60,6 +53,13 @@ class Context:
         for name, svc in self.section("services").items():
             if isinstance(svc, dict):
                 yield name, svc
+
+
+def _default_severity(code: str) -> Severity:
+    from . import catalogue
+
+    rule = catalogue.load().get(code)
+    return rule.severity if rule else Severity.ERROR
 
 
 def get(data, *keys, default=None):

@@ -8,9 +8,9 @@ a bare `${VAR}` (the deploy's environment provides it), a `/run/secrets/...` pat
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import Optional, Tuple
+from functools import lru_cache
 
 from .interpolation import PATTERN
 
@@ -41,7 +41,7 @@ def words(name: str):
 
 # A pure function of the name, asked for every variable of every service by several rules and
 # again for the code frames; a stack repeats the same few dozen names across its services.
-@functools.lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def is_credential_name(name: str) -> bool:
     """DB_PASSWORD, GITHUB_TOKEN, FLASK_SECRET_KEY, SECRET_KEY_BASE, PGPASSWORD: yes."""
     if name.upper() in _NOT_SECRETS:
@@ -59,7 +59,7 @@ def is_credential_name(name: str) -> bool:
     return w[-3:] == ["SECRET", "KEY", "BASE"]
 
 
-@functools.lru_cache(maxsize=4096)  # as is_credential_name
+@lru_cache(maxsize=4096)  # as is_credential_name
 def is_secret_file_name(name: str) -> bool:
     """POSTGRES_PASSWORD_FILE and friends: the credential comes from a file (a Docker secret)."""
     upper = name.upper()
@@ -170,8 +170,6 @@ def mask_source_line(line: str) -> str:
     if m and m.group("value") and is_credential_name(m.group("name")):
         start, end = m.span("value")
         line = line[:start] + "*" * (end - start) + line[end:]
-    if "@" not in line:  # no URL with a password (the scan costs more than the rest of a frame)
-        return line
     for url in _URL_CREDENTIALS.finditer(line):
         start, end = url.span("password")
         line = line[:start] + "*" * (end - start) + line[end:]
