@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from stacklint import config
+from stacklint import config, settings_schema
 
 from .conftest import ROOT, run_cli
 
@@ -19,7 +19,7 @@ def section(title: str) -> str:
 
 def test_configuration_section_documents_every_key():
     table_keys = re.findall(r"^\| `([a-z-]+)` \|", section("Configuration"), re.M)
-    assert table_keys == list(config.KEYS)
+    assert table_keys == list(settings_schema.properties(settings_schema.CONFIG))
 
 
 def test_configuration_examples_load_and_agree(tmp_path):
