@@ -20,7 +20,7 @@ from .diagnostics import Severity
 from .output import FORMATS, render, statistics
 from .output.escape import escape_control
 from .output.text import COLOR_MODES, use_colour
-from .runner import default_jobs, expand, lint_paths, lint_stack_paths
+from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -205,9 +205,15 @@ def lint_main(argv: List[str]) -> int:
     # a partial, not a closure: --jobs sends it to the worker processes
     settings_for_file = functools.partial(config.settings_for, base=settings, config_path=config_path)
 
+    stacks_for = functools.partial(config.stacks_for, config_path=config_path)
+
     def lint_all():
         found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
-        return found + lint_paths(paths, settings_for_file, args.jobs or default_jobs())
+        alone, stacks = plan(args.paths, paths, stacks_for)
+        found += lint_paths(alone, settings_for_file, args.jobs or default_jobs())
+        for stack in stacks:
+            found += lint_declared_stack(stack, settings_for_file, paths + args.paths)
+        return found
 
     results = lint_all()
     if (args.fix or args.diff) and results:
