@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "it silently accepts. Other commands: " + ", ".join(f"`stacklint {n}`" for n in SUBCOMMANDS),
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="stack files, directories to search for them, or - for standard input")
+                        help="stack files, directories to search for them, or - for standard input; the files of "
+                             "a stack declared in the configuration (`stacks:`) are linted together, merged")
     parser.add_argument("--compose-file", "-c", action="append", metavar="FILE",
                         help="a file of one stack; repeat it to lint files that deploy together, merged as "
                              "`docker stack deploy -c base.yml -c prod.yml` merges them (later files override)")
