@@ -232,7 +232,8 @@ class StacklintServer(LanguageServer):
 
     def wanted(self, doc: OpenDocument) -> bool:
         folder_uri, folder = self.folder_of(doc)
-        return client_settings.wanted(doc.path or doc.name, folder, self.client_settings_for(folder_uri))
+        return (client_settings.wanted(doc.path or doc.name, folder, self.client_settings_for(folder_uri))
+                or self.stacks.stack_for(self, doc) is not None)
 
     def debounce_of(self, doc: OpenDocument) -> float:
         return self.client_settings_for(self.folder_of(doc)[0]).debounce_ms / 1000

@@ -105,3 +105,21 @@ async def test_a_pull_client_gets_the_document_share_of_its_stack(tmp_path):
         report = await asyncio.wait_for(client.text_document_diagnostic_async(
             types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=prod))), TIMEOUT)
     assert shape(report.items) == [UNDEFINED_DB]  # from the merged stack: no SL601, the base has the image
+
+
+async def test_a_related_location_in_another_file_of_the_stack_points_there(tmp_path):
+    base, _prod = _project(tmp_path)
+    api = tmp_path / "docker-stack.api.yml"
+    api.write_text('version: "3.8"\nservices:\n  api:\n    image: nginx:1.27\n    ports:\n      - "80:9090"\n')
+    (tmp_path / ".stacklint.yaml").write_text(
+        "select: [SL309]\nstacks:\n  - files: [docker-stack.yml, docker-stack.api.yml]\n")
+    api_uri = from_fs_path(str(api))
+    async with session(tmp_path, "visual-studio-code") as client:
+        _open(client, api_uri, api.read_text())
+        await wait_until(lambda: client.diagnostics.get(api_uri))
+        (found,) = client.diagnostics[api_uri]
+        (related,) = found.related_information
+    assert (found.code, found.range.start.line, found.range.start.character) == ("SL309", 5, 8)
+    assert (related.location.uri, related.message) == (base, "service web publishes 80/tcp (ingress mode) here")
+    assert ((related.location.range.start.line, related.location.range.start.character),
+            (related.location.range.end.line, related.location.range.end.character)) == ((5, 8), (5, 17))
