@@ -68,18 +68,16 @@ def problems(data: Any, part: str) -> List[Problem]:
 
 
 def _explain(data: Any, part: str) -> List[Problem]:
-    import jsonschema  # ~0.1 s: only for a configuration that is wrong
-
+    errors = list(_validator(part).iter_errors(data))
     out = []
-    errors = _validator(part).iter_errors(data)
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         out.extend(_problems_of(error, part))
-    return out or [Problem((), False, f"does not fit the schema ({jsonschema.exceptions.best_match(errors)})")]
+    return out
 
 
 @functools.lru_cache(maxsize=None)
 def _validator(part: str):
-    import jsonschema
+    import jsonschema  # ~0.1 s: only for settings that are wrong
 
     return jsonschema.Draft7Validator(root(part))
 
@@ -90,25 +88,25 @@ def _problems_of(error, part: str) -> List[Problem]:
         known = sorted(error.schema.get("properties", {}))
         return [Problem(path + (key,), True, _unknown(key, path, known, part))
                 for key in sorted(set(error.instance) - set(known), key=str)]
-    depth, message = _described(error, part)
+    depth, described = _described(error, part)
     path = path[:depth]
-    if error.validator == "enum" and isinstance(error.instance, str):
-        # the words of the severity parser (the one enum), with the key
-        message = f"unknown severity {error.instance!r} (expected error, warning or info)"
-        return [Problem(path, False, f"`{_dotted(path)}`: {message}")]
+    if error.validator == "enum" and "x-enum-message" in described:
+        message = described["x-enum-message"].format(value=error.instance)
+        return [Problem(path, False, f"`{_dotted(path)}`: {message}" if path else message)]
+    message = described.get("x-message", error.message)
     return [Problem(path, False, f"`{_dotted(path)}` {message}" if path else message)]
 
 
-def _described(error, part: str) -> Tuple[int, str]:
-    """The deepest x-message on the schema path of a failure, and the depth of the value it is
-    about (a bad item of a rule list is reported as the list being wrong, in the list's words)."""
+def _described(error, part: str) -> Tuple[int, Dict[str, Any]]:
+    """The deepest schema with an x-message on the path of a failure, and the depth of the value
+    it is about (a bad item of a rule list is reported as the list being wrong, in its words)."""
     node: Any = schema()["definitions"][part]
     steps = list(error.absolute_schema_path)  # jsonschema leaves the $ref steps out
-    depth, found, i = 0, (0, error.message), 0
+    depth, found, i = 0, (0, {}), 0
     while isinstance(node, dict):
         node = resolve(node)
         if "x-message" in node:
-            found = (depth, node["x-message"])
+            found = (depth, node)
         step = steps[i] if i < len(steps) else None
         if step in ("properties", "patternProperties") and i + 1 < len(steps):
             node, depth, i = node[step][steps[i + 1]], depth + 1, i + 2
