@@ -127,3 +127,21 @@ def test_stacks_for_reads_the_nearest_configuration(project):
     (stack,) = config.stacks_for(str(project / "prod.yml"))
     assert stack == DeclaredStack("shop", (str(project / "docker-stack.yml"), str(project / "prod.yml")))
     assert config.stacks_for(str(project.parent / "elsewhere.yml")) == ()
+
+
+INVENTORY = {"format": "stacklint-inventory", "version": 1, "nodes": [{"hostname": "m1", "role": "manager"}],
+             "services": [{"name": "shop_web", "stack": "shop", "published_ports": [{"port": 80, "target": 8080}]}]}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("shop", []),  # the stack's name is the stack_name: its own published port is no conflict
+    ("other", ["./docker-stack.yml:6:9: warning SL504"]),
+])
+def test_the_stack_name_is_the_stack_name_sl504_uses(project, name, expected):
+    import json
+
+    (project / "inventory.json").write_text(json.dumps(INVENTORY))
+    (project / ".stacklint.yaml").write_text(CONFIG.replace("name: shop", f"name: {name}"))
+    proc = run_cli("--no-env", "-f", "concise", "--select", "SL504", "--inventory", "inventory.json", ".",
+                   cwd=project)
+    assert [line.split(" SL504 ")[0] + " SL504" for line in _lines(proc)[:-1]] == expected, proc.stdout + proc.stderr
