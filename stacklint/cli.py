@@ -205,7 +205,6 @@ def lint_main(argv: List[str]) -> int:
 
     # a partial, not a closure: --jobs sends it to the worker processes
     settings_for_file = functools.partial(config.settings_for, base=settings, config_path=config_path)
-
     stacks_for = functools.partial(config.stacks_for, config_path=config_path)
 
     def lint_all():
