@@ -1,8 +1,9 @@
 """Editor settings -> engine Settings, per workspace folder.
 
 Settings reach the server as initializationOptions, workspace/didChangeConfiguration and
-workspace/configuration (section "stacklint"). Each is a mapping of these keys; a bad entry is
-reported (one message) and skipped, never fatal:
+workspace/configuration (section "stacklint"). Each is a mapping of these keys, checked against
+the `editor` part of settings.schema.json; a bad entry is reported (one message, with its key
+path) and skipped, never fatal:
 
     select: [SL1, SL201]          ignore: [SL209]          severity: {SL401: warning}
     failOn: warning               configFile: .stacklint.yaml (relative to the workspace folder)
