@@ -118,3 +118,61 @@ def test_no_marker_in_a_malformed_env_file_error(tmp_path):
     assert proc.stderr.endswith(
         "stacklint: error: --env-file deploy.env: invalid env file: line 2: a variable name contains whitespaces\n")
     assert secret_markers.leaks(proc.stdout + proc.stderr) == {}
+
+
+# --- leaks the multi-file fuzz family found (single files had them too) ------------------------------
+SHAPES = '''\
+version: "3.8"
+services:
+  a:
+    image: nginx:1.27
+    secrets: ["${QX_SECRET}"]
+  b:
+    image: nginx:1.27
+    secrets: ["${QX_SECRET}"]
+    environment: {API_TOKEN: "tok$QXFLOWAFTER", HOME: /x}
+networks:
+  DB_PASSWORD: QXSCHEMAVALUE
+'''
+
+
+def _shapes():
+    from stacklint.engine import lint
+    from stacklint.settings import Settings
+
+    return {(d.code, d.path): d for d in lint(SHAPES, "s.yml", Settings(env={"QX_SECRET": "QXSHAREDSECRETNAME"}))}
+
+
+def test_a_message_naming_a_value_used_elsewhere_hides_it():
+    # SL203 is about the network; the secret's name came from the environment in the services
+    d = _shapes()["SL203", ("networks", "default")]
+    assert "services a and b share secret ${QX_SECRET};" in d.message
+
+
+def test_the_schema_does_not_quote_a_string_under_a_credential_name():
+    d = _shapes()["SL004", ("networks", "DB_PASSWORD")]
+    assert (d.range.start.line, d.range.start.column, d.range.end.column) == (10, 15, 28)
+    assert d.message == "networks.DB_PASSWORD must be a mapping or null, not a string (not shown: it may be a secret)"
+
+
+def test_the_code_frame_masks_credentials_in_flow_style():
+    from stacklint.diagnostics import FileResult
+    from stacklint.output import render
+
+    found = list(_shapes().values())
+    out = render("text", [FileResult("s.yml", found, text=SHAPES)], colour=False, quiet=False)
+    assert '9 |     environment: {API_TOKEN: "' + "*" * len("tok$QXFLOWAFTER") + '", HOME: /x}\n' in out
+    assert "11 |   DB_PASSWORD: " + "*" * len("QXSCHEMAVALUE") + "\n" in out
+    assert "QXFLOWAFTER" not in out and "QXSCHEMAVALUE" not in out and "QXSHAREDSECRETNAME" not in out
+
+
+def test_a_merged_path_keyed_by_a_value_from_the_environment_hides_it():
+    from stacklint.settings import Settings
+    from stacklint.stack import lint_stack
+
+    base = 'version: "3.8"\nservices:\n  web: {image: "nginx:1.27", networks: [front]}\nnetworks:\n  front: {}\n'
+    override = 'version: "3.8"\nservices:\n  web: {networks: ["${QX_NET}"]}\n'
+    _, found = lint_stack([(base, "base.yml"), (override, "prod.yml")], Settings(env={"QX_NET": "QXNETVALUE"}))
+    [d] = [d for d in found if d.code == "SL103"]
+    assert (d.path, d.message) == (("services", "web", "networks", "${QX_NET}"),
+                                   'service web: undefined network "${QX_NET}"')

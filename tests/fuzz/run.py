@@ -29,6 +29,8 @@ FAMILIES = {  # name -> (strategy, property, share of the cases)
     "schema": (st.tuples(generators.stack_data, st.sampled_from(SUPPORTED)),
                lambda args: properties.schema_property(*args), 5),
     "hostile": (generators.hostile_stacks(), properties.hostile_property, 15),
+    "multifile": (generators.stack_file_sets(), properties.multifile_property, 10),
+    "fix": (generators.stack_file_sets(), properties.fix_property, 10),
 }
 
 
