@@ -22,7 +22,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
-from .. import __version__, config
+from .. import __version__, config, memo
 from ..stack_files import config_globs
 from ..engine import lint
 from . import lifecycle, settings as client_settings
@@ -460,6 +460,7 @@ def build() -> StacklintServer:
             return
         if doc.task is not None:
             doc.task.cancel()
+        memo.forget()  # the parsers' memo tables hold the closed document's strings
         if not ls.stacks.closed(ls, doc) and not ls.pull:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
 
