@@ -140,11 +140,17 @@ def may_be_secret(data, path: tuple) -> bool:
             cur = cur[key]
         else:
             return False
-    if not isinstance(cur, str) or not path:
+    return secret_looking(path, cur)
+
+
+def secret_looking(path: tuple, value) -> bool:
+    """Whether value, found at path, may be a credential: a string under a credential-like key
+    (or a NAME=value list entry with such a NAME), or a URL with a password."""
+    if not isinstance(value, str) or not path:
         return False
     last = path[-1]
-    name = last if isinstance(last, str) else cur.partition("=")[0]
-    return is_credential_name(name) or bool(_URL_CREDENTIALS.search(cur))
+    name = last if isinstance(last, str) else value.partition("=")[0]
+    return is_credential_name(name) or bool(_URL_CREDENTIALS.search(value))
 
 
 def masked(raw) -> str:
@@ -162,14 +168,51 @@ _SOURCE_ENTRY = re.compile(r"""^(?P<lead>\s*(?:-\s+)?["']?)(?P<name>[A-Za-z_][A-
                            r"""(?P<value>.*?)(?P<tail>\s+#.*)?$""")
 
 
+# An entry inside a flow collection: `{DB_PASSWORD: x, ...}`, `[API_TOKEN=x, "K=v"]`
+_FLOW_ENTRY = re.compile(r"""[{\[,]\s*(?P<open>["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)(?P<close>["']?)"""
+                         r"""\s*(?::\s*|=)""")
+
+
+def _flow_value_end(line: str, start: int, quote: str) -> int:
+    """Where a flow entry's value that starts at start ends: at its closing quote (quote is
+    the entry's or the value's own), else before the next `,`, `]`, `}` or comment."""
+    if not quote and start < len(line) and line[start] in "\"'":
+        quote, start = line[start], start + 1
+    i = start
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if (ch == "\\" and quote == '"') or (ch == "'" == quote and line[i + 1:i + 2] == "'"):
+                i += 2  # an escape, or '' inside single quotes
+                continue
+            if ch == quote:
+                return i
+        elif ch in ",]}" or (ch == "#" and i > 0 and line[i - 1] == " "):
+            return i
+        i += 1
+    return len(line)
+
+
+def _masked(line: str, start: int, end: int) -> str:
+    return line[:start] + "*" * (end - start) + line[end:]
+
+
 def mask_source_line(line: str) -> str:
     """A line of the stack file fit to print next to a finding: the value of a credential-like
-    key (or NAME=value entry) and the password of a URL become asterisks of the same length,
-    so the rest of the line and the markers under it keep their columns."""
+    key (or NAME=value entry, in block or flow style) and the password of a URL become asterisks
+    of the same length, so the rest of the line and the markers under it keep their columns."""
     m = _SOURCE_ENTRY.match(line)
     if m and m.group("value") and is_credential_name(m.group("name")):
-        start, end = m.span("value")
-        line = line[:start] + "*" * (end - start) + line[end:]
+        line = _masked(line, *m.span("value"))
+    for m in _FLOW_ENTRY.finditer(line):
+        if is_credential_name(m.group("name")):
+            # `"NAME=value"` quotes the whole entry: the value ends at that quote
+            quote = m.group("open") if m.group("open") and not m.group("close") else ""
+            start = m.end()
+            end = _flow_value_end(line, start, quote)
+            if not quote and start < len(line) and line[start] in "\"'":
+                start += 1  # keep the value's own quotes
+            line = _masked(line, start, end)
     for url in _URL_CREDENTIALS.finditer(line):
         start, end = url.span("password")
         line = line[:start] + "*" * (end - start) + line[end:]

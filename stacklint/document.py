@@ -107,6 +107,10 @@ class SpanIndex(dict):
         return Span(None if knode is None else self.node_range(knode), self.node_range(vnode))
 
 
+def _unchanged(edit):
+    return edit
+
+
 @dataclass
 class Document:
     text: str
@@ -125,6 +129,11 @@ class Document:
 
     def span(self, path: YamlPath) -> Optional[Span]:
         return self.spans.get(tuple(path))
+
+    def local(self, path: YamlPath) -> tuple:
+        """(the document whose text holds path, path in it, how to bring an edit of that text
+        back): this one. A merged stack's (stack.MergedDocument) answers with one of its files."""
+        return self, tuple(path), _unchanged
 
     def nearest(self, path: YamlPath) -> tuple:
         """The deepest existing ancestor of path (itself included) and its span."""

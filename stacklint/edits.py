@@ -7,6 +7,7 @@ show the target verbatim (flow style, escapes, interpolation), no edit is offere
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import List, Optional, Sequence, Tuple
 
@@ -18,6 +19,20 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 # (depth below the new entry's own indentation, text) pairs, e.g. [(0, "db:"), (1, "external: true")]
 Lines = Sequence[Tuple[int, str]]
+
+
+def _in_own_file(helper):
+    """Edits are made on the text of the file that holds the path: for a merged stack, that file
+    alone (its lines, its end, its indentation), then brought back to the merged coordinates."""
+    @functools.wraps(helper)
+    def edit(doc: Document, where, *args):
+        path = (where,) if isinstance(where, str) else tuple(where)
+        own, local, back = doc.local(path)
+        if own is doc:
+            return helper(doc, where, *args)
+        made = helper(own, local[0] if isinstance(where, str) else local, *args)
+        return None if made is None else back(made)
+    return edit
 
 
 def yaml_key(name: str) -> str:
@@ -88,6 +103,7 @@ def _value_at(doc: Document, path: YamlPath):
     return cur
 
 
+@_in_own_file
 def append_to_mapping(doc: Document, path: YamlPath, lines: Lines) -> Optional[TextEdit]:
     """Insert lines as new entries at the end of the block mapping at path (which must exist).
 
@@ -129,6 +145,7 @@ def _insert_point(doc: Document, line: int) -> Range:
         Range.point(len(lines) - 1, len(lines[-1]))
 
 
+@_in_own_file
 def add_to_section(doc: Document, section: str, lines: Lines) -> Optional[TextEdit]:
     """Add an entry under the top-level `section:`, creating the section at the end of the file."""
     data = doc.data if isinstance(doc.data, dict) else None
@@ -163,6 +180,7 @@ def section_lines(name: str, body: List[Tuple[int, str]]) -> List[Tuple[int, str
     return [(0, yaml_key(name) + ":")] + [(depth + 1, text) for depth, text in body]
 
 
+@_in_own_file
 def replace_scalar(doc: Document, path, old: str, new: str) -> Optional[TextEdit]:
     """Replace the one-line scalar at path, whose value is old, by new in the same quoting."""
     span = doc.span(path)
@@ -178,6 +196,7 @@ def replace_scalar(doc: Document, path, old: str, new: str) -> Optional[TextEdit
     return TextEdit(span.value, quote + new + quote)
 
 
+@_in_own_file
 def delete_key(doc: Document, path) -> Optional[TextEdit]:
     """Delete the lines of a block-mapping key and its whole value.
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import List
 
+from .credentials import mask_source_line
 from .diagnostics import FileResult
 from .fixes import apply_fixes
 from .output.escape import escape_control
@@ -67,8 +68,18 @@ def _unified(path: str, before: str, after: str) -> str:
                                  after.lstrip("\ufeff").splitlines(keepends=True),
                                  fromfile=f"a/{path}", tofile=f"b/{path}")
     out = []
-    for line in lines:
+    masked = 0
+    for n, line in enumerate(lines):
+        if n >= 2 and line[:1] in (" ", "-", "+"):  # past the two file headers: the file's own lines
+            shown = line[:1] + mask_source_line(line[1:])
+            masked += shown != line
+            line = shown
         out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    if masked:
+        # The diff is for reading (a CI log); the masked lines no longer match the file.
+        print(f"stacklint: {escape_control(path)}: the diff shows {masked} line{'s' if masked != 1 else ''} with a "
+              "credential's value as asterisks, so it does not apply as a patch; --fix applies the change",
+              file=sys.stderr)
     return "".join(out)
 
 

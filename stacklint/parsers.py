@@ -6,13 +6,14 @@ raises ValueError with Docker's message when Docker would fail.
 """
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 import shlex
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import List, Optional, Tuple
+
+from .memo import memo
 
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
@@ -22,7 +23,7 @@ _DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)")
 _MAX_NS = (1 << 63) - 1
 
 
-@functools.lru_cache(maxsize=4096)  # stacks repeat the same few values in every service
+@memo  # stacks repeat the same few values in every service
 def parse_duration(text: str) -> int:
     """Go's time.ParseDuration, in nanoseconds."""
     if not _DURATION.match(text):
@@ -53,7 +54,7 @@ def go_parse_float(text: str) -> float:
     return float(text)
 
 
-@functools.lru_cache(maxsize=4096)
+@memo
 def parse_bytes(text: str) -> int:
     """go-units RAMInBytes (binary multiples) as Docker v28 vendors it."""
     sep = max(text.rfind(c) for c in "0123456789. ")
@@ -85,7 +86,7 @@ def parse_bytes(text: str) -> int:
 _RAT = re.compile(r"^[+-]?(?:[0-9]+/[0-9]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
 
 
-@functools.lru_cache(maxsize=4096)
+@memo
 def parse_cpus(text: str) -> Fraction:
     """big.Rat.SetString, then the nano-CPU conversion Docker does at deploy."""
     if not _RAT.match(text) or text.endswith("/0"):
@@ -146,7 +147,7 @@ class PortSpec:
                      for t in range(self.target_start, self.target_end + 1))
 
 
-@functools.lru_cache(maxsize=4096)
+@memo
 def parse_port_range_spec(raw: str) -> PortSpec:
     """nat.ParsePortSpec: [ip:][hostPort[-end]:]containerPort[-end][/proto], ranges kept."""
     parts = raw.split(":")
@@ -311,7 +312,7 @@ def _parse_reference(text: str) -> None:
         _check_digest(m.group(3))
 
 
-@functools.lru_cache(maxsize=4096)
+@memo
 def parse_normalized_named(text: str) -> str:
     """reference.ParseNormalizedNamed: the fully qualified name (docker.io/library/... added), or
     ValueError with its message. swarmkit's validateContainerSpec calls it on the image."""
@@ -336,7 +337,7 @@ def parse_normalized_named(text: str) -> str:
     return full
 
 
-@functools.lru_cache(maxsize=4096)
+@memo
 def parse_any_reference(text: str) -> None:
     """reference.ParseAnyReference, which `docker stack deploy` calls on every service's image
     before it contacts the daemon: a bare 64-hex ID or a digest is accepted as it is."""

@@ -3,7 +3,8 @@
 A stack file in a pull request can write `replicas: ${DEPLOY_TOKEN}`; CI interpolates it with
 its own environment, and a message that quotes the result ("Unknown mode: s3cr3t", "parsing
 \"s3cr3t\": invalid syntax") would publish the secret in an annotation. Every finding on or
-around a string that took a value from the environment says `${NAME}` where the value was.
+around a string that took a value from the environment says `${NAME}` where the value was, and
+so does any finding that names a value of 8 characters or more, wherever it was used.
 """
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from .diagnostics import Diagnostic, YamlPath
 
 # Shorter values are replaced only as whole words ("1" must not eat the 1 of "3.1").
 _WHOLE_WORD_BELOW = 4
+# Values this long are hidden in every finding, wherever it is: a message can name a value from
+# another path (services sharing the secret "${NAME}"); shorter ones ("3", "true", "512M") only
+# near where they were used, so that ordinary words elsewhere stay as they are.
+_ANYWHERE_FROM = 8
 
 
 def apply(found: Iterable, from_env: Dict[YamlPath, List[Tuple[str, str]]]) -> None:
@@ -23,17 +28,23 @@ def apply(found: Iterable, from_env: Dict[YamlPath, List[Tuple[str, str]]]) -> N
     if not from_env:
         return
     below: Dict[YamlPath, list] = {}  # path -> pairs used at it or anywhere under it
+    anywhere = set()
     for path, pairs in from_env.items():
         for n in range(2, len(path) + 1):  # nothing for the root or a whole section
             below.setdefault(path[:n], []).extend(pairs)
+        anywhere.update(p for p in pairs if len(p[1]) >= _ANYWHERE_FROM)
     for d in found:
         if not isinstance(d, Diagnostic):
             continue
         pairs = list(below.get(d.path, ()))
         for n in range(2, len(d.path)):
             pairs.extend(from_env.get(d.path[:n], ()))
+        pairs.extend(p for p in anywhere if p[1] in d.message or any(p[1] in r.message for r in d.related)
+                     or any(isinstance(k, str) and p[1] in k for k in d.path))
         if pairs:
             d.message = _hide(d.message, pairs)
+            # a merged stack keys a service's networks by name: the path can hold the value too
+            d.path = tuple(_hide(p, pairs) if isinstance(p, str) else p for p in d.path)
             d.related = tuple(replace(r, message=_hide(r.message, pairs)) for r in d.related)
             if d.fix is not None and _mentions(d.fix, pairs):
                 d.fix = None  # it would write this environment's value into the stack file

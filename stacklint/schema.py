@@ -12,6 +12,7 @@ import difflib
 import json
 from typing import Iterable, List
 
+from .credentials import secret_looking
 from .diagnostics import Diagnostic, Severity, YamlPath, dotted
 from .schema_source import known_properties, since_of, unknown_keys, validator_for
 from .scalars import go_format
@@ -39,12 +40,14 @@ def _json_type(value) -> str:
     return "object"
 
 
-def _describe(value) -> str:
+def _describe(value, path: YamlPath) -> str:
     kind = _json_type(value)
     if kind in ("array", "object"):
         return _TYPE_NAMES[kind]
     if kind == "null":
         return "empty (null)"
+    if secret_looking(path, value):
+        return f"{_TYPE_NAMES[kind]} (not shown: it may be a secret)"
     text = go_format(value) if not isinstance(value, str) else value
     if len(text) > 40:
         text = text[:37] + "..."
@@ -91,7 +94,7 @@ def _explain(doc, error, version: str, declared: str | None) -> Iterable[Diagnos
         wanted = error.validator_value
         wanted = wanted if isinstance(wanted, list) else [wanted]
         names = _join([_TYPE_NAMES.get(w, w) for w in wanted])
-        yield _diag(doc, path, f"{where} must be {names}, not {_describe(error.instance)}")
+        yield _diag(doc, path, f"{where} must be {names}, not {_describe(error.instance, path)}")
         return
     if kind == "required":
         missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
@@ -100,7 +103,7 @@ def _explain(doc, error, version: str, declared: str | None) -> Iterable[Diagnos
         return
     if kind == "enum":
         options = ", ".join(json.dumps(v) for v in error.validator_value)
-        yield _diag(doc, path, f"{where} must be one of {options}, not {_describe(error.instance)}")
+        yield _diag(doc, path, f"{where} must be one of {options}, not {_describe(error.instance, path)}")
         return
     if kind == "uniqueItems":
         seen = {}
@@ -108,12 +111,12 @@ def _explain(doc, error, version: str, declared: str | None) -> Iterable[Diagnos
             marker = json.dumps(item, sort_keys=True)
             if marker in seen:
                 yield _diag(doc, path + (i,), f"{where}: item {i} repeats item {seen[marker]} "
-                            f"({_describe(item)}); items must be unique")
+                            f"({_describe(item, path + (i,))}); items must be unique")
             else:
                 seen[marker] = i
         return
     if kind == "pattern":
-        yield _diag(doc, path, f"{where}: {_describe(error.instance)} does not match {error.validator_value}")
+        yield _diag(doc, path, f"{where}: {_describe(error.instance, path)} does not match {error.validator_value}")
         return
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         yield _diag(doc, path, f"{where} must be {_BOUNDS[kind]} {error.validator_value}, not {go_format(error.instance)}")
@@ -187,11 +190,11 @@ def _explain_alternatives(doc, error, version, declared) -> Iterable[Diagnostic]
         return
     where = dotted(path)
     if not types:
-        yield _diag(doc, path, f"{where}: {_describe(error.instance)} is not valid here")
+        yield _diag(doc, path, f"{where}: {_describe(error.instance, path)} is not valid here")
         return
     names = _join(list(dict.fromkeys(_TYPE_NAMES.get(t, t) for t in types)))
     if fitting:  # several alternatives fit the type; show the first one's complaints
         for sub in fitting[0]:
             yield from _explain(doc, sub, version, declared)
         return
-    yield _diag(doc, path, f"{where} must be {names}, not {_describe(error.instance)}")
+    yield _diag(doc, path, f"{where} must be {names}, not {_describe(error.instance, path)}")

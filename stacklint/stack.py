@@ -83,7 +83,29 @@ def _merged_context(docs: List[Document], contexts: List[Context], settings: Set
     base = contexts[0]
     # Docker resolves every file's relative paths against the first file's folder.
     return Context(path=base.path, doc=doc, data=data, version=base.version, declared=base.declared,
-                   settings=settings)
+                   settings=settings, from_env=_merged_from_env(data, origins, contexts))
+
+
+def _merged_from_env(data, origins: Origins, contexts: List[Context]) -> dict:
+    """Each file's record of values the environment supplied, at the merged paths where those
+    values ended up (a list entry of an override file can move to another index), so that
+    redact.apply keeps them out of the merged checks' messages too."""
+    if not any(ctx.from_env for ctx in contexts):
+        return {}
+    out = {}
+    pending = [((), data)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, dict):
+            pending.extend((path + (k,), v) for k, v in node.items())
+        elif isinstance(node, list):
+            pending.extend((path + (n,), v) for n, v in enumerate(node))
+        else:  # a scalar: a substituted string, or the number or boolean it was cast to
+            i, source = origins.of(path)
+            pairs = contexts[i].from_env.get(source)
+            if pairs:
+                out[path] = pairs
+    return out
 
 
 class MergedDocument:
@@ -103,6 +125,11 @@ class MergedDocument:
 
     def _locate(self, path: YamlPath) -> Tuple[int, YamlPath]:
         return self.origins.of(path)
+
+    def local(self, path: YamlPath) -> tuple:
+        """The file that holds path, path in it, and the shift of an edit made on its text."""
+        i, source = self._locate(path)
+        return self.docs[i], source, lambda edit: TextEdit(_shift(edit.range, i), edit.new_text)
 
     def span(self, path: YamlPath) -> Optional[Span]:
         i, source = self._locate(path)
@@ -161,9 +188,10 @@ def _route(d: Diagnostic, files) -> Tuple[int, Diagnostic]:
     i = d.range.start.line // _STRIDE
     related = tuple(_related(r, i, files) for r in d.related)
     fix = d.fix
-    if fix is not None:
-        fix = Fix(fix.title, tuple(TextEdit(_shift(e.range, -(e.range.start.line // _STRIDE)), e.new_text)
-                                   for e in fix.edits), fix.safe)
+    if fix is not None and any(e.range.start.line // _STRIDE != i for e in fix.edits):
+        fix = None  # it edits another file (a declaration in the base): a fix belongs to one file
+    elif fix is not None:
+        fix = Fix(fix.title, tuple(TextEdit(_shift(e.range, -i), e.new_text) for e in fix.edits), fix.safe)
     return i, replace(d, range=_shift(d.range, -i), related=related, fix=fix)
 
 

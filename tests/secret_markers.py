@@ -64,9 +64,65 @@ FILES = {
 }
 
 
+# --- a stack of two files (`-c base.yml -c prod.yml --env-file deploy.env`) ------------------------
+# Each file loads on its own, so the checks run on the merged stack: the values the environment
+# and --env-file give reach the merged findings, and literal secrets sit next to fixable keys
+# (the --diff shows the lines around a fix).
+OVERRIDE_LITERAL = "QXOVERRIDELITERAL"
+OVERRIDE_AFTER_DOLLAR = "QXOVERRIDEAFTERDOLLAR"
+OVERRIDE_LIST_TOKEN = "QXOVERRIDELISTTOKEN"
+DIFF_URL_PASSWORD = "QXDIFFURLPASSWORD"
+ARG_ENV_FILE_VALUES = {"QX_MODE": "QXARGFILEMODE", "QX_CPUS": "QXARGFILECPUS", "QX_NETWORK": "QXARGFILENETWORK"}
+ARG_ENV_FILE_BAD_LINE = "QXARGFILEBADLINE"
+
+BASE = f"""\
+version: "3.8"
+services:
+  db:
+    image: postgres:16
+    restart: always
+    environment:
+      POSTGRES_PASSWORD: "hunter$${{X}}{LITERAL_BEFORE_DOLLAR}$oops{LITERAL_AFTER_DOLLAR}"
+      DATABASE_URL: "postgres://app:{DIFF_URL_PASSWORD}@db:5432/app"
+    container_name: db
+    env_file: [./valid.env, ./bare.env]
+    secrets: [db_password]
+    deploy:
+      mode: ${{QX_MODE}}
+      placement:
+        constraints: ["${{QX_CONSTRAINT}}"]
+secrets:
+  db_password:
+    file: ./db_password.txt
+"""
+
+OVERRIDE = f"""\
+version: "3.8"
+services:
+  db:
+    environment:
+      REDIS_PASSWORD: "{OVERRIDE_LITERAL}$oops{OVERRIDE_AFTER_DOLLAR}"
+    deploy:
+      resources:
+        limits: {{cpus: "${{QX_CPUS}}", memory: "${{QX_MEMORY}}"}}
+  web:
+    image: nginx:1.27
+    environment:
+      - ADMIN_TOKEN={OVERRIDE_LIST_TOKEN}
+    container_name: web
+    user: ${{QX_USER}}
+    ports: ["${{QX_PORT}}:80"]
+    networks: ["${{QX_NETWORK}}"]
+"""
+
+ARG_ENV_FILE = "".join(f"{k}={v}\n" for k, v in ARG_ENV_FILE_VALUES.items())
+
+
 def markers() -> List[str]:
     return [LITERAL_AFTER_DOLLAR, LITERAL_BEFORE_DOLLAR, LITERAL_INVALID, URL_PASSWORD, ENV_FILE_VALUE,
-            ENV_FILE_BARE_LINE, ENV_FILE_BAD_NAME_VALUE, SECRET_FILE_VALUE, *ENV_VALUES.values()]
+            ENV_FILE_BARE_LINE, ENV_FILE_BAD_NAME_VALUE, SECRET_FILE_VALUE, *ENV_VALUES.values(),
+            OVERRIDE_LITERAL, OVERRIDE_AFTER_DOLLAR, OVERRIDE_LIST_TOKEN, DIFF_URL_PASSWORD,
+            *ARG_ENV_FILE_VALUES.values(), ARG_ENV_FILE_BAD_LINE]
 
 
 def plant(folder: Path) -> Path:
@@ -76,6 +132,16 @@ def plant(folder: Path) -> Path:
     stack = folder / "docker-stack.yml"
     stack.write_text(STACK, encoding="utf-8")
     return stack
+
+
+def plant_stack(folder: Path) -> List[Path]:
+    """Write the two-file stack, its files and deploy.env (for --env-file) into folder; return
+    [base, override, env file]."""
+    plant(folder)
+    paths = [folder / "base.yml", folder / "prod.yml", folder / "deploy.env"]
+    for path, text in zip(paths, [BASE, OVERRIDE, ARG_ENV_FILE]):
+        path.write_text(text, encoding="utf-8")
+    return paths
 
 
 def leaks(text: str) -> Dict[str, int]:

@@ -1,4 +1,4 @@
-"""The short fuzz run, in every pytest run: 2,150 generated cases, each held to the invariant
+"""The short fuzz run, in every pytest run: 2,200 generated cases, each held to the invariant
 (tests/fuzz/invariants.py): a result or a clean input error with a location, never an
 exception, every range inside the file, every output format rendering it.
 
@@ -53,6 +53,18 @@ def test_bytes_through_the_file_reader(data):
 @given(generators.hostile_stacks())
 def test_port_ranges_typed_interpolation_and_env_files(case):
     properties.hostile_property(case)
+
+
+@fuzz(25)
+@given(generators.stack_file_sets())
+def test_multi_file_stacks(files):
+    properties.multifile_property(files)
+
+
+@fuzz(25)
+@given(generators.stack_file_sets())
+def test_fixes_applied_to_every_file_of_a_stack(files):
+    properties.fix_property(files)
 
 
 @fuzz(200)

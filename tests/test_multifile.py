@@ -73,6 +73,31 @@ def test_a_suppression_in_the_override_covers_its_findings():
     assert _found([BASE, override], {"SL101", "SL009"}) == [[], []]
 
 
+def _fixes(texts, code):
+    per_file = lint_stack([(t, f"f{i}.yml") for i, t in enumerate(texts)], Settings(env={}))
+    return [[(d.fix.title, [(e.range.start.line, e.range.start.column, e.range.end.line, e.range.end.column,
+                             e.new_text) for e in d.fix.edits]) for d in found if d.code == code and d.fix]
+            for found in per_file]
+
+
+def test_a_fix_in_an_override_edits_that_file_at_its_own_lines():
+    override = ('version: "3.8"\nservices:\n  api:\n    image: nginx:1.25\n    container_name: api\n'
+                '    hostname: api\n')
+    base, over = _fixes([BASE, override], "SL306")
+    assert base == []
+    # 0-based: line 4 is `container_name: api`; the edit deletes that line and nothing else
+    assert over == [("delete `container_name`", [(4, 0, 5, 0, "")])]
+
+
+def test_a_fix_that_would_edit_another_file_is_not_offered():
+    # The undefined secret is in the override; its fix would declare it in the base's `secrets:`.
+    override = 'version: "3.8"\nservices:\n  web:\n    secrets:\n      - api_key\n'
+    per_file = lint_stack([(BASE, "f0.yml"), (override, "f1.yml")], Settings(env={}))
+    [undefined] = [d for d in per_file[1] if d.code == "SL101"]
+    assert (undefined.range.start.line, undefined.message) == (4, 'service web: undefined secret "api_key"')
+    assert undefined.fix is None
+
+
 def test_the_cli_merges_the_example_with_its_override():
     run = run_cli("-c", "examples/docker-stack.yml", "-c", "examples/prod.yml", "--select", "SL101,SL309",
                   "--format", "json")

@@ -4,10 +4,11 @@ refuses text, so rules about image names work on any string; syntax is a separat
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
+
+from ..memo import memo
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ImageName:
         return tuple(t for t in re.split(r"[/_.\-:]+", self.repository.lower()) if t)
 
 
-@functools.lru_cache(maxsize=4096)  # stacks repeat the same images
+@memo
 def split_image(image: str) -> ImageName:
     name, at, digest = image.partition("@")
     slash = name.rfind("/")

@@ -190,10 +190,11 @@ def _double_quoted(text: str) -> str:
 class _Writer:
     """YAML text for plain data; every choice is drawn from hypothesis so failures shrink."""
 
-    def __init__(self, draw):
+    def __init__(self, draw, anchors: bool = True):
         self.draw = draw
         self.anchors: List[tuple] = []  # (name, value), usable once written
         self.names = 0
+        self.use_anchors = anchors
 
     def choice(self, n: int) -> int:
         return self.draw(st.integers(0, n - 1))
@@ -227,7 +228,7 @@ class _Writer:
 
     def anchor(self, value) -> str:
         """An anchor name for a collection value (or ""); it may be aliased once written."""
-        if isinstance(value, (dict, list)) and value and self.choice(6) == 0:
+        if self.use_anchors and isinstance(value, (dict, list)) and value and self.choice(6) == 0:
             self.names += 1
             return f"a{self.names}"
         return ""
@@ -419,3 +420,76 @@ def hostile_stacks(draw):
     import json
 
     return 'version: "3.8"\n' + "services: " + json.dumps(services) + "\n", files
+
+
+# --- multi-file stacks: 2-3 files that mostly load, so the merged checks run --------------------------
+
+# Literal secrets (with `$` inside) under credential-like names: no output may show them either.
+LITERAL_MARKERS = ["QXLITMARKA", "QXLITMARKB", "QXLITMARKC"]
+_CREDENTIAL_VALUES = ["pw$" + LITERAL_MARKERS[0], "pw$${x}" + LITERAL_MARKERS[1], LITERAL_MARKERS[2],
+                      "postgres://u:" + LITERAL_MARKERS[0] + "@db/x", "${QX_V0}", "$$" + LITERAL_MARKERS[1]]
+_ENV_REFS = [f"${{{name}}}" for name in sorted(HOSTILE_ENV)]
+_SERVICE_NAMES = ["web", "db", "api"]
+
+
+@st.composite
+def _mergeable_service(draw) -> dict:
+    """A service that mostly passes the schema, with values that reach the checks (ports and
+    ranges, credentials, environment values in typed fields, keys `stack deploy` ignores)."""
+    svc = {}
+    pick = lambda options: draw(st.sampled_from(options))  # noqa: E731
+    if draw(st.booleans()):
+        svc["image"] = pick(["nginx:1.27", "postgres:16", "redis", "nginx:${QX_V3}", "${QX_V4}", "mysql:8"])
+    if draw(st.booleans()):
+        short = st.sampled_from(["80:80", "8080:80", "8000-8010:8000-8010", "80-81:80-81/udp", "${QX_V0}:80",
+                                 "127.0.0.1:8080:80", "9000"])
+        svc["ports"] = draw(st.lists(st.one_of(short, short, _port_entry()), max_size=3))
+    if draw(st.booleans()):
+        env = draw(st.dictionaries(st.sampled_from(["DB_PASSWORD", "API_TOKEN", "POSTGRES_PASSWORD"]),
+                                   st.sampled_from(_CREDENTIAL_VALUES), max_size=3))
+        if draw(st.booleans()):  # not a credential: its `$` names a variable, and messages say which
+            env["HOME"] = pick(["plain", "${QX_V1}", "/home/$USER"])
+        svc["environment"] = env if draw(st.booleans()) else [f"{k}={v}" for k, v in env.items()]
+    if draw(st.booleans()):
+        deploy = {}
+        for key, options in [("mode", ["replicated", "global", "${QX_V2}"]),
+                             ("replicas", [1, 3, "${QX_GOOD_INT}"]),
+                             ("resources", [{"limits": {"memory": "${QX_V5}", "cpus": "0.5"}},
+                                            {"limits": {"memory": "${QX_GOOD_SIZE}"}}]),
+                             ("placement", [{"constraints": ["node.role == manager"]},
+                                            {"constraints": ["node.role=manager"]},
+                                            {"constraints": ["${QX_V3}"]}])]:
+            if draw(st.booleans()):
+                deploy[key] = pick(options)
+        svc["deploy"] = deploy
+    for key in draw(st.lists(st.sampled_from(["container_name", "restart", "hostname", "links"]), unique=True,
+                             max_size=2)):
+        svc[key] = {"container_name": "c1", "restart": pick(["always", "no", "on-failure"]), "hostname": "h",
+                    "links": ["db"]}[key]
+    if draw(st.booleans()):
+        svc["networks"] = draw(st.lists(st.sampled_from(["front", "back", "${QX_V5}"]), max_size=2, unique=True))
+    if draw(st.booleans()):
+        svc["secrets"] = draw(st.lists(st.sampled_from(["db_pw", "api_key", "${QX_V2}"]), max_size=2, unique=True))
+    if draw(st.booleans()):
+        svc["healthcheck"] = {"test": ["CMD", "true"], "interval": pick(["10s", "${QX_V1}", "${QX_GOOD_INT}"])}
+    return svc
+
+
+@st.composite
+def stack_file_sets(draw) -> list:
+    """[(text, name)] of 2-3 files of one stack: a base and overrides of its services."""
+    count = draw(st.integers(2, 3))
+    texts = []
+    for i in range(count):
+        data = {"version": "3.8" if draw(st.integers(0, 9)) else "3.9",
+                "services": draw(st.dictionaries(st.sampled_from(_SERVICE_NAMES), _mergeable_service(),
+                                                 min_size=1, max_size=3))}
+        for section, entries in [("networks", {"front": {"driver": "overlay"}, "back": None}),
+                                 ("secrets", {"db_pw": {"file": "./db_pw.txt"}, "api_key": {"external": True}})]:
+            if draw(st.integers(0, 2)) == 0:
+                chosen = {k: v for k, v in entries.items() if draw(st.booleans())}
+                if chosen:
+                    data[section] = chosen
+        writer = _Writer(draw, anchors=draw(st.integers(0, 3)) == 0)  # mostly files that load and merge
+        texts.append(("\n".join(writer.block(data, 0)) + "\n", f"f{i}.yml"))
+    return texts

@@ -14,6 +14,8 @@ from stacklint.runner import lint_path
 from stacklint.schema import validate
 from stacklint.settings import Settings
 from stacklint.source import decode
+from stacklint.stack import lint_stack
+from stacklint.fixes import apply_fixes
 
 from .invariants import check_diagnostics, check_input_error, check_range, check_rendering, editor_lines
 
@@ -89,3 +91,55 @@ def hostile_property(case) -> None:
     for fmt, out in check_rendering([result]).items():
         leaked = [m for m in HOSTILE_MARKERS if m in out]
         assert not leaked, (fmt, leaked, [d.message for d in result.diagnostics if any(m in d.message for m in leaked)])
+
+
+def _markers():
+    from .generators import HOSTILE_MARKERS, LITERAL_MARKERS
+
+    return HOSTILE_MARKERS + LITERAL_MARKERS
+
+
+def _lint_files(files):
+    from .generators import HOSTILE_ENV
+
+    return lint_stack(files, Settings(env=HOSTILE_ENV, inventory=INVENTORY))
+
+
+def multifile_property(files) -> None:
+    """A stack of several files merged: every finding in the file it names and inside it (related
+    places in theirs), every format renders, no environment value or literal secret shows."""
+    per_file = _lint_files(files)
+    assert len(per_file) == len(files)
+    names = [name for _text, name in files]
+    lines = {name: editor_lines(text) for text, name in files}
+    for (text, name), found in zip(files, per_file):
+        for d in found:
+            label = f"{name}: {d.code} {d.message!r}"
+            check_range(d.range, lines[name], label)
+            for rel in d.related:
+                assert rel.path is None or rel.path in names, (label, rel.path)
+                check_range(rel.range, lines[rel.path or name], label + " related")
+            for edit in d.fix.edits if d.fix is not None else ():
+                check_range(edit.range, lines[name], label + " fix")
+    results = [FileResult(name, found, text=text) for (text, name), found in zip(files, per_file)]
+    for fmt, out in check_rendering(results).items():
+        leaked = [m for m in _markers() if m in out]
+        assert not leaked, (fmt, leaked)
+
+
+def fix_property(files) -> None:
+    """Every fix applied (safe and unsafe, as `--fix --unsafe-fixes` does) to each file of a stack:
+    each fixed file still parses, and the findings it fixed are gone when the stack is linted again."""
+    per_file = _lint_files(files)
+    fixed_files, fixed = [], set()
+    for (text, name), found in zip(files, per_file):
+        applied = apply_fixes(text, found, unsafe=True)
+        if applied.text != text:
+            assert not document.parse(applied.text).failed, (name, applied.text)
+        fixed_files.append((applied.text, name))
+        fixed.update((name, d.code, d.path) for d in applied.fixed)
+    if not fixed:
+        return
+    again = {(name, d.code, d.path) for (_t, name), found in zip(fixed_files, _lint_files(fixed_files))
+             for d in found}
+    assert not fixed & again, (sorted(fixed & again, key=str), fixed_files)

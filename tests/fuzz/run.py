@@ -29,15 +29,20 @@ FAMILIES = {  # name -> (strategy, property, share of the cases)
     "schema": (st.tuples(generators.stack_data, st.sampled_from(SUPPORTED)),
                lambda args: properties.schema_property(*args), 5),
     "hostile": (generators.hostile_stacks(), properties.hostile_property, 15),
+    "multifile": (generators.stack_file_sets(), properties.multifile_property, 10),
+    "fix": (generators.stack_file_sets(), properties.fix_property, 10),
 }
 
 
-class Stop(Exception):
-    pass
+class Stop(KeyboardInterrupt):
+    """SIGTERM, SIGINT or --minutes. A KeyboardInterrupt: hypothesis lets that one through at
+    once; any other exception raised in a case is that case failing (it would shrink it, report
+    it as a failure and go on)."""
 
 
-def _call(prop):
+def _call(prop, counter):
     def case(value):
+        counter[0] += 1
         prop(value)
     return case
 
@@ -67,10 +72,11 @@ def main(argv=None) -> int:
     deadline = time.monotonic() + args.minutes * 60 if args.minutes else None
     started = time.monotonic()
 
-    def on_term(signum, frame):
+    def on_signal(signum, frame):
         raise Stop()
 
-    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     chunk_seed = args.seed
     try:
         while any(done[n] < quota[n] for n in families):
@@ -80,12 +86,14 @@ def main(argv=None) -> int:
                     continue
                 if deadline and time.monotonic() > deadline:
                     raise Stop()
+                calls = [0]  # the cases of this chunk that ran (shrinking calls included)
                 run = settings(max_examples=size, deadline=None, database=None,
                                phases=[Phase.generate, Phase.shrink],
-                               suppress_health_check=list(HealthCheck))(seed(chunk_seed)(given(strategy)(_call(prop))))
+                               suppress_health_check=list(HealthCheck))(seed(chunk_seed)(given(strategy)(_call(prop, calls))))
                 try:
                     run()
                 except Stop:
+                    done[name] += max(calls[0] - 1, 0)  # the interrupted case does not count
                     raise
                 except Exception as err:  # a property failed: keep the minimal example, go on
                     parts = list(err.exceptions) if isinstance(err, BaseExceptionGroup) else [err]
@@ -102,7 +110,7 @@ def main(argv=None) -> int:
             print(f"fuzz: {sum(done.values())}/{args.cases} cases, {len(failures)} failures, {elapsed:.0f} s "
                   f"({sum(done.values()) / max(elapsed, 1e-9):.0f}/s) " + " ".join(f"{n}={c}" for n, c in done.items()),
                   flush=True)
-    except (Stop, KeyboardInterrupt):
+    except Stop:
         print("fuzz: stopped early", file=sys.stderr)
     elapsed = time.monotonic() - started
     summary = {"cases": sum(done.values()), "asked": args.cases, "by_family": done, "failures": failures,
