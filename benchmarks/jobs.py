@@ -5,13 +5,16 @@
 
 `../shared/bench/gen_stack.py` writes the files (10 to 49 services each, each its own seed),
 then `stacklint --quiet DIR` runs with `--jobs 1` and `--jobs N`, interleaved, as whole processes.
-Prints median wall times and the ratio; target: at most 0.6 for `--jobs 2`. Both runs' reports
-are compared too: parallel output must be the serial output.
+Prints median wall times and the ratio; target: at most 0.6 for `--jobs 2`. Also the CPU time
+of each run with its workers (what parallel linting adds) and the load average: on a shared
+machine the wall ratio drifts with the other work. Both runs' reports are compared too:
+parallel output must be the serial output.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,10 +29,16 @@ GEN = next((p / "shared" / "bench" / "gen_stack.py" for p in (ROOT.parent, ROOT.
             if (p / "shared").is_dir()), ROOT.parent / "shared" / "bench" / "gen_stack.py")
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(cmd, env):
-    start = time.perf_counter()
+    """(wall seconds, CPU seconds of the process and its workers, standard output)."""
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, capture_output=True, env=env)
-    return time.perf_counter() - start, proc.stdout
+    return time.perf_counter() - start, _children_cpu() - cpu, proc.stdout
 
 
 def main() -> int:
@@ -55,15 +64,19 @@ def main() -> int:
     serial, parallel = [], []
     same = True
     for _ in range(args.repeat):
-        t1, out1 = run(serial_cmd, env)
-        t2, out2 = run(parallel_cmd, env)
-        serial.append(t1)
-        parallel.append(t2)
+        t1, c1, out1 = run(serial_cmd, env)
+        t2, c2, out2 = run(parallel_cmd, env)
+        serial.append((t1, c1))
+        parallel.append((t2, c2))
         same &= out1 == out2
     shutil.rmtree(work, ignore_errors=True)
-    t1, t2 = statistics.median(serial), statistics.median(parallel)
+    t1, t2 = (statistics.median(t for t, _ in runs) for runs in (serial, parallel))
+    c1, c2 = (statistics.median(c for _, c in runs) for runs in (serial, parallel))
     print(f"{args.files} files, median of {args.repeat}: --jobs 1 {t1:.2f} s, --jobs {args.jobs} {t2:.2f} s, "
           f"ratio {t2 / t1:.2f} (target <= 0.60); CPUs available: {len(os.sched_getaffinity(0))}")
+    # On a machine other work keeps busy the wall ratio says little; the CPU the workers add does not change.
+    print(f"CPU (all processes): --jobs 1 {c1:.2f} s, --jobs {args.jobs} {c2:.2f} s ({c2 / c1 - 1:+.0%}); "
+          f"load average {os.getloadavg()[0]:.1f}")
     print("reports identical" if same else "REPORTS DIFFER")
     return 0 if same else 1
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Optional, Tuple
+from functools import lru_cache
 
 from .interpolation import PATTERN
 
@@ -38,6 +39,9 @@ def words(name: str):
     return [w.upper() for w in _WORDS.findall(name)]
 
 
+# A pure function of the name, asked for every variable of every service by several rules and
+# again for the code frames; a stack repeats the same few dozen names across its services.
+@lru_cache(maxsize=4096)
 def is_credential_name(name: str) -> bool:
     """DB_PASSWORD, GITHUB_TOKEN, FLASK_SECRET_KEY, SECRET_KEY_BASE, PGPASSWORD: yes."""
     if name.upper() in _NOT_SECRETS:
@@ -55,6 +59,7 @@ def is_credential_name(name: str) -> bool:
     return w[-3:] == ["SECRET", "KEY", "BASE"]
 
 
+@lru_cache(maxsize=4096)  # as is_credential_name
 def is_secret_file_name(name: str) -> bool:
     """POSTGRES_PASSWORD_FILE and friends: the credential comes from a file (a Docker secret)."""
     upper = name.upper()

@@ -190,11 +190,13 @@ def _allowed_alias_ratio(decodes: int) -> float:
 
 
 class _Positions:
-    """libyaml marks -> ranges on the editor's lines, never past the end of the file."""
+    """libyaml marks -> ranges on the editor's lines, never past the end of the file.
 
-    def __init__(self, doc: Document):
-        text = doc.text
-        self.doc = doc
+    Holds the text, not the Document: the document's span index keeps this object's range(), and
+    a reference back would make every parse a reference cycle that only the cyclic GC frees."""
+
+    def __init__(self, text: str):
+        self.text = text
         # str.__contains__ is a memchr; a regex scan of a 5 MB text took 70 ms
         self.exotic = "\x85" in text or "\u2028" in text or "\u2029" in text
         self.last_line = text.count("\n") + text.count("\r") - text.count("\r\n")
@@ -203,7 +205,7 @@ class _Positions:
 
     def of_index(self, index: int) -> Position:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(self.doc.text)]
+            self._starts = line_starts(self.text)
         line = bisect.bisect_right(self._starts, index) - 1
         return Position(line, index - self._starts[line])
 
@@ -221,10 +223,10 @@ class _Positions:
     def char(self, mark) -> Range:
         """The character at an error mark (empty at the end of a line or of the file)."""
         if self.exotic or mark.line > self.last_line:
-            start = self.of_index(min(getattr(mark, "index", 0), len(self.doc.text)))
+            start = self.of_index(min(getattr(mark, "index", 0), len(self.text)))
         else:
             start = Position(mark.line, mark.column)
-        lines = self.doc.lines
+        lines = split_lines(self.text)  # once, for the one error a parse stops at
         width = len(lines[start.line]) if start.line < len(lines) else 0
         column = min(start.column, width)
         return Range.of(start.line, column, start.line, min(column + 1, width))
@@ -653,8 +655,9 @@ class _UntypedResolver(BaseResolver):
         BaseResolver.__init__(self, loadumper=loadumper or loader)
 
     def resolve(self, kind, value, implicit):
-        # kind is the class the C composer is about to build: ours (below) or ruamel's.
-        if issubclass(kind, ScalarNode):
+        # kind is the class the C composer is about to build: ours (below) or ruamel's. Called
+        # for every node: the identity test spares most of them the subclass check.
+        if kind is _Scalar or issubclass(kind, ScalarNode):
             plain, quoted = implicit
             return _PLAIN if plain else _QUOTED if quoted else _NON_SPECIFIC
         return "!seq" if issubclass(kind, SequenceNode) else "!map"
@@ -727,7 +730,7 @@ def parse(text: str) -> Document:
             doc.problems.append(too_large(size))
             doc.failed = True
             return doc
-    positions = _Positions(doc)
+    positions = _Positions(text)
     doc.spans.node_range = positions.range
     nul = text.find("\x00")
     if nul >= 0:
@@ -803,7 +806,8 @@ def split_lines(text: str) -> List[str]:
     """The lines every position of stacklint counts: split where editors and LSP do (\n, \r\n,
     \r; str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS and PS); like splitlines, no
     empty line after a final newline."""
-    lines = _EDITOR_BREAK.split(text)
+    # str.split is a memchr loop, several times faster than the pattern; most files have no \r
+    lines = text.split("\n") if "\r" not in text else _EDITOR_BREAK.split(text)
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
     return lines

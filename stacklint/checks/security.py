@@ -5,6 +5,7 @@ network, then looks for evidence that credentials or replicated data cross the o
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -185,9 +186,15 @@ _HOST_WORDS = frozenset(["HOST", "HOSTS", "HOSTNAME", "SERVER", "SERVERS", "ADDR
                          "URLS", "URI", "DSN", "NODES", "SEEDS", "PEERS", "BROKERS", "MASTER"])
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_hosts(var: str) -> bool:
+    """Whether a variable's name says its value names hosts (asked per variable of every service)."""
+    return bool(_HOST_WORDS.intersection(credentials.words(var)))
+
+
 def _hosts(var: str, value: str) -> Iterator[str]:
     """The host names a variable's value points at, when it is a URL or a host-ish variable."""
-    if "://" not in value and not _HOST_WORDS.intersection(credentials.words(var)):
+    if "://" not in value and not _names_hosts(var):
         return
     for token in _HOST_TOKEN.split(value):
         token = token.split("://", 1)[-1].rsplit("@", 1)[-1]

@@ -17,7 +17,7 @@ from .records import (CredentialSpec, EnvVar, ExtraHost, FileReference, GenericR
                       UpdateConfig, Val)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .stack import Stack
+    from .stack import Names
 
 # container.NetworkMode(target).IsUserDefined() is false for these: they get no alias.
 _NOT_USER_DEFINED = frozenset(["default", "bridge", "host", "none"])
@@ -26,8 +26,8 @@ _NOT_USER_DEFINED = frozenset(["default", "bridge", "host", "none"])
 class Service:
     """A service of the stack. `raw` is its interpolated mapping; prefer the converted fields."""
 
-    def __init__(self, stack: "Stack", name: str, raw: dict):
-        self.stack = stack
+    def __init__(self, names: "Names", name: str, raw: dict):
+        self.names = names  # not the stack, which holds this service
         self.name = name
         self.raw = raw
         self.path = ("services", name)
@@ -52,7 +52,7 @@ class Service:
 
     @lazy
     def _mounts_and_refused(self):
-        return service_mounts(self.raw.get("volumes"), self.path + ("volumes",), self.stack.volume_name)
+        return service_mounts(self.raw.get("volumes"), self.path + ("volumes",), self.names.volume_name)
 
     @property
     def mounts(self) -> List[Mount]:
@@ -257,7 +257,7 @@ class Service:
             path = base + (i,)
             if isinstance(item, str):
                 source, root = Val(item, path), Val("0", path)
-                out.append(FileReference(source, self.stack.object_name(kind, item), source, root, root,
+                out.append(FileReference(source, self.names.object_name(kind, item), source, root, root,
                                          Val(0o444, path), path, short=True))
             elif isinstance(item, dict):
                 source = read.text(item, "source", path)
@@ -269,7 +269,7 @@ class Service:
                 uid = read.text(item, "uid", path)
                 gid = read.text(item, "gid", path)
                 mode = read.integer(item, "mode", path)
-                out.append(FileReference(source, self.stack.object_name(kind, source.value), target,
+                out.append(FileReference(source, self.names.object_name(kind, source.value), target,
                                          uid if uid and uid.value else Val("0", path),
                                          gid if gid and gid.value else Val("0", path),
                                          mode if mode is not None else Val(0o444, path), path, short=False))
@@ -285,18 +285,18 @@ class Service:
         if isinstance(value, list):
             for i, key in enumerate(value):
                 if isinstance(key, str):
-                    out.append(NetworkAttachment(key, self.stack.object_name("networks", key), (), {}, base + (i,),
+                    out.append(NetworkAttachment(key, self.names.object_name("networks", key), (), {}, base + (i,),
                                                  on_key=False, implicit=False))
         elif isinstance(value, dict):
             for key, conf in value.items():
                 path = base + (key,)
                 conf = conf if isinstance(conf, dict) else {}
-                out.append(NetworkAttachment(str(key), self.stack.object_name("networks", str(key)),
+                out.append(NetworkAttachment(str(key), self.names.object_name("networks", str(key)),
                                              read.strings(conf, "aliases", path),
                                              read.labels(conf, "driver_opts", path), path, on_key=True,
                                              implicit=False))
         if not (isinstance(value, (list, dict)) and value):
-            out.append(NetworkAttachment("default", self.stack.object_name("networks", "default"), (), {},
+            out.append(NetworkAttachment("default", self.names.object_name("networks", "default"), (), {},
                                          self.path, on_key=False, implicit=True))
         return out
 

@@ -22,7 +22,7 @@ class Stack:
         self.data = data if isinstance(data, dict) else {}
         self.namespace = namespace or DEFAULT_NAMESPACE
         self._written = written if written is not None else data  # the file before interpolation
-        self._names: Dict[tuple, str] = {}
+        self.names = Names(self.data, self.namespace)
 
     def written(self, where):
         """What the file writes where a Val (or anything with a .path, or a path) comes from,
@@ -43,7 +43,7 @@ class Stack:
 
     @lazy
     def services(self) -> Dict[str, Service]:
-        return {str(name): Service(self, str(name), svc) for name, svc in read.mapping(self.data, "services").items()
+        return {str(name): Service(self.names, str(name), svc) for name, svc in read.mapping(self.data, "services").items()
                 if isinstance(svc, dict)}
 
     @lazy
@@ -64,18 +64,6 @@ class Stack:
 
     def objects(self, kind: str) -> Dict[str, TopLevelObject]:
         return getattr(self, kind)
-
-    def object_name(self, kind: str, key: str) -> str:
-        """The Swarm name of what a service refers to by key (STACK_key when undeclared)."""
-        name = self._names.get((kind, key))
-        if name is None:
-            name = self._names[(kind, key)] = swarm_name(key, read.mapping(self.data, kind).get(key), self.namespace)
-        return name
-
-    def volume_name(self, key: str) -> Optional[str]:
-        """The Swarm name of a declared top-level volume, None when the file does not declare it."""
-        volumes = read.mapping(self.data, "volumes")
-        return self.object_name("volumes", key) if key in volumes else None
 
     def _objects(self, kind: str) -> Dict[str, TopLevelObject]:
         out: Dict[str, TopLevelObject] = {}
@@ -102,6 +90,29 @@ class Stack:
                 obj.template_driver = read.text(decl, "template_driver", path)
             out[key] = obj
         return out
+
+
+class Names:
+    """The Swarm names of what services refer to by key. Apart from Stack so that a service can
+    hold it without holding the stack that holds the service: that reference cycle left the whole
+    model for the cyclic GC to free."""
+
+    def __init__(self, data: dict, namespace: str):
+        self.data = data
+        self.namespace = namespace
+        self._cache: Dict[tuple, str] = {}
+
+    def object_name(self, kind: str, key: str) -> str:
+        """The Swarm name of what a service refers to by key (STACK_key when undeclared)."""
+        name = self._cache.get((kind, key))
+        if name is None:
+            name = self._cache[(kind, key)] = swarm_name(key, read.mapping(self.data, kind).get(key), self.namespace)
+        return name
+
+    def volume_name(self, key: str) -> Optional[str]:
+        """The Swarm name of a declared top-level volume, None when the file does not declare it."""
+        volumes = read.mapping(self.data, "volumes")
+        return self.object_name("volumes", key) if key in volumes else None
 
 
 def is_external(decl) -> bool:

@@ -22,6 +22,8 @@ def _visible(char: str) -> str:
 def escape_control(text: str) -> str:
     """ESC, newlines, C1 controls, bidi overrides and undecodable path bytes become visible
     escapes (\\e, \\n, \\x9b, \\u202e, \\xff)."""
+    if text.isascii() and text.isprintable():  # no ASCII control character: nothing to escape
+        return text
     return _CONTROL.sub(lambda m: _visible(m.group()), text)
 
 

@@ -46,6 +46,13 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+def _columns(text: str) -> int:
+    """Terminal columns a piece of the frame's line takes."""
+    if text.isascii() and text.isprintable():  # most lines: one column a character, no tab, no escape
+        return len(text)
+    return sum(_width(c) for c in text)
+
+
 def _show(line: str) -> str:
     return escape_control(line.replace("\t", " " * TAB_WIDTH))
 
@@ -58,8 +65,8 @@ def frame(lines: Sequence[str], d: Diagnostic, colour: bool = False) -> List[str
     line = mask_source_line(lines[r.start.line])  # the file's own line, but never a credential's value
     end = r.end.column if r.end.line == r.start.line else len(line)
     start = min(r.start.column, len(line))
-    pad = sum(_width(c) for c in line[:start])
-    carets = "^" * max(1, sum(_width(c) for c in line[start:max(end, start)]))
+    pad = _columns(line[:start])
+    carets = "^" * max(1, _columns(line[start:max(end, start)]))
     number = str(r.start.line + 1)
     gutter = " " * len(number)
     bar = f"{_DIM}|{_RESET}" if colour else "|"
