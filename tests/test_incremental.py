@@ -1,0 +1,89 @@
+"""The language server's incremental lint equals a full lint() of the same text after every edit.
+
+Seeded random editing sessions (tests/editing.py) on real files: the bundled examples, the rule
+pages' examples, files of ../shared/corpus and a generated 300-service stack (both skipped without
+../shared). After each edit the diagnostics of IncrementalLinter.lint must equal engine.lint's,
+field by field (code, range, message, severity, related, fix, path, name, stage); the full lint()
+shares no state with the incremental path. A minimum share of edits must take the incremental
+path, or the comparison would prove nothing about it.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stacklint import catalogue
+from stacklint.checks import registered_codes
+from stacklint.engine import lint
+from stacklint.incremental import INCREMENTAL, IncrementalLinter
+from stacklint.settings import Settings
+from tests.conftest import EXAMPLE, shared_or_skip
+from tests.editing import session
+
+EVERY_RULE = Settings(env={}, select=frozenset(registered_codes()))
+WITH_ENV = Settings(env={"TAG": "1.25", "DB_PASSWORD": "s3cr3t-value"})
+
+
+def differential(text: str, path, settings: Settings, steps: int, seed: int) -> tuple:
+    """(edits, incremental ones) after checking every edit; fails on the first difference."""
+    linter = IncrementalLinter()
+    assert linter.lint(text, path, settings) == lint(text, path, settings)
+    hits = 0
+    for step, (kind, edited) in enumerate(session(text, steps, seed, broken=lambda: not linter.loaded)):
+        got = linter.lint(edited, path, settings)
+        want = lint(edited, path, settings)
+        if got != want:
+            extra = [d for d in got if d not in want][:2]
+            missing = [d for d in want if d not in got][:2]
+            pytest.fail(f"{path} seed {seed} step {step} ({kind}, {linter.last_mode}): "
+                        f"incremental differs from lint()\nonly incremental: {extra}\nonly lint(): {missing}")
+        hits += linter.last_mode == INCREMENTAL
+    return steps, hits
+
+
+def _report(capsys, what: str, edits: int, hits: int, minimum: float) -> None:
+    with capsys.disabled():
+        print(f"\n{what}: {edits} edits, {hits} incremental ({hits / max(edits, 1):.0%})")
+    assert hits >= minimum * edits, f"only {hits} of {edits} edits took the incremental path"
+
+
+def test_bundled_examples(capsys):
+    edits = hits = 0
+    for i, path in enumerate(sorted(EXAMPLE.parent.glob("*.yml"))):
+        for settings in (EVERY_RULE, WITH_ENV):
+            e, h = differential(path.read_text(encoding="utf-8"), str(path), settings, 60, seed=i)
+            edits, hits = edits + e, hits + h
+    _report(capsys, "examples", edits, hits, 0.3)
+
+
+def test_rule_page_examples(capsys):
+    edits = hits = 0
+    rules = catalogue.load()
+    for n, code in enumerate(sorted(rules)):
+        for example in rules[code].examples("Example") + rules[code].examples("Use instead"):
+            e, h = differential(example, None, EVERY_RULE, 3, seed=n)
+            edits, hits = edits + e, hits + h
+    _report(capsys, "rule page examples", edits, hits, 0.2)
+
+
+def test_corpus(capsys):
+    files = sorted(shared_or_skip("corpus", "files").iterdir())
+    # the largest files have the most services to keep
+    files = sorted(files, key=lambda p: p.stat().st_size, reverse=True)[:8]
+    edits = hits = 0
+    for i, path in enumerate(files):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        e, h = differential(text, str(path), EVERY_RULE, 20, seed=100 + i)
+        edits, hits = edits + e, hits + h
+    _report(capsys, "corpus", edits, hits, 0.3)
+
+
+def test_generated_300_services(capsys, tmp_path):
+    gen = shared_or_skip("bench", "gen_stack.py")
+    out = tmp_path / "docker-stack.yml"
+    subprocess.run([sys.executable, str(gen), "300", "-o", str(out)], check=True, capture_output=True)
+    e, h = differential(out.read_text(encoding="utf-8"), str(out), EVERY_RULE, 8, seed=7)
+    _report(capsys, "generated 300 services", e, h, 0.4)
