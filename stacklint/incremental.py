@@ -95,15 +95,19 @@ class IncrementalLinter:
 
     def __init__(self) -> None:
         self._last: Optional[_Breakdown] = None
+        self._forgotten = False
         self.last_mode = FULL  # how the last lint went: FULL or INCREMENTAL
         self.reused = 0  # services whose findings the last lint kept
         self.loaded = False  # whether the last text loaded (valid YAML, a mapping, a version Docker reads)
 
     def forget(self) -> None:
-        """Drop the breakdown (files the checks read may have changed): the next lint is full."""
-        self._last = None
+        """The next lint is full: files the checks read (env files) may have changed. Safe to call
+        while another thread lints: that lint's breakdown is dropped by the next one."""
+        self._forgotten = True
 
     def lint(self, text: str, path: Optional[str] = None, settings: Settings = DEFAULT) -> list:
+        if self._forgotten:
+            self._last, self._forgotten = None, False
         with gc_paused():
             doc = parse(text)
             found = list(doc.problems)
