@@ -11,37 +11,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
-
-import pytest
 
 from stacklint import catalogue
 from stacklint.checks import registered_codes
-from stacklint.engine import lint
-from stacklint.incremental import INCREMENTAL, IncrementalLinter
 from stacklint.settings import Settings
 from tests.conftest import EXAMPLE, shared_or_skip
-from tests.editing import session
+from tests.editing import differential
 
 EVERY_RULE = Settings(env={}, select=frozenset(registered_codes()))
 WITH_ENV = Settings(env={"TAG": "1.25", "DB_PASSWORD": "s3cr3t-value"})
-
-
-def differential(text: str, path, settings: Settings, steps: int, seed: int) -> tuple:
-    """(edits, incremental ones) after checking every edit; fails on the first difference."""
-    linter = IncrementalLinter()
-    assert linter.lint(text, path, settings) == lint(text, path, settings)
-    hits = 0
-    for step, (kind, edited) in enumerate(session(text, steps, seed, broken=lambda: not linter.loaded)):
-        got = linter.lint(edited, path, settings)
-        want = lint(edited, path, settings)
-        if got != want:
-            extra = [d for d in got if d not in want][:2]
-            missing = [d for d in want if d not in got][:2]
-            pytest.fail(f"{path} seed {seed} step {step} ({kind}, {linter.last_mode}): "
-                        f"incremental differs from lint()\nonly incremental: {extra}\nonly lint(): {missing}")
-        hits += linter.last_mode == INCREMENTAL
-    return steps, hits
 
 
 def _report(capsys, what: str, edits: int, hits: int, minimum: float) -> None:

@@ -67,15 +67,16 @@ REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL645",), objects.ingress),
     (("SL650",), per_service(scheduling.log_drivers)),
     (("SL651",), scheduling.volume_drivers),
-    (("SL660", "SL661", "SL662", "SL663", "SL664", "SL665", "SL666", "SL667", "SL668", "SL669", "SL670", "SL671"),
-     task_failures.check),
+    (("SL660", "SL661", "SL662", "SL663", "SL664", "SL665", "SL666", "SL667", "SL668", "SL669", "SL670"),
+     per_service(task_failures.check)),
+    (("SL671",), task_failures.templates),
     (("SL501",), cluster.missing_external),
     (("SL502",), cluster.unschedulable),
     (("SL503",), cluster.insufficient_nodes),
     (("SL504",), cluster.port_in_use),
     (("SL601", "SL602", "SL603", "SL604", "SL605"), per_service(deploy_cli.check)),
     (("SL606", "SL607", "SL608", "SL609", "SL610"), per_service(deploy_daemon.check)),
-    (("SL611", "SL612", "SL613", "SL614", "SL615", "SL616", "SL617"), deploy_spec.check),
+    (("SL611", "SL612", "SL613", "SL614", "SL615", "SL616", "SL617"), per_service(deploy_spec.check)),
     (("SL701", "SL702", "SL703", "SL704", "SL705"), per_service(hardening.check)),  # opt-in
 )
 
