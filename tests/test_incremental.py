@@ -14,6 +14,8 @@ import sys
 
 from stacklint import catalogue
 from stacklint.checks import registered_codes
+from stacklint.engine import lint
+from stacklint.incremental import FULL, INCREMENTAL, IncrementalLinter
 from stacklint.settings import Settings
 from tests.conftest import EXAMPLE, shared_or_skip
 from tests.editing import differential
@@ -65,3 +67,35 @@ def test_generated_300_services(capsys, tmp_path):
     subprocess.run([sys.executable, str(gen), "300", "-o", str(out)], check=True, capture_output=True)
     e, h = differential(out.read_text(encoding="utf-8"), str(out), EVERY_RULE, 8, seed=7)
     _report(capsys, "generated 300 services", e, h, 0.4)
+
+
+def _example_edit(old: str, new: str) -> tuple:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text, text.replace(old, new)
+
+
+def test_an_edit_inside_one_service_rechecks_only_that_service():
+    text, edited = _example_edit("image: dockersamples/atsea_db\n", "image: dockersamples/atsea_db:latest\n")
+    linter = IncrementalLinter()
+    linter.lint(text, str(EXAMPLE), WITH_ENV)
+    got = linter.lint(edited, str(EXAMPLE), WITH_ENV)
+    assert got == lint(edited, str(EXAMPLE), WITH_ENV)
+    assert (linter.last_mode, linter.reused) == (INCREMENTAL, 4)
+
+
+def test_an_edit_outside_the_services_is_a_full_lint():
+    text, edited = _example_edit("  back-tier:\n", "  back-tier:\n    driver: overlay\n")
+    linter = IncrementalLinter()
+    linter.lint(text, str(EXAMPLE), WITH_ENV)
+    assert linter.lint(edited, str(EXAMPLE), WITH_ENV) == lint(edited, str(EXAMPLE), WITH_ENV)
+    assert (linter.last_mode, linter.reused) == (FULL, 0)
+
+
+def test_forget_makes_the_next_lint_full():
+    text, edited = _example_edit("image: dockersamples/atsea_db\n", "image: dockersamples/atsea_db:12\n")
+    linter = IncrementalLinter()
+    linter.lint(text, str(EXAMPLE), WITH_ENV)
+    linter.forget()
+    linter.lint(edited, str(EXAMPLE), WITH_ENV)
+    assert linter.last_mode == FULL
