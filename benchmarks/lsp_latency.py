@@ -233,7 +233,8 @@ def long_differential(edits: int, generated: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--services", type=int, nargs="+", default=[300, 1000])
+    parser.add_argument("--services", type=int, nargs="*", default=[300, 1000],
+                        help="stack sizes to measure (none: only the differential)")
     parser.add_argument("--file", type=Path, help="a stack file to use instead of generating one")
     parser.add_argument("--edits", type=int, default=40)
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between edits (default 0.3)")

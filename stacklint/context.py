@@ -42,7 +42,9 @@ class Context:
         data = dict(self.data)
         data["services"] = {name: self.section("services")[name]}
         one = replace(self, data=data)
-        one.__dict__["folder"] = self.folder  # the same file: resolve its folder once, not per service
+        # the same file and top-level sections: its folder and top-level objects are worked out once
+        one.__dict__["folder"] = self.folder
+        one.__dict__["model"] = self.model.with_data(data)
         return one
 
     def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,
