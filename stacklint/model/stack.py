@@ -37,7 +37,9 @@ class Stack:
         for name, svc in read.mapping(data, "services").items():
             if isinstance(svc, dict):
                 shared = mine.get(str(name))
-                services[str(name)] = shared if shared is not None and shared.raw is svc else Service(other, str(name), svc)
+                if shared is None or shared.raw is not svc:
+                    shared = Service(other, str(name), svc)
+                services[str(name)] = shared
         other.__dict__["services"] = services
         return other
 
