@@ -111,12 +111,14 @@ async def measure(path: Path, edits: int, pause: float, debounce_ms) -> dict:
                 return at
 
     # Isolated edits: one change, then a pause (a value toggled, a quick fix applied).
-    latencies, version = [], 1
+    latencies, cpu, version = [], [], 1
     for n in range(edits):
         version += 1
         sent = time.perf_counter()
         edit(n, version)
+        cpu_before = server_cpu(client)
         latencies.append(await published_version(version) - sent)
+        cpu.append(server_cpu(client) - cpu_before)
         await asyncio.sleep(pause)
     # Typing bursts: five keystrokes 40 ms apart; latency from the last keystroke.
     bursts = []
@@ -135,23 +137,39 @@ async def measure(path: Path, edits: int, pause: float, debounce_ms) -> dict:
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return {"latencies": latencies, "bursts": bursts, "findings": findings, "lines": text.count("\n") + 1, "text": text}
+    return {"latencies": latencies, "bursts": bursts, "cpu": cpu, "findings": findings,
+            "lines": text.count("\n") + 1, "text": text}
+
+
+def server_cpu(client) -> float:
+    """CPU seconds the server process has used so far (Linux /proc; 0 elsewhere). On a shared, busy
+    machine the wall times stretch with everyone's load; CPU time per edit does much less."""
+    try:
+        fields = Path(f"/proc/{client._server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, AttributeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def docker_seconds(path: Path, runs: int = 5):
-    """Median wall time of `docker stack config -c FILE` (Docker's loader, offline), or None."""
+    """Median wall and CPU (user + system) time of `docker stack config -c FILE` (Docker's loader,
+    offline), or None."""
+    import resource
     import shutil
 
     if not shutil.which("docker"):
         return None
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(["docker", "stack", "config", "-c", str(path)], capture_output=True)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if done.returncode != 0:
             sys.exit(f"lsp_latency: docker stack config failed on {path}: {done.stderr.decode()[:300]}")
-    return statistics.median(times)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def engine_seconds(text: str, path: Path) -> tuple:
@@ -182,7 +200,8 @@ def engine_seconds(text: str, path: Path) -> tuple:
 
 def report(name: str, path: Path, args) -> None:
     result = asyncio.run(measure(path, args.edits, args.pause, args.debounce_ms))
-    docker = docker_seconds(path)
+    docker_times = docker_seconds(path)
+    docker, docker_cpu = docker_times if docker_times is not None else (None, None)
     engine = engine_seconds(result["text"], path)
     lat, bursts = result["latencies"], result["bursts"]
     from stacklint.lsp.settings import DEFAULT_DEBOUNCE_MS
@@ -202,6 +221,11 @@ def report(name: str, path: Path, args) -> None:
           f"p95 {ms(percentile(lat, 95))} = {ratio(percentile(lat, 95))}")
     print(f"  typing bursts ({len(bursts)} x 5 keys, 40 ms apart), last key -> publish: "
           f"p50 {ms(statistics.median(bursts))}, p95 {ms(percentile(bursts, 95))} = {ratio(percentile(bursts, 95))}")
+    if docker_cpu and any(result["cpu"]):
+        cpu = result["cpu"]
+        print(f"  CPU time: the server per isolated edit p50 {ms(statistics.median(cpu))}, p95 "
+              f"{ms(percentile(cpu, 95))}; docker stack config {ms(docker_cpu)}: p95 "
+              f"{percentile(cpu, 95) / docker_cpu:.2f}x Docker's CPU time")
     print(f"  the engine alone, GC paused: a full lint() {ms(engine[0])}, an incremental one after a "
           f"one-character edit {ms(engine[1])}")
 
