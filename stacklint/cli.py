@@ -20,7 +20,7 @@ from .diagnostics import Severity
 from .output import FORMATS, render, statistics
 from .output.escape import escape_control
 from .output.text import COLOR_MODES, use_colour
-from .runner import default_jobs, expand, lint_paths, lint_stack_paths
+from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "it silently accepts. Other commands: " + ", ".join(f"`stacklint {n}`" for n in SUBCOMMANDS),
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="stack files, directories to search for them, or - for standard input")
+                        help="stack files, directories to search for them, or - for standard input; the files of "
+                             "a stack declared in the configuration (`stacks:`) are linted together, merged")
     parser.add_argument("--compose-file", "-c", action="append", metavar="FILE",
                         help="a file of one stack; repeat it to lint files that deploy together, merged as "
                              "`docker stack deploy -c base.yml -c prod.yml` merges them (later files override)")
@@ -204,10 +205,15 @@ def lint_main(argv: List[str]) -> int:
 
     # a partial, not a closure: --jobs sends it to the worker processes
     settings_for_file = functools.partial(config.settings_for, base=settings, config_path=config_path)
+    stacks_for = functools.partial(config.stacks_for, config_path=config_path)
 
     def lint_all():
         found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
-        return found + lint_paths(paths, settings_for_file, args.jobs or default_jobs())
+        alone, stacks = plan(args.paths, paths, stacks_for)
+        found += lint_paths(alone, settings_for_file, args.jobs or default_jobs())
+        for stack in stacks:
+            found += lint_declared_stack(stack, settings_for_file, paths + args.paths)
+        return found
 
     results = lint_all()
     if (args.fix or args.diff) and results:

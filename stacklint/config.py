@@ -7,6 +7,11 @@ walking up from the linted file. Invalid configuration is an error with a locati
     severity: {SL401: warning}       # per-rule severity
     per-file-ignores: {"legacy/*.yml": [SL306]}
     fail-on: warning                 # error | warning | info
+    stacks:                          # files deployed together (declared_stacks.py)
+      - {name: shop, files: [docker-stack.yml, prod.yml], env-files: [.env.prod]}
+
+The shapes are checked with the settings schema (settings.schema.json, shared with the editor
+settings); rule names and stack files here.
 """
 from __future__ import annotations
 
@@ -23,7 +28,6 @@ from .stack_files import CONFIG_NAMES, PYPROJECT
 
 # A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
 MAX_CONFIG_BYTES = 1024 * 1024
-KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on")
 
 class ConfigError(ValueError):
     """A configuration problem at path:line:column (1-based; 0 when unknown)."""
@@ -128,7 +132,8 @@ def _load_toml(path: Path):
         raise ConfigError(path, *_position_of(path, "stacklint"), "`tool.stacklint` must be a table")
 
     def locate(keys, on_key=True):
-        return _position_of(path, str(keys[-1]))
+        # no node marks in TOML: the line of the innermost named key
+        return _position_of(path, next((str(k) for k in reversed(keys) if isinstance(k, str)), "stacklint"))
 
     return section, locate
 
@@ -150,12 +155,8 @@ def load_config(path: Path) -> Dict[str, Any]:
 def _codes(value, keys, locate, path) -> frozenset:
     if isinstance(value, str):
         value = [v for v in value.split(",") if v.strip()]
-    if not isinstance(value, list):
-        raise ConfigError(path, *locate(keys, False), f"`{keys[-1]}` must be a list of rule codes or names")
     codes = set()
-    for i, item in enumerate(value):
-        if not isinstance(item, str):
-            raise ConfigError(path, *locate(keys + (i,), False), f"`{item}` is not a rule code or name")
+    for i, item in enumerate(value):  # strings: the schema saw to it
         try:
             codes.update(catalogue.resolve(item))
         except KeyError:
@@ -175,18 +176,16 @@ def _severity(value, keys, locate, path) -> Severity:
 
 
 def _parse(path: Path) -> Dict[str, Any]:
+    from . import settings_schema
+
     data, locate = _load_toml(path) if path.name == PYPROJECT else _load_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(path, 1, 1, "the configuration must be a mapping of options")
+    problems = settings_schema.problems(data, settings_schema.CONFIG)
+    if problems:
+        first = problems[0]
+        raise ConfigError(path, *(locate(first.path, first.on_key) if first.path else (1, 1)), first.message)
     out: Dict[str, Any] = {}
     for key, value in data.items():
         keys = (key,)
-        if key not in KEYS:
-            import difflib  # only to word an error
-
-            hint = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.6)
-            raise ConfigError(path, *locate(keys), f"unknown option `{key}`"
-                              + (f"; did you mean `{hint[0]}`?" if hint else f" (options: {', '.join(KEYS)})"))
         if key == "select":
             out["select"] = _codes(value, keys, locate, path)
         elif key == "ignore":
@@ -194,19 +193,35 @@ def _parse(path: Path) -> Dict[str, Any]:
         elif key == "fail-on":
             out["fail_on"] = _severity(value, keys, locate, path)
         elif key == "severity":
-            if not isinstance(value, dict):
-                raise ConfigError(path, *locate(keys, False), "`severity` must map rules to error, warning or info")
             severities = {}
             for rule, level in value.items():
                 for code in _codes([rule], keys, lambda k, on_key=True: locate((key, rule), True), path):
                     severities[code] = _severity(level, (key, rule), locate, path)
             out["severity"] = severities
         elif key == "per-file-ignores":
-            if not isinstance(value, dict):
-                raise ConfigError(path, *locate(keys, False), "`per-file-ignores` must map globs to lists of rules")
             out["per_file_ignores"] = tuple(
                 PerFileIgnore(pattern, _codes(rules, (key, pattern), locate, path)) for pattern, rules in value.items())
+        elif key == "stacks":
+            out["stacks"] = _stacks(value, locate, path)
     return out
+
+
+def _stacks(entries, locate, path: Path):
+    from .declared_stacks import StackProblem, read_declarations
+
+    try:
+        return read_declarations(entries, path.parent)
+    except StackProblem as problem:
+        raise ConfigError(path, *locate(problem.keys, False), str(problem)) from None
+
+
+def stacks_for(file_path: str, config_path: Optional[Path] = None):
+    """The stacks declared in a file's configuration (config_path, else the nearest one); ()
+    when there is none. Raises ConfigError for an invalid configuration."""
+    path = config_path or find_config(Path(file_path))
+    if path is None:
+        return ()
+    return load_config(path).get("stacks", ())
 
 
 def settings_for(file_path: Optional[str], base: Settings, config_path: Optional[Path] = None) -> Settings:

@@ -5,8 +5,9 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, List
+from typing import Callable, Iterable, List, Sequence, Tuple
 
+from .declared_stacks import DeclaredStack, stack_of, stack_settings
 from .diagnostics import FileResult
 from .document import MAX_BYTES, too_large
 from .engine import finish_unread, lint
@@ -88,6 +89,61 @@ def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) 
     per_file = lint_stack(texts, settings, [_reader_findings(decoded) for decoded, _, _ in reads])
     return [FileResult("<stdin>" if p == "-" else p, found, text=decoded.text, data=data, threshold=settings.threshold)
             for p, (decoded, _, data), found in zip(paths, reads, per_file)]
+
+
+StacksFor = Callable[[str], Sequence[DeclaredStack]]
+
+
+def plan(given: List[str], files: List[str], stacks_for: StacksFor) -> Tuple[List[str], List[DeclaredStack]]:
+    """The files to lint alone, and the declared stacks to lint merged (each once, in the order
+    first met). given: the command line's paths; files: what they expand to. A file of a declared
+    stack brings in its whole stack; a directory brings in the stacks its configuration declares
+    under it, whatever their files are named. stacks_for raises ValueError for an invalid
+    configuration: the file is then linted alone, which reports it."""
+    alone: List[str] = []
+    stacks: List[DeclaredStack] = []
+    for path in given:
+        if path != "-" and os.path.isdir(path):
+            inside = os.path.abspath(path)
+            for stack in _declared(path, stacks_for):
+                if stack not in stacks and any(os.path.commonpath([inside, f]) == inside for f in stack.files):
+                    stacks.append(stack)
+    for path in files:
+        stack = stack_of(path, _declared(path, stacks_for)) if path != "-" else None
+        if stack is None:
+            alone.append(path)
+        elif stack not in stacks:
+            stacks.append(stack)
+    return alone, stacks
+
+
+def _declared(path: str, stacks_for: StacksFor) -> Sequence[DeclaredStack]:
+    try:
+        return stacks_for(path)
+    except ValueError:
+        return ()
+
+
+def lint_declared_stack(stack: DeclaredStack, settings_for: Callable[[str], Settings],
+                        spelled: Iterable[str] = ()) -> List[FileResult]:
+    """A stack from the configuration, merged as `-c` merges it, with its env files and name.
+    Its files are shown as the command line spelled them or the folder they were found in
+    (spelled: the paths given and found), else relative to here."""
+    shown = [_spelling(f, spelled) for f in stack.files]
+    return lint_stack_paths(shown, lambda p: stack_settings(stack, settings_for(p)))
+
+
+def _spelling(path: str, spelled: Iterable[str]) -> str:
+    for given in spelled:
+        if given == "-":
+            continue
+        absolute = os.path.normpath(os.path.abspath(given))
+        if absolute == path:
+            return given
+        if os.path.isdir(given) and os.path.commonpath([absolute, path]) == absolute:
+            return os.path.join(given, os.path.relpath(path, absolute))
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _reader_findings(decoded) -> list:

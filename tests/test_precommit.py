@@ -35,6 +35,12 @@ services:
           memory: 256M
 """
 NOT_A_STACK = "key: [unclosed\n"  # broken YAML that the hook must not be given
+# A stack declared in shop/.stacklint.yaml: the base's image has no tag (SL209, a warning that
+# fails under the stack's `fail-on: warning`); the override uses the secret only the base
+# declares, fine merged, an undefined secret alone.
+SHOP_BASE = GOOD.replace("nginx:1.27", "nginx") + "secrets:\n  db:\n    external: true\n"
+SHOP_OVERRIDE = 'version: "3.8"\nservices:\n  web:\n    secrets:\n      - db\n'
+SHOP_CONFIG = "fail-on: warning\nstacks:\n  - name: shop\n    files: [docker-stack.yml, docker-stack.prod.yml]\n"
 
 
 def hook():
@@ -99,6 +105,10 @@ def precommit_run(tmp_path_factory):
     (work / "deploy" / "compose.yaml").write_text(GOOD)
     (work / "values.yml").write_text(NOT_A_STACK)
     (work / ".stacklint.yaml").write_text("ignore: [SL209]\n")  # matches *stack*.yaml; must not be linted
+    (work / "shop").mkdir()
+    (work / "shop" / "docker-stack.yml").write_text(SHOP_BASE)
+    (work / "shop" / "docker-stack.prod.yml").write_text(SHOP_OVERRIDE)
+    (work / "shop" / ".stacklint.yaml").write_text(SHOP_CONFIG)
     config = readme_snippet().replace(README_REPO, str(hook_repo)).replace("rev: COMMIT", f"rev: {commit}")
     (work / ".pre-commit-config.yaml").write_text(config)
     subprocess.run(["git", "init", "-q", "."], cwd=work, env=env, check=True)
@@ -119,7 +129,7 @@ def test_hook_fails_on_the_bad_file_only(precommit_run):
     assert "docker-stack.yml:6:9: error SL006 services.web.ports.0: invalid port spec" in proc.stdout
     assert "values.yml" not in proc.stdout  # not a stack file name: never given to the hook
     assert ".stacklint.yaml" not in proc.stdout  # the configuration is not a stack file
-    assert re.search(r"^Found \d+ problems? \(1 error\b.* in 2 files\.$", proc.stdout, re.M), proc.stdout
+    assert re.search(r"^Found \d+ problems? \(1 error\b.* in 4 files\.$", proc.stdout, re.M), proc.stdout
 
 
 @pytest.mark.slow
@@ -128,3 +138,15 @@ def test_hook_passes_on_the_good_file_and_skips_other_yaml(precommit_run):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"^stacklint\.+Passed$", proc.stdout, re.M), proc.stdout
     assert re.search(r"(No problems|\(.*\)) in 1 file\.$", proc.stdout, re.M), proc.stdout  # not values.yml
+
+
+@pytest.mark.slow
+def test_a_changed_file_of_a_declared_stack_lints_the_whole_stack(precommit_run):
+    """Only the override changed: the stack is linted merged (no undefined secret, which the
+    override alone would have), and the whole stack's findings count, the base's included."""
+    proc = precommit_run("--files", "shop/docker-stack.prod.yml")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "shop/docker-stack.yml:4:12: warning SL209 service web: image nginx has no tag (:latest); pin a version " \
+           "[unpinned-image]" in proc.stdout.splitlines()
+    assert "SL101" not in proc.stdout
+    assert re.search(r"^Found 2 problems \(1 warning, 1 info\) in 2 files\.$", proc.stdout, re.M), proc.stdout

@@ -3,8 +3,9 @@ examples load to the same settings; its sample output is what stacklint prints."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from stacklint import config
+from stacklint import config, settings_schema
 
 from .conftest import ROOT, run_cli
 
@@ -19,7 +20,7 @@ def section(title: str) -> str:
 
 def test_configuration_section_documents_every_key():
     table_keys = re.findall(r"^\| `([a-z-]+)` \|", section("Configuration"), re.M)
-    assert table_keys == list(config.KEYS)
+    assert table_keys == list(settings_schema.properties(settings_schema.CONFIG))
 
 
 def test_configuration_examples_load_and_agree(tmp_path):
@@ -30,9 +31,17 @@ def test_configuration_examples_load_and_agree(tmp_path):
     (tmp_path / "toml").mkdir()
     (tmp_path / "yaml" / ".stacklint.yaml").write_text(yaml_example)
     (tmp_path / "toml" / "pyproject.toml").write_text(toml_example)
+    for folder in ("yaml", "toml"):  # the files the example's stack names must exist
+        for name in ("docker-stack.yml", "docker-stack.prod.yml", ".env.prod"):
+            (tmp_path / folder / name).write_text("")
     from_yaml = config.load_config(tmp_path / "yaml" / ".stacklint.yaml")
     from_toml = config.load_config(tmp_path / "toml" / "pyproject.toml")
-    assert set(from_yaml) == {"select", "ignore", "severity", "per_file_ignores", "fail_on"}
+    assert set(from_yaml) == {"select", "ignore", "severity", "per_file_ignores", "fail_on", "stacks"}
+    (stack,) = from_yaml.pop("stacks")
+    assert (stack.name, [Path(f).name for f in stack.files], [Path(f).name for f in stack.env_files]) == \
+        ("shop", ["docker-stack.yml", "docker-stack.prod.yml"], [".env.prod"])
+    assert [Path(f).relative_to(tmp_path / "toml") for f in from_toml.pop("stacks")[0].files] == \
+        [Path(f).relative_to(tmp_path / "yaml") for f in stack.files]
     assert from_yaml == from_toml
 
 

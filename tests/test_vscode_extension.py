@@ -186,7 +186,7 @@ def test_vsix_holds_the_client_the_manifest_and_a_pure_python_server(vsix):
     settings = set(manifest["contributes"]["configuration"]["properties"])
     assert settings == {f"stacklint.{k}" for k in (
         "path", "interpreter", "importStrategy", "select", "ignore", "severity", "failOn", "configFile",
-        "files", "env", "strictEnv", "inventory")}
+        "files", "env", "inheritEnv", "strictEnv", "inventory", "debounceMs")}
 
 
 def _found(text: str, path: str):

@@ -1,12 +1,12 @@
 """Engine diagnostics and edits -> LSP types, with positions converted at this edge."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Callable, List, Optional, Tuple
 
 from lsprotocol import types
 
 from .. import catalogue
-from ..diagnostics import Diagnostic, Range, Severity, TextEdit
+from ..diagnostics import Diagnostic, Range, Related, Severity, TextEdit
 from .positions import PositionMap
 
 SOURCE = "stacklint"
@@ -40,7 +40,11 @@ def _tags(d: Diagnostic) -> Optional[List[types.DiagnosticTag]]:
     return None
 
 
-def to_lsp(d: Diagnostic, pmap: PositionMap, uri: str) -> types.Diagnostic:
+# path -> (uri, position map) of another file of a merged stack, for related locations there
+Elsewhere = Callable[[str], Optional[Tuple[str, PositionMap]]]
+
+
+def to_lsp(d: Diagnostic, pmap: PositionMap, uri: str, elsewhere: Optional[Elsewhere] = None) -> types.Diagnostic:
     rules = catalogue.load()
     known = d.code in rules
     name = d.name or (rules[d.code].name if known else "")
@@ -55,12 +59,17 @@ def to_lsp(d: Diagnostic, pmap: PositionMap, uri: str) -> types.Diagnostic:
         code_description=types.CodeDescription(href=rule_url(d.code)) if known else None,
         source=SOURCE,
         tags=_tags(d),
-        related_information=[
-            types.DiagnosticRelatedInformation(
-                location=types.Location(uri=uri, range=lsp_range(rel.range, pmap)), message=rel.message)
-            for rel in d.related] or None,
+        related_information=[_related(rel, pmap, uri, elsewhere) for rel in d.related] or None,
         data=data,
     )
+
+
+def _related(rel: Related, pmap: PositionMap, uri: str, elsewhere: Optional[Elsewhere]):
+    place = elsewhere(rel.path) if elsewhere is not None and rel.path is not None else None
+    if place is not None:
+        uri, pmap = place
+    return types.DiagnosticRelatedInformation(location=types.Location(uri=uri, range=lsp_range(rel.range, pmap)),
+                                              message=rel.message)
 
 
 def text_edit(edit: TextEdit, pmap: PositionMap) -> types.TextEdit:

@@ -30,6 +30,7 @@ from .conversion import SOURCE, internal_error, to_lsp
 from .documents import LintResult, OpenDocument, uri_to_path
 from .hover import hover
 from .positions import UTF8, UTF16, UTF32, PositionMap
+from .stacks import StackLinting
 
 log = logging.getLogger("stacklint.lsp")
 READY = "stacklint language server ready"
@@ -96,6 +97,7 @@ class StacklintServer(LanguageServer):
         self.config_errors: Dict[Path, config.ConfigError] = {}
         self._inventories: Dict[Path, Tuple[float, Any]] = {}
         self._last_message: Dict[str, str] = {}
+        self.stacks = StackLinting()  # documents of stacks declared in the configuration
 
     # ---- capabilities -------------------------------------------------------------------
     def client_has(self, field: str) -> bool:
@@ -229,7 +231,8 @@ class StacklintServer(LanguageServer):
 
     def wanted(self, doc: OpenDocument) -> bool:
         folder_uri, folder = self.folder_of(doc)
-        return client_settings.wanted(doc.path or doc.name, folder, self.client_settings_for(folder_uri))
+        return (client_settings.wanted(doc.path or doc.name, folder, self.client_settings_for(folder_uri))
+                or self.stacks.stack_for(self, doc) is not None)
 
     def debounce_of(self, doc: OpenDocument) -> float:
         return self.client_settings_for(self.folder_of(doc)[0]).debounce_ms / 1000
@@ -298,6 +301,8 @@ class StacklintServer(LanguageServer):
         await self.wait_ready()
         if self.docs.get(doc.uri) is not doc:
             return
+        if await self.stacks.push(self, doc):
+            return
         if not self.wanted(doc):
             if doc.published:
                 self.publish(doc, [])
@@ -314,6 +319,7 @@ class StacklintServer(LanguageServer):
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=list(items), version=version))
 
     def relint_all(self) -> None:
+        self.stacks.forget(self)
         if self.pull:
             if self.client_has("workspace.diagnostics.refresh_support"):
                 self.workspace_diagnostic_refresh(None)
@@ -406,6 +412,9 @@ def build() -> StacklintServer:
     async def pull(ls: StacklintServer, params: types.DocumentDiagnosticParams):
         await ls.wait_ready()
         doc = ls.docs.get(params.text_document.uri)
+        stack_items = None if doc is None else await ls.stacks.pull(ls, doc)
+        if stack_items is not None:
+            return types.RelatedFullDocumentDiagnosticReport(items=stack_items)
         if doc is None or not ls.wanted(doc):
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         result = await ls.lint_now(doc)
@@ -451,7 +460,7 @@ def build() -> StacklintServer:
             return
         if doc.task is not None:
             doc.task.cancel()
-        if not ls.pull:
+        if not ls.stacks.closed(ls, doc) and not ls.pull:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

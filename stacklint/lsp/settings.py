@@ -1,8 +1,9 @@
 """Editor settings -> engine Settings, per workspace folder.
 
 Settings reach the server as initializationOptions, workspace/didChangeConfiguration and
-workspace/configuration (section "stacklint"). Each is a mapping of these keys; a bad entry is
-reported (one message) and skipped, never fatal:
+workspace/configuration (section "stacklint"). Each is a mapping of these keys, checked against
+the `editor` part of settings.schema.json; a bad entry is reported (one message, with its key
+path) and skipped, never fatal:
 
     select: [SL1, SL201]          ignore: [SL209]          severity: {SL401: warning}
     failOn: warning               configFile: .stacklint.yaml (relative to the workspace folder)
@@ -19,19 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from .. import catalogue
+from .. import catalogue, settings_schema
 from ..diagnostics import Severity
 from ..settings import Settings
 from ..stack_files import is_config_name, is_stack_name
 
 SECTION = "stacklint"
 DEFAULT_DEBOUNCE_MS = 100
-# Spellings accepted besides the camelCase ones (the config file's and Python's).
-_ALIASES = {"fail-on": "failOn", "fail_on": "failOn", "config": "configFile", "config-file": "configFile",
-            "config_file": "configFile", "strict-env": "strictEnv", "strict_env": "strictEnv",
-            "inherit-env": "inheritEnv", "inherit_env": "inheritEnv", "debounce": "debounceMs"}
-KEYS = ("select", "ignore", "severity", "failOn", "configFile", "files", "env", "inheritEnv",
-        "strictEnv", "inventory", "debounceMs")
+# The keys and their other spellings (the config file's and Python's) come from the settings
+# schema, which also validates the values.
+KEYS = tuple(settings_schema.properties(settings_schema.EDITOR))
+_ALIASES = settings_schema.aliases(settings_schema.EDITOR)
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,12 @@ def section_of(raw: Any) -> Dict[str, Any]:
     return {k: v for k, v in raw.items() if _ALIASES.get(k, k) in KEYS}
 
 
-def _code_list(value: Any, key: str, problems: List[str]) -> Optional[frozenset]:
+def _code_list(value: Any, key: str, problems: List[str]) -> frozenset:
     if isinstance(value, str):
         value = value.split(",")
-    if not isinstance(value, (list, tuple)):
-        problems.append(f"`{key}` must be a list of rule codes or names")
-        return None
     codes = set()
-    for item in value:
-        if not isinstance(item, str) or not item.strip():
-            problems.append(f"`{key}`: {item!r} is not a rule code or name")
+    for item in value:  # strings: the schema saw to it
+        if not item.strip():
             continue
         try:
             codes.update(catalogue.resolve(item))
@@ -76,72 +71,60 @@ def _code_list(value: Any, key: str, problems: List[str]) -> Optional[frozenset]
     return frozenset(codes)
 
 
+def _valid_part(data: Dict[str, Any], problems: List[str]) -> Dict[str, Any]:
+    """data without what the schema refuses (a key, or one entry of a mapping); a line each."""
+    found = settings_schema.problems(data, settings_schema.EDITOR)
+    if not found:
+        return data
+    data = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in data.items()}
+    for problem in found:
+        problems.append(problem.message)
+        *parents, last = problem.path or ("",)
+        container = data
+        for key in parents:
+            container = container.get(key) if isinstance(container, dict) else None
+        if isinstance(container, dict):
+            container.pop(last, None)  # one entry of a mapping, or the key itself
+        else:
+            data.pop(problem.path[0], None)  # an item of a list: the whole setting
+    return data
+
+
 def parse(section: Any) -> Tuple[ClientSettings, List[str]]:
-    """ClientSettings from our section's mapping, and one line per entry that was skipped."""
-    data = dict(section) if isinstance(section, Mapping) else {}
+    """ClientSettings from our section's mapping, and one line per entry that was skipped.
+    VS Code sends null for settings left at their default: those are left out."""
+    raw = dict(section) if isinstance(section, Mapping) else {}
     problems: List[str] = []
+    data = _valid_part({_ALIASES.get(k, k): v for k, v in raw.items() if v is not None}, problems)
     out: Dict[str, Any] = {}
     for key, value in data.items():
-        key = _ALIASES.get(key, key)
-        if value is None:
-            continue  # VS Code sends null for settings left at their default
         if key == "select":
             codes = _code_list(value, key, problems)
-            if codes is not None and not codes:
+            if not codes:
                 problems.append("`select` is empty, which would turn every rule off; running every rule "
                                 "(name the rules to run, or remove the setting)")
-            elif codes is not None:
+            else:
                 out["select"] = codes
         elif key == "ignore":
-            out["ignore"] = _code_list(value, key, problems) or frozenset()
+            out["ignore"] = _code_list(value, key, problems)
         elif key == "severity":
-            if not isinstance(value, Mapping):
-                problems.append("`severity` must map rules to error, warning or info")
-                continue
-            levels = {}
-            for rule, level in value.items():
-                try:
-                    severity = Severity.parse(str(level))
-                except ValueError as err:
-                    problems.append(f"`severity.{rule}`: {err}")
-                    continue
-                for code in _code_list([rule], "severity", problems) or ():
-                    levels[code] = severity
-            out["severity"] = levels
+            out["severity"] = {code: Severity.parse(level) for rule, level in value.items()
+                               for code in _code_list([rule], "severity", problems)}
         elif key == "failOn":
-            try:
-                out["fail_on"] = Severity.parse(str(value))
-            except ValueError as err:
-                problems.append(f"`failOn`: {err}")
+            out["fail_on"] = Severity.parse(value)
         elif key in ("configFile", "inventory"):
-            if not isinstance(value, str):
-                problems.append(f"`{key}` must be a file path")
-            elif value.strip():
+            if value.strip():
                 out["config_file" if key == "configFile" else "inventory"] = value.strip()
         elif key == "files":
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                problems.append("`files` must be a list of glob patterns")
-            else:
-                out["files"] = tuple(v for v in value if v.strip())
+            out["files"] = tuple(v for v in ([value] if isinstance(value, str) else value) if v.strip())
         elif key == "env":
-            if not isinstance(value, Mapping):
-                problems.append("`env` must map variable names to values")
-            else:
-                out["env"] = {str(k): "" if v is None else str(v) for k, v in value.items()}
-        elif key in ("inheritEnv", "strictEnv"):
-            if not isinstance(value, bool):
-                problems.append(f"`{key}` must be true or false")
-            else:
-                out["inherit_env" if key == "inheritEnv" else "strict_env"] = value
+            out["env"] = {str(k): "" if v is None else str(v) for k, v in value.items()}
+        elif key == "inheritEnv":
+            out["inherit_env"] = value
+        elif key == "strictEnv":
+            out["strict_env"] = value
         elif key == "debounceMs":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 10_000:
-                problems.append("`debounceMs` must be a number of milliseconds (0 to 10000)")
-            else:
-                out["debounce_ms"] = int(value)
-        else:
-            problems.append(f"unknown setting `{key}` (settings: {', '.join(KEYS)})")
+            out["debounce_ms"] = int(value)
     return ClientSettings(**out), problems
 
 

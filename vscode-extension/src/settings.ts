@@ -4,10 +4,12 @@ import { DocumentFilter } from 'vscode-languageclient/node';
 
 export const SECTION = 'stacklint';
 
-// The settings the server reads (stacklint/lsp/settings.py); path, interpreter and
-// importStrategy only choose how to start it and are not sent.
+// The settings the server reads (the `editor` part of stacklint/settings.schema.json; a test
+// checks that this list and package.json agree with it); path, interpreter and importStrategy
+// only choose how to start it and are not sent.
 export const SERVER_KEYS = [
-  'select', 'ignore', 'severity', 'failOn', 'configFile', 'files', 'env', 'strictEnv', 'inventory',
+  'select', 'ignore', 'severity', 'failOn', 'configFile', 'files', 'env', 'inheritEnv', 'strictEnv',
+  'inventory', 'debounceMs',
 ] as const;
 
 // Changing one of these restarts the server (the others are sent as they change).
