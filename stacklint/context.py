@@ -1,7 +1,7 @@
 """What a check sees: the document, its interpolated data, the version, the settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Iterator, Mapping, Optional, Tuple
@@ -35,6 +35,17 @@ class Context:
         """Relative `file:`, `env_file` and bind paths resolve against the stack file's folder.
         Worked out once per lint: checks ask for it per service, and resolve() is a system call."""
         return Path(self.path).resolve().parent if self.path else None
+
+    def for_service(self, name) -> "Context":
+        """This context with that one service (every top-level section kept): what a per-service
+        check sees when an editor re-checks only the service an edit touched."""
+        data = dict(self.data)
+        data["services"] = {name: self.section("services")[name]}
+        one = replace(self, data=data)
+        # the same file and top-level sections: its folder and top-level objects are worked out once
+        one.__dict__["folder"] = self.folder
+        one.__dict__["model"] = self.model.with_data(data)
+        return one
 
     def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,
              severity: Severity = None, fix: Fix = None, related: Tuple[Related, ...] = (),

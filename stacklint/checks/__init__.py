@@ -14,54 +14,70 @@ from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, dote
 
 Check = Callable[..., Iterable]
 
+SERVICE_SCOPE = "service"
+
+
+def per_service(check: Check) -> Check:
+    """Declares a check whose findings about each service depend on that service and the top-level
+    sections only, never on another service: an editor re-runs it for the services an edit touched
+    and keeps the rest (stacklint/incremental.py; tests/test_incremental.py proves each declaration).
+    An undeclared check runs over the whole stack every time."""
+    check.scope = SERVICE_SCOPE
+    return check
+
+
+def scope_of(check: Check) -> str:
+    return getattr(check, "scope", "stack")
+
 # Codes the engine itself produces while reading the file (not from a check function).
 CORE_CODES = ("SL001", "SL002", "SL003", "SL004", "SL005", "SL009")
 
 REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
     (("SL004",), loader.forbidden),
-    (("SL006",), values.check),
+    (("SL006",), per_service(values.check)),
     (("SL006", "SL108"), loader.external_conflicts),
     (("SL007",), dotenv.check),
-    (("SL101", "SL102", "SL103", "SL104"), references.undefined),
+    (("SL101", "SL102", "SL103", "SL104"), per_service(references.undefined)),
     (("SL105",), references.unused),
     (("SL106",), references.external_prerequisites),
     (("SL107",), references.missing_files),
     (("SL108",), references.external_ignored),
-    (("SL201",), security.docker_socket),
-    (("SL202",), security.plaintext_secrets),
+    (("SL201",), per_service(security.docker_socket)),
+    (("SL202",), per_service(security.plaintext_secrets)),
     (("SL203",), security.unencrypted_overlay),
-    (("SL204",), security.capabilities),
-    (("SL205",), security.host_network),
-    (("SL206",), security.sensitive_mounts),
-    (("SL207",), security.file_modes),
-    (("SL208",), security.exposed_ports),
-    (("SL209",), security.unpinned_images),
-    (("SL301", "SL302", "SL303", "SL304", "SL305"), placement.check),
+    (("SL204",), per_service(security.capabilities)),
+    (("SL205",), per_service(security.host_network)),
+    (("SL206",), per_service(security.sensitive_mounts)),
+    (("SL207",), per_service(security.file_modes)),
+    (("SL208",), per_service(security.exposed_ports)),
+    (("SL209",), per_service(security.unpinned_images)),
+    (("SL301", "SL302", "SL303", "SL304", "SL305"), per_service(placement.check)),
     (("SL306",), ignored.check),
     (("SL307", "SL308", "SL309"), swarm.check),
-    (("SL310", "SL313", "SL407"), rollout.check),
-    (("SL314",), host_ports.check),
-    (("SL311",), bind_paths.check),
+    (("SL310", "SL313", "SL407"), per_service(rollout.check)),
+    (("SL314",), per_service(host_ports.check)),
+    (("SL311",), per_service(bind_paths.check)),
     (("SL312",), traefik.check),
-    (("SL401", "SL402", "SL403", "SL404", "SL405"), operations.check),
+    (("SL401", "SL402", "SL403", "SL404", "SL405"), per_service(operations.check)),
     (("SL406",), file_objects.check),
     (("SL640",), objects.sizes),
     (("SL641",), objects.names),
     (("SL642",), objects.drivers),
     (("SL643", "SL644"), objects.subnets),
     (("SL645",), objects.ingress),
-    (("SL650",), scheduling.log_drivers),
+    (("SL650",), per_service(scheduling.log_drivers)),
     (("SL651",), scheduling.volume_drivers),
-    (("SL660", "SL661", "SL662", "SL663", "SL664", "SL665", "SL666", "SL667", "SL668", "SL669", "SL670", "SL671"),
-     task_failures.check),
+    (("SL660", "SL661", "SL662", "SL663", "SL664", "SL665", "SL666", "SL667", "SL668", "SL669", "SL670"),
+     per_service(task_failures.check)),
+    (("SL671",), task_failures.templates),
     (("SL501",), cluster.missing_external),
     (("SL502",), cluster.unschedulable),
     (("SL503",), cluster.insufficient_nodes),
     (("SL504",), cluster.port_in_use),
-    (("SL601", "SL602", "SL603", "SL604", "SL605"), deploy_cli.check),
-    (("SL606", "SL607", "SL608", "SL609", "SL610"), deploy_daemon.check),
-    (("SL611", "SL612", "SL613", "SL614", "SL615", "SL616", "SL617"), deploy_spec.check),
-    (("SL701", "SL702", "SL703", "SL704", "SL705"), hardening.check),  # opt-in
+    (("SL601", "SL602", "SL603", "SL604", "SL605"), per_service(deploy_cli.check)),
+    (("SL606", "SL607", "SL608", "SL609", "SL610"), per_service(deploy_daemon.check)),
+    (("SL611", "SL612", "SL613", "SL614", "SL615", "SL616", "SL617"), per_service(deploy_spec.check)),
+    (("SL701", "SL702", "SL703", "SL704", "SL705"), per_service(hardening.check)),  # opt-in
 )
 
 

@@ -52,7 +52,6 @@ def check(ctx: Context):
         yield from _extra_hosts(ctx, name, svc)
         yield from _logging(ctx, name, svc)
         yield from _file_owners(ctx, name, svc)
-    yield from _templates(ctx)
 
 
 def _capabilities(ctx, name, svc):
@@ -167,8 +166,9 @@ def _file_owners(ctx, name, svc):
                                                   "invalid syntax"), value.path, stage="task")
 
 
-def _templates(ctx):
-    """A secret or config with a template driver other than golang, once, where a service uses it."""
+def templates(ctx):
+    """A secret or config with a template driver other than golang, once, where the first service
+    that uses it does (apart from check: the only part that looks at more than one service)."""
     for kind in ("secrets", "configs"):
         objects = ctx.model.objects(kind)
         reported = set()

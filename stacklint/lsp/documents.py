@@ -15,6 +15,7 @@ from lsprotocol import types
 
 from ..diagnostics import Diagnostic
 from ..document import Document
+from ..incremental import IncrementalLinter
 from ..settings import Settings
 from .positions import PositionMap, apply_change
 
@@ -45,6 +46,9 @@ class OpenDocument:
     task: Optional[asyncio.Task] = None
     published: bool = False  # whether non-empty push diagnostics may be showing
     last_change: float = float("-inf")  # event-loop time of the last didChange
+    # What the last lint found, per service: the next lint re-checks only what an edit touched.
+    # Only the lint worker thread uses it; it goes with the document on didClose.
+    linter: IncrementalLinter = field(default_factory=IncrementalLinter, repr=False)
     _pmap: Optional[PositionMap] = None
     _parsed: Optional[Tuple[str, Document]] = None
 

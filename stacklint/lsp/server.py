@@ -24,7 +24,6 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__, config, memo
 from ..stack_files import config_globs
-from ..engine import lint
 from . import lifecycle, settings as client_settings
 from .actions import ClientFeatures, code_actions
 from .conversion import SOURCE, internal_error, to_lsp
@@ -359,7 +358,7 @@ def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Opti
     collecting = gc.isenabled()
     gc.disable()
     try:
-        found = lint(text, doc.path, settings)
+        found = doc.linter.lint(text, doc.path, settings)
         return LintResult(text, settings, pmap, [(d, to_lsp(d, pmap, doc.uri)) for d in found])
     except Exception as exc:  # malformed input must never kill the server
         return LintResult(text, settings, pmap, failure=internal_error(exc), trace=traceback.format_exc())
@@ -448,6 +447,7 @@ def build() -> StacklintServer:
             return
         if params.text is not None and params.text != doc.text:
             doc.text = params.text
+        doc.linter.forget()  # a save is when env files next to it change: read them all again
         if client_settings.is_config_name(doc.name) or _is_configured_file(ls, doc):
             ls.relint_all()  # a config or inventory saved: no watcher may tell us otherwise
         else:

@@ -24,6 +24,25 @@ class Stack:
         self._written = written if written is not None else data  # the file before interpolation
         self.names = Names(self.data, self.namespace)
 
+    def with_data(self, data: dict) -> "Stack":
+        """This stack read through other data with the same top-level sections and some of its
+        services (one, for an editor's per-service re-check): what both have is converted once and
+        shared (a Service reads its stack's top-level sections only)."""
+        other = Stack(data, self.namespace, self._written)
+        other._names = self._names
+        for kind in KINDS:
+            other.__dict__[kind] = self.objects(kind)
+        mine = self.services
+        services = {}
+        for name, svc in read.mapping(data, "services").items():
+            if isinstance(svc, dict):
+                shared = mine.get(str(name))
+                if shared is None or shared.raw is not svc:
+                    shared = Service(other, str(name), svc)
+                services[str(name)] = shared
+        other.__dict__["services"] = services
+        return other
+
     def written(self, where):
         """What the file writes where a Val (or anything with a .path, or a path) comes from,
         before interpolation (None when absent)."""

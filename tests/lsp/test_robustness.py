@@ -78,19 +78,21 @@ async def test_random_edits_never_kill_the_server(tmp_path):
     assert shape(final) == expected(text, path)
 
 
+# In load(), which the full and the incremental lint both call (stacklint.incremental imports it
+# after this has replaced it).
 BROKEN_ENGINE = '''
 import stacklint.engine as engine
 
-_real = engine.lint
+_real = engine.load
 
 
-def lint(text, path=None, settings=engine.DEFAULT):
-    if "# explode" in text:
+def load(doc, path, settings):
+    if "# explode" in doc.text:
         raise RuntimeError("planted engine failure")
-    return _real(text, path, settings)
+    return _real(doc, path, settings)
 
 
-engine.lint = lint
+engine.load = load
 '''
 
 
