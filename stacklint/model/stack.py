@@ -29,7 +29,7 @@ class Stack:
         services (one, for an editor's per-service re-check): what both have is converted once and
         shared (a Service reads its stack's top-level sections only)."""
         other = Stack(data, self.namespace, self._written)
-        other._names = self._names
+        other.names = self.names  # same top-level sections, same Swarm names
         for kind in KINDS:
             other.__dict__[kind] = self.objects(kind)
         mine = self.services
@@ -38,7 +38,7 @@ class Stack:
             if isinstance(svc, dict):
                 shared = mine.get(str(name))
                 if shared is None or shared.raw is not svc:
-                    shared = Service(other, str(name), svc)
+                    shared = Service(other.names, str(name), svc)
                 services[str(name)] = shared
         other.__dict__["services"] = services
         return other
