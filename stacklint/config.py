@@ -110,7 +110,7 @@ def _load_yaml(path: Path):
 
 def _toml_module():
     try:  # Python 3.11+; imported here: most runs read no pyproject.toml
-        import tomllib
+        import tomllib  # novermin: the ImportError below is the 3.10 path
         return tomllib
     except ImportError:  # Python 3.10: the same parser from PyPI (a dependency there)
         import tomli

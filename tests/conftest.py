@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
               ROOT.parent / "shared")
 EXAMPLE = ROOT / "examples" / "docker-stack.yml"
+
+# A test run writes only into the checkout's ignored .tmp/ (issue 14): pytest's tmp_path (which
+# follows tempfile.gettempdir()), every temporary file of this process and of the programs the
+# tests start (TMPDIR, always: a machine-wide one would lead outside), and the caches of pip,
+# virtualenv (pre-commit's, build's) and npm unless the environment names its own.
+# scripts/check-test-writes.sh proves it.
+SCRATCH = ROOT / ".tmp"
+(SCRATCH / "tmp").mkdir(parents=True, exist_ok=True)
+os.environ["TMPDIR"] = str(SCRATCH / "tmp")
+tempfile.tempdir = None  # recomputed from TMPDIR on next use
+for _var, _folder in (("PIP_CACHE_DIR", "pip"), ("VIRTUALENV_OVERRIDE_APP_DATA", "virtualenv"),
+                      ("npm_config_cache", "npm")):
+    os.environ.setdefault(_var, str(SCRATCH / "cache" / _folder))
 
 
 def shared_or_skip(*parts: str) -> Path:

@@ -235,8 +235,7 @@ services:
     image: example/app:1.0
     ports: ["8081:8080"]
 """
-    tail = ("on the ingress routing mesh: every node of the Swarm accepts connections on port {p} from anyone who "
-            "can reach it. Keep it on an overlay network, or publish it in host mode behind a firewall")
+    tail = "on the ingress routing mesh: every node accepts connections on port {p}"
     assert only(lint_text(text), "SL208") == [
         ("SL208", 4, 13, "service proxysql publishes the ProxySQL admin interface (port 6032) " + tail.format(p=6032)),
         ("SL208", 7, 13, "service spark publishes the Spark master (anyone can submit jobs) (port 7077) "
@@ -277,10 +276,8 @@ def test_a_variable_pin_is_a_pin_and_its_unset_value_is_not_an_error(lint_text):
     found = lint_text(PINNED_BY_VARIABLE)
     # minio is pinned to a node this lint cannot know; a variable role pins nothing (the neighbour)
     assert only(found, "SL403") == [
-        ("SL403", 13, 9, "services.db writes the local volume pg and nothing pins it to one node: when Swarm "
-                         "reschedules the task on another node it starts there with an empty volume; constrain it "
-                         "with node.hostname == <node> or node.labels.<name> == <value>, or use a volume driver "
-                         "that shares the data between nodes"),
+        ("SL403", 13, 9, "services.db writes the local volume pg and nothing pins it to one node: a task "
+                         "rescheduled elsewhere starts with an empty volume"),
     ]
     # MINIO_NODE is unset here, not necessarily where the stack is deployed: SL005 says so, not SL301
     assert only(found, "SL301") == []

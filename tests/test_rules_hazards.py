@@ -122,13 +122,9 @@ configs:
 
 def test_sl406_file_objects_under_a_name_that_never_changes(lint_text):
     assert only(lint_text(FILES, env={"ROTATED_VERSION": "3"}), "SL406") == [
-        ("SL406", 5, 3, "secret token is made from file ./token.txt under the fixed name STACK_token: Swarm secrets "
-                        "cannot change, so the next deploy with new content fails (\"only updates to Labels are "
-                        "allowed\"); give it a name that changes with the content, e.g. name: "
-                        "token_${TOKEN_VERSION} (services keep their target path)"),
-        ("SL406", 15, 3, "config nginx_conf is made from file ./nginx.conf under the fixed name nginx-conf: Swarm "
-                         "configs cannot change, so the next deploy with new content fails (\"only updates to "
-                         "Labels are allowed\"); give it a name that changes with the content, e.g. name: "
-                         "nginx_conf_${NGINX_CONF_VERSION} (services keep their target path)"),
+        ("SL406", 5, 3, "secret token is made from file ./token.txt under the fixed name STACK_token: a deploy "
+                        "with changed content fails (\"only updates to Labels are allowed\")"),
+        ("SL406", 15, 3, "config nginx_conf is made from file ./nginx.conf under the fixed name nginx-conf: a "
+                         "deploy with changed content fails (\"only updates to Labels are allowed\")"),
     ]
     assert {d.severity for d in lint(FILES, None, Settings(env={})) if d.code == "SL406"} == {Severity.INFO}

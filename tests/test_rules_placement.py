@@ -271,8 +271,7 @@ services:
         ("SL305", 11, 21, f"placement preference spread: node.labels. {head}; 'node.labels.' names no label; "
                           "write node.labels.<name>"),
         ("SL305", 12, 21, f"placement preference spread: node.role.manager {head}; a preference cannot select a "
-                          "role; to keep the service on managers or workers use the constraint node.role == "
-                          "manager (or worker)"),
+                          "role"),
     ]
 
 

@@ -207,12 +207,9 @@ secrets:
 def test_unencrypted_overlays_and_exposed_ports(lint_text):
     assert security(lint_text, NETWORKS_AND_PORTS) == [
         ('SL208', 9, 9, 'service proxy publishes the Traefik API and dashboard (port 8080, published as 8081) on '
-                        'the ingress routing mesh: every node of the Swarm accepts connections on port 8081 from '
-                        'anyone who can reach it. Keep it on an overlay network, or publish it in host mode '
-                        'behind a firewall'),
+                        'the ingress routing mesh: every node accepts connections on port 8081'),
         ('SL208', 25, 13, 'service db publishes PostgreSQL (port 5432) on the ingress routing mesh: every node '
-                          'of the Swarm accepts connections on a port Swarm picks from anyone who can reach it. '
-                          'Keep it on an overlay network, or publish it in host mode behind a firewall'),
+                          'accepts connections on a port Swarm picks'),
         ('SL203', 41, 3, 'network back is an unencrypted overlay and carries credentials or data between nodes: '
                          'services app and db share secret db_password; encrypt it with driver_opts: {encrypted: '
                          '"true"}'),
@@ -463,6 +460,5 @@ services:
       - "1-65535:1-65535"
 """
     assert [d for d in security(lint_text, text) if d[0] == "SL208"] == [
-        ('SL208', 7, 9, 'service db publishes SQL Server (port 1433) on the ingress routing mesh: every node of '
-                        'the Swarm accepts connections on port 1433 from anyone who can reach it. Keep it on an '
-                        'overlay network, or publish it in host mode behind a firewall')]
+        ('SL208', 7, 9, 'service db publishes SQL Server (port 1433) on the ingress routing mesh: every node '
+                        'accepts connections on port 1433')]

@@ -365,15 +365,14 @@ services:
 volumes:
   data:
 """
-    tail = "and that same path must then exist on every node that may run the task; use an absolute path that " \
-           "exists on the nodes, or a named volume or a config"
+    tail = "which every node that may run the task must then have"
     assert [f for f in lint_text(text) if f[0] == "SL311"] == [
-        ("SL311", 6, 9, "services.web: bind source ./site is not an absolute path: it is resolved against the "
-                        f"stack file's folder on the machine that runs `docker stack deploy`, {tail}"),
-        ("SL311", 7, 9, "services.web: bind source ~/certs is not an absolute path: `~` is the home folder of the "
-                        f"user who runs `docker stack deploy`, {tail}"),
-        ("SL311", 11, 17, "services.web: bind source conf is not an absolute path: it is resolved against the "
-                          f"stack file's folder on the machine that runs `docker stack deploy`, {tail}"),
+        ("SL311", 6, 9, f"services.web: bind source ./site is not an absolute path: it resolves against the stack "
+                        f"file's folder, {tail}"),
+        ("SL311", 7, 9, f"services.web: bind source ~/certs is not an absolute path: it resolves against the "
+                        f"deploying user's home, {tail}"),
+        ("SL311", 11, 17, f"services.web: bind source conf is not an absolute path: it resolves against the stack "
+                          f"file's folder, {tail}"),
     ]
 
 

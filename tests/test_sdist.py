@@ -33,7 +33,8 @@ def unpacked(tmp_path_factory):
         shutil.copy2(ROOT / name, tree / name)
     for junk in ("vscode-extension/bundled/libs/stacklint/__init__.py", "vscode-extension/node_modules/x/index.js",
                  "vscode-extension/dist/extension.js", "vscode-extension/stacklint-0.1.0.vsix",
-                 "tests/__pycache__/conftest.cpython-311.pyc", ".hypothesis/examples/x"):
+                 "tests/__pycache__/conftest.cpython-311.pyc", ".hypothesis/examples/x",
+                 ".tmp/tmp/pytest-of-root/x"):
         (tree / junk).parent.mkdir(parents=True, exist_ok=True)
         (tree / junk).write_text("left behind\n")
     proc = subprocess.run([sys.executable, "-m", "build", "--sdist", "--outdir", str(out), str(tree)],

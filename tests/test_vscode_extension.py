@@ -38,7 +38,7 @@ from stacklint.diagnostics import Severity
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
-from .conftest import EXAMPLE, ROOT, SHARED
+from .conftest import EXAMPLE, ROOT, SCRATCH, SHARED
 
 pytestmark = [pytest.mark.vscode, pytest.mark.slow]
 
@@ -85,8 +85,9 @@ def _timed(label: str, timings: dict):
 
 
 TIMINGS: dict = {}
-# node_modules installed once per package-lock.json, outside the checkout (as the Multitool's)
-NODE_MODULES_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "stacklint-tests" / "node_modules"
+# node_modules installed once per package-lock.json: in the checkout's ignored .tmp/ (a test run
+# writes nowhere else), or where STACKLINT_NODE_MODULES_CACHE says (.ci/run keeps it across runs)
+NODE_MODULES_CACHE = Path(os.environ.get("STACKLINT_NODE_MODULES_CACHE") or SCRATCH / "cache" / "node_modules")
 
 
 def _npm_or_skip() -> None:

@@ -24,10 +24,6 @@ def check(ctx: Context):
             if mount.type.value != "bind" or mount.source is None or not is_relative(mount.source.value):
                 continue
             source, path = mount.source.value, mount.source.path
-            if source.startswith("~"):
-                where = "`~` is the home folder of the user who runs `docker stack deploy`"
-            else:
-                where = "it is resolved against the stack file's folder on the machine that runs `docker stack deploy`"
-            yield ctx.diag("SL311", f"services.{name}: bind source {source} is not an absolute path: {where}, and "
-                           "that same path must then exist on every node that may run the task; use an absolute "
-                           "path that exists on the nodes, or a named volume or a config", path)
+            where = "the deploying user's home" if source.startswith("~") else "the stack file's folder"
+            yield ctx.diag("SL311", f"services.{name}: bind source {source} is not an absolute path: it resolves "
+                           f"against {where}, which every node that may run the task must then have", path)

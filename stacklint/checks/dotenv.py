@@ -6,7 +6,7 @@ variables it would supply are empty at deploy. Names are reported, never values.
 from __future__ import annotations
 
 from ..context import Context
-from ..envfile import MAX_ENV_FILE_BYTES, parse_env_file
+from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file
 from ..files import read_regular
 
 CODE = "SL007"
@@ -34,6 +34,6 @@ def _dotenv_names(path) -> frozenset:
     except OSError:
         return frozenset()
     try:
-        return frozenset(parse_env_file(data))
-    except ValueError:
+        return frozenset(parse_key_value_file(data))
+    except EnvFileError:
         return frozenset()

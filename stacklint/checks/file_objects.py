@@ -29,7 +29,5 @@ def check(ctx: Context):
             if _VERSIONED.search(name):
                 continue
             yield ctx.diag("SL406", f"{what} {key} is made from file {obj.file.value} under the fixed name "
-                           f"{obj.name}: Swarm {kind} cannot change, so the next deploy with new content fails "
-                           "(\"only updates to Labels are allowed\"); give it a name that changes with the "
-                           f"content, e.g. name: {key}_${{{key.upper().replace('-', '_')}_VERSION}} (services "
-                           "keep their target path)", (kind, key), on_key=True)
+                           f"{obj.name}: a deploy with changed content fails (\"only updates to Labels are "
+                           "allowed\")", (kind, key), on_key=True)

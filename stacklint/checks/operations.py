@@ -101,11 +101,9 @@ def _local_unpinned(ctx: Context, svc: Service, volumes: dict):
             continue
         if not _is_node_local(volumes[source]):
             continue
-        why = f" ({role} alone does not: any such node may run the task)" if role else ""
+        why = f" ({role} alone does not)" if role else ""
         yield ctx.diag("SL403", f"services.{name} writes the local volume {source} and nothing pins it to one "
-                       f"node{why}: when Swarm reschedules the task on another node it starts there with an "
-                       "empty volume; constrain it with node.hostname == <node> or node.labels.<name> == <value>, "
-                       "or use a volume driver that shares the data between nodes", m.path)
+                       f"node{why}: a task rescheduled elsewhere starts with an empty volume", m.path)
 
 
 def _role_constraint(svc: Service) -> str:

@@ -253,8 +253,7 @@ def _preferences(ctx: Context, items: Tuple[Val, ...]):
             why = (f"spreading over {descriptor} is not supported; Swarm already spreads a service's tasks "
                    "over the nodes by default")
         elif low.startswith("node.role"):
-            why = ("a preference cannot select a role; to keep the service on managers or workers use the "
-                   "constraint node.role == manager (or worker)")
+            why = "a preference cannot select a role"
         elif low in (NODE_LABELS, ENGINE_LABELS, NODE_LABELS[:-1], ENGINE_LABELS[:-1]):
             why = f"'{spread}' names no label; write {descriptor.rstrip('.')}.<name>"
         else:

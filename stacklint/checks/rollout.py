@@ -86,8 +86,6 @@ def _rollback_unseen(ctx: Context, svc):
         return
     if cfg.monitor is not None or not _no_health(svc):
         return
-    yield ctx.diag("SL407", f"service {svc.name}: update_config.failure_action: rollback, but the file gives it "
-                   "no healthcheck and no monitor: Swarm counts a new task as failed only when it exits within "
-                   "the monitor period (5s by default); one that runs but never works counts as healthy, the "
-                   "update completes and the rollback never comes (unless the image has a HEALTHCHECK). Add a "
-                   "healthcheck, and a monitor period that covers its start", cfg.failure_action.path)
+    yield ctx.diag("SL407", f"service {svc.name}: update_config.failure_action: rollback, but with no healthcheck "
+                   "and no monitor Swarm sees a failed update only when a task exits within 5s",
+                   cfg.failure_action.path)

@@ -458,9 +458,7 @@ def exposed_ports(ctx: Context):
             where = f"port {published}" if published else "a port Swarm picks"
             shown = f"port {target}" if published in (None, target) else f"port {target}, published as {published}"
             yield ctx.diag("SL208", f"service {name} publishes {what} ({shown}) on the ingress routing mesh: "
-                           f"every node of the Swarm accepts connections on {where} from anyone who can reach "
-                           "it. Keep it on an overlay network, or publish it in host mode behind a firewall",
-                           port.path)
+                           f"every node accepts connections on {where}", port.path)
 
 
 def _admin_port(port: PortRange, extra: Dict[int, str]) -> Optional[Tuple[int, str]]:

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 from ..context import Context, get
+from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file
 from ..files import kind_of, read_regular
 from ..model import Service
 from ..parsers import parse_bytes, parse_cpus, parse_duration, split_command
@@ -107,7 +108,6 @@ def _volumes(ctx, svc: Service):
 
 # Env files are read only when they sit below the stack file's folder (the project being
 # linted); elsewhere (/etc/..., ~/...) stacklint checks that they exist and nothing more.
-_ENV_FILE_READ_LIMIT = 1024 * 1024
 
 
 def _env_files(ctx, svc, base):
@@ -148,36 +148,20 @@ def _env_files(ctx, svc, base):
             continue
         problem = _env_file_problem(target, folder)
         if problem:
-            yield ctx.diag(CODE, f"env_file {rel}: {problem} (Docker refuses to load the stack)", path, stage="load")
+            yield ctx.diag(CODE, f"invalid env file ({rel}): {problem}", path, stage="load")
 
 
 def _env_file_problem(target: Path, folder: Path):
-    """Docker's env-file syntax errors (opts/envfile.go), naming variables, never values."""
+    """Docker's env-file syntax error for this file, if any (naming lines, never values)."""
     try:
         resolved = target.resolve()
         if folder not in resolved.parents:
             return None
-        data = read_regular(resolved, _ENV_FILE_READ_LIMIT)
+        data = read_regular(resolved, MAX_ENV_FILE_BYTES)
     except OSError:  # NotRegular and TooLarge too: Docker's own read reports those
         return None
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        raw = raw.rstrip(b"\r")
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            line = raw.decode("utf-8").lstrip()
-        except UnicodeDecodeError:
-            return f"invalid UTF-8 at line {number}"
-        if not line or line.startswith("#"):
-            continue
-        variable, equals, _ = line.partition("=")
-        variable = variable.lstrip(" \t")
-        if (" " in variable or "\t" in variable) and not equals:
-            # a line without `=` may be a value on its own (a pasted password): never quote it
-            return f"line {number}: a line without `=` must be a variable name, and this one contains whitespace " \
-                   "(the line is not shown)"
-        if " " in variable or "\t" in variable:
-            return f"line {number}: variable '{variable}' contains whitespaces"
-        if not variable:
-            return f"line {number}: no variable name"
+    try:
+        parse_key_value_file(data)
+    except EnvFileError as err:
+        return str(err)
     return None

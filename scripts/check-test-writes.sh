@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Proves that a test run writes only into the checkout's ignored .tmp/ (tests/conftest.py):
+# runs pytest with HOME and TMPDIR pointing at fresh empty folders outside the tree, then fails
+# when anything appeared in them or a new entry appeared at the top of /tmp.
+#
+#   bash scripts/check-test-writes.sh [PYTEST ARGS...]
+#
+# Without arguments it runs the tests that start other programs (pip, build, pre-commit with
+# virtualenv, git, the docker CLI) and a quick slice of the rest. The Swarm tests are left out
+# (an engine's own state is not the tests' writing) by dropping their opt-in variable. On a
+# machine where other work runs at the same time, /tmp's new entries may be someone else's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+
+watch=$(mktemp -d /tmp/stacklint-writes.XXXXXX)
+trap 'rm -rf "$watch"' EXIT
+mkdir "$watch/home" "$watch/tmp"
+# Tools installed under the real home keep their own homes: pip runs `rustc --version` for its
+# user agent, and a rustup proxy on PATH would write a fresh settings.toml into an empty home.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+before=$(ls -A /tmp)
+
+if [ $# -eq 0 ]; then
+  set -- tests/test_wheel.py tests/test_sdist.py tests/test_precommit.py tests/test_envfile.py \
+         tests/test_no_writes.py tests/test_exit_codes.py
+fi
+status=0
+env -u STACKLINT_TEST_DOCKER_HOST HOME="$watch/home" TMPDIR="$watch/tmp" \
+  "$python" -m pytest -q "$@" || status=$?
+
+written=$(cd "$watch" && find home tmp -mindepth 1 | head -50)
+appeared=$(comm -13 <(printf '%s\n' "$before") <(ls -A /tmp) | grep -vx "$(basename "$watch")" || true)
+if [ -n "$written$appeared" ]; then
+  echo "check-test-writes: the test run wrote outside the tree:" >&2
+  [ -z "$written" ] || printf '  ~ or $TMPDIR: %s\n' $written >&2
+  [ -z "$appeared" ] || printf '  /tmp/%s\n' $appeared >&2
+  exit 1
+fi
+echo "check-test-writes: nothing written outside the tree (HOME, TMPDIR and /tmp checked)"
+exit "$status"
