@@ -2,6 +2,7 @@
 
 The pages in rules/ are the single source of a rule's name, severity and category; the code
 only names rule codes. `stacklint explain` prints a page, the language server's hover shows it.
+A lint reads only their front matter, from the generated catalogue_index (no page is opened).
 """
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
+from .catalogue_index import FRONT_MATTER
 from .diagnostics import Severity
 from .resources import data_dir
 
@@ -98,29 +100,45 @@ def load() -> Dict[str, Rule]:
     return rules
 
 
+# Lookups a lint makes, from the generated index: the pages' front matter as data.
+_NAME, _SEVERITY, _EXTRA = 0, 1, 5
+
+
+def name_of(code: str) -> str:
+    """The rule's kebab-case name ("" for a code without a page)."""
+    entry = FRONT_MATTER.get(code)
+    return entry[_NAME] if entry else ""
+
+
+def severity_of(code: str) -> Optional[Severity]:
+    """The rule's default severity (None for a code without a page)."""
+    entry = FRONT_MATTER.get(code)
+    return Severity[entry[_SEVERITY].upper()] if entry else None
+
+
 @functools.lru_cache(maxsize=1)
 def opt_in() -> frozenset:
     """Codes whose page says `opt_in: true`: they run only when selected (the hardening set)."""
-    return frozenset(code for code, rule in load().items() if rule.meta("opt_in").lower() == "true")
+    return frozenset(code for code, entry in FRONT_MATTER.items()
+                     if dict(entry[_EXTRA]).get("opt_in", "").lower() == "true")
 
 
 @functools.lru_cache(maxsize=1)
-def by_name() -> Dict[str, Rule]:
-    return {r.name: r for r in load().values()}
+def _codes_by_name() -> Dict[str, str]:
+    return {entry[_NAME]: code for code, entry in FRONT_MATTER.items()}
 
 
 def resolve(selector: str) -> Tuple[str, ...]:
     """Codes a selector names: a code (SL201), a name (docker-socket-mount), a prefix (SL2, SL20) or ALL."""
     s = selector.strip()
-    rules = load()
     if s.upper() == "ALL":
-        return tuple(rules)
-    if s.upper() in rules:
+        return tuple(FRONT_MATTER)
+    if s.upper() in FRONT_MATTER:
         return (s.upper(),)
-    if s in by_name():
-        return (by_name()[s].code,)
+    if s in _codes_by_name():
+        return (_codes_by_name()[s],)
     if re.fullmatch(r"(?i)SL\d{0,2}", s):
-        matched = tuple(c for c in rules if c.startswith(s.upper()))
+        matched = tuple(c for c in FRONT_MATTER if c.startswith(s.upper()))
         if matched:
             return matched
     raise KeyError(s)

@@ -58,8 +58,7 @@ class Context:
 def _default_severity(code: str) -> Severity:
     from . import catalogue
 
-    rule = catalogue.load().get(code)
-    return rule.severity if rule else Severity.ERROR
+    return catalogue.severity_of(code) or Severity.ERROR
 
 
 def get(data, *keys, default=None):

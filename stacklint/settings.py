@@ -47,7 +47,7 @@ class Settings:
         if code in self.ignore:
             return False
         if self.select is None:
-            from .catalogue import opt_in  # the rule pages, read once per process
+            from .catalogue import opt_in  # the rule pages' front matter, from the generated index
 
             return code not in opt_in()
         return code in self.select
