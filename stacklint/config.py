@@ -83,11 +83,10 @@ _TOOL_SECTION_LINE = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?(?:tool|"tool"|'tool'
 
 
 def _may_define_tool_section(text: str) -> bool:
-    """False only where no TOML reading of text has tool.stacklint. A key can also be spelled
-    with escapes ("\\u0074ool"): a file with any escape is parsed; so is one that names the table
-    anywhere (an unparsable file that does is picked, to report why)."""
-    return ("[tool.stacklint]" in text or "\\u" in text or "\\U" in text
-            or _TOOL_SECTION_LINE.search(text) is not None)
+    """False only where no TOML reading of text has tool.stacklint (a key can also be spelled
+    with escapes, "\\u0074ool": a file with any escape is parsed). The words in a comment or a
+    string do not count, even in a file that cannot be parsed."""
+    return "\\u" in text or "\\U" in text or _TOOL_SECTION_LINE.search(text) is not None
 
 
 def _position_of(path: Path, key: str) -> Tuple[int, int]:

@@ -157,6 +157,18 @@ def test_a_pyproject_is_a_configuration_exactly_when_toml_reads_the_section(tmp_
     assert _has_tool_section(path) == has_section
 
 
+@pytest.mark.parametrize("pyproject, picked", [
+    ('[tool.stacklint]\nselect = [\n', True),  # picked: the run reports why it cannot be read
+    ('[project]\nname = \n# options go in [tool.stacklint]\n', False),  # only mentioned
+])
+def test_an_unparsable_pyproject_is_picked_when_a_line_defines_the_section(tmp_path, pyproject, picked):
+    from stacklint.config import _has_tool_section
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text(pyproject)
+    assert _has_tool_section(path) == picked
+
+
 @pytest.mark.parametrize("pyproject, line", [
     ('tool = 1\n', "1:1: invalid configuration: `tool` must be a table ([tool.stacklint])"),
     ('[tool]\nstacklint = "all"\n', "2:1: invalid configuration: `tool.stacklint` must be a table"),
