@@ -15,10 +15,11 @@ from typing import Dict, List, Optional, Tuple
 from .catalogue_index import FRONT_MATTER
 from .diagnostics import Severity
 from .resources import data_dir
+from .lazy_regex import LazyRegex
 
 # Where each rule's page is published (the rules/ folder of the repository's default branch).
 PAGES_URL = "https://github.com/stacklint/stacklint/blob/main/rules"
-_FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
+_FRONT = LazyRegex(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 REQUIRED = ("code", "name", "severity", "category", "fixable", "since")
 
 

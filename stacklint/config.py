@@ -21,6 +21,7 @@ from .diagnostics import Severity
 from .files import read_regular
 from .settings import PerFileIgnore, Settings, merged
 from .stack_files import CONFIG_NAMES, PYPROJECT
+from .lazy_regex import LazyRegex
 
 # A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -78,7 +79,7 @@ def _has_tool_section(path: Path) -> bool:
 
 # The lines through which TOML can define tool.stacklint: a table header [tool.stacklint...]
 # or [tool], or a top-level key `tool.stacklint... =` / `tool = {...}` (keys may be quoted).
-_TOOL_SECTION_LINE = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?(?:tool|"tool"|'tool')[ \t]*"""
+_TOOL_SECTION_LINE = LazyRegex(r"""^[ \t]*(?:\[\[?[ \t]*)?(?:tool|"tool"|'tool')[ \t]*"""
                                 r"""(?:\.[ \t]*(?:stacklint|"stacklint"|'stacklint')|=|\])""", re.M)
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 from .diagnostics import YamlPath
+from .lazy_regex import LazyRegex
 
 _SUBST = r"[_a-z][_a-z0-9]*(?::?[-?][^}]*)?"
-PATTERN = re.compile(
+PATTERN = LazyRegex(
     r"\$(?i:(?P<escaped>\$)|(?P<named>" + _SUBST + r")|\{(?P<braced>" + _SUBST + r")\}|(?P<invalid>))"
 )
 

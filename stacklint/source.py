@@ -3,13 +3,13 @@ BOM (go-yaml reads both), or something that is not text at all."""
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 from typing import Optional
 
 from .diagnostics import Diagnostic, Range, Severity
+from .lazy_regex import LazyRegex
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = LazyRegex(r"\r\n|\r|\n")
 
 
 class NotText(Exception):

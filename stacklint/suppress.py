@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Set
 
 from .diagnostics import Diagnostic, Range, Severity
+from .lazy_regex import LazyRegex
 
-_PRAGMA = re.compile(r"(?:^|\s)#\s*stacklint:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
-_ANY_PRAGMA = re.compile(r"(?:^|\s)#\s*stacklint:\s*(\S*)")
+_PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
+_ANY_PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(\S*)")
 
 
 @dataclass
