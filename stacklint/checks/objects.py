@@ -8,7 +8,6 @@ allocator cannot give it addresses, so the tasks on it stay `New` for ever (SL64
 """
 from __future__ import annotations
 
-import difflib
 import ipaddress
 from pathlib import Path
 from typing import Dict, Optional, Tuple
@@ -151,6 +150,7 @@ def drivers(ctx: Context):
             name = obj.name_written.value if obj.name_written is not None else f"{stack}_{key}"
             why = _LOCAL_DRIVERS[driver.value].format(name=name)
         else:
+            import difflib  # only for a did-you-mean
             close = difflib.get_close_matches(driver.value.lower(), list(_SWARM_DRIVERS) + list(_LOCAL_DRIVERS), 1,
                                               0.75)
             if not close:
