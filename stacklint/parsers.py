@@ -10,10 +10,11 @@ import functools
 import ipaddress
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from .lazy_regex import LazyRegex
+from .record import Record
 
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
@@ -200,13 +201,20 @@ def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
 
 
 # --- short volume syntax --------------------------------------------------------------------------
-@dataclass
-class VolumeSpec:
+class VolumeSpec(Record):
+    _fields = ("type", "source", "target", "read_only", "options")
     type: str  # volume | bind
     source: str
     target: str
-    read_only: bool = False
-    options: List[str] = field(default_factory=list)
+    read_only: bool
+    options: List[str]
+
+    def __init__(self, type, source, target, read_only=False, options=None):
+        self.type = type
+        self.source = source
+        self.target = target
+        self.read_only = read_only
+        self.options = [] if options is None else options
 
 
 def _is_file_path(source: str) -> bool:
