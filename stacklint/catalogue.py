@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -16,6 +15,7 @@ from .catalogue_index import FRONT_MATTER
 from .diagnostics import Severity
 from .resources import data_dir
 from .lazy_regex import LazyRegex
+from .record import FrozenRecord
 
 # Where each rule's page is published (the rules/ folder of the repository's default branch).
 PAGES_URL = "https://github.com/stacklint/stacklint/blob/main/rules"
@@ -23,8 +23,8 @@ _FRONT = LazyRegex(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 REQUIRED = ("code", "name", "severity", "category", "fixable", "since")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(FrozenRecord):
+    _fields = ("code", "name", "severity", "category", "fixable", "since", "summary", "body", "path", "extra")
     code: str
     name: str
     severity: Severity
@@ -35,7 +35,19 @@ class Rule:
     body: str
     path: Path
     # front matter beyond REQUIRED, e.g. `example_inventory: fixtures/swarm-example.json`
-    extra: Tuple[Tuple[str, str], ...] = ()
+    extra: Tuple[Tuple[str, str], ...]
+
+    def __init__(self, code, name, severity, category, fixable, since, summary, body, path, extra=()):
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "category", category)
+        object.__setattr__(self, "fixable", fixable)
+        object.__setattr__(self, "since", since)
+        object.__setattr__(self, "summary", summary)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "extra", extra)
 
     def meta(self, key: str, default: str = "") -> str:
         return dict(self.extra).get(key, default)

@@ -13,11 +13,11 @@ image may keep its data anywhere, so there any writable mount counts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Optional
 
 from .model import Service
 from .lazy_regex import LazyRegex
+from .record import FrozenRecord
 
 # Datastores (clients authenticate to them, their tasks may replicate) -> the official image's data
 # directory, or None: a mount anywhere counts.
@@ -66,12 +66,18 @@ _REPLICATION = LazyRegex(r"--(replicaof|slaveof|cluster-enabled)\b|\bsentinel\b"
 _PERSISTS = LazyRegex(r"--appendonly\s+yes|--save\s+['\"]?\d")
 
 
-@dataclass(frozen=True)
-class Server:
+class Server(FrozenRecord):
+    _fields = ("family", "data", "datastore", "cache")
     family: str  # postgres, kafka, redis, gitlab ...
     data: Optional[str]  # where it keeps its data; None: any writable mount counts
     datastore: bool  # clients authenticate to it and its tasks may replicate (not gitlab and the like)
     cache: bool  # in-memory unless configured (redis, memcached)
+
+    def __init__(self, family, data, datastore, cache):
+        object.__setattr__(self, "family", family)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "datastore", datastore)
+        object.__setattr__(self, "cache", cache)
 
 
 def repository(svc: Service):

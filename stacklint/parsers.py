@@ -10,11 +10,10 @@ import functools
 import ipaddress
 import re
 import shlex
-from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from .lazy_regex import LazyRegex
-from .record import Record
+from .record import FrozenRecord, Record
 
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
@@ -100,13 +99,20 @@ def parse_cpus(text: str) -> "Fraction":
 
 
 # --- ports ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PortMapping:
+class PortMapping(FrozenRecord):
+    _fields = ("target", "published", "protocol", "host_ip", "mode")
     target: int
     published: Optional[int]
     protocol: str
-    host_ip: str = ""
-    mode: str = "ingress"
+    host_ip: str
+    mode: str
+
+    def __init__(self, target, published, protocol, host_ip="", mode='ingress'):
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "published", published)
+        object.__setattr__(self, "protocol", protocol)
+        object.__setattr__(self, "host_ip", host_ip)
+        object.__setattr__(self, "mode", mode)
 
 
 def _port_range(text: str) -> Tuple[int, int]:
@@ -124,16 +130,24 @@ def _port_range(text: str) -> Tuple[int, int]:
     return start, end
 
 
-@dataclass(frozen=True)
-class PortSpec:
+class PortSpec(FrozenRecord):
     """One short-syntax port entry with its ranges kept as ranges (a range of 65536 ports is one
     object, not 65536). published_* are None when no host port is given."""
+    _fields = ("target_start", "target_end", "published_start", "published_end", "protocol", "host_ip")
     target_start: int
     target_end: int
     published_start: Optional[int]
     published_end: Optional[int]
     protocol: str  # tcp | udp | sctp
-    host_ip: str = ""
+    host_ip: str
+
+    def __init__(self, target_start, target_end, published_start, published_end, protocol, host_ip=""):
+        object.__setattr__(self, "target_start", target_start)
+        object.__setattr__(self, "target_end", target_end)
+        object.__setattr__(self, "published_start", published_start)
+        object.__setattr__(self, "published_end", published_end)
+        object.__setattr__(self, "protocol", protocol)
+        object.__setattr__(self, "host_ip", host_ip)
 
     def mappings(self) -> Tuple[PortMapping, ...]:
         """The ports ConvertPortToPortConfig sends, one per published port."""

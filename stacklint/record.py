@@ -23,3 +23,18 @@ class Record:
 
     def __repr__(self) -> str:
         return f"{type(self).__qualname__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
+
+
+class FrozenRecord(Record):
+    """A Record whose fields are set once, by its constructor (as @dataclass(frozen=True)), and
+    which hashes by them."""
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r} of a {type(self).__name__}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r} of a {type(self).__name__}")
+
+    def __hash__(self):
+        return hash(tuple(getattr(self, f) for f in self._fields))

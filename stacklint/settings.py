@@ -5,12 +5,17 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
 from .diagnostics import Severity
+from .record import FrozenRecord
 
 
-@dataclass(frozen=True)
-class PerFileIgnore:
+class PerFileIgnore(FrozenRecord):
+    _fields = ("pattern", "codes")
     pattern: str  # a glob matched against the file's path (relative to the config file's folder)
     codes: FrozenSet[str]
+
+    def __init__(self, pattern, codes):
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "codes", codes)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ compared as "".
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import List, Mapping, Optional, Sequence, Tuple
 
 from .lazy_regex import LazyRegex
+from .record import FrozenRecord
 
 # Go's (?i)[a-z] also matches U+017F (long s) and U+212A (Kelvin sign), its \s only ASCII
 # whitespace without \v, and $ means end of text: spelled out so Python agrees.
@@ -29,12 +29,18 @@ class ConstraintError(ValueError):
     """Swarmkit's own words for a constraint it refuses at service create."""
 
 
-@dataclass(frozen=True)
-class Constraint:
+class Constraint(FrozenRecord):
+    _fields = ("key", "operator", "value", "text")
     key: str
     operator: str  # "==" or "!="
     value: str
     text: str  # as written
+
+    def __init__(self, key, operator, value, text):
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "operator", operator)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "text", text)
 
     def __str__(self) -> str:
         return f"{self.key} {self.operator} {self.value}"

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from ..record import FrozenRecord
 
-@dataclass(frozen=True)
-class ImageName:
+
+class ImageName(FrozenRecord):
+    _fields = ("repository", "tag", "digest")
     repository: str  # as written, without tag and digest (registry and path included)
     tag: Optional[str]
     digest: Optional[str]
+
+    def __init__(self, repository, tag, digest):
+        object.__setattr__(self, "repository", repository)
+        object.__setattr__(self, "tag", tag)
+        object.__setattr__(self, "digest", digest)
 
     @property
     def last_component(self) -> str:
