@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process time on a small file: what a pre-commit hook or an editor restart pays.
 
-    python3 benchmarks/startup.py [--repeat 21] [--compose-lint PATH]
+    python3 benchmarks/startup.py [--repeat 21] [--compose-lint PATH] [--instructions]
 
 Runs, interleaved so that drift on a shared machine hits all alike: `stacklint` on the bundled
 example, compose-lint 0.36 on the same file (a peer linter; install it in a throwaway venv:
@@ -9,7 +9,9 @@ example, compose-lint 0.36 on the same file (a peer linter; install it in a thro
 skipped with a message when absent), and `-c pass` of the interpreter that runs stacklint.
 Bytecode is compiled first into a private PYTHONPYCACHEPREFIX, as an installed wheel has it.
 Prints median wall and CPU (user+sys) times and the ratios; targets: stacklint <= compose-lint,
-stacklint < 5x `-c pass`.
+stacklint < 5x `-c pass`. With --instructions, each command also runs once under valgrind's
+callgrind and the instructions it executed are compared: a figure the load of a shared machine
+does not move (wall and CPU times there can double from one run to the next).
 """
 from __future__ import annotations
 
@@ -36,11 +38,25 @@ def measure(cmd, env):
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
+def instructions(cmd, env) -> int:
+    """Instructions one process executes (valgrind --tool=callgrind), children not followed."""
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1])
+    raise RuntimeError(f"valgrind printed no count for {cmd}: {proc.stderr[-500:]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--compose-lint", type=Path, default=COMPOSE_LINT)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each command's instructions under valgrind (load-independent)")
     args = parser.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        parser.error("--instructions needs valgrind")
     work = Path(tempfile.mkdtemp(prefix="stacklint-startup-"))
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(work / "pycache"), NO_COLOR="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -60,6 +76,7 @@ def main() -> int:
     for _ in range(args.repeat):
         for name, cmd in commands.items():
             times[name].append(measure(cmd, env))
+    counts = {name: instructions(cmd, env) for name, cmd in commands.items()} if args.instructions else {}
     shutil.rmtree(work, ignore_errors=True)
     wall = {n: statistics.median(w for w, _ in t) for n, t in times.items()}
     cpu = {n: statistics.median(c for _, c in t) for n, t in times.items()}
@@ -76,6 +93,11 @@ def main() -> int:
         print(f"stacklint / compose-lint:   wall {ratio:.2f}x, cpu {cpu['stacklint'] / cpu['compose-lint']:.2f}x "
               f"(target <= 1)")
         ok &= ratio <= 1
+    if counts:
+        print(f"instructions (millions): " + ", ".join(f"{n} {c / 1e6:.0f}" for n, c in counts.items()))
+        print(f"stacklint / python -c pass: instructions {counts['stacklint'] / counts[base]:.2f}x")
+        if "compose-lint" in counts:
+            print(f"stacklint / compose-lint:   instructions {counts['stacklint'] / counts['compose-lint']:.2f}x")
     print("targets met" if ok else "targets NOT met")
     return 0
 

@@ -2,26 +2,29 @@
 
 The pages in rules/ are the single source of a rule's name, severity and category; the code
 only names rule codes. `stacklint explain` prints a page, the language server's hover shows it.
+A lint reads only their front matter, from the generated catalogue_index (no page is opened).
 """
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
+from .catalogue_index import FRONT_MATTER
 from .diagnostics import Severity
 from .resources import data_dir
+from .lazy_regex import LazyRegex
+from .record import FrozenRecord
 
 # Where each rule's page is published (the rules/ folder of the repository's default branch).
 PAGES_URL = "https://github.com/stacklint/stacklint/blob/main/rules"
-_FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
+_FRONT = LazyRegex(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 REQUIRED = ("code", "name", "severity", "category", "fixable", "since")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(FrozenRecord):
+    _fields = ("code", "name", "severity", "category", "fixable", "since", "summary", "body", "path", "extra")
     code: str
     name: str
     severity: Severity
@@ -32,7 +35,19 @@ class Rule:
     body: str
     path: Path
     # front matter beyond REQUIRED, e.g. `example_inventory: fixtures/swarm-example.json`
-    extra: Tuple[Tuple[str, str], ...] = ()
+    extra: Tuple[Tuple[str, str], ...]
+
+    def __init__(self, code, name, severity, category, fixable, since, summary, body, path, extra=()):
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "category", category)
+        object.__setattr__(self, "fixable", fixable)
+        object.__setattr__(self, "since", since)
+        object.__setattr__(self, "summary", summary)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "extra", extra)
 
     def meta(self, key: str, default: str = "") -> str:
         return dict(self.extra).get(key, default)
@@ -98,29 +113,45 @@ def load() -> Dict[str, Rule]:
     return rules
 
 
+# Lookups a lint makes, from the generated index: the pages' front matter as data.
+_NAME, _SEVERITY, _EXTRA = 0, 1, 5
+
+
+def name_of(code: str) -> str:
+    """The rule's kebab-case name ("" for a code without a page)."""
+    entry = FRONT_MATTER.get(code)
+    return entry[_NAME] if entry else ""
+
+
+def severity_of(code: str) -> Optional[Severity]:
+    """The rule's default severity (None for a code without a page)."""
+    entry = FRONT_MATTER.get(code)
+    return Severity[entry[_SEVERITY].upper()] if entry else None
+
+
 @functools.lru_cache(maxsize=1)
 def opt_in() -> frozenset:
     """Codes whose page says `opt_in: true`: they run only when selected (the hardening set)."""
-    return frozenset(code for code, rule in load().items() if rule.meta("opt_in").lower() == "true")
+    return frozenset(code for code, entry in FRONT_MATTER.items()
+                     if dict(entry[_EXTRA]).get("opt_in", "").lower() == "true")
 
 
 @functools.lru_cache(maxsize=1)
-def by_name() -> Dict[str, Rule]:
-    return {r.name: r for r in load().values()}
+def _codes_by_name() -> Dict[str, str]:
+    return {entry[_NAME]: code for code, entry in FRONT_MATTER.items()}
 
 
 def resolve(selector: str) -> Tuple[str, ...]:
     """Codes a selector names: a code (SL201), a name (docker-socket-mount), a prefix (SL2, SL20) or ALL."""
     s = selector.strip()
-    rules = load()
     if s.upper() == "ALL":
-        return tuple(rules)
-    if s.upper() in rules:
+        return tuple(FRONT_MATTER)
+    if s.upper() in FRONT_MATTER:
         return (s.upper(),)
-    if s in by_name():
-        return (by_name()[s].code,)
+    if s in _codes_by_name():
+        return (_codes_by_name()[s],)
     if re.fullmatch(r"(?i)SL\d{0,2}", s):
-        matched = tuple(c for c in rules if c.startswith(s.upper()))
+        matched = tuple(c for c in FRONT_MATTER if c.startswith(s.upper()))
         if matched:
             return matched
     raise KeyError(s)

@@ -17,7 +17,7 @@ from . import __version__, catalogue, config
 from .console import say, silence_stdout
 from .files import kind_of
 from .diagnostics import Severity
-from .output import FORMATS, render, statistics
+from .output import FORMATS, render
 from .output.escape import escape_control
 from .output.text import COLOR_MODES, use_colour
 from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
@@ -174,6 +174,8 @@ def lint_main(argv: List[str]) -> int:
     args = parser.parse_args(argv)
     if args.format not in FORMATS:
         parser.error(f"unknown format {args.format!r} (choose from {', '.join(FORMATS)})")
+    if args.statistics:
+        from .output import statistics  # its json import only for --statistics
     if args.statistics and args.format not in statistics.FORMATS:
         parser.error(f"--statistics prints text or json, not {args.format}")
     if not args.paths and not args.compose_file:

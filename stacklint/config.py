@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
@@ -25,6 +26,7 @@ from .diagnostics import Severity
 from .files import read_regular
 from .settings import PerFileIgnore, Settings, merged
 from .stack_files import CONFIG_NAMES, PYPROJECT
+from .lazy_regex import LazyRegex
 
 # A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -69,14 +71,27 @@ def _has_tool_section(path: Path) -> bool:
         text = _read(path)
     except ConfigError:
         return False
-    if "stacklint" not in text:
-        return False  # most pyproject.toml files: no need to parse them
+    if not _may_define_tool_section(text):
+        return False  # most pyproject.toml files: no need to import a TOML parser and parse them
     _toml = _toml_module()
     try:
         tool = _toml.loads(text).get("tool")
     except _toml.TOMLDecodeError:
         return "[tool.stacklint]" in text
     return isinstance(tool, dict) and "stacklint" in tool
+
+
+# The lines through which TOML can define tool.stacklint: a table header [tool.stacklint...]
+# or [tool], or a top-level key `tool.stacklint... =` / `tool = {...}` (keys may be quoted).
+_TOOL_SECTION_LINE = LazyRegex(r"""^[ \t]*(?:\[\[?[ \t]*)?(?:tool|"tool"|'tool')[ \t]*"""
+                                r"""(?:\.[ \t]*(?:stacklint|"stacklint"|'stacklint')|=|\])""", re.M)
+
+
+def _may_define_tool_section(text: str) -> bool:
+    """False only where no TOML reading of text has tool.stacklint (a key can also be spelled
+    with escapes, "\\u0074ool": a file with any escape is parsed). The words in a comment or a
+    string do not count, even in a file that cannot be parsed."""
+    return "\\u" in text or "\\U" in text or _TOOL_SECTION_LINE.search(text) is not None
 
 
 def _position_of(path: Path, key: str) -> Tuple[int, int]:

@@ -1,7 +1,6 @@
 """What a check sees: the document, its interpolated data, the version, the settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Iterator, Mapping, Optional, Tuple
@@ -10,10 +9,11 @@ from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
 from .document import Document
 from .model import Stack
 from .settings import Settings
+from .record import Record
 
 
-@dataclass
-class Context:
+class Context(Record):
+    _fields = ("path", "doc", "data", "version", "declared", "settings", "missing_variables", "from_env")
     path: Optional[str]  # the file's path, None for stdin or an unsaved buffer
     doc: Document
     data: dict  # after interpolation: what Docker validates and deploys
@@ -21,9 +21,19 @@ class Context:
     declared: Optional[str]
     settings: Settings
     # Variables interpolation found unset (or required and missing): (name, path, offset, length).
-    missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...] = ()
+    missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...]
     # Per path, the (variable, value) pairs the environment supplied: no message may quote them.
-    from_env: Mapping[YamlPath, list] = field(default_factory=dict)
+    from_env: Mapping[YamlPath, list]
+
+    def __init__(self, path, doc, data, version, declared, settings, missing_variables=(), from_env=None):
+        self.path = path
+        self.doc = doc
+        self.data = data
+        self.version = version
+        self.declared = declared
+        self.settings = settings
+        self.missing_variables = missing_variables
+        self.from_env = {} if from_env is None else from_env
 
     @cached_property
     def model(self) -> Stack:
@@ -41,7 +51,7 @@ class Context:
         check sees when an editor re-checks only the service an edit touched."""
         data = dict(self.data)
         data["services"] = {name: self.section("services")[name]}
-        one = replace(self, data=data)
+        one = Context(**{name: getattr(self, name) for name in self._fields if name != "data"}, data=data)
         # the same file and top-level sections: its folder and top-level objects are worked out once
         one.__dict__["folder"] = self.folder
         one.__dict__["model"] = self.model.with_data(data)
@@ -69,8 +79,7 @@ class Context:
 def _default_severity(code: str) -> Severity:
     from . import catalogue
 
-    rule = catalogue.load().get(code)
-    return rule.severity if rule else Severity.ERROR
+    return catalogue.severity_of(code) or Severity.ERROR
 
 
 def get(data, *keys, default=None):

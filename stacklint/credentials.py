@@ -8,13 +8,13 @@ a bare `${VAR}` (the deploy's environment provides it), a `/run/secrets/...` pat
 """
 from __future__ import annotations
 
-import re
 from typing import Optional, Tuple
 from functools import lru_cache
 
 from .interpolation import PATTERN
+from .lazy_regex import LazyRegex
 
-_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_WORDS = LazyRegex(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # Last words that name a secret on their own.
 _NOUNS = frozenset(["PASSWORD", "PASSWD", "PASS", "PWD", "PW", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
                     "CREDENTIAL", "CREDENTIALS", "SECRETKEY", "PRIVATEKEY", "ACCESSKEY"])
@@ -31,8 +31,8 @@ _SWITCH_WORDS = frozenset(["ALLOW", "RANDOM", "EMPTY", "GENERATE", "SKIP", "ONET
                            "REQUIRE", "EXPIRE", "CHANGE", "RESET", "MIN", "MAX", "LENGTH", "POLICY"])
 _FILE_SUFFIXES = ("_FILE", "__FILE", "-FILE", ".FILE")
 # An absolute path of two or more parts: nobody's password, somebody's password file.
-_FILE_PATH = re.compile(r"/[\w.\-]+(/[\w.\-]+)+")
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^/@:\s]*):(?P<password>[^/@\s]+)@")
+_FILE_PATH = LazyRegex(r"/[\w.\-]+(/[\w.\-]+)+")
+_URL_CREDENTIALS = LazyRegex(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^/@:\s]*):(?P<password>[^/@\s]+)@")
 
 
 def words(name: str):
@@ -164,7 +164,7 @@ def masked(raw) -> str:
 
 
 # `  KEY: value`, `  - KEY=value`, `"KEY": 'value'  # comment` on one line of YAML source
-_SOURCE_ENTRY = re.compile(r"""^(?P<lead>\s*(?:-\s+)?["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)(?P<sep>["']?\s*(?::\s|=)\s*)"""
+_SOURCE_ENTRY = LazyRegex(r"""^(?P<lead>\s*(?:-\s+)?["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)(?P<sep>["']?\s*(?::\s|=)\s*)"""
                            r"""(?P<value>.*?)(?P<tail>\s+#.*)?$""")
 
 

@@ -13,10 +13,11 @@ image may keep its data anywhere, so there any writable mount counts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Optional
 
 from .model import Service
+from .lazy_regex import LazyRegex
+from .record import FrozenRecord
 
 # Datastores (clients authenticate to them, their tasks may replicate) -> the official image's data
 # directory, or None: a mount anywhere counts.
@@ -51,7 +52,7 @@ _VENDOR_PREFIXES = ("cp", "docker")  # confluentinc/cp-kafka, someone/docker-mys
 _PUBLIC_REGISTRIES = ("docker.io", "index.docker.io", "registry-1.docker.io", "docker.elastic.co",
                       "mcr.microsoft.com", "quay.io", "ghcr.io", "gcr.io", "public.ecr.aws")
 # A command that makes a server image run a client: a dump, a loop, a scheduler.
-_CLIENT_COMMAND = re.compile(r"\b(pg_dump|pg_dumpall|pg_basebackup|mysqldump|mariadb-dump|mongodump|"
+_CLIENT_COMMAND = LazyRegex(r"\b(pg_dump|pg_dumpall|pg_basebackup|mysqldump|mariadb-dump|mongodump|"
                              r"crond?|sleep|while|psql|mysql\s+-h|mongosh|redis-cli)\b")
 # Server settings that make a custom image a server, when its name agrees (a copied
 # `discovery.type` on a Logstash image does not make it Elasticsearch).
@@ -61,16 +62,22 @@ _ENV_SERVERS = (("discovery.type", "elasticsearch", {"es", "elastic", "elasticse
                 ("KAFKA_PROCESS_ROLES", "kafka", {"kafka", "broker"}))
 _ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "mysql"), ("MARIADB_", "mariadb"),
                ("MONGO_INITDB_", "mongo"))
-_REPLICATION = re.compile(r"--(replicaof|slaveof|cluster-enabled)\b|\bsentinel\b")
-_PERSISTS = re.compile(r"--appendonly\s+yes|--save\s+['\"]?\d")
+_REPLICATION = LazyRegex(r"--(replicaof|slaveof|cluster-enabled)\b|\bsentinel\b")
+_PERSISTS = LazyRegex(r"--appendonly\s+yes|--save\s+['\"]?\d")
 
 
-@dataclass(frozen=True)
-class Server:
+class Server(FrozenRecord):
+    _fields = ("family", "data", "datastore", "cache")
     family: str  # postgres, kafka, redis, gitlab ...
     data: Optional[str]  # where it keeps its data; None: any writable mount counts
     datastore: bool  # clients authenticate to it and its tasks may replicate (not gitlab and the like)
     cache: bool  # in-memory unless configured (redis, memcached)
+
+    def __init__(self, family, data, datastore, cache):
+        object.__setattr__(self, "family", family)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "datastore", datastore)
+        object.__setattr__(self, "cache", cache)
 
 
 def repository(svc: Service):

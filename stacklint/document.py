@@ -34,6 +34,7 @@ from ruamel.yaml.resolver import BaseResolver
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
 from . import go_yaml
 from .scalars import TagError, resolve_plain, resolve_tagged
+from .lazy_regex import LazyRegex
 
 # Hostile-input limits. A real stack file is a few hundred KiB and ten levels deep.
 # A real stack file is about ten levels deep. Walking a level takes three or four Python frames,
@@ -53,7 +54,7 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 # NEL, LS and PS; where a file has those, positions are recomputed from the character offset.
 # The line breaks of every position stacklint gives: those of editors and of LSP (not NEL, U+2028,
 # U+2029, \v or \f, where str.splitlines and YAML also break).
-LINE_BREAK = _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = _EDITOR_BREAK = LazyRegex(r"\r\n|\r|\n")
 
 
 def line_starts(text: str) -> List[int]:
@@ -61,10 +62,10 @@ def line_starts(text: str) -> List[int]:
     return [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
 
 
-_ALIAS_TOKEN = re.compile(r"\*[A-Za-z0-9_-]+")  # libyaml and go-yaml: anchor names are these characters
+_ALIAS_TOKEN = LazyRegex(r"\*[A-Za-z0-9_-]+")  # libyaml and go-yaml: anchor names are these characters
 # Searched apart: a pattern that starts with one literal is searched for that character first.
-_ALIAS_KEY = re.compile(r"\*[A-Za-z0-9_-]+[ \t]*:")
-_ALIAS_COMPLEX_KEY = re.compile(r"\?\s+\*")
+_ALIAS_KEY = LazyRegex(r"\*[A-Za-z0-9_-]+[ \t]*:")
+_ALIAS_COMPLEX_KEY = LazyRegex(r"\?\s+\*")
 
 
 # Tags our resolver gives untagged scalars; explicitly tagged nodes keep their own tag.
@@ -238,8 +239,8 @@ def _problem(code: str, message: str, r: Range, path: YamlPath = ()) -> Diagnost
 
 
 _INFINITIES = (math.inf, -math.inf)
-_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
-_BLOCK_PREFIX = re.compile(r"[ \t]*((?:-[ \t]+)*)")
+_FLOW_BRACKETS = LazyRegex(r"[\[\]{}]")
+_BLOCK_PREFIX = LazyRegex(r"[ \t]*((?:-[ \t]+)*)")
 
 
 def estimate_depth(text: str, limit: int = 0) -> tuple:

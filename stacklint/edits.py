@@ -8,14 +8,14 @@ show the target verbatim (flow style, escapes, interpolation), no edit is offere
 from __future__ import annotations
 
 import functools
-import re
 from typing import List, Optional, Sequence, Tuple
 
 from .diagnostics import Position, Range, TextEdit, YamlPath
 from .document import Document
 from .scalars import resolve_plain
+from .lazy_regex import LazyRegex
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+_PLAIN_KEY = LazyRegex(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 # (depth below the new entry's own indentation, text) pairs, e.g. [(0, "db:"), (1, "external: true")]
 Lines = Sequence[Tuple[int, str]]

@@ -172,7 +172,6 @@ def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
 
 
 def _finish(doc: Document, found: List, path: Optional[str], settings: Settings) -> List[Diagnostic]:
-    rules = catalogue.load()
     ignored_here = _per_file_ignores(path, settings)
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
     found, omitted = limits.split(found)
@@ -191,9 +190,9 @@ def _finish(doc: Document, found: List, path: Optional[str], settings: Settings)
     kept = limits.cap(kept, [replace(o, severity=settings.severity.get(o.code, o.severity))
                              for o in omitted if wanted(o.code)])
     for d in kept:
-        rule = rules.get(d.code)
-        if rule is not None:
-            d.name = rule.name
+        name = catalogue.name_of(d.code)
+        if name:
+            d.name = name
     kept.sort(key=Diagnostic.sort_key)
     return kept
 

@@ -39,6 +39,8 @@ from ruamel.yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent,
                                 SequenceStartEvent, StreamEndEvent)
 from ruamel.yaml.tokens import StreamEndToken
 
+from .lazy_regex import LazyRegex
+
 # Characters that stand in for a colon, a byte-order mark or nothing (a character to drop):
 # private-use ones the text does not use.
 _PLACEHOLDERS = "\ue000\ue001\ue002\ue003\uf8fe\uf8ff"
@@ -48,13 +50,13 @@ _PLACEHOLDERS = "\ue000\ue001\ue002\ue003\uf8fe\uf8ff"
 # followed by a character that is not a blank (`a:` before a blank or a line end is a key).
 # Runs that start like a tag, anchor, alias, comment, quote or block scalar are left alone: a
 # colon in them is not a plain scalar's. A colon this misses is found by libyaml itself (below).
-_RUN = re.compile(r"(?<![^\s,\[\]{}])[^\s,\[\]{}!&*#%'\":|>@`][^\s,\[\]{}]*:[^\s]")
-_INNER_COLON = re.compile(r":(?=[^\s])")
-_DIRECTIVE_LINE = re.compile(r"^%.*$", re.M)
-_VERBATIM_TAG = re.compile(r"!<[^>\s]*>")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ESCAPE = re.compile(r"\\(.)", re.S)
-_QUIET_LINE = re.compile(r"[ \t\r]*(?:#.*)?$")  # blank, or a comment
+_RUN = LazyRegex(r"(?<![^\s,\[\]{}])[^\s,\[\]{}!&*#%'\":|>@`][^\s,\[\]{}]*:[^\s]")
+_INNER_COLON = LazyRegex(r":(?=[^\s])")
+_DIRECTIVE_LINE = LazyRegex(r"^%.*$", re.M)
+_VERBATIM_TAG = LazyRegex(r"!<[^>\s]*>")
+_LINE_BREAK = LazyRegex(r"\r\n|\r|\n")
+_ESCAPE = LazyRegex(r"\\(.)", re.S)
+_QUIET_LINE = LazyRegex(r"[ \t\r]*(?:#.*)?$")  # blank, or a comment
 BOM = "\ufeff"
 
 
@@ -290,9 +292,9 @@ def compose_events(parser, scalar, sequence, mapping, resolve):
 
 
 # The lines before the first document's content: blank lines, comments and directives.
-_PROLOGUE = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n|%[^\n]*\n)*")
+_PROLOGUE = LazyRegex(r"(?:[ \t]*(?:#[^\n]*)?\n|%[^\n]*\n)*")
 # Whitespace and comments: what may follow the first document without more scanning.
-_NOTHING_MORE = re.compile(r"(?:\s|#[^\n]*)*")
+_NOTHING_MORE = LazyRegex(r"(?:\s|#[^\n]*)*")
 
 
 def has_text_after(text: str, index: int) -> bool:
@@ -311,7 +313,7 @@ def scan_past_first_document(parser) -> None:
             return
 
 
-_VERSION_DIRECTIVE = re.compile(r"^%YAML[ \t]+([0-9]+)\.([0-9]+)", re.M)
+_VERSION_DIRECTIVE = LazyRegex(r"^%YAML[ \t]+([0-9]+)\.([0-9]+)", re.M)
 
 
 def version_problem(text: str) -> Optional[tuple]:

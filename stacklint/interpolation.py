@@ -9,33 +9,45 @@ Docker swallows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 from .diagnostics import YamlPath
+from .lazy_regex import LazyRegex
+from .record import Record
 
 _SUBST = r"[_a-z][_a-z0-9]*(?::?[-?][^}]*)?"
-PATTERN = re.compile(
+PATTERN = LazyRegex(
     r"\$(?i:(?P<escaped>\$)|(?P<named>" + _SUBST + r")|\{(?P<braced>" + _SUBST + r")\}|(?P<invalid>))"
 )
 
 
-@dataclass
-class Finding:
+class Finding(Record):
     """Something about one string: kind is invalid, required, unset or cast."""
-
+    _fields = ("kind", "message", "offset", "length", "variable", "swallowed")
     kind: str
     message: str
     offset: int  # index of the `$` in the string (-1: the whole value)
     length: int
-    variable: str = ""
-    swallowed: bool = False  # Docker does not report it (a later substitution reset the error)
+    variable: str
+    swallowed: bool  # Docker does not report it (a later substitution reset the error)
+
+    def __init__(self, kind, message, offset, length, variable="", swallowed=False):
+        self.kind = kind
+        self.message = message
+        self.offset = offset
+        self.length = length
+        self.variable = variable
+        self.swallowed = swallowed
 
 
-@dataclass
-class Result:
+class Result(Record):
+    _fields = ("value", "findings")
     value: object
-    findings: List[Finding] = field(default_factory=list)
+    findings: List[Finding]
+
+    def __init__(self, value, findings=None):
+        self.value = value
+        self.findings = [] if findings is None else findings
 
 
 def _partition(text: str, sep: str) -> Tuple[str, str]:
@@ -190,11 +202,16 @@ def _caster(path: YamlPath):
     return None
 
 
-@dataclass
-class PathFinding:
+class PathFinding(Record):
+    _fields = ("path", "finding", "docker_error")
     path: YamlPath
     finding: Finding
     docker_error: Optional[str]  # Docker's own message when it rejects the file for this string
+
+    def __init__(self, path, finding, docker_error):
+        self.path = path
+        self.finding = finding
+        self.docker_error = docker_error
 
 
 def interpolate(data, env: Mapping[str, str]) -> Tuple[object, List[PathFinding], Dict[YamlPath, list]]:

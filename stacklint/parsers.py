@@ -9,17 +9,17 @@ from __future__ import annotations
 import ipaddress
 import re
 import shlex
-from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import List, Optional, Tuple
 
+from .lazy_regex import LazyRegex
 from .memo import memo
+from .record import FrozenRecord, Record
 
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
              "m": 60 * 10**9, "h": 3600 * 10**9}
-_DURATION = re.compile(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)$")
-_DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)")
+_DURATION = LazyRegex(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)$")
+_DURATION_PART = LazyRegex(r"([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)")
 _MAX_NS = (1 << 63) - 1
 
 
@@ -32,20 +32,19 @@ def parse_duration(text: str) -> int:
     body = text.lstrip("+-")
     if body == "0":
         return 0
-    total = Fraction(0)
-    for whole, frac, unit in _DURATION_PART.findall(body):
-        number = Fraction(int(whole or "0"))
-        if frac:
-            number += Fraction(int(frac), 10 ** len(frac))
-        total += number * _UNITS_NS[unit]
-    if total > _MAX_NS:
+    # Exact: every part counted in units of 10**-digits ns (digits: the longest fraction written)
+    parts = _DURATION_PART.findall(body)
+    digits = max(len(frac) for _, frac, _ in parts)
+    scaled = sum((int(whole or "0") * 10 ** digits + int(frac or "0") * 10 ** (digits - len(frac))) * _UNITS_NS[unit]
+                 for whole, frac, unit in parts)
+    if scaled > _MAX_NS * 10 ** digits:
         raise ValueError(f'time: invalid duration "{text}"')
-    return sign * int(total)
+    return sign * (scaled // 10 ** digits)
 
 
 # --- byte sizes -----------------------------------------------------------------------------------
 _SIZE_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
-_GO_FLOAT = re.compile(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$", re.I)
+_GO_FLOAT = LazyRegex(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$", re.I)
 
 
 def go_parse_float(text: str) -> float:
@@ -83,12 +82,14 @@ def parse_bytes(text: str) -> int:
 
 
 # --- cpus -----------------------------------------------------------------------------------------
-_RAT = re.compile(r"^[+-]?(?:[0-9]+/[0-9]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
+_RAT = LazyRegex(r"^[+-]?(?:[0-9]+/[0-9]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
 
 
 @memo
-def parse_cpus(text: str) -> Fraction:
+def parse_cpus(text: str) -> "Fraction":
     """big.Rat.SetString, then the nano-CPU conversion Docker does at deploy."""
+    from fractions import Fraction  # (imported by the files that set cpus only)
+
     if not _RAT.match(text) or text.endswith("/0"):
         raise ValueError(f"failed to parse {text} as a rational number")
     value = Fraction(text)
@@ -98,13 +99,20 @@ def parse_cpus(text: str) -> Fraction:
 
 
 # --- ports ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PortMapping:
+class PortMapping(FrozenRecord):
+    _fields = ("target", "published", "protocol", "host_ip", "mode")
     target: int
     published: Optional[int]
     protocol: str
-    host_ip: str = ""
-    mode: str = "ingress"
+    host_ip: str
+    mode: str
+
+    def __init__(self, target, published, protocol, host_ip="", mode='ingress'):
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "published", published)
+        object.__setattr__(self, "protocol", protocol)
+        object.__setattr__(self, "host_ip", host_ip)
+        object.__setattr__(self, "mode", mode)
 
 
 def _port_range(text: str) -> Tuple[int, int]:
@@ -122,16 +130,24 @@ def _port_range(text: str) -> Tuple[int, int]:
     return start, end
 
 
-@dataclass(frozen=True)
-class PortSpec:
+class PortSpec(FrozenRecord):
     """One short-syntax port entry with its ranges kept as ranges (a range of 65536 ports is one
     object, not 65536). published_* are None when no host port is given."""
+    _fields = ("target_start", "target_end", "published_start", "published_end", "protocol", "host_ip")
     target_start: int
     target_end: int
     published_start: Optional[int]
     published_end: Optional[int]
     protocol: str  # tcp | udp | sctp
-    host_ip: str = ""
+    host_ip: str
+
+    def __init__(self, target_start, target_end, published_start, published_end, protocol, host_ip=""):
+        object.__setattr__(self, "target_start", target_start)
+        object.__setattr__(self, "target_end", target_end)
+        object.__setattr__(self, "published_start", published_start)
+        object.__setattr__(self, "published_end", published_end)
+        object.__setattr__(self, "protocol", protocol)
+        object.__setattr__(self, "host_ip", host_ip)
 
     def mappings(self) -> Tuple[PortMapping, ...]:
         """The ports ConvertPortToPortConfig sends, one per published port."""
@@ -199,13 +215,20 @@ def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
 
 
 # --- short volume syntax --------------------------------------------------------------------------
-@dataclass
-class VolumeSpec:
+class VolumeSpec(Record):
+    _fields = ("type", "source", "target", "read_only", "options")
     type: str  # volume | bind
     source: str
     target: str
-    read_only: bool = False
-    options: List[str] = field(default_factory=list)
+    read_only: bool
+    options: List[str]
+
+    def __init__(self, type, source, target, read_only=False, options=None):
+        self.type = type
+        self.source = source
+        self.target = target
+        self.read_only = read_only
+        self.options = [] if options is None else options
 
 
 def _is_file_path(source: str) -> bool:
@@ -280,8 +303,8 @@ _DOMAIN_AND_PORT = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F
 _TAG = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}"
 _DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
 _NAME = rf"(?:{_DOMAIN_AND_PORT}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
-_REFERENCE = re.compile(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
-_IDENTIFIER = re.compile(r"^[a-f0-9]{64}$")
+_REFERENCE = LazyRegex(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
+_IDENTIFIER = LazyRegex(r"^[a-f0-9]{64}$")
 # go-digest: the registered algorithms and the hex length each needs
 _DIGEST_HEX = {"sha256": 64, "sha384": 96, "sha512": 128}
 _NAME_TOTAL_LENGTH_MAX = 255

@@ -10,7 +10,8 @@ import base64
 import binascii
 import datetime
 import math
-import re
+
+from .lazy_regex import LazyRegex
 
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -21,9 +22,9 @@ _SPECIAL_FLOATS = {
     ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
 }
 # go-yaml's yamlStyleFloat, applied after underscores are removed.
-_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_YAML_FLOAT = LazyRegex(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 # What Go's strconv.ParseInt(s, 0, 64) accepts: sign, then decimal, 0x, 0o, 0b or legacy 0-octal.
-_GO_INT = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
+_GO_INT = LazyRegex(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
 _INT_MIN, _UINT_MAX = -(1 << 63), (1 << 64) - 1
 
 _NUMBER_START = frozenset("+-.0123456789")
@@ -82,7 +83,7 @@ def resolve_plain(text: str):
 _STD_TAG = "tag:yaml.org,2002:"
 # go-yaml's allowedTimestampFormats, tried only on plain scalars that start with four digits and
 # a dash (parseTimestamp): YYYY-M-D, optionally with a time (`T`, `t` or a space) and a zone.
-_TIMESTAMP = re.compile(
+_TIMESTAMP = LazyRegex(
     r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
     r"(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})"
     r"| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?)?$")

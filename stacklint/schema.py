@@ -8,8 +8,6 @@ explain failures.
 """
 from __future__ import annotations
 
-import difflib
-import json
 from typing import Iterable, List
 
 from .credentials import secret_looking
@@ -51,6 +49,7 @@ def _describe(value, path: YamlPath) -> str:
     text = go_format(value) if not isinstance(value, str) else value
     if len(text) > 40:
         text = text[:37] + "..."
+    import json  # only to word a schema violation
     return f"{_TYPE_NAMES[kind]} ({json.dumps(text) if isinstance(value, str) else text})"
 
 
@@ -102,11 +101,13 @@ def _explain(doc, error, version: str, declared: str | None) -> Iterable[Diagnos
             yield _diag(doc, path, f"{where}: `{key}` is required", on_key=True)
         return
     if kind == "enum":
+        import json  # only to word a schema violation
         options = ", ".join(json.dumps(v) for v in error.validator_value)
         yield _diag(doc, path, f"{where} must be one of {options}, not {_describe(error.instance, path)}")
         return
     if kind == "uniqueItems":
         seen = {}
+        import json  # only to word a schema violation
         for i, item in enumerate(error.instance):
             marker = json.dumps(item, sort_keys=True)
             if marker in seen:
@@ -158,6 +159,7 @@ def _unknown_key_message(path: YamlPath, key: str, version: str, declared, error
             return f"{where}: extension keys (x-*) here need version {later} or later; this file declares {shown}"
     message = f"{where}: unknown key `{key}`"
     candidates = known_properties(version, list(path))
+    import difflib  # only for a did-you-mean
     close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
     if not close:
         lowered = {c.lower(): c for c in candidates}

@@ -9,7 +9,6 @@ of version ``v``; ``since_of`` tells in which version an unknown key appears.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +54,8 @@ def _schema_path() -> Path:
 @lru_cache(maxsize=1)
 def raw_schema() -> dict:
     """The annotated source schema (all versions). Treat as read-only."""
+    import json  # (a valid file is checked by the generated validators, without it)
+
     with open(_schema_path(), encoding="utf-8") as fh:
         return json.load(fh)
 

@@ -5,12 +5,17 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
 from .diagnostics import Severity
+from .record import FrozenRecord
 
 
-@dataclass(frozen=True)
-class PerFileIgnore:
+class PerFileIgnore(FrozenRecord):
+    _fields = ("pattern", "codes")
     pattern: str  # a glob matched against the file's path (relative to the config file's folder)
     codes: FrozenSet[str]
+
+    def __init__(self, pattern, codes):
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "codes", codes)
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Settings:
         if code in self.ignore:
             return False
         if self.select is None:
-            from .catalogue import opt_in  # the rule pages, read once per process
+            from .catalogue import opt_in  # the rule pages' front matter, from the generated index
 
             return code not in opt_in()
         return code in self.select

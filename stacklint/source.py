@@ -3,23 +3,27 @@ BOM (go-yaml reads both), or something that is not text at all."""
 from __future__ import annotations
 
 import codecs
-import re
-from dataclasses import dataclass
 from typing import Optional
 
 from .diagnostics import Diagnostic, Range, Severity
+from .lazy_regex import LazyRegex
+from .record import Record
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = LazyRegex(r"\r\n|\r|\n")
 
 
 class NotText(Exception):
     """The input is binary: one clear line for the user, exit 2."""
 
 
-@dataclass
-class Decoded:
+class Decoded(Record):
+    _fields = ("text", "problem")
     text: str
-    problem: Optional[Diagnostic] = None
+    problem: Optional[Diagnostic]
+
+    def __init__(self, text, problem=None):
+        self.text = text
+        self.problem = problem
 
 
 def _line_of(text_before: str) -> int:

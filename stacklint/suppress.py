@@ -8,21 +8,28 @@ Codes or rule names are accepted; a reason after the bracket is free text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Dict, List, Set
 
 from .diagnostics import Diagnostic, Range, Severity
+from .lazy_regex import LazyRegex
+from .record import Record
 
-_PRAGMA = re.compile(r"(?:^|\s)#\s*stacklint:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
-_ANY_PRAGMA = re.compile(r"(?:^|\s)#\s*stacklint:\s*(\S*)")
+_PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
+_ANY_PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(\S*)")
 
 
-@dataclass
-class Pragma:
+class Pragma(Record):
+    _fields = ("line", "applies_to", "codes", "used")
     line: int  # where the comment is
     applies_to: int  # the line it covers (-1: the whole file)
     codes: Dict[str, Range]  # code -> where it is written
-    used: Set[str] = field(default_factory=set)
+    used: Set[str]
+
+    def __init__(self, line, applies_to, codes, used=None):
+        self.line = line
+        self.applies_to = applies_to
+        self.codes = codes
+        self.used = set() if used is None else used
 
 
 def find(lines: List[str], resolve) -> tuple:

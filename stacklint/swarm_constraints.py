@@ -8,15 +8,16 @@ compared as "".
 from __future__ import annotations
 
 import ipaddress
-import re
-from dataclasses import dataclass
 from typing import List, Mapping, Optional, Sequence, Tuple
+
+from .lazy_regex import LazyRegex
+from .record import FrozenRecord
 
 # Go's (?i)[a-z] also matches U+017F (long s) and U+212A (Kelvin sign), its \s only ASCII
 # whitespace without \v, and $ means end of text: spelled out so Python agrees.
 _L = "A-Za-z\u017f\u212a"
-_KEY = re.compile(rf"[{_L}_][{_L}0-9\-_.]+")
-_VALUE = re.compile(rf"[{_L}0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+")
+_KEY = LazyRegex(rf"[{_L}_][{_L}0-9\-_.]+")
+_VALUE = LazyRegex(rf"[{_L}0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+")
 # unicode.IsSpace, which strings.TrimSpace uses (Python's str.strip also strips \x1c-\x1f).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
             "\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -28,12 +29,18 @@ class ConstraintError(ValueError):
     """Swarmkit's own words for a constraint it refuses at service create."""
 
 
-@dataclass(frozen=True)
-class Constraint:
+class Constraint(FrozenRecord):
+    _fields = ("key", "operator", "value", "text")
     key: str
     operator: str  # "==" or "!="
     value: str
     text: str  # as written
+
+    def __init__(self, key, operator, value, text):
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "operator", operator)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "text", text)
 
     def __str__(self) -> str:
         return f"{self.key} {self.operator} {self.value}"

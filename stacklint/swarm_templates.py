@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .lazy_regex import LazyRegex
+
 # swarmkit template/context.go: the fields a task's template sees (Labels is a map: any key), with
 # the type names Go prints when a field is missing.
 MAP = "map"
@@ -31,7 +33,7 @@ FUNCTIONS = frozenset(["and", "or", "not", "len", "index", "slice", "print", "pr
                        "lt", "le", "gt", "ge", "html", "js", "urlquery", "call", "join"])
 KEYWORDS = frozenset(["if", "else", "end", "range", "with", "define", "template", "block", "nil", "true",
                       "false", "break", "continue"])
-_TOKEN = re.compile(r'''"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'|(?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+|\.)'''
+_TOKEN = LazyRegex(r'''"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'|(?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+|\.)'''
                     r'''|\$[A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|[-+]?[0-9][0-9a-fA-FxX._]*'''
                     r'''|:?=|[|(),]|\s+''')
 

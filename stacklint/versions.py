@@ -5,11 +5,11 @@ and needs an exact match with one of its fourteen schema names; "" and "3" mean 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import List, Optional
 
 from .diagnostics import Diagnostic, Fix, Range, Severity, TextEdit
 from .scalars import go_format
+from .record import Record
 
 SUPPORTED = tuple(f"3.{minor}" for minor in range(14))
 LATEST = SUPPORTED[-1]
@@ -19,10 +19,14 @@ def version_key(version: str) -> tuple:
     return tuple(int(p) for p in version.split("."))
 
 
-@dataclass
-class VersionInfo:
+class VersionInfo(Record):
+    _fields = ("version", "declared")
     version: Optional[str]  # the schema to validate against; None: Docker refuses the file here
     declared: Optional[str]  # what the file says, as Docker formats it
+
+    def __init__(self, version, declared):
+        self.version = version
+        self.declared = declared
 
 
 def detect(doc) -> tuple:

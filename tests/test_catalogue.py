@@ -27,6 +27,20 @@ RULES = catalogue.load()
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 
 
+def test_the_generated_index_has_the_front_matter_of_every_page():
+    from stacklint.catalogue_generate import TARGET, generate
+
+    assert TARGET.read_text(encoding="utf-8") == generate(), "out of date, run: python -m stacklint.catalogue_generate"
+
+
+def test_the_index_lookups_agree_with_the_pages():
+    for code, rule in RULES.items():
+        assert (catalogue.name_of(code), catalogue.severity_of(code)) == (rule.name, rule.severity)
+    assert catalogue.opt_in() == {code for code, rule in RULES.items() if rule.meta("opt_in") == "true"}
+    assert catalogue.resolve("docker-socket-mount") == ("SL201",)
+    assert catalogue.name_of("SL999") == "" and catalogue.severity_of("SL999") is None
+
+
 def test_every_check_has_a_page_and_every_page_a_check():
     pages = set(RULES)
     checks = registered_codes()

@@ -132,6 +132,43 @@ def test_a_pyproject_that_only_mentions_the_section_is_not_a_configuration(stack
     assert (proc.returncode, proc.stderr) == (0, "")  # linted with the defaults (warnings only)
 
 
+@pytest.mark.parametrize("pyproject, has_section", [
+    ('[tool.stacklint]\nselect = ["SL2"]\n', True),
+    ('[ tool . "stacklint" ]\n', True),
+    ("[tool.'stacklint'.severity]\nSL401 = 'warning'\n", True),
+    ('[[tool.stacklint]]\n', True),
+    ('[tool]\nstacklint = {select = ["SL2"]}\n', True),
+    ('[tool]\nstacklint.select = ["SL2"]\n', True),
+    ('tool.stacklint.select = ["SL2"]\n', True),
+    ('tool = {stacklint = {}}\n', True),
+    ('"\\u0074ool".stacklint = {}\n', True),
+    # naming stacklint elsewhere (a dependency, a script, another tool's table) is not the section
+    ('[project]\nname = "stacklint"\n[project.scripts]\nstacklint = "stacklint.cli:main"\n'
+     '[tool.hatch.build]\npackages = ["stacklint"]\n[tool.other]\nstacklint = 1\n', False),
+    ('[tool.stacklint_extra]\nx = 1\n', False),
+    ('"[tool.stacklint" = 1\n', False),
+])
+def test_a_pyproject_is_a_configuration_exactly_when_toml_reads_the_section(tmp_path, pyproject, has_section):
+    from stacklint.config import _has_tool_section, _toml_module
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text(pyproject)
+    assert ("stacklint" in _toml_module().loads(pyproject).get("tool", {})) == has_section
+    assert _has_tool_section(path) == has_section
+
+
+@pytest.mark.parametrize("pyproject, picked", [
+    ('[tool.stacklint]\nselect = [\n', True),  # picked: the run reports why it cannot be read
+    ('[project]\nname = \n# options go in [tool.stacklint]\n', False),  # only mentioned
+])
+def test_an_unparsable_pyproject_is_picked_when_a_line_defines_the_section(tmp_path, pyproject, picked):
+    from stacklint.config import _has_tool_section
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text(pyproject)
+    assert _has_tool_section(path) == picked
+
+
 @pytest.mark.parametrize("pyproject, line", [
     ('tool = 1\n', "1:1: invalid configuration: `tool` must be a table ([tool.stacklint])"),
     ('[tool]\nstacklint = "all"\n', "2:1: invalid configuration: `tool.stacklint` must be a table"),

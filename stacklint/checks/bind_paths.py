@@ -6,12 +6,12 @@ resolveVolumePaths), and the Swarm then mounts that path on whichever node runs 
 """
 from __future__ import annotations
 
-import re
 
 from ..context import Context
+from ..lazy_regex import LazyRegex
 
 # Docker accepts Unix and Windows absolute paths alike (a Windows client may drive a Linux swarm).
-_WINDOWS_ABS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
+_WINDOWS_ABS = LazyRegex(r"^(?:[A-Za-z]:[\\/]|\\\\)")
 
 
 def is_relative(source: str) -> bool:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from ..context import Context, get
+from ..lazy_regex import LazyRegex
 
 KINDS = (("secrets", "secret"), ("configs", "config"))
 # A version written into the name: _v2, -3, .2024-06-01, or a content hash.
-_VERSIONED = re.compile(r"(^|[-_.])v?\d+([-_.]|$)|[0-9a-f]{7,}", re.IGNORECASE)
+_VERSIONED = LazyRegex(r"(^|[-_.])v?\d+([-_.]|$)|[0-9a-f]{7,}", re.IGNORECASE)
 
 
 def check(ctx: Context):

@@ -41,6 +41,9 @@ _WHY = {
 }
 
 
+_LISTED = frozenset((*UNSUPPORTED, *DEPRECATED, *SILENT))
+
+
 @functools.lru_cache(maxsize=None)
 def _service_keys(version: str) -> frozenset:
     return frozenset(known_properties(version, ["services", "web"]))
@@ -50,13 +53,14 @@ def check(ctx: Context):
     raw = ctx.doc.data.get("services") if isinstance(ctx.doc.data, dict) else None
     if not isinstance(raw, dict):
         return
-    allowed = _service_keys(ctx.version)
     for name, svc in raw.items():
         if not isinstance(svc, dict):
             continue
         base = ("services", name)
         for key in svc:
-            if key not in allowed:
+            if key not in _LISTED:
+                continue
+            if key not in _service_keys(ctx.version):  # (the pruned schema: only for a listed key)
                 continue  # the schema reports it; Docker refuses the file before warning
             if key in UNSUPPORTED:
                 if key == "restart":

@@ -8,18 +8,17 @@ allocator cannot give it addresses, so the tasks on it stay `New` for ever (SL64
 """
 from __future__ import annotations
 
-import difflib
 import ipaddress
-import re
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from ..context import Context
 from ..diagnostics import Related
+from ..lazy_regex import LazyRegex
 
 # swarmkit manager/controlapi/common.go
-_DNS_LABEL = re.compile(r"^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$")
-_OBJECT_NAME = re.compile(r"^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$")
+_DNS_LABEL = LazyRegex(r"^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$")
+_OBJECT_NAME = LazyRegex(r"^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$")
 # swarmkit api/validation/secrets.go MaxSecretSize, manager/controlapi/config.go MaxConfigSize
 MAX_SIZE = {"secrets": 500 * 1024, "configs": 1000 * 1024}
 # Drivers the daemon has built in but that do not give a swarm-scoped network.
@@ -151,6 +150,7 @@ def drivers(ctx: Context):
             name = obj.name_written.value if obj.name_written is not None else f"{stack}_{key}"
             why = _LOCAL_DRIVERS[driver.value].format(name=name)
         else:
+            import difflib  # only for a did-you-mean
             close = difflib.get_close_matches(driver.value.lower(), list(_SWARM_DRIVERS) + list(_LOCAL_DRIVERS), 1,
                                               0.75)
             if not close:

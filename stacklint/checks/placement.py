@@ -7,7 +7,6 @@ can ever match: then the tasks stay pending with `no suitable node` (SL302-SL304
 """
 from __future__ import annotations
 
-import difflib
 import ipaddress
 from typing import Dict, List, Optional, Tuple
 
@@ -122,6 +121,7 @@ def _unknown_key_message(c: Constraint) -> str:
     if suggestion is None:
         suggestion = _KEY_ALIASES.get(low)
     if suggestion is None:
+        import difflib  # only for a did-you-mean
         close = difflib.get_close_matches(low, FIXED_KEYS + ("node.labels.<name>", "engine.labels.<name>"), n=1)
         suggestion = close[0] if close else None
     hint = f"; did you mean '{suggestion}'?" if suggestion else (
@@ -145,6 +145,7 @@ def _bad_value(c: Constraint) -> Optional[Tuple[str, Optional[Severity]]]:
         return None
     reason = None
     if kind == "node.role" and low not in _ROLES:
+        import difflib  # only for a did-you-mean
         close = difflib.get_close_matches(low, _ROLES + ("master",), n=1)
         hint = "manager" if close == ["master"] else (close[0] if close else None)
         reason = "a node's role is manager or worker" + (f" (did you mean '{hint}'?)" if hint else "")

@@ -9,7 +9,6 @@ silently ignores (the load-time SL108 errors are in loader.py).
 """
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from ..context import Context
@@ -38,6 +37,7 @@ def undefined(ctx: Context):
             continue
         kind = SINGULAR[ref.kind]
         message = f'service {ref.service}: undefined {kind} "{ref.name}"'
+        import difflib  # only for a did-you-mean
         close = difflib.get_close_matches(ref.name, [str(k) for k in section], n=1, cutoff=0.75) if ref.name else []
         if close:
             message += f' (did you mean "{close[0]}"?)'

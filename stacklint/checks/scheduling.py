@@ -9,7 +9,6 @@ certainly absent; any other name is taken to be a plugin.
 """
 from __future__ import annotations
 
-import difflib
 
 from ..context import Context
 from ..node_runtime import BUILTIN_LOG_DRIVERS
@@ -21,6 +20,7 @@ _NEVER = ("the deploy succeeds, but no node has such a driver, so the tasks neve
 def _near_miss(name: str, builtins) -> str | None:
     if name in builtins:
         return None
+    import difflib  # only for a did-you-mean
     close = difflib.get_close_matches(name.lower().replace("_", "-"), sorted(builtins), 1, 0.75)
     return close[0] if close else None
 

@@ -16,6 +16,7 @@ from ..diagnostics import Fix, Related
 from ..edits import add_to_section, append_to_mapping, section_lines
 from ..model import ImageName, PortRange, Service
 from ..refs import context_refs
+from ..lazy_regex import LazyRegex
 
 
 # --- host paths (SL201, SL206) -----------------------------------------------------------------
@@ -178,7 +179,7 @@ def plaintext_secrets(ctx: Context):
 
 # --- SL203 unencrypted-overlay -------------------------------------------------------------------
 
-_HOST_TOKEN = re.compile(r"[\s,;]+")
+_HOST_TOKEN = LazyRegex(r"[\s,;]+")
 
 
 # Variables whose value names the host a service talks to (DB_HOST, API_URL, KAFKA_SERVERS ...).

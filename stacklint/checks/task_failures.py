@@ -10,18 +10,18 @@ service placed on Windows nodes.
 from __future__ import annotations
 
 import os
-import re
 
 from ..context import Context
 from ..node_runtime import (capability_error, extra_host_errors, isolation_error, log_option_errors, signal_error,
                             sysctl_error, ulimit_name_error)
 from .bind_paths import is_relative
+from ..lazy_regex import LazyRegex
 
 # moby daemon/daemon_unix.go linuxMinMemory; below 4 MiB swarmkit already refuses the service.
 RUNTIME_MIN_MEMORY = 6 * 1024 * 1024
 SWARM_MIN_MEMORY = 4 * 1024 * 1024
-_INTEGER = re.compile(r"[+-]?[0-9]+")  # what strconv.Atoi takes
-_WINDOWS = re.compile(r"\s*node\.platform\.os\s*==\s*windows\s*")
+_INTEGER = LazyRegex(r"[+-]?[0-9]+")  # what strconv.Atoi takes
+_WINDOWS = LazyRegex(r"\s*node\.platform\.os\s*==\s*windows\s*")
 
 
 def fails(service: str, what: str, docker: str) -> str:

@@ -14,9 +14,10 @@ from typing import Optional
 
 from ..context import Context
 from ..diagnostics import Related
+from ..lazy_regex import LazyRegex
 from ..model.records import Val
 
-_SWARM_FLAG = re.compile(r"--(providers\.swarm|providers\.docker\.swarmmode|docker\.swarmmode)\b(?!\s*=\s*false)",
+_SWARM_FLAG = LazyRegex(r"--(providers\.swarm|providers\.docker\.swarmmode|docker\.swarmmode)\b(?!\s*=\s*false)",
                          re.IGNORECASE)
 
 

@@ -5,17 +5,22 @@ refuses text, so rules about image names work on any string; syntax is a separat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from ..memo import memo
+from ..record import FrozenRecord
 
 
-@dataclass(frozen=True)
-class ImageName:
+class ImageName(FrozenRecord):
+    _fields = ("repository", "tag", "digest")
     repository: str  # as written, without tag and digest (registry and path included)
     tag: Optional[str]
     digest: Optional[str]
+
+    def __init__(self, repository, tag, digest):
+        object.__setattr__(self, "repository", repository)
+        object.__setattr__(self, "tag", tag)
+        object.__setattr__(self, "digest", digest)
 
     @property
     def last_component(self) -> str:

@@ -1,10 +1,10 @@
 """Text from a stack file must not reach a terminal or a CI log as control sequences."""
 from __future__ import annotations
 
-import re
+from ..lazy_regex import LazyRegex
 
 # Lone surrogates: bytes of a file name that are not UTF-8 (os.fsdecode's surrogateescape).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL = LazyRegex(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
 
@@ -29,7 +29,7 @@ def escape_control(text: str) -> str:
 
 # json.dumps(ensure_ascii=False) escapes C0 controls but passes C1 controls (U+009B is a CSI for
 # some terminals), line separators and bidi overrides through; as \uXXXX they mean the same data.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = LazyRegex(r"[\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def json_safe(dumped: str) -> str:

@@ -1,0 +1,57 @@
+"""What a plain lint loads: only what linting a valid file needs (start-up time is what a
+pre-commit hook or an editor restart pays). Checked on sys.modules of a child process, not with
+a timing: benchmarks/startup.py measures the time."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import EXAMPLE, ROOT
+
+# Needed only to explain a failure, for other commands or formats, or for other files.
+NOT_FOR_A_PLAIN_LINT = (
+    "jsonschema", "fastjsonschema",  # explaining schema failures; the generated validators say yes/no
+    "http.client", "email", "ssl", "stacklint.inventory", "stacklint.docker_api",  # --inventory / --docker
+    "pygls", "lsprotocol", "stacklint.lsp",  # `stacklint lsp`
+    "difflib",  # did-you-mean in messages about unknown keys and values
+    "fractions",  # cpus values
+    "tomllib", "tomli",  # a pyproject.toml that defines [tool.stacklint] (the repository's only mentions it)
+    "multiprocessing", "concurrent.futures",  # --jobs with several files
+    "stacklint.output.sarif", "stacklint.output.junit", "stacklint.output.statistics", "stacklint.fix_command",
+)
+
+_CHILD = """
+import contextlib, io, sys
+from stacklint import catalogue
+from stacklint.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["--no-env", sys.argv[1]])
+loaded = sorted(sys.modules)
+print(code, catalogue.load.cache_info().currsize)
+print("\\n".join(loaded))
+"""
+
+
+@pytest.fixture(scope="module")
+def child():
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(EXAMPLE)], capture_output=True, text=True, env=env,
+                          cwd=ROOT, check=True)
+    first, *modules = proc.stdout.splitlines()
+    return first.split(), set(modules)
+
+
+def test_a_plain_lint_of_the_example_loads_none_of_what_it_does_not_need(child):
+    (exit_code, _), modules = child
+    assert exit_code == "1"  # the example has findings: the lint ran to the end
+    loaded = sorted(name for name in NOT_FOR_A_PLAIN_LINT
+                    if name in modules or any(m.startswith(name + ".") for m in modules))
+    assert loaded == []
+
+
+def test_a_plain_lint_reads_no_rule_page(child):
+    (_, pages_parsed), _ = child
+    assert pages_parsed == "0"  # names, severities and opt-in rules come from the generated index
