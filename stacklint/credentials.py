@@ -169,8 +169,8 @@ _SOURCE_ENTRY = LazyRegex(r"""^(?P<lead>\s*(?:-\s+)?["']?)(?P<name>[A-Za-z_][A-Z
 
 
 # An entry inside a flow collection: `{DB_PASSWORD: x, ...}`, `[API_TOKEN=x, "K=v"]`
-_FLOW_ENTRY = re.compile(r"""[{\[,]\s*(?P<open>["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)(?P<close>["']?)"""
-                         r"""\s*(?::\s*|=)""")
+_FLOW_ENTRY = LazyRegex(r"""[{\[,]\s*(?P<open>["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)(?P<close>["']?)"""
+                          r"""\s*(?::\s*|=)""")
 
 
 def _flow_value_end(line: str, start: int, quote: str) -> int:
