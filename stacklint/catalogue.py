@@ -38,16 +38,7 @@ class Rule(FrozenRecord):
     extra: Tuple[Tuple[str, str], ...]
 
     def __init__(self, code, name, severity, category, fixable, since, summary, body, path, extra=()):
-        object.__setattr__(self, "code", code)
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "severity", severity)
-        object.__setattr__(self, "category", category)
-        object.__setattr__(self, "fixable", fixable)
-        object.__setattr__(self, "since", since)
-        object.__setattr__(self, "summary", summary)
-        object.__setattr__(self, "body", body)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "extra", extra)
+        self._set(code, name, severity, category, fixable, since, summary, body, path, extra)
 
     def meta(self, key: str, default: str = "") -> str:
         return dict(self.extra).get(key, default)

@@ -74,10 +74,7 @@ class Server(FrozenRecord):
     cache: bool  # in-memory unless configured (redis, memcached)
 
     def __init__(self, family, data, datastore, cache):
-        object.__setattr__(self, "family", family)
-        object.__setattr__(self, "data", data)
-        object.__setattr__(self, "datastore", datastore)
-        object.__setattr__(self, "cache", cache)
+        self._set(family, data, datastore, cache)
 
 
 def repository(svc: Service):

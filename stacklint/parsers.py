@@ -108,11 +108,7 @@ class PortMapping(FrozenRecord):
     mode: str
 
     def __init__(self, target, published, protocol, host_ip="", mode='ingress'):
-        object.__setattr__(self, "target", target)
-        object.__setattr__(self, "published", published)
-        object.__setattr__(self, "protocol", protocol)
-        object.__setattr__(self, "host_ip", host_ip)
-        object.__setattr__(self, "mode", mode)
+        self._set(target, published, protocol, host_ip, mode)
 
 
 def _port_range(text: str) -> Tuple[int, int]:
@@ -142,12 +138,7 @@ class PortSpec(FrozenRecord):
     host_ip: str
 
     def __init__(self, target_start, target_end, published_start, published_end, protocol, host_ip=""):
-        object.__setattr__(self, "target_start", target_start)
-        object.__setattr__(self, "target_end", target_end)
-        object.__setattr__(self, "published_start", published_start)
-        object.__setattr__(self, "published_end", published_end)
-        object.__setattr__(self, "protocol", protocol)
-        object.__setattr__(self, "host_ip", host_ip)
+        self._set(target_start, target_end, published_start, published_end, protocol, host_ip)
 
     def mappings(self) -> Tuple[PortMapping, ...]:
         """The ports ConvertPortToPortConfig sends, one per published port."""

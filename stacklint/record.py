@@ -30,6 +30,11 @@ class FrozenRecord(Record):
     which hashes by them."""
     __slots__ = ()
 
+    def _set(self, *values):
+        """The constructor's one assignment: the values of `_fields`, in order."""
+        for name, value in zip(self._fields, values):
+            object.__setattr__(self, name, value)
+
     def __setattr__(self, name, value):
         raise AttributeError(f"cannot assign to field {name!r} of a {type(self).__name__}")
 

@@ -14,8 +14,7 @@ class PerFileIgnore(FrozenRecord):
     codes: FrozenSet[str]
 
     def __init__(self, pattern, codes):
-        object.__setattr__(self, "pattern", pattern)
-        object.__setattr__(self, "codes", codes)
+        self._set(pattern, codes)
 
 
 @dataclass(frozen=True)

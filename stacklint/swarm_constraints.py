@@ -37,10 +37,7 @@ class Constraint(FrozenRecord):
     text: str  # as written
 
     def __init__(self, key, operator, value, text):
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "operator", operator)
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "text", text)
+        self._set(key, operator, value, text)
 
     def __str__(self) -> str:
         return f"{self.key} {self.operator} {self.value}"

@@ -18,9 +18,7 @@ class ImageName(FrozenRecord):
     digest: Optional[str]
 
     def __init__(self, repository, tag, digest):
-        object.__setattr__(self, "repository", repository)
-        object.__setattr__(self, "tag", tag)
-        object.__setattr__(self, "digest", digest)
+        self._set(repository, tag, digest)
 
     @property
     def last_component(self) -> str:
