@@ -8,6 +8,7 @@ show the target verbatim (flow style, escapes, interpolation), no edit is offere
 from __future__ import annotations
 
 import functools
+import re
 from typing import List, Optional, Sequence, Tuple
 
 from .diagnostics import Position, Range, TextEdit, YamlPath
@@ -227,7 +228,25 @@ def delete_key(doc: Document, path) -> Optional[TextEdit]:
         if stripped and not (stripped.startswith("#") and len(text) - len(stripped) <= indent):
             break
         last -= 1
+    if _drops_a_used_anchor(lines, first, last):
+        return None
     if last + 1 >= len(lines) and first > 0:
         # the last line of the file: take the newline before it instead of one after it
         return TextEdit(Range.of(first - 1, len(lines[first - 1]), last, len(lines[last])), "")
     return TextEdit(Range.of(first, 0, last + 1, 0), "")
+
+
+# `&name` where YAML allows an anchor (after a separator); `*name` where it allows an alias.
+_ANCHOR = LazyRegex(r"(?:^|[\s\[{,:-])&([A-Za-z0-9_-]+)")
+
+
+def _drops_a_used_anchor(lines, first: int, last: int) -> bool:
+    """Whether lines first..last define an anchor that an alias elsewhere uses: deleting them
+    would leave `*name` undefined and the file unparsable. Text-based and cautious: an `&` inside
+    a quoted string may only withhold a fix, never break a file."""
+    anchors = {name for line in lines[first:last + 1] for name in _ANCHOR.findall(line)}
+    if not anchors:
+        return False
+    rest = "\n".join(lines[:first] + lines[last + 1:])
+    return any(re.search(r"\*" + re.escape(name) + r"(?![A-Za-z0-9_-])", rest) for name in anchors)
+

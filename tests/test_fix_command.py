@@ -173,3 +173,15 @@ def test_a_declaration_added_after_a_last_line_without_newline_starts_its_own_li
     applied = apply_fixes(text, lint(text, None, Settings(env={})), unsafe=True)
     assert [d.code for d in applied.fixed] == ["SL103"]
     assert applied.text == text + "\n  public:\n    external: true\n"
+
+
+def test_a_key_whose_anchor_an_alias_uses_is_not_deleted():
+    # a fuzz find (family `fix`, seed 21261252): deleting `links` took the anchor `networks` uses
+    text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    links: &a3 [db]\n    networks: *a3\n'
+    found = lint(text, None, Settings(env={}))
+    links = next(d for d in found if d.path == ("services", "web", "links"))
+    assert (links.code, links.fix) == ("SL306", None)
+    applied = apply_fixes(text, found, unsafe=True)
+    assert [d.code for d in applied.fixed] == ["SL103"]
+    assert applied.text == text + "networks:\n  db:\n    external: true\n"
+    assert parse(applied.text).problems == []  # still YAML, the alias still defined
