@@ -16,7 +16,6 @@ parse problem outside the services, line breaks other than \\n, a finding of a k
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -24,16 +23,15 @@ from . import redact
 from .checks import REGISTRY, SERVICE_SCOPE, scope_of
 from .context import Context
 from .diagnostics import Range
-from .document import Document, parse
+from .document import Document, parse, split_lines
 from .engine import _finish, gc_paused, load
+from .incremental_parse import ANCHOR as _ANCHOR, BlockParser
 from .settings import DEFAULT, Settings
 
 FULL, INCREMENTAL = "full", "incremental"
+BLOCK = "block"  # parse_mode: only the edited service block was parsed (incremental_parse.py)
 # Line breaks other than \n move positions in ways a line count does not describe.
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-# An anchor (&name) written in an edited service: other services may take values from that text.
-# Over-matching (`a && b` in a command) only costs a full lint.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
 
 # Per service: registry index of a per-service check -> what it found there (before the final pass).
 Findings = Dict[int, list]
@@ -60,6 +58,7 @@ class _Breakdown:
     problems: frozenset  # (code, path) of the parse problems outside the services (checks read some)
     section: Tuple[int, int]  # the services section: its key's line, and the line where it ends (exclusive)
     services: Dict[Any, _Service]
+    doc: Document  # what the next edit's block re-parse splices into
 
 
 class _Edit:
@@ -130,6 +129,8 @@ class IncrementalLinter:
         self.last_mode = FULL  # how the last lint went: FULL or INCREMENTAL
         self.reused = 0  # services whose findings the last lint kept
         self.loaded = False  # whether the last text loaded (valid YAML, a mapping, a version Docker reads)
+        self.parse_mode = FULL  # how the last text was parsed: FULL or BLOCK
+        self._blocks = BlockParser()
 
     def forget(self) -> None:
         """The next lint is full: files the checks read (env files) may have changed. Safe to call
@@ -140,7 +141,7 @@ class IncrementalLinter:
         if self._forgotten:
             self._last, self._forgotten = None, False
         with gc_paused():
-            doc = parse(text)
+            doc = self._parse(text)
             found = list(doc.problems)
             ctx = None
             if not doc.failed:
@@ -159,6 +160,29 @@ class IncrementalLinter:
             self._remember(doc, ctx, path, settings, section, blocks, by_service)
             # the final pass sets severities and names: on copies, so kept findings stay as found
             return _finish(doc, [copy.copy(d) for d in found], path, settings)
+
+    def _parse(self, text: str) -> Document:
+        """The document of text: the last one with the edited service block re-parsed when the edit
+        stayed inside one block, else a full parse."""
+        doc = self._reparse_block(text)
+        self.parse_mode = FULL if doc is None else BLOCK
+        return doc if doc is not None else parse(text)
+
+    def _reparse_block(self, text: str) -> Optional[Document]:
+        last = self._last
+        if last is None or text == last.text or _other_breaks(text) or _other_breaks(last.text):
+            return None
+        lines = split_lines(text)
+        edit = _Edit(last.text, text, len(last.lines), len(lines))
+        names = list(last.services)
+        for i, name in enumerate(names):
+            first, end = last.services[name].lines
+            if first < edit.start and edit.old_end <= end:
+                following = names[i + 1] if i + 1 < len(names) and last.services[names[i + 1]].lines[0] == end \
+                    else None
+                return self._blocks.reparse(last.doc, text, lines, name, (first, end), last.section[0], following,
+                                            (edit.start, edit.old_end, edit.new_end))
+        return None
 
     # ---- what an edit left alone ----------------------------------------------------------
     def _reusable(self, doc: Document, ctx: Context, path, settings, section, blocks) -> Dict[Any, Findings]:
@@ -238,7 +262,8 @@ class IncrementalLinter:
             others=_others(ctx), problems=_problems_outside_services(doc), section=section,
             services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}),
                                      _extent(by_service.get(name, {})))
-                      for name, lines in blocks.items()})
+                      for name, lines in blocks.items()},
+            doc=doc)
 
 
 def _others(ctx: Context) -> Tuple[dict, dict]:

@@ -13,7 +13,7 @@ import re
 from typing import Callable, Iterator, List, Tuple
 
 from stacklint.engine import lint
-from stacklint.incremental import INCREMENTAL, IncrementalLinter
+from stacklint.incremental import BLOCK, INCREMENTAL, IncrementalLinter
 from tests.mutations import VALUE_MUTATIONS
 
 _TOP_KEY = re.compile(r"[A-Za-z_][\w.-]*:")
@@ -51,22 +51,25 @@ def session(text: str, steps: int, seed: int, broken: Callable[[], bool] = lambd
         yield kind, text
 
 
-def differential(text: str, path, settings, steps: int, seed: int) -> Tuple[int, int]:
-    """Lint every text of a session both ways and compare: (edits, how many were incremental).
+def differential(text: str, path, settings, steps: int, seed: int) -> Tuple[int, int, int]:
+    """Lint every text of a session both ways and compare: (edits, how many were incremental, how
+    many re-parsed only the edited service block).
     Raises AssertionError, naming the seed and the step, on the first difference."""
     linter = IncrementalLinter()
     assert linter.lint(text, path, settings) == lint(text, path, settings), f"{path}: the first lint differs"
-    hits = 0
+    hits = blocks = 0
     for step, (kind, edited) in enumerate(session(text, steps, seed, broken=lambda: not linter.loaded)):
         got = linter.lint(edited, path, settings)
         want = lint(edited, path, settings)
         if got != want:
             extra = [d for d in got if d not in want][:2]
             missing = [d for d in want if d not in got][:2]
-            raise AssertionError(f"{path} seed {seed} step {step} ({kind}, {linter.last_mode}): incremental "
+            raise AssertionError(f"{path} seed {seed} step {step} ({kind}, {linter.last_mode}, parse "
+                                 f"{linter.parse_mode}): incremental "
                                  f"differs from lint()\nonly incremental: {extra}\nonly lint(): {missing}")
         hits += linter.last_mode == INCREMENTAL
-    return steps, hits
+        blocks += linter.parse_mode == BLOCK
+    return steps, hits, blocks
 
 
 def _services(lines: List[str]) -> Tuple[int, int]:

@@ -24,49 +24,51 @@ EVERY_RULE = Settings(env={}, select=frozenset(registered_codes()))
 WITH_ENV = Settings(env={"TAG": "1.25", "DB_PASSWORD": "s3cr3t-value"})
 
 
-def _report(capsys, what: str, edits: int, hits: int, minimum: float) -> None:
+def _report(capsys, what: str, edits: int, hits: int, blocks: int, minimum: float, block_minimum: float) -> None:
     with capsys.disabled():
-        print(f"\n{what}: {edits} edits, {hits} incremental ({hits / max(edits, 1):.0%})")
+        print(f"\n{what}: {edits} edits, {hits} incremental ({hits / max(edits, 1):.0%}), "
+              f"{blocks} parsed only the edited block ({blocks / max(edits, 1):.0%})")
     assert hits >= minimum * edits, f"only {hits} of {edits} edits took the incremental path"
+    assert blocks >= block_minimum * edits, f"only {blocks} of {edits} edits re-parsed only their block"
 
 
 def test_bundled_examples(capsys):
-    edits = hits = 0
+    edits = hits = blocks = 0
     for i, path in enumerate(sorted(EXAMPLE.parent.glob("*.yml"))):
         for settings in (EVERY_RULE, WITH_ENV):
-            e, h = differential(path.read_text(encoding="utf-8"), str(path), settings, 60, seed=i)
-            edits, hits = edits + e, hits + h
-    _report(capsys, "examples", edits, hits, 0.3)
+            e, h, b = differential(path.read_text(encoding="utf-8"), str(path), settings, 60, seed=i)
+            edits, hits, blocks = edits + e, hits + h, blocks + b
+    _report(capsys, "examples", edits, hits, blocks, 0.3, 0.25)
 
 
 def test_rule_page_examples(capsys):
-    edits = hits = 0
+    edits = hits = blocks = 0
     rules = catalogue.load()
     for n, code in enumerate(sorted(rules)):
         for example in rules[code].examples("Example") + rules[code].examples("Use instead"):
-            e, h = differential(example, None, EVERY_RULE, 3, seed=n)
-            edits, hits = edits + e, hits + h
-    _report(capsys, "rule page examples", edits, hits, 0.2)
+            e, h, b = differential(example, None, EVERY_RULE, 3, seed=n)
+            edits, hits, blocks = edits + e, hits + h, blocks + b
+    _report(capsys, "rule page examples", edits, hits, blocks, 0.2, 0.25)
 
 
 def test_corpus(capsys):
     files = sorted(shared_or_skip("corpus", "files").iterdir())
     # the largest files have the most services to keep
     files = sorted(files, key=lambda p: p.stat().st_size, reverse=True)[:8]
-    edits = hits = 0
+    edits = hits = blocks = 0
     for i, path in enumerate(files):
         text = path.read_text(encoding="utf-8", errors="replace")
-        e, h = differential(text, str(path), EVERY_RULE, 20, seed=100 + i)
-        edits, hits = edits + e, hits + h
-    _report(capsys, "corpus", edits, hits, 0.3)
+        e, h, b = differential(text, str(path), EVERY_RULE, 20, seed=100 + i)
+        edits, hits, blocks = edits + e, hits + h, blocks + b
+    _report(capsys, "corpus", edits, hits, blocks, 0.3, 0.25)
 
 
 def test_generated_300_services(capsys, tmp_path):
     gen = shared_or_skip("bench", "gen_stack.py")
     out = tmp_path / "docker-stack.yml"
     subprocess.run([sys.executable, str(gen), "300", "-o", str(out)], check=True, capture_output=True)
-    e, h = differential(out.read_text(encoding="utf-8"), str(out), EVERY_RULE, 8, seed=7)
-    _report(capsys, "generated 300 services", e, h, 0.4)
+    e, h, b = differential(out.read_text(encoding="utf-8"), str(out), EVERY_RULE, 8, seed=7)
+    _report(capsys, "generated 300 services", e, h, b, 0.4, 0.5)
 
 
 def _example_edit(old: str, new: str) -> tuple:
