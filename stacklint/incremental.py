@@ -26,7 +26,9 @@ from .diagnostics import Range
 from .document import Document, parse, split_lines
 from .engine import _finish, gc_paused, load
 from .incremental_parse import ANCHOR as _ANCHOR, BlockParser
+from .schema import validate
 from .settings import DEFAULT, Settings
+from .validators import service_is_valid
 
 FULL, INCREMENTAL = "full", "incremental"
 BLOCK = "block"  # parse_mode: only the edited service block was parsed (incremental_parse.py)
@@ -59,6 +61,8 @@ class _Breakdown:
     section: Tuple[int, int]  # the services section: its key's line, and the line where it ends (exclusive)
     services: Dict[Any, _Service]
     doc: Document  # what the next edit's block re-parse splices into
+    schema_clean: bool  # the schema found nothing wrong
+    model: Any  # the converted model the checks read (model.Stack), None when no check asked for it
 
 
 class _Edit:
@@ -131,6 +135,10 @@ class IncrementalLinter:
         self.loaded = False  # whether the last text loaded (valid YAML, a mapping, a version Docker reads)
         self.parse_mode = FULL  # how the last text was parsed: FULL or BLOCK
         self._blocks = BlockParser()
+        self._spliced: Any = None  # the service whose block the last parse re-parsed
+        self._schema_clean = False  # whether the schema found nothing in the last text that loaded
+        self.schema_reused = False  # whether the last lint validated only the edited service
+        self.model_reused = False  # whether the last lint started from the last one's model
 
     def forget(self) -> None:
         """The next lint is full: files the checks read (env files) may have changed. Safe to call
@@ -140,12 +148,13 @@ class IncrementalLinter:
     def lint(self, text: str, path: Optional[str] = None, settings: Settings = DEFAULT) -> list:
         if self._forgotten:
             self._last, self._forgotten = None, False
+        self.schema_reused = self.model_reused = False
         with gc_paused():
             doc = self._parse(text)
             found = list(doc.problems)
             ctx = None
             if not doc.failed:
-                ctx, loaded = load(doc, path, settings)
+                ctx, loaded = load(doc, path, settings, self._schema(path, settings))
                 found.extend(loaded)
             self.loaded = ctx is not None
             if ctx is None:
@@ -153,6 +162,7 @@ class IncrementalLinter:
                 # for a keystroke or two, and the text that comes next is compared with that one.
                 self.last_mode, self.reused = FULL, 0
                 return _finish(doc, found, path, settings)
+            self._carry_model_over(ctx, settings)
             section, blocks = _section(doc), _blocks(doc)
             kept = self._reusable(doc, ctx, path, settings, section, blocks)
             checked, by_service = self._check(ctx, settings, kept)
@@ -166,7 +176,37 @@ class IncrementalLinter:
         stayed inside one block, else a full parse."""
         doc = self._reparse_block(text)
         self.parse_mode = FULL if doc is None else BLOCK
-        return doc if doc is not None else parse(text)
+        if doc is None:
+            self._spliced = None
+            return parse(text)
+        return doc
+
+    def _carry_model_over(self, ctx: Context, settings: Settings) -> None:
+        """After a block re-parse, the unchanged services keep their converted model (what the
+        stack-wide checks read) from the last lint: same settings, same top-level sections."""
+        last = self._last
+        self.model_reused = False
+        if self.parse_mode != BLOCK or last is None or last.model is None or last.settings != settings:
+            return
+        ctx.__dict__["model"] = last.model.carried_over(ctx.data, ctx.doc.data)
+        self.model_reused = True
+
+    def _schema(self, path, settings: Settings):
+        """schema.validate for load(), shortened after a block re-parse: when the last document was
+        valid and everything but the edited service is as it was (same settings, hence the same
+        interpolation), the new one is valid exactly when that service is (service_is_valid)."""
+        last, name = self._last, self._spliced
+
+        def check(doc: Document, data, version, declared) -> list:
+            if name is not None and last is not None and last.schema_clean and last.path == path \
+                    and last.settings == settings and last.version == (version, declared) \
+                    and service_is_valid(data["services"][name], version):
+                found, self.schema_reused = [], True
+            else:
+                found, self.schema_reused = validate(doc, data, version, declared), False
+            self._schema_clean = not found
+            return found
+        return check
 
     def _reparse_block(self, text: str) -> Optional[Document]:
         last = self._last
@@ -180,6 +220,7 @@ class IncrementalLinter:
             if first < edit.start and edit.old_end <= end:
                 following = names[i + 1] if i + 1 < len(names) and last.services[names[i + 1]].lines[0] == end \
                     else None
+                self._spliced = name
                 return self._blocks.reparse(last.doc, text, lines, name, (first, end), last.section[0], following,
                                             (edit.start, edit.old_end, edit.new_end))
         return None
@@ -263,7 +304,7 @@ class IncrementalLinter:
             services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}),
                                      _extent(by_service.get(name, {})))
                       for name, lines in blocks.items()},
-            doc=doc)
+            doc=doc, schema_clean=self._schema_clean, model=ctx.__dict__.get("model"))
 
 
 def _others(ctx: Context) -> Tuple[dict, dict]:
