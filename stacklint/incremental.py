@@ -35,6 +35,19 @@ BLOCK = "block"  # parse_mode: only the edited service block was parsed (increme
 # Line breaks other than \n move positions in ways a line count does not describe.
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
+class Superseded(Exception):
+    """A lint stopped between stages because its text is no longer the editor's (a newer key came)."""
+
+
+def _current() -> bool:
+    return False
+
+
+def _stop_if(superseded) -> None:
+    if superseded():
+        raise Superseded
+
+
 # Per service: registry index of a per-service check -> what it found there (before the final pass).
 Findings = Dict[int, list]
 
@@ -145,17 +158,21 @@ class IncrementalLinter:
         while another thread lints: that lint's breakdown is dropped by the next one."""
         self._forgotten = True
 
-    def lint(self, text: str, path: Optional[str] = None, settings: Settings = DEFAULT) -> list:
+    def lint(self, text: str, path: Optional[str] = None, settings: Settings = DEFAULT, superseded=_current) -> list:
+        """superseded(): whether the editor has moved on to a newer text; checked between stages, the
+        lint then raises Superseded rather than finish work nobody will see (a typing burst)."""
         if self._forgotten:
             self._last, self._forgotten = None, False
         self.schema_reused = self.model_reused = False
         with gc_paused():
             doc = self._parse(text)
+            _stop_if(superseded)
             found = list(doc.problems)
             ctx = None
             if not doc.failed:
                 ctx, loaded = load(doc, path, settings, self._schema(path, settings))
                 found.extend(loaded)
+                _stop_if(superseded)
             self.loaded = ctx is not None
             if ctx is None:
                 # Keep the breakdown of the last text that loaded: a half-typed line breaks the YAML
@@ -167,7 +184,9 @@ class IncrementalLinter:
             kept = self._reusable(doc, ctx, path, settings, section, blocks)
             checked, by_service = self._check(ctx, settings, kept)
             found.extend(checked)
+            # remembered even when superseded: the next text is compared with this one, a key apart
             self._remember(doc, ctx, path, settings, section, blocks, by_service)
+            _stop_if(superseded)
             # the final pass sets severities and names: on copies, so kept findings stay as found
             return _finish(doc, [copy.copy(d) for d in found], path, settings)
 
@@ -198,9 +217,9 @@ class IncrementalLinter:
         last, name = self._last, self._spliced
 
         def check(doc: Document, data, version, declared) -> list:
-            if name is not None and last is not None and last.schema_clean and last.path == path \
-                    and last.settings == settings and last.version == (version, declared) \
-                    and service_is_valid(data["services"][name], version):
+            if last is not None and last.schema_clean and last.path == path and last.settings == settings \
+                    and last.version == (version, declared) \
+                    and (doc is last.doc or name is not None and service_is_valid(data["services"][name], version)):
                 found, self.schema_reused = [], True
             else:
                 found, self.schema_reused = validate(doc, data, version, declared), False
@@ -209,8 +228,12 @@ class IncrementalLinter:
         return check
 
     def _reparse_block(self, text: str) -> Optional[Document]:
-        last = self._last
-        if last is None or text == last.text or _other_breaks(text) or _other_breaks(last.text):
+        last, self._spliced = self._last, None
+        if last is None:
+            return None
+        if text == last.text:
+            return last.doc  # a key that put back what was there: nothing to parse (documents are only read)
+        if _other_breaks(text) or _other_breaks(last.text):
             return None
         lines = split_lines(text)
         edit = _Edit(last.text, text, len(last.lines), len(lines))

@@ -17,7 +17,7 @@ import pytest
 from stacklint import catalogue
 from stacklint.checks import registered_codes
 from stacklint.engine import lint
-from stacklint.incremental import BLOCK, FULL, INCREMENTAL, IncrementalLinter
+from stacklint.incremental import BLOCK, FULL, INCREMENTAL, IncrementalLinter, Superseded
 from stacklint.settings import Settings
 from tests.conftest import EXAMPLE, shared_or_skip
 from tests.editing import Tally, differential
@@ -163,3 +163,21 @@ def test_edits_a_block_reparse_cannot_be_sure_of_parse_the_whole_text(old, new):
     assert STACK.count(old) == 1
     linter, _ = _lint_twice(STACK.replace(old, new))
     assert linter.parse_mode == FULL
+
+
+def test_a_superseded_lint_stops_and_the_next_one_compares_with_what_it_parsed():
+    linter = IncrementalLinter()
+    linter.lint(STACK, "stack.yml", EVERY_RULE)
+    typed = STACK.replace("replicas: 2", "replicas: 3")
+    with pytest.raises(Superseded):
+        linter.lint(typed, "stack.yml", EVERY_RULE, superseded=lambda: True)
+    again = typed.replace("replicas: 3", "replicas: 4")
+    assert linter.lint(again, "stack.yml", EVERY_RULE) == lint(again, "stack.yml", EVERY_RULE)
+    assert linter.parse_mode == BLOCK
+
+
+def test_a_text_equal_to_the_last_one_reuses_its_document():
+    linter, _ = _lint_twice(STACK.replace("replicas: 2", "replicas: 3"))
+    again = STACK.replace("replicas: 2", "replicas: 3")
+    assert linter.lint(again, "stack.yml", EVERY_RULE) == lint(again, "stack.yml", EVERY_RULE)
+    assert (linter.parse_mode, linter.schema_reused, linter.last_mode, linter.reused) == (BLOCK, True, INCREMENTAL, 2)
