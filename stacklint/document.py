@@ -151,6 +151,9 @@ class Document:
     # True when the text could not be turned into data at all (the checks then have nothing to read).
     failed: bool = False
     _lines: Optional[List[str]] = None
+    # go-yaml's alias accounting over the whole walk (decode steps, how many came from aliases):
+    # what an incremental re-parse of one block needs to know the rest cannot become a bomb
+    alias_counts: tuple = (0, 0)
 
     @property
     def lines(self) -> List[str]:
@@ -866,6 +869,7 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
     walker = _Walker(doc, positions)
     doc.spans[()] = (None, root)
     doc.data = walker.walk(root, (), 0)
+    doc.alias_counts = (walker.decodes, walker.aliased)
     if walker.stopped:
         doc.failed = True
     if len(text) > COMPACT_ABOVE:
