@@ -45,3 +45,20 @@ def test_parse_compacts_a_file_above_the_threshold_and_reads_it_the_same(monkeyp
         assert compact.data == lazy.data and compact.problems == lazy.problems
         assert dict(compact.spans.items()) == dict(lazy.spans.items())
         assert compact.value_range(("services",)) == lazy.value_range(("services",))
+
+
+def test_the_editor_parses_a_compacted_document_whole(monkeypatch):
+    # A block re-parse splices nodes; a compacted index has none to splice with, so the
+    # language server falls back to a full parse (and stays right).
+    from stacklint.engine import lint
+    from stacklint.incremental import FULL, IncrementalLinter
+    from stacklint.settings import Settings
+
+    text = EDGES[1] + "\n  db:\n    image: postgres:16\n"
+    edited = text.replace("replicas: 2", "replicas: 3")
+    monkeypatch.setattr(document, "COMPACT_ABOVE", 0)
+    linter = IncrementalLinter()
+    linter.lint(text, "stack.yml", Settings(env={}))
+    got = linter.lint(edited, "stack.yml", Settings(env={}))
+    assert linter.parse_mode == FULL
+    assert got == lint(edited, "stack.yml", Settings(env={})) and any(d.code == "SL401" for d in got)
