@@ -86,8 +86,10 @@ def _generations_of(spans) -> List[Tuple[Any, Shifts]]:
 
 
 def _node(spans, path):
+    """The value node of path, or None where the index keeps none (a Span, or the marks of a
+    large file's compacted index: SpanIndex.compact)."""
     entry = dict.get(spans, path)
-    return None if entry is None or isinstance(entry, Span) else entry[1]
+    return entry[1] if entry.__class__ is tuple else None
 
 
 def _paths(value, path: tuple):
@@ -209,7 +211,7 @@ class BlockParser:
         tag = len(generations) - 1
         for p in _paths(syn_services[name], path):
             entry = dict.get(syn.spans, p)
-            if entry is None or isinstance(entry, Span):
+            if entry.__class__ is not tuple:  # none, a Span or compacted marks: no nodes to place
                 return None
             entries[p] = (entry[0], entry[1], tag)
         services = dict(old_services)
