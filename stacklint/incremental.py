@@ -325,11 +325,17 @@ class IncrementalLinter:
             return
         services = ctx.section("services")
         raw = _raw_services(doc)
+        before = self._last.services if self._last is not None else {}
+
+        def extent(name):
+            found = by_service.get(name, {})
+            kept = before.get(name)
+            # findings kept where they were are the same object: so is the lines they span
+            return kept.extent if kept is not None and kept.found is found else _extent(found)
         self._last = _Breakdown(
             text=doc.text, lines=doc.lines, path=path, settings=settings, version=(ctx.version, ctx.declared),
             others=_others(ctx), problems=_problems_outside_services(doc), section=section,
-            services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}),
-                                     _extent(by_service.get(name, {})))
+            services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}), extent(name))
                       for name, lines in blocks.items()},
             doc=doc, schema_clean=self._schema_clean, model=ctx.__dict__.get("model"))
 
