@@ -11,11 +11,12 @@ work. The first row is a tiny valid file: interpreter start-up and imports, for 
 --large adds gen_stack files of 5,000, 15,000 and 18,500 services (legitimate, large) to show
 what linting near the 20 MiB limit costs. Acceptance (issue 15): every case under 5 s and 1 GB.
 
-Measured 2026-11-30 on the shared 2-core machine (load ~10), `python3 benchmarks/hostile.py --large`:
-all cases within 5 s CPU and 1 GB except 20,000 minimal services (5.4 s CPU, linear: 1.2 / 2.7 /
-5.4 s for 5k / 10k / 20k) and the legitimate gen_stack files (10 / 30 / 36 s CPU for 5,000 /
-15,000 / 18,500 services; 18,500 peaks at 1,144 MB, over the 1 GB target: about half of the
-peak is ruamel's composed node tree, which the lazy span index keeps for the whole lint).
+Measured 2026-11-30 on the shared 2-core machine (load ~10), `python3 benchmarks/hostile.py --large`
+(each run compiling its modules, about 0.3 s CPU, as PYTHONDONTWRITEBYTECODE was set): all cases
+within 5 s CPU and 1 GB except 20,000 minimal services (4.3 to 5.6 s CPU from run to run, linear)
+and the legitimate gen_stack files (6 / 21 / 27 s CPU for 5,000 / 15,000 / 18,500 services).
+18,500 services peak at 966 MB: above 8 MiB the span index keeps marks instead of ruamel's node
+tree (document.SpanIndex.compact), which had held the peak at 1,139 MB in the same sitting.
 """
 from __future__ import annotations
 
