@@ -16,6 +16,7 @@ from lsprotocol import types
 from ..diagnostics import Diagnostic
 from ..document import Document
 from ..incremental import IncrementalLinter
+from ..memo import Tables
 from ..settings import Settings
 from .positions import PositionMap, apply_change
 
@@ -49,6 +50,9 @@ class OpenDocument:
     # What the last lint found, per service: the next lint re-checks only what an edit touched.
     # Only the lint worker thread uses it; it goes with the document on didClose.
     linter: IncrementalLinter = field(default_factory=IncrementalLinter, repr=False)
+    # The parsers' memo tables for its lints (and its stack's): they go with it on didClose,
+    # leaving the other documents' tables as they are.
+    memo: Tables = field(default_factory=Tables, repr=False)
     _pmap: Optional[PositionMap] = None
     _parsed: Optional[Tuple[str, Document]] = None
 

@@ -127,3 +127,26 @@ async def test_closing_a_large_document_returns_to_the_baseline():
     assert left < 32 * 1024, f"{left:,} of {held:,} bytes still held after didClose"
     assert more_objects < 100, f"{more_objects} more objects after didClose"
     server.worker.shutdown(wait=True)
+
+
+async def test_closing_one_document_keeps_the_memo_tables_of_the_others():
+    from stacklint.model.image import split_image
+
+    other = "file:///nowhere/other/docker-stack.yml"
+    server = await started()
+    open_doc(server, SMALL)
+    server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": other, "languageId": "yaml", "version": 1, "text": SMALL.replace("nginx", "redis")}}})
+    while any(doc.task is not None and not doc.task.done() for doc in server.docs.values()):
+        await asyncio.sleep(0.001)
+    tables = server.docs[other].memo
+    assert tables.info(split_image).currsize == 1  # its one image, in its own tables
+    server.send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": URI}}})
+    server.send({"method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": other, "version": 2},
+        "contentChanges": [{"text": SMALL.replace("nginx", "redis") + "x-note: 1\n"}]}})
+    while server.docs[other].task is not None and not server.docs[other].task.done():
+        await asyncio.sleep(0.001)
+    # the next lint of the document left open finds its image parsed already
+    assert (tables.info(split_image).hits, tables.info(split_image).misses) == (1, 1)
+    server.worker.shutdown(wait=True)
