@@ -17,6 +17,8 @@ pytest.importorskip("pygls", reason="the language server needs the `lsp` extra")
 
 from stacklint.lsp.server import build  # noqa: E402
 
+from ..conftest import TIMEOUT  # noqa: E402
+
 URI = "file:///nowhere/docker-stack.yml"
 SMALL = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
 
@@ -43,15 +45,22 @@ async def started():
         "capabilities": {}, "processId": None, "rootUri": None,
         "initializationOptions": {"inheritEnv": False, "debounceMs": 0}}})
     server.send({"method": "initialized", "params": {}})
-    await asyncio.wait_for(server.ready.wait(), 20)
+    await asyncio.wait_for(server.ready.wait(), TIMEOUT)
     return server
 
 
-async def settled(server) -> None:
+async def settled(server, uri: str = URI) -> None:
     """Until the document's lint has run (or there is none)."""
-    doc = server.docs.get(URI)
-    while doc is not None and doc.task is not None and not doc.task.done():
-        await asyncio.sleep(0.001)
+    doc = server.docs.get(uri)
+    await until(lambda: doc is None or doc.task is None or doc.task.done())
+
+
+async def until(condition) -> None:
+    async def poll():
+        while not condition():
+            await asyncio.sleep(0.001)
+
+    await asyncio.wait_for(poll(), TIMEOUT)
 
 
 def open_doc(server, text: str) -> None:
@@ -137,16 +146,14 @@ async def test_closing_one_document_keeps_the_memo_tables_of_the_others():
     open_doc(server, SMALL)
     server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
         "uri": other, "languageId": "yaml", "version": 1, "text": SMALL.replace("nginx", "redis")}}})
-    while any(doc.task is not None and not doc.task.done() for doc in server.docs.values()):
-        await asyncio.sleep(0.001)
+    await until(lambda: all(doc.task is None or doc.task.done() for doc in server.docs.values()))
     tables = server.docs[other].memo
     assert tables.info(split_image).currsize == 1  # its one image, in its own tables
     server.send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": URI}}})
     server.send({"method": "textDocument/didChange", "params": {
         "textDocument": {"uri": other, "version": 2},
         "contentChanges": [{"text": SMALL.replace("nginx", "redis") + "x-note: 1\n"}]}})
-    while server.docs[other].task is not None and not server.docs[other].task.done():
-        await asyncio.sleep(0.001)
+    await settled(server, other)
     # the next lint of the document left open finds its image parsed already
     assert (tables.info(split_image).hits, tables.info(split_image).misses) == (1, 1)
     server.worker.shutdown(wait=True)
