@@ -849,6 +849,10 @@ def alias_links(text: str):
                     break
     except (YAMLError, ValueError, UnicodeError):
         return False
+    finally:
+        if _ruamel_yaml is None:
+            events.close()  # the pure loader's generator: its parser disposed of now
+            _release_loader()
     return links
 
 
@@ -948,17 +952,21 @@ def _first_node(text: str):
             return node
         return None
     finally:
-        # The (module-global) ruamel instance keeps the last stream and its C parser (the text
-        # and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
-        # document stayed in memory, and every keystroke added an object. Drop them.
-        infos = getattr(_yaml, "doc_infos", None)
-        if infos:
-            infos.clear()
-        # (The pure-Python loader's parser keeps reading its scanner through the instance: there
-        # the scanner stays, or the next parse finds none.)
-        for kept in ("_stream", "_scanner") if _ruamel_yaml is not None else ("_stream",):
-            if getattr(_yaml, kept, None) is not None:
-                setattr(_yaml, kept, None)
+        _release_loader()
+
+
+def _release_loader() -> None:
+    """The (module-global) ruamel instance keeps the last stream and its C parser (the text
+    and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
+    document stayed in memory, and every keystroke added an object. Drop them."""
+    infos = getattr(_yaml, "doc_infos", None)
+    if infos:
+        infos.clear()
+    # (The pure-Python loader's parser keeps reading its scanner through the instance: there
+    # the scanner stays, or the next parse finds none.)
+    for kept in ("_stream", "_scanner") if _ruamel_yaml is not None else ("_stream",):
+        if getattr(_yaml, kept, None) is not None:
+            setattr(_yaml, kept, None)
 
 
 def _clean(message: str) -> str:
