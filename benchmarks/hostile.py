@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile inputs through the real CLI: what stacklint reports, wall time and peak memory.
 
-    python3 benchmarks/hostile.py [--large]      # a Markdown table on stdout
+    python3 benchmarks/hostile.py [--large] [--only TEXT]    # a Markdown table on stdout
 
 Each case is written to a temporary file and run as `/usr/bin/time -f '%e %U %S %M' python3 -m
 stacklint --no-env FILE` (falling back to resource.getrusage when /usr/bin/time is missing),
@@ -92,6 +92,14 @@ def ranges_in_two_files() -> dict:
             "prod.yml": b'version: "3.8"\nservices:\n  s0:\n    ports: ["1-65535:1-65535/udp"]\n'}
 
 
+def same_range_in_two_files() -> dict:
+    """`-c base.yml -c prod.yml` with the same full range on the same service (issue 15 item 1
+    through the merge: Docker keys merged ports by published port, 65,535 keys)."""
+    return {"docker-stack.yml": b'version: "3.8"\nservices:\n  s0:\n    image: nginx:1.27\n'
+                                b'    ports: ["1-65535:1-65535"]\n',
+            "prod.yml": b'version: "3.8"\nservices:\n  s0:\n    ports: ["1-65535:1-65535"]\n'}
+
+
 def fifo(path: Path) -> None:
     os.mkfifo(path)
 
@@ -125,6 +133,8 @@ CASES = [
     ("a 20,000-entry environment, label map and constraint list", lambda: long_lists(20_000)),
     ("20,000 published ports, each host port twice", lambda: many_ports(20_000)),
     ("two files (-c -c), both publishing 1-65535 on one service", ranges_in_two_files,
+     ["-c", "docker-stack.yml", "-c", "prod.yml"]),
+    ("two files (-c -c), the same 1-65535:1-65535 on one service", same_range_in_two_files,
      ["-c", "docker-stack.yml", "-c", "prod.yml"]),
     ("FIFO named docker-stack.yml", fifo),
     ("--inventory /dev/zero", lambda: STACK.encode(), ["--inventory", "/dev/zero"]),
@@ -167,11 +177,14 @@ def measure(path: Path, extra=(), redirect: str = "") -> tuple:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="add large legitimate files (slow)")
+    parser.add_argument("--only", default="", metavar="TEXT", help="only the cases whose name contains TEXT")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="stacklint-hostile-"))
     print("| input | stacklint reports | exit | wall | CPU | peak RSS | within 5 s CPU, 1 GB |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, make, *rest in CASES + (LARGE if args.large else []):
+        if args.only not in name:
+            continue
         extra, redirect = (rest[0] if rest else []), (rest[1] if len(rest) > 1 else "")
         path = tmp / "docker-stack.yml"
         if make in (fifty_megabytes, fifo):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import bisect
 from array import array
@@ -28,6 +28,7 @@ except ImportError:
     _ruamel_yaml = None
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, DocumentEndEvent, DocumentStartEvent, StreamEndEvent
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
@@ -64,6 +65,13 @@ LINE_BREAK = _EDITOR_BREAK = LazyRegex(r"\r\n|\r|\n")
 def line_starts(text: str) -> List[int]:
     """Offset in text of each line's first character, in the line model of `Document.lines`."""
     return [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+
+
+def offset_in(starts: List[int], text: str, at: Position) -> int:
+    """The offset in text (whose line_starts are starts) of a position; past the end, the end."""
+    if at.line >= len(starts):
+        return len(text)
+    return min(starts[at.line] + at.column, len(text))
 
 
 _ALIAS_TOKEN = LazyRegex(r"\*[A-Za-z0-9_-]+")  # libyaml and go-yaml: anchor names are these characters
@@ -154,6 +162,8 @@ class Document:
     # go-yaml's alias accounting over the whole walk (decode steps, how many came from aliases):
     # what an incremental re-parse of one block needs to know the rest cannot become a bomb
     alias_counts: tuple = (0, 0)
+    _alias_links: object = None  # not read yet; False: unreadable
+    _starts: Optional[List[int]] = None
 
     @property
     def lines(self) -> List[str]:
@@ -163,6 +173,19 @@ class Document:
 
     def span(self, path: YamlPath) -> Optional[Span]:
         return self.spans.get(tuple(path))
+
+    def offset(self, at: Position) -> int:
+        if self._starts is None:
+            self._starts = line_starts(self.text)
+        return offset_in(self._starts, self.text, at)
+
+    def alias_links(self) -> Optional[List[Tuple[int, int]]]:
+        """(offset of the anchor, offset of the alias) for each alias of the first document: the
+        definition each `*name` refers to. None when the parser's events cannot be read (a file
+        only go_yaml's rewrites make readable). Read on the first fix that removes an `&`."""
+        if self._alias_links is None:
+            self._alias_links = alias_links(self.text)
+        return None if self._alias_links is False else self._alias_links
 
     def local(self, path: YamlPath) -> tuple:
         """(the document whose text holds path, path in it, how to bring an edit of that text
@@ -877,6 +900,48 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
     return doc
 
 
+def alias_links(text: str):
+    """The (anchor offset, alias offset) pairs of the first document, from the parser's events,
+    as go-yaml links them: an alias names the latest definition of its anchor before it.
+    False when the events cannot be read."""
+    events = _c_events(text) if _ruamel_yaml is not None else _yaml.parse(text)
+    defined: Dict[str, int] = {}
+    links: List[Tuple[int, int]] = []
+    marks = 0  # document start and end events seen
+    try:
+        for event in events:
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, AliasEvent):
+                if anchor not in defined:
+                    return False
+                links.append((defined[anchor], event.start_mark.index))
+            elif anchor is not None:
+                defined[anchor] = event.start_mark.index  # the node starts at its `&`
+            if isinstance(event, (DocumentStartEvent, DocumentEndEvent)):
+                marks += 1
+                if marks == 2:  # Docker reads the first document only
+                    break
+    except (YAMLError, ValueError, UnicodeError):
+        return False
+    finally:
+        if _ruamel_yaml is None:
+            events.close()  # the pure loader's generator: its parser disposed of now
+            _release_loader()
+    return links
+
+
+def _c_events(text: str):
+    parser = _ruamel_yaml.CParser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            yield event
+            if isinstance(event, StreamEndEvent):
+                return
+    finally:
+        parser.dispose()
+
+
 def split_lines(text: str) -> List[str]:
     """The lines every position of stacklint counts: split where editors and LSP do (\n, \r\n,
     \r; str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS and PS); like splitlines, no
@@ -961,17 +1026,21 @@ def _first_node(text: str):
             return node
         return None
     finally:
-        # The (module-global) ruamel instance keeps the last stream and its C parser (the text
-        # and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
-        # document stayed in memory, and every keystroke added an object. Drop them.
-        infos = getattr(_yaml, "doc_infos", None)
-        if infos:
-            infos.clear()
-        # (The pure-Python loader's parser keeps reading its scanner through the instance: there
-        # the scanner stays, or the next parse finds none.)
-        for kept in ("_stream", "_scanner") if _ruamel_yaml is not None else ("_stream",):
-            if getattr(_yaml, kept, None) is not None:
-                setattr(_yaml, kept, None)
+        _release_loader()
+
+
+def _release_loader() -> None:
+    """The (module-global) ruamel instance keeps the last stream and its C parser (the text
+    and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
+    document stayed in memory, and every keystroke added an object. Drop them."""
+    infos = getattr(_yaml, "doc_infos", None)
+    if infos:
+        infos.clear()
+    # (The pure-Python loader's parser keeps reading its scanner through the instance: there
+    # the scanner stays, or the next parse finds none.)
+    for kept in ("_stream", "_scanner") if _ruamel_yaml is not None else ("_stream",):
+        if getattr(_yaml, kept, None) is not None:
+            setattr(_yaml, kept, None)
 
 
 def _clean(message: str) -> str:

@@ -8,7 +8,6 @@ show the target verbatim (flow style, escapes, interpolation), no edit is offere
 from __future__ import annotations
 
 import functools
-import re
 from typing import List, Optional, Sequence, Tuple
 
 from .diagnostics import Position, Range, TextEdit, YamlPath
@@ -194,7 +193,20 @@ def replace_scalar(doc: Document, path, old: str, new: str) -> Optional[TextEdit
         return None
     if not quote and (new != new.strip() or new[:1] in "!&*|>'\"%@`#,[]{}" or ": " in new or " #" in new):
         return None
-    return TextEdit(span.value, quote + new + quote)
+    return checked_edit(doc, span.value, quote + new + quote)
+
+
+@_in_own_file
+def quote_plain(doc: Document, path) -> Optional[TextEdit]:
+    """Double-quote the one-line plain scalar at path, as written (`3.8` -> `"3.8"`). Not offered
+    when the node carries an anchor or a tag: quoting those would put them inside the string."""
+    span = doc.span(path)
+    if span is None or span.value.start.line != span.value.end.line:
+        return None
+    source = doc.source(span.value)
+    if not source or source[:1] in "!&*'\"[{|>" or "\\" in source or '"' in source:
+        return None
+    return checked_edit(doc, span.value, '"' + source + '"')
 
 
 @_in_own_file
@@ -228,25 +240,23 @@ def delete_key(doc: Document, path) -> Optional[TextEdit]:
         if stripped and not (stripped.startswith("#") and len(text) - len(stripped) <= indent):
             break
         last -= 1
-    if _drops_a_used_anchor(lines, first, last):
-        return None
     if last + 1 >= len(lines) and first > 0:
         # the last line of the file: take the newline before it instead of one after it
-        return TextEdit(Range.of(first - 1, len(lines[first - 1]), last, len(lines[last])), "")
-    return TextEdit(Range.of(first, 0, last + 1, 0), "")
+        return checked_edit(doc, Range.of(first - 1, len(lines[first - 1]), last, len(lines[last])), "")
+    return checked_edit(doc, Range.of(first, 0, last + 1, 0), "")
 
 
-# `&name` where YAML allows an anchor (after a separator); `*name` where it allows an alias.
-_ANCHOR = LazyRegex(r"(?:^|[\s\[{,:-])&([A-Za-z0-9_-]+)")
-
-
-def _drops_a_used_anchor(lines, first: int, last: int) -> bool:
-    """Whether lines first..last define an anchor that an alias elsewhere uses: deleting them
-    would leave `*name` undefined and the file unparsable. Text-based and cautious: an `&` inside
-    a quoted string may only withhold a fix, never break a file."""
-    anchors = {name for line in lines[first:last + 1] for name in _ANCHOR.findall(line)}
-    if not anchors:
-        return False
-    rest = "\n".join(lines[:first] + lines[last + 1:])
-    return any(re.search(r"\*" + re.escape(name) + r"(?![A-Za-z0-9_-])", rest) for name in anchors)
-
+def checked_edit(doc: Document, where: Range, new_text: str) -> Optional[TextEdit]:
+    """The edit replacing where by new_text, unless the text it removes defines an anchor that an
+    alias outside it uses: the file would then have an undefined `*name` (or, with an anchor
+    defined twice, an alias silently meaning another value). Every builder that removes text
+    goes through here. An alias removed with its anchor is fine."""
+    begin, end = doc.offset(where.start), doc.offset(where.end)
+    if "&" not in doc.text[begin:end]:
+        return TextEdit(where, new_text)
+    links = doc.alias_links()
+    if links is None:
+        return None  # the parser's events are unreadable: withhold the fix rather than guess
+    if any(begin <= anchor < end and not begin <= alias < end for anchor, alias in links):
+        return None
+    return TextEdit(where, new_text)

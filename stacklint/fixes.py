@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Tuple
 
-from .diagnostics import Diagnostic, Position
-from .document import line_starts
+from .diagnostics import Diagnostic
+from .document import line_starts, offset_in
 
 
 @dataclass
@@ -37,7 +37,7 @@ def apply_fixes(text: str, diagnostics: List[Diagnostic], unsafe: bool = False) 
     taken: List[Tuple[int, int]] = []
     edits: List[Tuple[int, int, str]] = []
     for d in sorted((d for d in diagnostics if fixable(d, unsafe)), key=Diagnostic.sort_key):
-        spans = [(_offset(starts, body, e.range.start), _offset(starts, body, e.range.end), e.new_text)
+        spans = [(offset_in(starts, body, e.range.start), offset_in(starts, body, e.range.end), e.new_text)
                  for e in d.fix.edits]
         if any(_overlaps(a, b, c, dd) for a, b, _ in spans for c, dd in taken):
             result.overlapping.append(d)
@@ -49,12 +49,6 @@ def apply_fixes(text: str, diagnostics: List[Diagnostic], unsafe: bool = False) 
         body = body[:start] + new_text + body[end:]
     result.text = bom + body
     return result
-
-
-def _offset(starts: List[int], text: str, pos: Position) -> int:
-    if pos.line >= len(starts):
-        return len(text)
-    return min(starts[pos.line] + pos.column, len(text))
 
 
 def _overlaps(a: int, b: int, c: int, d: int) -> bool:

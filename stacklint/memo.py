@@ -1,25 +1,60 @@
 """Memo tables for the value parsers: a stack repeats its images and port specs, and the editor
 re-lints the same text on every keystroke, so the parsed values are kept (bounded, 4,096 entries
-per parser). They hold the strings of the last documents linted, so a closed document would stay
-partly in memory: `forget()` empties every table (the language server calls it on didClose).
+per parser and per set of tables).
+
+The tables hold the strings of the texts linted. The command line uses one process-wide set.
+The language server gives each open document its own set (`Tables`, made current with
+`within`): closing a document drops its tables and nothing else, so the other documents' next
+lint still finds their values. A memo never changes a result, only how fast it comes.
 """
 from __future__ import annotations
 
 import functools
-from typing import Callable, List, TypeVar
+from contextvars import ContextVar
+from typing import Callable, Dict, TypeVar
 
 F = TypeVar("F", bound=Callable)
+R = TypeVar("R")
 
-_TABLES: List = []  # filled at import time only, by the decorator below
+MAX_ENTRIES = 4096
+
+
+class Tables:
+    """One set of memo tables, one per memoised function, made on first use."""
+
+    __slots__ = ("_tables",)
+
+    def __init__(self) -> None:
+        self._tables: Dict[Callable, Callable] = {}
+
+    def table(self, func: Callable) -> Callable:
+        cached = self._tables.get(func)
+        if cached is None:
+            cached = self._tables[func] = functools.lru_cache(maxsize=MAX_ENTRIES)(func)
+        return cached
+
+    def info(self, memoised: Callable):
+        """The hits, misses and size of a memoised function's table here (None: not used here)."""
+        cached = self._tables.get(memoised.__wrapped__)
+        return None if cached is None else cached.cache_info()
+
+
+_PROCESS = Tables()
+# A context variable, not a global: each thread (the server's lint worker) sees its own setting.
+_current: ContextVar[Tables] = ContextVar("stacklint_memo_tables", default=_PROCESS)
 
 
 def memo(func: F) -> F:
-    cached = functools.lru_cache(maxsize=4096)(func)
-    _TABLES.append(cached)
+    @functools.wraps(func)
+    def cached(*args):
+        return _current.get().table(func)(*args)
     return cached  # type: ignore[return-value]
 
 
-def forget() -> None:
-    """Empty every memo table (the values are recomputed on demand)."""
-    for table in _TABLES:
-        table.cache_clear()
+def within(tables: Tables, call: Callable[..., R], *args) -> R:
+    """call(*args) with tables as the memo tables of every memoised parser it uses."""
+    token = _current.set(tables)
+    try:
+        return call(*args)
+    finally:
+        _current.reset(token)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Tuple
 
 from .diagnostics import YamlPath
-from .parsers import parse_bytes, parse_duration, parse_port_spec, parse_volume, split_command
+from .parsers import parse_bytes, parse_duration, parse_port_range_spec, parse_volume, split_command
+from .port_ranges import IntervalMap, describe
 
 Source = Tuple[int, YamlPath]  # (index of the file in the -c order, YAML path in that file)
 
@@ -158,26 +159,65 @@ def _hosts(v) -> Tuple[list, list]:
     return items, list(range(len(items)))
 
 
-def _port_entries(v) -> List[Tuple[int, object, int]]:
-    """(published key, entry, index in the file) per ServicePortConfig; short ranges expand."""
-    out = []
-    for i, item in enumerate(v if isinstance(v, list) else []):
+class _KeyTable:
+    """mergeSlice's map for one key per entry: later entries win, then sorted by key."""
+
+    def __init__(self, key_of: Callable):
+        self.key_of = key_of
+        self.table: Dict[object, Tuple[object, Source]] = {}
+
+    def put(self, item, source: Source) -> None:
+        self.table[self.key_of(item)] = (item, source)
+
+    def ordered(self) -> List[Tuple[object, Source]]:
+        return [entry for _, entry in sorted(self.table.items(), key=lambda kv: _sort_key(kv[0]))]
+
+
+class _PortTable:
+    """toServicePortConfigsMap: one entry per published port (0 when none), later ones win, sorted
+    by port. The loader expands a short range into one entry per port; here a range stays one
+    entry over an interval of keys (port_ranges.IntervalMap) and is cut only where another entry
+    takes some of its ports, so "1-65535:1-65535" in two files costs two entries, not 131,070."""
+
+    def __init__(self):
+        self.ports = IntervalMap()
+        self.unparsed: Dict[str, Tuple[object, Source]] = {}  # entries the loader will refuse
+
+    def put(self, item, source: Source) -> None:
         if isinstance(item, dict):
-            out.append((_int(item.get("published")), item, i))
-            continue
+            port = _int(item.get("published"))
+            self.ports.assign(port, port, (item, source, None))
+            return
         try:
-            mappings = parse_port_spec(str(item))
+            spec = parse_port_range_spec(str(item))
         except ValueError:
-            out.append((str(item), item, i))
-            continue
-        if len(mappings) == 1:
-            out.append((mappings[0].published or 0, item, i))
-            continue
-        for m in mappings:  # a range becomes one entry per port, as the loader expands it
-            ip = f"{m.host_ip}:" if m.host_ip else ""
-            host = f"{ip}{m.published}:" if m.published is not None else ""
-            out.append((m.published or 0, f"{host}{m.target}/{m.protocol}", i))
-    return out
+            self.unparsed[str(item)] = (item, source)
+            return
+        if spec.published_start is None:
+            # every port of a target range has key 0: the last one is what stays
+            last = item if spec.target_start == spec.target_end else f"{spec.target_end}/{spec.protocol}"
+            self.ports.assign(0, 0, (last, source, None))
+        else:
+            self.ports.assign(spec.published_start, spec.published_end, (item, source, spec))
+
+    def ordered(self) -> List[Tuple[object, Source]]:
+        out = [(_port_piece(seg), seg.owner[1]) for seg in self.ports.segments()]
+        return out + [entry for _, entry in sorted(self.unparsed.items())]
+
+
+def _port_piece(seg) -> object:
+    """The entry for the ports of a segment: the item as written when it kept all its ports,
+    else the short syntax for the part it kept."""
+    item, _source, spec = seg.owner
+    if spec is None or (seg.start, seg.end) == (spec.published_start, spec.published_end):
+        return item
+    ip = f"[{spec.host_ip}]:" if ":" in spec.host_ip else f"{spec.host_ip}:" if spec.host_ip else ""
+    if spec.target_start == spec.target_end:  # a host range onto one container port
+        target = str(spec.target_start)
+    else:
+        offset = spec.published_start - spec.target_start
+        target = describe(seg.start - offset, seg.end - offset)
+    return f"{ip}{describe(seg.start, seg.end)}:{target}/{spec.protocol}"
 
 
 def _int(v) -> int:
@@ -387,7 +427,7 @@ def _hosts_rule(m: _Merger, dst, src, mp, sp):
     return base + items
 
 
-def _keyed(key_of: Callable, entries: Callable = None) -> Callable:
+def _keyed(new_table: Callable) -> Callable:
     """mergeSlice: both lists become maps by key (later entries win), the override's win, and the
     result is sorted by key. Only when the base has the list; else the override's is appended
     to nothing, duplicates and all."""
@@ -397,23 +437,16 @@ def _keyed(key_of: Callable, entries: Callable = None) -> Callable:
                 return dst
             m.take(mp, sp)
             return src
-        table: Dict[object, Tuple[object, Source]] = {}
-        base_file, base_path = m.origins.of(mp)
-        for key, item, i in _entries(dst):
-            table[key] = (item, m.origins.of(mp + (i,)) if isinstance(dst, list) else (base_file, base_path))
-        if isinstance(src, list):
-            for key, item, i in _entries(src):
-                table[key] = (item, (m.index, sp + (i,)))
+        table = new_table()
+        for i, item in enumerate(dst if isinstance(dst, list) else []):
+            table.put(item, m.origins.of(mp + (i,)))
+        for i, item in enumerate(src if isinstance(src, list) else []):
+            table.put(item, (m.index, sp + (i,)))
         m.origins.drop_below(mp)
-        ordered = sorted(table.items(), key=lambda kv: _sort_key(kv[0]))
-        for n, (_, (_, source)) in enumerate(ordered):
+        ordered = table.ordered()
+        for n, (_, source) in enumerate(ordered):
             m.origins.record(mp + (n,), source)
-        return [item for _, (item, _) in ordered]
-
-    def _entries(v):
-        if entries is not None:
-            return entries(v)
-        return [(key_of(item), item, i) for i, item in enumerate(v if isinstance(v, list) else [])]
+        return [item for item, _ in ordered]
     return rule
 
 
@@ -509,9 +542,9 @@ def _register_keyed(rule):
     return rule
 
 
-_PORTS = _register_keyed(_keyed(None, entries=_port_entries))
-_VOLUMES = _register_keyed(_keyed(_volume_key))
-_SOURCES = _register_keyed(_keyed(_source_key))
+_PORTS = _register_keyed(_keyed(_PortTable))
+_VOLUMES = _register_keyed(_keyed(lambda: _KeyTable(_volume_key)))
+_SOURCES = _register_keyed(_keyed(lambda: _KeyTable(_source_key)))
 
 _UPDATE = {"parallelism": _pointer_uint, "delay": _duration, "monitor": _duration}
 _RESOURCE = {"memory": _bytes, "generic_resources": _append()}

@@ -73,3 +73,40 @@ def points_within(points: List[int], start: int, end: int) -> List[int]:
 
 def describe(start: int, end: int) -> str:
     return str(start) if start == end else f"{start}-{end}"
+
+
+class Segment(NamedTuple):
+    start: int
+    end: int  # inclusive
+    owner: Any
+
+
+class IntervalMap:
+    """A map from integers to owners, assigned a whole interval at a time (a later assignment
+    wins where it overlaps an earlier one) and kept as disjoint intervals: assigning 1-65535
+    costs one segment, not 65,535 keys. Assigning costs O(log n) plus the segments it cuts."""
+
+    def __init__(self) -> None:
+        self._segments: List[Segment] = []
+        self._starts: List[int] = []
+
+    def assign(self, start: int, end: int, owner: Any) -> None:
+        if start > end:
+            raise ValueError(f"interval {start}-{end} ends before it starts")
+        segments = self._segments
+        first = bisect_right(self._starts, start) - 1
+        if first < 0 or segments[first].end < start:
+            first += 1
+        last = first
+        while last < len(segments) and segments[last].start <= end:
+            last += 1
+        # what stays of the cut segments: the part before the new one and the part after it
+        kept_before = [s._replace(end=start - 1) for s in segments[first:first + 1] if s.start < start]
+        kept_after = [s._replace(start=end + 1) for s in segments[last - 1:last] if last > first and s.end > end]
+        replacement = kept_before + [Segment(start, end, owner)] + kept_after
+        segments[first:last] = replacement
+        self._starts[first:last] = [s.start for s in replacement]
+
+    def segments(self) -> List[Segment]:
+        """The disjoint segments, in ascending order."""
+        return list(self._segments)

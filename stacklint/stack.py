@@ -10,13 +10,14 @@ Pure like `engine.lint`: texts in, findings per file out.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple, Union
 
 from . import credentials
 from .context import Context
 from .diagnostics import Diagnostic, Fix, Range, Related, Severity, TextEdit, YamlPath
 from .document import Document, Span, parse
 from .engine import _finish, gc_paused, load, run_checks
+from .limits import Omitted
 from .merge import Origins, merge_files
 from .settings import DEFAULT, Settings
 
@@ -186,9 +187,11 @@ def _shift_span(span: Span, i: int) -> Span:
     return Span(None if span.key is None else _shift(span.key, i), _shift(span.value, i))
 
 
-def _route(d: Diagnostic, files) -> Tuple[int, Diagnostic]:
+def _route(d: Union[Diagnostic, Omitted], files) -> Tuple[int, Union[Diagnostic, Omitted]]:
     """The file a merged finding belongs to, with its ranges made that file's again."""
     i = d.range.start.line // _STRIDE
+    if isinstance(d, Omitted):  # a count of findings a check did not build: only its place moves
+        return i, replace(d, range=_shift(d.range, -i))
     related = tuple(_related(r, i, files) for r in d.related)
     fix = d.fix
     if fix is not None and any(e.range.start.line // _STRIDE != i for e in fix.edits):

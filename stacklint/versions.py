@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from .diagnostics import Diagnostic, Fix, Range, Severity, TextEdit
+from .diagnostics import Diagnostic, Fix, Range, Severity
+from .edits import quote_plain
 from .scalars import go_format
 from .record import Record
 
@@ -47,7 +48,8 @@ def detect(doc) -> tuple:
         return VersionInfo(raw, raw), out
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         written = doc.source(where) or formatted
-        fix = Fix(f'Quote the version: "{written}"', (TextEdit(where, f'"{written}"'),))
+        quoted = quote_plain(doc, ("version",))
+        fix = None if quoted is None else Fix(f'Quote the version: "{written}"', (quoted,))
         if formatted in SUPPORTED or formatted == "3":
             note = f" (unquoted, {written} is the number {formatted})" if written != formatted else ""
             out.append(Diagnostic(

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The longest any single wait of a test (a server's start, one request, one notification) may
+# take. Generous: on a loaded 2-core machine a server's start alone took over 20 s. A failing
+# test still ends: every wait is bounded by this, none sleeps in place of a condition.
+TIMEOUT = float(os.environ.get("STACKLINT_TEST_TIMEOUT", "120"))
 # ../shared next to the checkout; a worktree under /work/wt/NAME finds it one level further up.
 SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
               ROOT.parent / "shared")

@@ -280,13 +280,25 @@ def errors(rng):
     return _files({"web": _svc(rng)}, {"web": {"ports": [{"target": "eighty"}]}})
 
 
+_RANGES = ["8000-8010:8000-8010", "8005:80", "8003-8007:9003-9007/udp", "[::1]:8000-8004:7000-7004",
+           "127.0.0.1:8008-8012:90", "9000-9002", "9001", "1-3:1-3", "8010-8020:8010-8020",
+           {"target": 80, "published": 8006}, {"target": 81, "published": 8000, "protocol": "udp"}]
+
+
+def port_ranges(rng):
+    """Ranges that the other file's entries overlap in part: the merge keeps one entry per port."""
+    base = _svc(rng, ports=rng.sample(_RANGES, rng.randint(1, 3)))
+    return _files({"web": base}, {"web": {"ports": rng.sample(_RANGES, rng.randint(1, 3))}})
+
+
 FAMILIES: Dict[str, Callable] = {
     "keyed": keyed_lists, "maps": maps, "commands": commands, "append": appended_lists,
     "pointers": pointers, "nets-logging-ulimits": networks_logging_ulimits, "scalars": scalars_and_services,
-    "top-level": top_level, "triples": triples, "errors": errors,
+    "top-level": top_level, "triples": triples, "errors": errors, "port-ranges": port_ranges,
 }
 PER_FAMILY = {"keyed": 30, "maps": 20, "commands": 8, "append": 20, "pointers": 25, "nets-logging-ulimits": 20,
-              "scalars": 10, "top-level": 16, "triples": 12, "errors": 9}
+              "scalars": 10, "top-level": 16, "triples": 12, "errors": 9,
+              "port-ranges": 16}
 
 
 def cases(seed: int = 1) -> Dict[str, List[str]]:

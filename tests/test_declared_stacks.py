@@ -4,7 +4,6 @@ line (as the pre-commit hook names changed files) brings in its whole stack. Con
 errors in `stacks:` are one located line."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,27 +13,8 @@ from stacklint.declared_stacks import DeclaredStack, stack_settings
 from stacklint.settings import Settings
 
 from .conftest import run_cli
+from .shop_stack import SHOP_BASE, SHOP_OVERRIDE
 
-BASE = textwrap.dedent("""\
-    version: "3.8"
-    services:
-      web:
-        image: nginx
-        ports:
-          - "80:8080"
-        healthcheck:
-          test: ["CMD", "true"]
-        deploy:
-          resources:
-            limits:
-              cpus: "0.5"
-              memory: 256M
-    secrets:
-      db:
-        external: true
-    """)
-# Alone, this override uses a secret it does not declare (SL101) and has no image (SL601).
-OVERRIDE = 'version: "3.8"\nservices:\n  web:\n    secrets:\n      - db\n'
 OTHER = 'version: "3.8"\nservices:\n  api:\n    image: "nginx:1.27${TAG}"\n'
 CONFIG = "select: [SL0, SL1, SL2, SL6]\nstacks:\n  - name: shop\n    files: [docker-stack.yml, prod.yml]\n"
 # Merged: the base's untagged image (SL209) and its external secret (SL106); nothing from prod.yml.
@@ -51,8 +31,8 @@ OTHER_SL005 = ("{d}other-stack.yml:4:23: warning SL005 services.api.image: varia
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "docker-stack.yml").write_text(BASE)
-    (tmp_path / "prod.yml").write_text(OVERRIDE)
+    (tmp_path / "docker-stack.yml").write_text(SHOP_BASE)
+    (tmp_path / "prod.yml").write_text(SHOP_OVERRIDE)
     (tmp_path / "other-stack.yml").write_text(OTHER)
     (tmp_path / ".stacklint.yaml").write_text(CONFIG)
     return tmp_path
@@ -85,7 +65,7 @@ def test_each_file_of_a_stack_is_still_checked_alone_for_what_is_local_to_it(pro
 
 
 def test_the_stack_env_files_and_name_apply(project):
-    (project / "prod.yml").write_text(OVERRIDE + '    image: "nginx:${TAG}"\n')
+    (project / "prod.yml").write_text(SHOP_OVERRIDE + '    image: "nginx:${TAG}"\n')
     (project / ".env.prod").write_text("TAG=1.27\n")
     (project / ".stacklint.yaml").write_text(CONFIG + "    env-files: [.env.prod]\n")
     proc = run_cli("--no-env", "-f", "concise", "--select", "SL005,SL209", ".", cwd=project)

@@ -12,6 +12,7 @@ from stacklint.cli import main
 from stacklint.diagnostics import Diagnostic, FileResult, Fix, Range, Related, Severity, TextEdit
 from stacklint.output import github, gitlab, junit, sarif
 from stacklint.output.escape import escape_control
+from stacklint.output.fingerprint import fingerprints
 
 from .conftest import ROOT, run_cli
 
@@ -334,10 +335,32 @@ def test_fingerprints_survive_unrelated_edits(capsys, monkeypatch, tmp_path, fmt
     path.write_text("# header\n" + edited, encoding="utf-8")
     after = _fingerprints(capsys, monkeypatch, path, fmt)
     assert after == before
-    # A related edit changes that finding's fingerprint, and only that one.
+    # Another invalid port at the same place: a new message, the same finding.
     path.write_text(original.replace('"80:70000"', '"80:70001"'), encoding="utf-8")
-    changed = _fingerprints(capsys, monkeypatch, path, fmt)
-    assert [a == b for a, b in zip(before, changed)].count(False) == 1
+    assert _fingerprints(capsys, monkeypatch, path, fmt) == before
+    # The service renamed: its findings are about another path now, and only they change.
+    path.write_text(original.replace("  db:\n", "  database:\n"), encoding="utf-8")
+    renamed = _fingerprints(capsys, monkeypatch, path, fmt)
+    changed = [code for (code, a), (_, b) in zip(before, renamed) if a != b]
+    assert len(renamed) == len(before) and changed == ["SL002"]
+
+
+def _finding(code: str, path, line: int, message: str = "a message") -> Diagnostic:
+    return Diagnostic(code, message, Severity.WARNING, Range.of(line, 4, line, 9), path)
+
+
+def test_a_fingerprint_ignores_the_wording_and_the_line():
+    before = fingerprints("s.yml", [_finding("SL309", ("services", "web", "ports", 0), 7, "port 80 is taken")])
+    after = fingerprints("s.yml", [_finding("SL309", ("services", "web", "ports", 0), 12, "80/tcp: already in use")])
+    assert before == after
+
+
+def test_different_findings_get_different_fingerprints():
+    web = ("services", "web", "ports", 0)
+    prints = fingerprints("s.yml", [_finding("SL309", web, 7), _finding("SL208", web, 7),
+                                    _finding("SL309", ("services", "api", "ports", 0), 9)])
+    assert len(set(prints)) == 3
+    assert fingerprints("other.yml", [_finding("SL309", web, 7)])[0] != prints[0]
 
 
 def test_identical_findings_get_distinct_fingerprints():

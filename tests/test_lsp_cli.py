@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from .conftest import EXAMPLE, ROOT, run_cli
+from .conftest import EXAMPLE, ROOT, TIMEOUT, run_cli
 
 
 def _without_pygls(tmp_path) -> dict:
@@ -63,10 +63,10 @@ def test_tcp_mode_answers_initialize(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "stacklint", "lsp", "--tcp", "--host", "127.0.0.1",
                                "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + TIMEOUT
         while True:
             try:
-                sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+                sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
                 break
             except OSError:
                 assert server.poll() is None, server.stderr.read().decode()
@@ -87,7 +87,7 @@ def test_tcp_mode_answers_initialize(tmp_path):
             sock.sendall(_frame({"jsonrpc": "2.0", "method": "exit"}))
     finally:
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
@@ -99,6 +99,6 @@ def test_stdio_flag_is_accepted(tmp_path):
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     # End of input: the server stops at once, with no output on stdout.
     r = subprocess.run([sys.executable, "-m", "stacklint", "lsp", "--stdio"], input=b"", capture_output=True,
-                       env=env, timeout=60)
+                       env=env, timeout=TIMEOUT)
     assert r.returncode == 0, r.stderr.decode()
     assert r.stdout == b""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from stacklint.document import parse
+from stacklint.merge import merge_files
 from stacklint.settings import Settings
 from stacklint.stack import lint_stack
 
@@ -143,3 +145,30 @@ def test_a_dotenv_beside_the_file_is_named_when_it_defines_what_is_missing(tmp_p
     assert "1.25" not in run.stdout and "hunter2" not in run.stdout
     run = run_cli("--no-env", "--env-file", str(tmp_path / ".env"), "--select", "SL007", str(stack))
     assert "SL007" not in run.stdout
+
+
+def test_a_full_port_range_in_both_files_stays_one_entry():
+    files = ['version: "3.8"\nservices:\n  web:\n    image: nginx:1.25\n    ports: ["1-65535:1-65535"]\n',
+             'version: "3.8"\nservices:\n  web:\n    ports: ["1-65535:1-65535/udp"]\n']
+    merged, origins = merge_files([parse(t).data for t in files])
+    assert merged["services"]["web"]["ports"] == ["1-65535:1-65535/udp"]
+    assert origins.of(("services", "web", "ports", 0)) == (1, ("services", "web", "ports", 0))
+
+
+def test_a_port_taken_from_the_middle_of_a_range_splits_it_around_the_port():
+    files = ['version: "3.8"\nservices:\n  web:\n    image: nginx:1.25\n    ports: ["[::1]:8000-8010:9000-9010"]\n',
+             'version: "3.8"\nservices:\n  web:\n    ports: ["8004:80/udp"]\n']
+    merged = merge_files([parse(t).data for t in files])[0]
+    assert merged["services"]["web"]["ports"] == ["[::1]:8000-8003:9000-9003/tcp", "8004:80/udp",
+                                                  "[::1]:8005-8010:9005-9010/tcp"]
+
+
+def test_findings_past_the_cap_in_a_merged_stack_are_counted_in_the_file_they_belong_to():
+    # a fuzz find (family `fix`): the closing count of a capped rule crashed the routing to files
+    base = 'version: "3.8"\nservices:\n' + "".join(
+        f'  s{i}:\n    image: nginx:1.25\n    ports: ["8000-8001:8000-8001"]\n' for i in range(22))
+    override = 'version: "3.8"\nservices:\n  s0:\n    hostname: h\n'
+    base_found, over_found = _found([base, override], {"SL309"})
+    assert len(base_found) == 201 and over_found == []
+    closing = [f[4] for f in base_found if "not shown" in f[4]]
+    assert closing == ["31 more SL309 findings not shown (stacklint shows at most 200 per rule); fix these and run again"]

@@ -17,29 +17,14 @@ import sys
 import pytest
 
 from .conftest import ROOT
+from .shop_stack import GOOD, SHOP_BASE, SHOP_OVERRIDE
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 BAD = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "80:70000"\n'
-GOOD = """version: "3.8"
-services:
-  web:
-    image: nginx:1.27
-    ports:
-      - "80:8080"
-    healthcheck:
-      test: ["CMD", "true"]
-    deploy:
-      resources:
-        limits:
-          cpus: "0.5"
-          memory: 256M
-"""
 NOT_A_STACK = "key: [unclosed\n"  # broken YAML that the hook must not be given
 # A stack declared in shop/.stacklint.yaml: the base's image has no tag (SL209, a warning that
 # fails under the stack's `fail-on: warning`); the override uses the secret only the base
 # declares, fine merged, an undefined secret alone.
-SHOP_BASE = GOOD.replace("nginx:1.27", "nginx") + "secrets:\n  db:\n    external: true\n"
-SHOP_OVERRIDE = 'version: "3.8"\nservices:\n  web:\n    secrets:\n      - db\n'
 SHOP_CONFIG = "fail-on: warning\nstacks:\n  - name: shop\n    files: [docker-stack.yml, docker-stack.prod.yml]\n"
 
 

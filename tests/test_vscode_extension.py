@@ -268,7 +268,8 @@ def extensions_dir(vsix, code_server, tmp_path_factory) -> Path:
     with _timed("install-extension", TIMINGS):
         proc = subprocess.run([str(code_server), "--extensions-dir", str(folder), "--user-data-dir",
                                str(tmp_path_factory.mktemp("install-data")), "--install-extension", str(vsix)],
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120,
+                              env=dict(os.environ, **_scratch_home(tmp_path_factory.mktemp("install-home"))))
     assert proc.returncode == 0 and "successfully installed" in proc.stdout, proc.stdout + proc.stderr
     return folder
 
@@ -294,6 +295,18 @@ def _session_processes(sid: int):
             continue
         yield int(entry.name), [a.decode(errors="replace") for a in argv if a], \
             {k.decode(errors="replace"): v.decode(errors="replace") for k, v in environ.items()}
+
+
+def _scratch_home(folder: Path) -> dict:
+    """HOME and the XDG folders inside folder, for code-server (its config.yaml and logs) and
+    chromium (crash reports, a dconf cache): a test writes nothing into the user's home
+    (scripts/check-test-writes.sh runs the suite with an empty one and fails on any write)."""
+    home = folder / "home"
+    places = {"HOME": home, "XDG_CONFIG_HOME": home / ".config", "XDG_DATA_HOME": home / ".local" / "share",
+              "XDG_CACHE_HOME": home / ".cache"}
+    for place in places.values():
+        place.mkdir(parents=True, exist_ok=True)
+    return {name: str(place) for name, place in places.items()}
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -379,6 +392,7 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, vsix, code_ser
     port = _free_port()
     log = open(tmp_path / "code-server.log", "w")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(_scratch_home(tmp_path))
     if variant == "plainInstall":
         env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
     with _timed(f"e2e {variant}", TIMINGS):
@@ -412,8 +426,8 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, vsix, code_ser
                 "timeoutMs": 90000,
             }
             drive = subprocess.run(["node", "e2e/drive.mjs", json.dumps(options)], cwd=vsix.parent,
-                                   capture_output=True,
-                                   text=True, timeout=150)
+                                   capture_output=True, text=True, timeout=150,
+                                   env=dict(os.environ, **_scratch_home(tmp_path)))
             servers = [(argv, environ) for _, argv, environ in _session_processes(proc.pid)
                        if argv[1:4] == ["-m", "stacklint", "lsp"]]
         finally:

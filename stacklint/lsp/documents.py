@@ -16,6 +16,7 @@ from lsprotocol import types
 from ..diagnostics import Diagnostic
 from ..document import Document
 from ..incremental import IncrementalLinter
+from ..memo import Tables
 from ..settings import Settings
 from .conversion import Converter
 from .positions import PositionMap, apply_change
@@ -51,6 +52,9 @@ class OpenDocument:
     # Only the lint worker thread uses it; it goes with the document on didClose.
     linter: IncrementalLinter = field(default_factory=IncrementalLinter, repr=False)
     converter: Converter = field(default_factory=Converter, repr=False)  # also the worker thread's only
+    # The parsers' memo tables for its lints (and its stack's): they go with it on didClose,
+    # leaving the other documents' tables as they are.
+    memo: Tables = field(default_factory=Tables, repr=False)
     _pmap: Optional[PositionMap] = None
     _parsed: Optional[Tuple[str, Document]] = None
 

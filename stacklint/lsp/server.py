@@ -266,7 +266,8 @@ class StacklintServer(LanguageServer):
             result = LintResult(text, None, doc.position_map(self.encoding), failure=internal_error(failure))
         else:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.worker, _lint_guarded, doc, text, settings, self.encoding)
+            result = await loop.run_in_executor(self.worker, memo.within, doc.memo, _lint_guarded, doc, text,
+                                                settings, self.encoding)
         if result is None:
             return await self.lint_now(doc)  # the text changed before the worker got to it
         if result.trace is not None:
@@ -463,7 +464,6 @@ def build() -> StacklintServer:
             return
         if doc.task is not None:
             doc.task.cancel()
-        memo.forget()  # the parsers' memo tables hold the closed document's strings
         if not ls.stacks.closed(ls, doc) and not ls.pull:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
 

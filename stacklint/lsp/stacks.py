@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from .. import config
+from .. import config, memo
 from ..declared_stacks import DeclaredStack, stack_of, stack_settings
 from ..document import MAX_BYTES
 from ..files import read_regular
@@ -111,7 +111,8 @@ class StackLinting:
             ls.publish(doc, (await ls.lint_now(doc)).lsp, doc.version)
             return None
         loop = asyncio.get_running_loop()
-        per_file, trace = await loop.run_in_executor(ls.worker, _lint_guarded, sources, settings, ls.encoding)
+        per_file, trace = await loop.run_in_executor(ls.worker, memo.within, doc.memo, _lint_guarded, sources,
+                                                     settings, ls.encoding)
         if trace is not None:
             ls.log(f"stacklint failed on stack {stack.label}:\n{trace}", types.MessageType.Error)
         if any(open_doc is not None and open_doc.text is not text for _p, _u, text, open_doc in sources):

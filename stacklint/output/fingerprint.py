@@ -1,34 +1,27 @@
-"""Fingerprints that follow a finding across unrelated edits of the file.
+"""Fingerprints that follow a finding across edits that do not change what it is about.
 
-Built from what identifies the problem (rule, file, YAML path, message), never from line numbers,
-so adding a service above it does not make code scanning or GitLab see a new finding. Identical
-findings in one file get an occurrence number so each keeps its own fingerprint.
+Built from what identifies the problem: the rule, the file, the YAML path of the value (or of
+the service) it is about, and which of that rule's findings at that path it is, counted in
+position order. Never from line numbers (adding a service above it) nor from the message's
+wording (a clearer message in a new release), so code scanning and GitLab keep their alerts.
 """
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Dict, Iterable, List, Tuple
 
 from ..diagnostics import Diagnostic
 
-# Positions some messages quote ("already defined at line 4") move with unrelated edits.
-_POSITIONS = re.compile(r"\b(line|column|col)(s?) \d+(?:[:-]\d+)?", re.I)
-
-
-def normalized_message(message: str) -> str:
-    return " ".join(_POSITIONS.sub(r"\1\2 #", message).split())
-
 
 def fingerprints(path: str, diagnostics: Iterable[Diagnostic]) -> List[str]:
-    """One hex digest per diagnostic, in order."""
-    seen: Dict[Tuple[str, str, str], int] = {}
+    """One hex digest per diagnostic, in order (the findings of one file, in position order)."""
+    seen: Dict[Tuple[str, str], int] = {}
     out = []
     for d in diagnostics:
-        key = (d.code, d.dotted_path(), normalized_message(d.message))
+        key = (d.code, d.dotted_path())
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        out.append(digest(d.code, path, *key[1:], str(occurrence)))
+        out.append(digest(d.code, path, key[1], str(occurrence)))
     return out
 
 

@@ -22,9 +22,8 @@ from stacklint import config  # noqa: E402
 from stacklint.engine import lint  # noqa: E402
 from stacklint.settings import Settings  # noqa: E402
 
-from ..conftest import ROOT  # noqa: E402
+from ..conftest import ROOT, TIMEOUT  # noqa: E402
 
-TIMEOUT = 20  # seconds for any single wait: a loaded CI machine, not a hang
 CLIENTS = ("neovim@v0.7.0", "visual-studio-code")
 # The test environment must not leak into interpolation: the server gets an empty one.
 QUIET = {"inheritEnv": False}
@@ -96,7 +95,7 @@ async def session(root: Path, spec: str = "visual-studio-code", *, pull: bool = 
             if server.stdin is not None:
                 server.stdin.close()
             try:
-                await asyncio.wait_for(server.wait(), 5)
+                await asyncio.wait_for(server.wait(), TIMEOUT)
             except asyncio.TimeoutError:
                 server.kill()
         await client.stop()

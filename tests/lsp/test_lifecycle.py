@@ -15,9 +15,7 @@ import pytest
 
 pytest.importorskip("pygls", reason="the language server needs the `lsp` extra")
 
-from ..conftest import ROOT  # noqa: E402
-
-WAIT = 60  # seconds: a loaded machine, not a hang
+from ..conftest import ROOT, TIMEOUT as WAIT  # noqa: E402
 
 
 class RawClient:

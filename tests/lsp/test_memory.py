@@ -17,6 +17,8 @@ pytest.importorskip("pygls", reason="the language server needs the `lsp` extra")
 
 from stacklint.lsp.server import build  # noqa: E402
 
+from ..conftest import TIMEOUT  # noqa: E402
+
 URI = "file:///nowhere/docker-stack.yml"
 SMALL = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
 
@@ -43,15 +45,22 @@ async def started():
         "capabilities": {}, "processId": None, "rootUri": None,
         "initializationOptions": {"inheritEnv": False, "debounceMs": 0}}})
     server.send({"method": "initialized", "params": {}})
-    await asyncio.wait_for(server.ready.wait(), 20)
+    await asyncio.wait_for(server.ready.wait(), TIMEOUT)
     return server
 
 
-async def settled(server) -> None:
+async def settled(server, uri: str = URI) -> None:
     """Until the document's lint has run (or there is none)."""
-    doc = server.docs.get(URI)
-    while doc is not None and doc.task is not None and not doc.task.done():
-        await asyncio.sleep(0.001)
+    doc = server.docs.get(uri)
+    await until(lambda: doc is None or doc.task is None or doc.task.done())
+
+
+async def until(condition) -> None:
+    async def poll():
+        while not condition():
+            await asyncio.sleep(0.001)
+
+    await asyncio.wait_for(poll(), TIMEOUT)
 
 
 def open_doc(server, text: str) -> None:
@@ -126,4 +135,25 @@ async def test_closing_a_large_document_returns_to_the_baseline():
     # parse, findings and the parsers' memo entries for its values are all gone.
     assert left < 32 * 1024, f"{left:,} of {held:,} bytes still held after didClose"
     assert more_objects < 100, f"{more_objects} more objects after didClose"
+    server.worker.shutdown(wait=True)
+
+
+async def test_closing_one_document_keeps_the_memo_tables_of_the_others():
+    from stacklint.model.image import split_image
+
+    other = "file:///nowhere/other/docker-stack.yml"
+    server = await started()
+    open_doc(server, SMALL)
+    server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": other, "languageId": "yaml", "version": 1, "text": SMALL.replace("nginx", "redis")}}})
+    await until(lambda: all(doc.task is None or doc.task.done() for doc in server.docs.values()))
+    tables = server.docs[other].memo
+    assert tables.info(split_image).currsize == 1  # its one image, in its own tables
+    server.send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": URI}}})
+    server.send({"method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": other, "version": 2},
+        "contentChanges": [{"text": SMALL.replace("nginx", "redis") + "x-note: 1\n"}]}})
+    await settled(server, other)
+    # the next lint of the document left open finds its image parsed already
+    assert (tables.info(split_image).hits, tables.info(split_image).misses) == (1, 1)
     server.worker.shutdown(wait=True)
