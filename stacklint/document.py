@@ -12,7 +12,6 @@ text that produced the value).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 import bisect
@@ -32,6 +31,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
+from .record import FrozenRecord, Record
 from . import go_yaml
 from .scalars import TagError, resolve_plain, resolve_tagged
 from .lazy_regex import LazyRegex
@@ -76,10 +76,13 @@ _QUOTED = "!quoted"
 _NON_SPECIFIC = "!nonspecific"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(FrozenRecord):
+    _fields = ("key", "value")
     key: Optional[Range]  # None for sequence items and the root
     value: Range
+
+    def __init__(self, key, value):
+        self._set(key, value)
 
 
 class SpanIndex(dict):
@@ -112,15 +115,23 @@ def _unchanged(edit):
     return edit
 
 
-@dataclass
-class Document:
+class Document(Record):
+    _fields = ("text", "data", "spans", "problems", "failed", "_lines")
     text: str
-    data: object = None
-    spans: Dict[YamlPath, Span] = field(default_factory=SpanIndex)
-    problems: List[Diagnostic] = field(default_factory=list)
+    data: object
+    spans: Dict[YamlPath, Span]
+    problems: List[Diagnostic]
     # True when the text could not be turned into data at all (the checks then have nothing to read).
-    failed: bool = False
-    _lines: Optional[List[str]] = None
+    failed: bool
+    _lines: Optional[List[str]]
+
+    def __init__(self, text, data=None, spans=None, problems=None, failed=False, _lines=None):
+        self.text = text
+        self.data = data
+        self.spans = SpanIndex() if spans is None else spans
+        self.problems = [] if problems is None else problems
+        self.failed = failed
+        self._lines = _lines
 
     @property
     def lines(self) -> List[str]:

@@ -9,7 +9,6 @@ Pure like `engine.lint`: texts in, findings per file out.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
 from .context import Context
@@ -192,10 +191,10 @@ def _route(d: Diagnostic, files) -> Tuple[int, Diagnostic]:
         fix = None  # it edits another file (a declaration in the base): a fix belongs to one file
     elif fix is not None:
         fix = Fix(fix.title, tuple(TextEdit(_shift(e.range, -i), e.new_text) for e in fix.edits), fix.safe)
-    return i, replace(d, range=_shift(d.range, -i), related=related, fix=fix)
+    return i, d.replace(range=_shift(d.range, -i), related=related, fix=fix)
 
 
 def _related(r: Related, home: int, files) -> Related:
     j = r.range.start.line // _STRIDE
     path = files[j][1] if j != home else r.path
-    return replace(r, range=_shift(r.range, -j), path=path)
+    return r.replace(range=_shift(r.range, -j), path=path)

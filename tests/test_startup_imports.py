@@ -21,6 +21,7 @@ NOT_FOR_A_PLAIN_LINT = (
     "tomllib", "tomli",  # a pyproject.toml that defines [tool.stacklint] (the repository's only mentions it)
     "multiprocessing", "concurrent.futures",  # --jobs with several files
     "stacklint.output.sarif", "stacklint.output.junit", "stacklint.output.statistics", "stacklint.fix_command",
+    "dataclasses", "inspect",  # records are written out (stacklint/record.py); @dataclass costs more than a lint
 )
 
 _CHILD = """
