@@ -17,7 +17,7 @@ from typing import Dict, List, Optional
 import bisect
 import gc
 import math
-import threading
+from _thread import allocate_lock  # threading's Lock without importing threading
 
 try:
     import _ruamel_yaml  # ruamel.yaml.clib: the fast C composer
@@ -710,7 +710,7 @@ class _Mapping(MappingNode):
 
 _FAST_NODES = (_Scalar, _Sequence, _Mapping)
 _RESOLVER = _UntypedResolver()
-_SWAP_LOCK = threading.Lock()
+_SWAP_LOCK = allocate_lock()
 if _ruamel_yaml is not None:
     _yaml = YAML(typ="safe", pure=False)
     _yaml.Resolver = _UntypedResolver
