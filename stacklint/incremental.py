@@ -25,7 +25,7 @@ from .context import Context
 from .diagnostics import Range
 from .document import Document, parse, split_lines
 from .engine import _finish, gc_paused, load
-from .incremental_parse import ANCHOR as _ANCHOR, BlockParser
+from .incremental_parse import ANCHOR as _ANCHOR, MAX_RUN, BlockParser
 from .schema import validate
 from .settings import DEFAULT, Settings
 from .validators import service_is_valid
@@ -148,7 +148,7 @@ class IncrementalLinter:
         self.loaded = False  # whether the last text loaded (valid YAML, a mapping, a version Docker reads)
         self.parse_mode = FULL  # how the last text was parsed: FULL or BLOCK
         self._blocks = BlockParser()
-        self._spliced: Any = None  # the service whose block the last parse re-parsed
+        self._spliced: Optional[list] = None  # the services whose blocks the last parse re-parsed
         self._schema_clean = False  # whether the schema found nothing in the last text that loaded
         self.schema_reused = False  # whether the last lint validated only the edited service
         self.model_reused = False  # whether the last lint started from the last one's model
@@ -214,12 +214,13 @@ class IncrementalLinter:
         """schema.validate for load(), shortened after a block re-parse: when the last document was
         valid and everything but the edited service is as it was (same settings, hence the same
         interpolation), the new one is valid exactly when that service is (service_is_valid)."""
-        last, name = self._last, self._spliced
+        last, names = self._last, self._spliced
 
         def check(doc: Document, data, version, declared) -> list:
             if last is not None and last.schema_clean and last.path == path and last.settings == settings \
                     and last.version == (version, declared) \
-                    and (doc is last.doc or name is not None and service_is_valid(data["services"][name], version)):
+                    and (doc is last.doc or names is not None
+                         and all(service_is_valid(data["services"][name], version) for name in names)):
                 found, self.schema_reused = [], True
             else:
                 found, self.schema_reused = validate(doc, data, version, declared), False
@@ -238,15 +239,18 @@ class IncrementalLinter:
         lines = split_lines(text)
         edit = _Edit(last.text, text, len(last.lines), len(lines))
         names = list(last.services)
-        for i, name in enumerate(names):
-            first, end = last.services[name].lines
-            if first < edit.start and edit.old_end <= end:
-                following = names[i + 1] if i + 1 < len(names) and last.services[names[i + 1]].lines[0] == end \
-                    else None
-                self._spliced = name
-                return self._blocks.reparse(last.doc, text, lines, name, (first, end), last.section[0], following,
-                                            (edit.start, edit.old_end, edit.new_end))
-        return None
+        blocks = [last.services[name].lines for name in names]
+        # the run of adjacent services the edited lines lie in: from the last one keyed above them
+        # to the first one whose block (which ends on the next key's line) reaches past them
+        i = next((k for k in range(len(blocks) - 1, -1, -1) if blocks[k][0] < edit.start), None)
+        j = next((k for k in range(i or 0, len(blocks)) if edit.old_end <= blocks[k][1]), None)
+        if i is None or j is None or j - i >= MAX_RUN \
+                or any(blocks[k + 1][0] != blocks[k][1] for k in range(i, j)):
+            return None
+        following = names[j + 1] if j + 1 < len(names) and blocks[j + 1][0] == blocks[j][1] else None
+        self._spliced = names[i:j + 1]
+        return self._blocks.reparse(last.doc, text, lines, names[i:j + 1], (blocks[i][0], blocks[j][1]),
+                                    last.section[0], following, (edit.start, edit.old_end, edit.new_end))
 
     # ---- what an edit left alone ----------------------------------------------------------
     def _reusable(self, doc: Document, ctx: Context, path, settings, section, blocks) -> Dict[Any, Findings]:
@@ -321,11 +325,17 @@ class IncrementalLinter:
             return
         services = ctx.section("services")
         raw = _raw_services(doc)
+        before = self._last.services if self._last is not None else {}
+
+        def extent(name):
+            found = by_service.get(name, {})
+            kept = before.get(name)
+            # findings kept where they were are the same object: so is the lines they span
+            return kept.extent if kept is not None and kept.found is found else _extent(found)
         self._last = _Breakdown(
             text=doc.text, lines=doc.lines, path=path, settings=settings, version=(ctx.version, ctx.declared),
             others=_others(ctx), problems=_problems_outside_services(doc), section=section,
-            services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}),
-                                     _extent(by_service.get(name, {})))
+            services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}), extent(name))
                       for name, lines in blocks.items()},
             doc=doc, schema_clean=self._schema_clean, model=ctx.__dict__.get("model"))
 

@@ -1,6 +1,7 @@
-"""Re-parse only the service block an edit stayed in, and splice it into the previous document.
+"""Re-parse only the service blocks an edit stayed in, and splice them into the previous document.
 
-A keystroke inside one service changes that service's text only. Instead of composing and walking
+A keystroke inside one service changes that service's text only (a few keys apart, a few adjacent
+services' texts: a block here is a run of adjacent service blocks, at most MAX_RUN). Instead of composing and walking
 the whole file again, `reparse` parses a small stand-in text: the lines before the services
 section as written (the `x-` anchors that services merge live there), blank lines in place of the
 services before the block, so every line keeps its number, then the block itself up to the line
@@ -34,6 +35,7 @@ _MARKERS = ("\n---", "\n...")
 # Spliced documents chain (each keeps the line moves since its nodes were parsed); a full parse
 # now and then keeps a span lookup from walking a long list of moves.
 MAX_SPLICES = 64
+MAX_RUN = 16  # services in one re-parsed run: past that, the stand-in is no longer small
 # go-yaml never calls a document with this few aliased decode steps excessive (document.py)
 _ALIAS_FLOOR = 100
 _ALIAS_RATIO_LOW = 400_000
@@ -125,15 +127,15 @@ class BlockParser:
         doc = parse(text)
         return None if doc.failed else doc.alias_counts
 
-    def reparse(self, old: Document, text: str, lines: List[str], name, block: Tuple[int, int],
+    def reparse(self, old: Document, text: str, lines: List[str], names: list, block: Tuple[int, int],
                 section_line: int, following, edit: Tuple[int, int, int]) -> Optional[Document]:
-        """The document of text, where old lines [start, old_end) of old's service `name`
-        (lines block[0]..block[1], key to the line of the next key `following`, None when none)
-        became lines [start, new_end); None when only a full parse is sure."""
+        """The document of text, where old lines [start, old_end) of old's adjacent services `names`
+        (lines block[0]..block[1]: the first one's key to the line of the key `following` the last
+        one, None when none) became lines [start, new_end); None when only a full parse is sure."""
         start, old_end, new_end = edit
         first, last = block
-        if not first < start <= old_end <= last:
-            return None
+        if not first < start <= old_end <= last or start == old_end == new_end:
+            return None  # (no line changed in the middle: the end of the file did, which places nodes there)
         if isinstance(old.spans, SplicedSpans) and len(old.spans.generations) > MAX_SPLICES:
             return None
         delta = new_end - old_end
@@ -151,7 +153,8 @@ class BlockParser:
             return None
         if any(len(p.path) <= 2 and p.path[:1] == ("services",) for p in old.problems):
             return None
-        if delta and any(p.code == "SL002" and p.path[:2] != ("services", name) for p in old.problems):
+        paths = {("services", name) for name in names}
+        if delta and any(p.code == "SL002" and p.path[:2] not in paths for p in old.problems):
             return None
         new_text = _stand_in(lines, text.endswith("\n"), section_line, first, new_last)
         prefix_len = new_text.find("\n", sum(len(line) + 1 for line in lines[:section_line])) + 1
@@ -167,7 +170,7 @@ class BlockParser:
         if old_counts is None or not self._alias_safe(old.alias_counts, old_counts, syn.alias_counts):
             return None
         counts = tuple(t - b + a for t, b, a in zip(old.alias_counts, old_counts, syn.alias_counts))
-        return self._splice(old, text, lines, syn, name, following, section_line, (first, last, old_end, delta),
+        return self._splice(old, text, lines, syn, names, following, section_line, (first, last, old_end, delta),
                             counts)
 
     @staticmethod
@@ -180,7 +183,7 @@ class BlockParser:
             return True
         return after[1] <= before[1] and after[0] - after[1] >= before[0] - before[1] and decodes <= _ALIAS_RATIO_LOW
 
-    def _splice(self, old: Document, text: str, lines: List[str], syn: Document, name, following,
+    def _splice(self, old: Document, text: str, lines: List[str], syn: Document, names: list, following,
                 section_line: int, where: Tuple[int, int, int, int], counts: tuple) -> Optional[Document]:
         first, last, old_end, delta = where
         old_root, old_services = old.data, old.data.get("services")
@@ -191,35 +194,37 @@ class BlockParser:
             if key == "services":
                 break
         if list(syn.data) != before or not isinstance(syn_services, dict) \
-                or list(syn_services) != [name] + ([following] if following is not None else []):
+                or list(syn_services) != names + ([following] if following is not None else []):
             return None
-        path = ("services", name)
+        paths = {("services", name) for name in names}
         if any(len(p.path) <= 2 and p.path[:1] == ("services",) for p in syn.problems) \
-                or any(p.path[:2] != path and p.range.start.line >= section_line for p in syn.problems):
+                or any(p.path[:2] not in paths and p.range.start.line >= section_line for p in syn.problems):
             return None
-        old_span, syn_span = old.span(path), syn.span(path)
+        head, tail = ("services", names[0]), ("services", names[-1])
         shifts: Shifts = ((old_end, delta),) if delta else ()
-        if old_span is None or syn_span is None or syn_span.key != old_span.key \
-                or syn_span.value.end != _shift_position(old_span.value.end, shifts):
+        if None in (old.span(head), old.span(tail), syn.span(head), syn.span(tail)) \
+                or syn.span(head).key != old.span(head).key \
+                or syn.span(tail).value.end != _shift_position(old.span(tail).value.end, shifts):
             return None
         generations = [(rng, moves + shifts) for rng, moves in _generations_of(old.spans)]
         generations.append((syn.spans.node_range, ()))
         entries = dict.copy(old.spans)
-        for p in _paths(old_services[name], path):
-            entries.pop(p, None)
         tag = len(generations) - 1
-        for p in _paths(syn_services[name], path):
-            entry = dict.get(syn.spans, p)
-            if entry.__class__ is not tuple:  # none, a Span or compacted marks: no nodes to place
-                return None
-            entries[p] = (entry[0], entry[1], tag)
         services = dict(old_services)
-        services[name] = syn_services[name]
+        for name in names:
+            for p in _paths(old_services[name], ("services", name)):
+                entries.pop(p, None)
+            for p in _paths(syn_services[name], ("services", name)):
+                entry = dict.get(syn.spans, p)
+                if entry.__class__ is not tuple:  # none, a Span or compacted marks: no nodes to place
+                    return None
+                entries[p] = (entry[0], entry[1], tag)
+            services[name] = syn_services[name]
         data = dict(old_root)
         data["services"] = services
         problems = [p if not delta or p.range.start.line < old_end and p.range.end.line < old_end
                     else p.replace(range=_shift_range(p.range, shifts))
-                    for p in old.problems if p.path[:2] != path]
-        problems.extend(p for p in syn.problems if p.path[:2] == path)
+                    for p in old.problems if p.path[:2] not in paths]
+        problems.extend(p for p in syn.problems if p.path[:2] in paths)
         return Document(text=text, data=data, spans=SplicedSpans(entries, generations), problems=problems,
                         _lines=lines, alias_counts=counts)

@@ -88,7 +88,7 @@ def hide_literals(found: Iterable, literals) -> None:
             continue
         d.message = hide(d.message)
         d.path = tuple(hide(p) if isinstance(p, str) else p for p in d.path)
-        d.related = tuple(replace(r, message=hide(r.message)) for r in d.related)
+        d.related = tuple(r.replace(message=hide(r.message)) for r in d.related)
         if d.fix is not None and any(hide(t) != t for t in [d.fix.title] + [e.new_text for e in d.fix.edits]):
             d.fix = None
 

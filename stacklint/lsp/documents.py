@@ -17,6 +17,7 @@ from ..diagnostics import Diagnostic
 from ..document import Document
 from ..incremental import IncrementalLinter
 from ..settings import Settings
+from .conversion import Converter
 from .positions import PositionMap, apply_change
 
 
@@ -49,6 +50,7 @@ class OpenDocument:
     # What the last lint found, per service: the next lint re-checks only what an edit touched.
     # Only the lint worker thread uses it; it goes with the document on didClose.
     linter: IncrementalLinter = field(default_factory=IncrementalLinter, repr=False)
+    converter: Converter = field(default_factory=Converter, repr=False)  # also the worker thread's only
     _pmap: Optional[PositionMap] = None
     _parsed: Optional[Tuple[str, Document]] = None
 

@@ -360,7 +360,7 @@ def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Opti
     gc.disable()
     try:
         found = doc.linter.lint(text, doc.path, settings, superseded=lambda: doc.text is not text)
-        return LintResult(text, settings, pmap, [(d, to_lsp(d, pmap, doc.uri)) for d in found])
+        return LintResult(text, settings, pmap, doc.converter(found, pmap, doc.uri))
     except Superseded:
         return None  # a newer text came while it ran: lint_now lints that one
     except Exception as exc:  # malformed input must never kill the server
