@@ -234,7 +234,7 @@ def long_differential(edits: int, generated: Path) -> None:
     """The incremental-vs-full differential of the test suite, longer."""
     from stacklint import catalogue
     from stacklint.checks import registered_codes
-    from tests.editing import differential
+    from tests.editing import Tally, differential
 
     every_rule = Settings(env={}, select=frozenset(registered_codes()))
     sources = [(str(p), p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.yml"))]
@@ -245,15 +245,13 @@ def long_differential(edits: int, generated: Path) -> None:
     sources += [(None, example) for code in sorted(rules) for example in rules[code].examples("Example")]
     big = min(100, edits // 10)  # a 300-service lint is slow: a tenth of the edits, at most 100
     per_source = max(3, (edits - big) // len(sources))
-    done = hits = 0
+    tally = Tally()
     start = time.perf_counter()
     for seed, (path, text) in enumerate(sources):
-        e, h = differential(text, path, every_rule, per_source, seed)
-        done, hits = done + e, hits + h
-    e, h = differential(generated.read_text(encoding="utf-8"), str(generated), every_rule, big, seed=len(sources))
-    done, hits = done + e, hits + h
-    print(f"differential: {done} edits over {len(sources) + 1} files, every one equal to a full lint(); "
-          f"{hits} ({hits / max(done, 1):.0%}) took the incremental path; {time.perf_counter() - start:.0f} s")
+        tally += differential(text, path, every_rule, per_source, seed)
+    tally += differential(generated.read_text(encoding="utf-8"), str(generated), every_rule, big, seed=len(sources))
+    print(f"differential over {len(sources) + 1} files, every edit equal to a full lint(): {tally.line()}; "
+          f"{time.perf_counter() - start:.0f} s")
 
 
 def main() -> int:

@@ -17,6 +17,7 @@ from typing import Optional
 
 from .model import Service
 from .lazy_regex import LazyRegex
+from .memo import memo
 from .record import FrozenRecord
 
 # Datastores (clients authenticate to them, their tasks may replicate) -> the official image's data
@@ -63,6 +64,7 @@ _ENV_SERVERS = (("discovery.type", "elasticsearch", {"es", "elastic", "elasticse
 _ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "mysql"), ("MARIADB_", "mariadb"),
                ("MONGO_INITDB_", "mongo"))
 _REPLICATION = LazyRegex(r"--(replicaof|slaveof|cluster-enabled)\b|\bsentinel\b")
+_WORD_BREAK = LazyRegex(r"[_.\-]+")
 _PERSISTS = LazyRegex(r"--appendonly\s+yes|--save\s+['\"]?\d")
 
 
@@ -80,7 +82,12 @@ class Server(FrozenRecord):
 def repository(svc: Service):
     """(namespace, last component) of the service's image: registry, tag and digest dropped, lower-case.
     An image from a private registry gets the namespace "<private>": nobody's official image."""
-    parts = svc.image_name.repository.lower().split("/")
+    return _repository(svc.image_name.repository)
+
+
+@memo  # a stack repeats its images; two checks ask per service
+def _repository(name: str):
+    parts = name.lower().split("/")
     if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
         registry, parts = parts[0], parts[1:]  # docker.io/bitnami/postgresql is bitnami/postgresql
         if registry not in _PUBLIC_REGISTRIES:
@@ -90,8 +97,9 @@ def repository(svc: Service):
     return ("/".join(parts[:-1]), parts[-1])
 
 
-def _words(text: str):
-    return [w for w in re.split(r"[_.\-]+", text) if w]
+@memo
+def _words(text: str) -> tuple:
+    return tuple(w for w in _WORD_BREAK.split(text) if w)
 
 
 def _command_text(svc: Service) -> str:
@@ -102,6 +110,7 @@ def _command_text(svc: Service) -> str:
     return " ".join(out)
 
 
+@memo
 def _by_image(namespace: str, last: str) -> Optional[str]:
     words = _words(last)
     if not words or _NOT_SERVER & set(words):

@@ -12,13 +12,13 @@ text that produced the value).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 import bisect
+from array import array
 import gc
 import math
-import threading
+from _thread import allocate_lock  # threading's Lock without importing threading
 
 try:
     import _ruamel_yaml  # ruamel.yaml.clib: the fast C composer
@@ -33,6 +33,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
+from .record import FrozenRecord, Record
 from . import go_yaml
 from .scalars import TagError, resolve_plain, resolve_tagged
 from .lazy_regex import LazyRegex
@@ -46,6 +47,9 @@ MAX_DEPTH = 100
 # are refused before it sees them; below it, the walker stops at MAX_DEPTH with a location.
 MAX_TEXT_DEPTH = 1000
 MAX_BYTES = 20 * 1024 * 1024
+# Above this many characters the span index keeps marks, not nodes (SpanIndex.compact): the node
+# tree is then about a third of a lint's peak memory, and compacting costs under 3% of its time.
+COMPACT_ABOVE = 8 * 1024 * 1024
 # go-yaml v3 (Docker's YAML library) refuses "excessive aliasing": once more than 100 of its
 # decode steps come from aliases, the aliased share may not pass 99% (documents up to 400,000
 # steps), falling to 10% at 4,000,000 steps. Docker accepts everything below that, so we do too.
@@ -84,17 +88,25 @@ _QUOTED = "!quoted"
 _NON_SPECIFIC = "!nonspecific"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(FrozenRecord):
+    _fields = ("key", "value")
     key: Optional[Range]  # None for sequence items and the root
     value: Range
 
+    def __init__(self, key, value):
+        self._set(key, value)
+
 
 class SpanIndex(dict):
-    """path -> Span, built from the nodes only when asked for: most spans are never read."""
+    """path -> Span, built from the nodes only when asked for: most spans are never read.
+
+    An entry is a Span, a (key node, value node) pair, or once compact() has run, the offset of
+    the pair's marks in one array of ints (no node is kept)."""
 
     # node -> Range; parse() sets the document's own (it knows where the text ends)
     node_range = staticmethod(lambda node: _range(node))
+    _positions: Optional["_Positions"] = None
+    _marks = None  # array of the compacted marks
 
     def __getitem__(self, path):
         return self._span_of(dict.__getitem__(self, path))
@@ -112,25 +124,61 @@ class SpanIndex(dict):
     def _span_of(self, entry) -> Span:
         if isinstance(entry, Span):
             return entry
+        if entry.__class__ is int:
+            marks, width, decode = self._marks, self._positions.width, self._positions.decode
+            key = None if marks[entry] < 0 else decode(marks[entry:entry + width])
+            return Span(key, decode(marks[entry + width:entry + 2 * width]))
         knode, vnode = entry
         return Span(None if knode is None else self.node_range(knode), self.node_range(vnode))
+
+    def compact(self) -> None:
+        """Keep only the marks of each entry's nodes, so the node tree can be freed (at 18,500
+        services it is about 250 MB). Costs about a microsecond an entry: parse() does it for
+        large files only."""
+        positions = self._positions
+        marks_of, width = positions.marks_of, positions.width
+        marks = self._marks if self._marks is not None else array("i")
+        no_key = (-1,) * width
+        extend, put = marks.extend, dict.__setitem__
+        for path, entry in dict.items(self):
+            if entry.__class__ is tuple:
+                knode, vnode = entry
+                put(self, path, len(marks))
+                extend(no_key if knode is None else marks_of(knode))
+                extend(marks_of(vnode))
+        self._marks = marks
 
 
 def _unchanged(edit):
     return edit
 
 
-@dataclass
-class Document:
+class Document(Record):
+    _fields = ("text", "data", "spans", "problems", "failed", "_lines", "alias_counts", "_alias_links", "_starts")
     text: str
-    data: object = None
-    spans: Dict[YamlPath, Span] = field(default_factory=SpanIndex)
-    problems: List[Diagnostic] = field(default_factory=list)
+    data: object
+    spans: Dict[YamlPath, Span]
+    problems: List[Diagnostic]
     # True when the text could not be turned into data at all (the checks then have nothing to read).
-    failed: bool = False
-    _lines: Optional[List[str]] = None
-    _alias_links: object = None  # not read yet; False: unreadable
-    _starts: Optional[List[int]] = None
+    failed: bool
+    _lines: Optional[List[str]]
+    # go-yaml's alias accounting over the whole walk (decode steps, how many came from aliases):
+    # what an incremental re-parse of one block needs to know the rest cannot become a bomb
+    alias_counts: tuple
+    _alias_links: object  # not read yet (None); False: unreadable
+    _starts: Optional[List[int]]
+
+    def __init__(self, text, data=None, spans=None, problems=None, failed=False, _lines=None, alias_counts=(0, 0),
+                 _alias_links=None, _starts=None):
+        self.text = text
+        self.data = data
+        self.spans = SpanIndex() if spans is None else spans
+        self.problems = [] if problems is None else problems
+        self.failed = failed
+        self._lines = _lines
+        self.alias_counts = alias_counts
+        self._alias_links = _alias_links
+        self._starts = _starts
 
     @property
     def lines(self) -> List[str]:
@@ -200,6 +248,15 @@ class Document:
         return self.source(span.value)[:1] in ("'", '"')
 
 
+def _lines_columns(node) -> tuple:
+    s, e = node.start_mark, node.end_mark
+    return s.line, s.column, e.line, e.column
+
+
+def _offsets(node) -> tuple:
+    return node.start_mark.index, node.end_mark.index
+
+
 def _range(node) -> Range:
     s, e = node.start_mark, node.end_mark
     return Range.of(s.line, s.column, e.line, e.column)
@@ -226,6 +283,10 @@ class _Positions:
         self.last_line = text.count("\n") + text.count("\r") - text.count("\r\n")
         self.last_width = len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
         self._starts: Optional[List[int]] = None
+        # What a range is made from: lines and columns, or where the lines are not the editor's,
+        # the character offsets
+        self.marks_of = _offsets if self.exotic else _lines_columns
+        self.width = 2 if self.exotic else 4
 
     def of_index(self, index: int) -> Position:
         if self._starts is None:
@@ -234,15 +295,19 @@ class _Positions:
         return Position(line, index - self._starts[line])
 
     def range(self, node) -> Range:
-        s, e = node.start_mark, node.end_mark
+        return self.decode(self.marks_of(node))
+
+    def decode(self, marks) -> Range:
+        """The range of a node from what marks_of() kept of it."""
         if self.exotic:
-            return Range(self.of_index(s.index), self.of_index(e.index))
-        if e.line > self.last_line:
+            return Range(self.of_index(marks[0]), self.of_index(marks[1]))
+        sl, sc, el, ec = marks
+        if el > self.last_line:
             # libyaml ends a block that closes the file on a line past the last one
-            if s.line > self.last_line:
+            if sl > self.last_line:
                 return Range.of(self.last_line, self.last_width, self.last_line, self.last_width)
-            return Range.of(s.line, s.column, self.last_line, self.last_width)
-        return Range.of(s.line, s.column, e.line, e.column)
+            return Range.of(sl, sc, self.last_line, self.last_width)
+        return Range.of(sl, sc, el, ec)
 
     def char(self, mark) -> Range:
         """The character at an error mark (empty at the end of a line or of the file)."""
@@ -262,6 +327,8 @@ def _problem(code: str, message: str, r: Range, path: YamlPath = ()) -> Diagnost
 
 
 _INFINITIES = (math.inf, -math.inf)
+_UNTYPED = object()  # not in _Walker.typed
+_TYPED_MAX = 65_536  # distinct texts remembered: a file of unique values gains nothing
 _FLOW_BRACKETS = LazyRegex(r"[\[\]{}]")
 _BLOCK_PREFIX = LazyRegex(r"[ \t]*((?:-[ \t]+)*)")
 
@@ -324,6 +391,9 @@ class _Walker:
         # Whether an alias may be a key (`*name:`, `? *name`): only then are keys told apart
         # from aliases (go-yaml compares an alias key only with the same alias).
         self.not_json: set = set()  # NaN and infinity nodes already reported
+        # plain text -> its value: a stack repeats its keys and values (1,000 gen_stack services:
+        # 74,000 plain scalars, 3,800 distinct), and typing one is a few string tests and a regex.
+        self.typed: dict = {}
         text = doc.text
         self.alias_keys = ("*" in text and _ALIAS_KEY.search(text) is not None) or \
             ("?" in text and _ALIAS_COMPLEX_KEY.search(text) is not None)
@@ -394,6 +464,15 @@ class _Walker:
             self._not_json(value, node, path)
         return value
 
+    def plain(self, text: str):
+        """resolve_plain(text), remembered for the rest of the walk (up to _TYPED_MAX texts)."""
+        value = self.typed.get(text, _UNTYPED)
+        if value is _UNTYPED:
+            value = resolve_plain(text)
+            if len(self.typed) < _TYPED_MAX:
+                self.typed[text] = value
+        return value
+
     def child(self, node, path: YamlPath, depth: int, where):
         """Walk a collection's item (not a scalar); where: how to find an alias for it in the text
         (see _cursor), worked out only when needed."""
@@ -452,6 +531,7 @@ class _Walker:
     def sequence(self, node: SequenceNode, path: YamlPath, depth: int) -> list:
         out = []
         spans = self.doc.spans
+        typed, typed_get = self.typed, self.typed.get
         deeper = depth + 1
         # scalars are most of the nodes: typed here as in walk(), without a call each
         inline = deeper <= MAX_DEPTH
@@ -466,7 +546,9 @@ class _Walker:
                     if tag == _QUOTED:
                         out.append(item.value)
                     elif tag == _PLAIN:
-                        value = resolve_plain(item.value)
+                        value = typed_get(item.value, _UNTYPED)  # as plain(), without the call
+                        if value is _UNTYPED:
+                            value = self.plain(item.value)
                         out.append(value if value.__class__ is not float and (value.__class__ is str or not item.style)
                                    else self.scalar(item, p))
                     else:
@@ -489,6 +571,7 @@ class _Walker:
         seen: dict = {}
         merges = []
         spans = self.doc.spans
+        typed_get = self.typed.get
         inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
         for i, (knode, vnode) in enumerate(node.value):
@@ -514,7 +597,7 @@ class _Walker:
                 continue
             if not self.in_alias:
                 self.decodes += 1  # go-yaml decodes every key too
-            if not knode.style and path and type(resolve_plain(raw)) is not str:
+            if not knode.style and path and type(typed_get(raw) or self.plain(raw)) is not str:
                 # Docker cannot hand a non-string key below the top level to its schema validator.
                 self.doc.problems.append(_problem(
                     "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
@@ -529,7 +612,9 @@ class _Walker:
                     if tag == _QUOTED:
                         out[raw] = vnode.value
                     elif tag == _PLAIN:
-                        value = resolve_plain(vnode.value)
+                        value = typed_get(vnode.value, _UNTYPED)
+                        if value is _UNTYPED:
+                            value = self.plain(vnode.value)
                         out[raw] = value if value.__class__ is not float and (value.__class__ is str or not vnode.style) \
                             else self.scalar(vnode, p)
                     else:
@@ -722,7 +807,7 @@ class _Mapping(MappingNode):
 
 _FAST_NODES = (_Scalar, _Sequence, _Mapping)
 _RESOLVER = _UntypedResolver()
-_SWAP_LOCK = threading.Lock()
+_SWAP_LOCK = allocate_lock()
 if _ruamel_yaml is not None:
     _yaml = YAML(typ="safe", pure=False)
     _yaml.Resolver = _UntypedResolver
@@ -756,6 +841,7 @@ def parse(text: str) -> Document:
             return doc
     positions = _Positions(text)
     doc.spans.node_range = positions.range
+    doc.spans._positions = positions
     nul = text.find("\x00")
     if nul >= 0:
         at = positions.of_index(nul)
@@ -821,8 +907,11 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
     walker = _Walker(doc, positions)
     doc.spans[()] = (None, root)
     doc.data = walker.walk(root, (), 0)
+    doc.alias_counts = (walker.decodes, walker.aliased)
     if walker.stopped:
         doc.failed = True
+    if len(text) > COMPACT_ABOVE:
+        doc.spans.compact()
     return doc
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import fnmatch
 import contextlib
 import gc
-from dataclasses import replace
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from . import catalogue, credentials, limits, redact, suppress
 from .checks import REGISTRY
@@ -66,11 +65,13 @@ def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Dia
     return out
 
 
-def load(doc: Document, path: Optional[str], settings: Settings) -> Tuple[Optional[Context], List[Diagnostic]]:
+def load(doc: Document, path: Optional[str], settings: Settings,
+         schema: Callable[..., List[Diagnostic]] = validate) -> Tuple[Optional[Context], List[Diagnostic]]:
     """What Docker's loader does to one file: top-level shape, version, interpolation, schema.
 
     Returns the context the checks read (None when Docker stops before reading anything else)
-    and the findings so far.
+    and the findings so far. schema: schema.validate, or what answers the same (the editor's
+    incremental lint validates only the service an edit changed).
     """
     out: List[Diagnostic] = []
     if not isinstance(doc.data, dict):
@@ -99,7 +100,7 @@ def load(doc: Document, path: Optional[str], settings: Settings) -> Tuple[Option
     explained = {d.path for d in version_problems}
     explained.update(forbidden_paths(doc.data))  # SL004 says "forbidden", not "unknown key"
     explained.update(pf.path for pf in findings if pf.finding.kind == "cast")
-    for d in validate(doc, data, info.version, info.declared):
+    for d in schema(doc, data, info.version, info.declared):
         if d.path in explained:
             continue
         d.stage = "load"
@@ -190,7 +191,7 @@ def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
         if d.code in settings.severity:
             d.severity = settings.severity[d.code]
     kept.sort(key=Diagnostic.sort_key)
-    kept = limits.cap(kept, [replace(o, severity=settings.severity.get(o.code, o.severity))
+    kept = limits.cap(kept, [o.replace(severity=settings.severity.get(o.code, o.severity))
                              for o in omitted if wanted(o.code)])
     for d in kept:
         name = catalogue.name_of(d.code)

@@ -16,24 +16,37 @@ parse problem outside the services, line breaks other than \\n, a finding of a k
 from __future__ import annotations
 
 import copy
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import redact
 from .checks import REGISTRY, SERVICE_SCOPE, scope_of
 from .context import Context
 from .diagnostics import Range
-from .document import Document, parse
+from .document import Document, parse, split_lines
 from .engine import _finish, gc_paused, load
+from .incremental_parse import ANCHOR as _ANCHOR, MAX_RUN, BlockParser
+from .schema import validate
 from .settings import DEFAULT, Settings
+from .validators import service_is_valid
 
 FULL, INCREMENTAL = "full", "incremental"
+BLOCK = "block"  # parse_mode: only the edited service block was parsed (incremental_parse.py)
 # Line breaks other than \n move positions in ways a line count does not describe.
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-# An anchor (&name) written in an edited service: other services may take values from that text.
-# Over-matching (`a && b` in a command) only costs a full lint.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+class Superseded(Exception):
+    """A lint stopped between stages because its text is no longer the editor's (a newer key came)."""
+
+
+def _current() -> bool:
+    return False
+
+
+def _stop_if(superseded) -> None:
+    if superseded():
+        raise Superseded
+
 
 # Per service: registry index of a per-service check -> what it found there (before the final pass).
 Findings = Dict[int, list]
@@ -60,6 +73,9 @@ class _Breakdown:
     problems: frozenset  # (code, path) of the parse problems outside the services (checks read some)
     section: Tuple[int, int]  # the services section: its key's line, and the line where it ends (exclusive)
     services: Dict[Any, _Service]
+    doc: Document  # what the next edit's block re-parse splices into
+    schema_clean: bool  # the schema found nothing wrong
+    model: Any  # the converted model the checks read (model.Stack), None when no check asked for it
 
 
 class _Edit:
@@ -130,35 +146,111 @@ class IncrementalLinter:
         self.last_mode = FULL  # how the last lint went: FULL or INCREMENTAL
         self.reused = 0  # services whose findings the last lint kept
         self.loaded = False  # whether the last text loaded (valid YAML, a mapping, a version Docker reads)
+        self.parse_mode = FULL  # how the last text was parsed: FULL or BLOCK
+        self._blocks = BlockParser()
+        self._spliced: Optional[list] = None  # the services whose blocks the last parse re-parsed
+        self._schema_clean = False  # whether the schema found nothing in the last text that loaded
+        self.schema_reused = False  # whether the last lint validated only the edited service
+        self.model_reused = False  # whether the last lint started from the last one's model
 
     def forget(self) -> None:
         """The next lint is full: files the checks read (env files) may have changed. Safe to call
         while another thread lints: that lint's breakdown is dropped by the next one."""
         self._forgotten = True
 
-    def lint(self, text: str, path: Optional[str] = None, settings: Settings = DEFAULT) -> list:
+    def lint(self, text: str, path: Optional[str] = None, settings: Settings = DEFAULT, superseded=_current) -> list:
+        """superseded(): whether the editor has moved on to a newer text; checked between stages, the
+        lint then raises Superseded rather than finish work nobody will see (a typing burst)."""
         if self._forgotten:
             self._last, self._forgotten = None, False
+        self.schema_reused = self.model_reused = False
         with gc_paused():
-            doc = parse(text)
+            doc = self._parse(text)
+            _stop_if(superseded)
             found = list(doc.problems)
             ctx = None
             if not doc.failed:
-                ctx, loaded = load(doc, path, settings)
+                ctx, loaded = load(doc, path, settings, self._schema(path, settings))
                 found.extend(loaded)
+                _stop_if(superseded)
             self.loaded = ctx is not None
             if ctx is None:
                 # Keep the breakdown of the last text that loaded: a half-typed line breaks the YAML
                 # for a keystroke or two, and the text that comes next is compared with that one.
                 self.last_mode, self.reused = FULL, 0
                 return _finish(doc, found, path, settings)
+            self._carry_model_over(ctx, settings)
             section, blocks = _section(doc), _blocks(doc)
             kept = self._reusable(doc, ctx, path, settings, section, blocks)
             checked, by_service = self._check(ctx, settings, kept)
             found.extend(checked)
+            # remembered even when superseded: the next text is compared with this one, a key apart
             self._remember(doc, ctx, path, settings, section, blocks, by_service)
+            _stop_if(superseded)
             # the final pass sets severities and names: on copies, so kept findings stay as found
             return _finish(doc, [copy.copy(d) for d in found], path, settings)
+
+    def _parse(self, text: str) -> Document:
+        """The document of text: the last one with the edited service block re-parsed when the edit
+        stayed inside one block, else a full parse."""
+        doc = self._reparse_block(text)
+        self.parse_mode = FULL if doc is None else BLOCK
+        if doc is None:
+            self._spliced = None
+            return parse(text)
+        return doc
+
+    def _carry_model_over(self, ctx: Context, settings: Settings) -> None:
+        """After a block re-parse, the unchanged services keep their converted model (what the
+        stack-wide checks read) from the last lint: same settings, same top-level sections."""
+        last = self._last
+        self.model_reused = False
+        if self.parse_mode != BLOCK or last is None or last.model is None or last.settings != settings:
+            return
+        ctx.__dict__["model"] = last.model.carried_over(ctx.data, ctx.doc.data)
+        self.model_reused = True
+
+    def _schema(self, path, settings: Settings):
+        """schema.validate for load(), shortened after a block re-parse: when the last document was
+        valid and everything but the edited service is as it was (same settings, hence the same
+        interpolation), the new one is valid exactly when that service is (service_is_valid)."""
+        last, names = self._last, self._spliced
+
+        def check(doc: Document, data, version, declared) -> list:
+            if last is not None and last.schema_clean and last.path == path and last.settings == settings \
+                    and last.version == (version, declared) \
+                    and (doc is last.doc or names is not None
+                         and all(service_is_valid(data["services"][name], version) for name in names)):
+                found, self.schema_reused = [], True
+            else:
+                found, self.schema_reused = validate(doc, data, version, declared), False
+            self._schema_clean = not found
+            return found
+        return check
+
+    def _reparse_block(self, text: str) -> Optional[Document]:
+        last, self._spliced = self._last, None
+        if last is None:
+            return None
+        if text == last.text:
+            return last.doc  # a key that put back what was there: nothing to parse (documents are only read)
+        if _other_breaks(text) or _other_breaks(last.text):
+            return None
+        lines = split_lines(text)
+        edit = _Edit(last.text, text, len(last.lines), len(lines))
+        names = list(last.services)
+        blocks = [last.services[name].lines for name in names]
+        # the run of adjacent services the edited lines lie in: from the last one keyed above them
+        # to the first one whose block (which ends on the next key's line) reaches past them
+        i = next((k for k in range(len(blocks) - 1, -1, -1) if blocks[k][0] < edit.start), None)
+        j = next((k for k in range(i or 0, len(blocks)) if edit.old_end <= blocks[k][1]), None)
+        if i is None or j is None or j - i >= MAX_RUN \
+                or any(blocks[k + 1][0] != blocks[k][1] for k in range(i, j)):
+            return None
+        following = names[j + 1] if j + 1 < len(names) and blocks[j + 1][0] == blocks[j][1] else None
+        self._spliced = names[i:j + 1]
+        return self._blocks.reparse(last.doc, text, lines, names[i:j + 1], (blocks[i][0], blocks[j][1]),
+                                    last.section[0], following, (edit.start, edit.old_end, edit.new_end))
 
     # ---- what an edit left alone ----------------------------------------------------------
     def _reusable(self, doc: Document, ctx: Context, path, settings, section, blocks) -> Dict[Any, Findings]:
@@ -233,12 +325,19 @@ class IncrementalLinter:
             return
         services = ctx.section("services")
         raw = _raw_services(doc)
+        before = self._last.services if self._last is not None else {}
+
+        def extent(name):
+            found = by_service.get(name, {})
+            kept = before.get(name)
+            # findings kept where they were are the same object: so is the lines they span
+            return kept.extent if kept is not None and kept.found is found else _extent(found)
         self._last = _Breakdown(
             text=doc.text, lines=doc.lines, path=path, settings=settings, version=(ctx.version, ctx.declared),
             others=_others(ctx), problems=_problems_outside_services(doc), section=section,
-            services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}),
-                                     _extent(by_service.get(name, {})))
-                      for name, lines in blocks.items()})
+            services={name: _Service(services.get(name), raw.get(name), lines, by_service.get(name, {}), extent(name))
+                      for name, lines in blocks.items()},
+            doc=doc, schema_clean=self._schema_clean, model=ctx.__dict__.get("model"))
 
 
 def _others(ctx: Context) -> Tuple[dict, dict]:
@@ -328,13 +427,13 @@ def _move(item, edit: _Edit):
     if r is None:
         return None
     if not hasattr(item, "related"):  # limits.Omitted: a range only
-        return item if r is item.range else replace(item, range=r)
+        return item if r is item.range else item.replace(range=r)
     related = []
     for rel in item.related:
         rr = rel.range if rel.path is not None else edit.move(rel.range)  # another file's lines do not move
         if rr is None:
             return None
-        related.append(rel if rr is rel.range else replace(rel, range=rr))
+        related.append(rel if rr is rel.range else rel.replace(range=rr))
     fix = item.fix
     if fix is not None:
         edits = []
@@ -342,8 +441,8 @@ def _move(item, edit: _Edit):
             er = edit.move(e.range)
             if er is None:
                 return None
-            edits.append(e if er is e.range else replace(e, range=er))
-        fix = replace(fix, edits=tuple(edits))
+            edits.append(e if er is e.range else e.replace(range=er))
+        fix = fix.replace(edits=tuple(edits))
     if r is item.range and edit.delta == 0:
         return item
-    return replace(item, range=r, related=tuple(related), fix=fix)
+    return item.replace(range=r, related=tuple(related), fix=fix)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import astuple, dataclass
 from typing import Callable, Iterator, List, Tuple
 
 from stacklint.engine import lint
-from stacklint.incremental import INCREMENTAL, IncrementalLinter
+from stacklint.incremental import BLOCK, INCREMENTAL, IncrementalLinter, Superseded
 from tests.mutations import VALUE_MUTATIONS
 
 _TOP_KEY = re.compile(r"[A-Za-z_][\w.-]*:")
@@ -51,22 +52,53 @@ def session(text: str, steps: int, seed: int, broken: Callable[[], bool] = lambd
         yield kind, text
 
 
-def differential(text: str, path, settings, steps: int, seed: int) -> Tuple[int, int]:
-    """Lint every text of a session both ways and compare: (edits, how many were incremental).
+@dataclass
+class Tally:
+    """How many edits a differential applied, and how many of them took each reuse path."""
+    edits: int = 0  # compared with a full lint()
+    incremental: int = 0  # kept the findings of untouched services
+    block: int = 0  # re-parsed only the edited service block
+    schema: int = 0  # validated only the edited service
+    model: int = 0  # started from the last lint's model
+    superseded: int = 0  # stopped part-way, as for a key typed before the lint finished (not compared)
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other))))
+
+    def line(self) -> str:
+        share = lambda n: f"{n} ({n / max(self.edits, 1):.0%})"  # noqa: E731
+        return (f"{self.edits} edits: findings kept {share(self.incremental)}, block re-parsed "
+                f"{share(self.block)}, one service validated {share(self.schema)}, model carried over "
+                f"{share(self.model)}, superseded part-way {share(self.superseded)}")
+
+
+def differential(text: str, path, settings, steps: int, seed: int) -> Tally:
+    """Lint every text of a session both ways and compare; how many edits took each reuse path.
     Raises AssertionError, naming the seed and the step, on the first difference."""
     linter = IncrementalLinter()
     assert linter.lint(text, path, settings) == lint(text, path, settings), f"{path}: the first lint differs"
-    hits = 0
+    tally = Tally()
+    stops = random.Random(seed + 1)  # which lints a newer key supersedes, and after which stage
     for step, (kind, edited) in enumerate(session(text, steps, seed, broken=lambda: not linter.loaded)):
-        got = linter.lint(edited, path, settings)
+        stopped = (lambda: stops.random() < 0.5) if stops.random() < 0.15 else (lambda: False)
+        try:
+            got = linter.lint(edited, path, settings, superseded=stopped)
+        except Superseded:
+            tally.superseded += 1  # the next text is compared with what this lint remembered
+            continue
+        tally.edits += 1
         want = lint(edited, path, settings)
         if got != want:
             extra = [d for d in got if d not in want][:2]
             missing = [d for d in want if d not in got][:2]
-            raise AssertionError(f"{path} seed {seed} step {step} ({kind}, {linter.last_mode}): incremental "
+            raise AssertionError(f"{path} seed {seed} step {step} ({kind}, {linter.last_mode}, parse "
+                                 f"{linter.parse_mode}): incremental "
                                  f"differs from lint()\nonly incremental: {extra}\nonly lint(): {missing}")
-        hits += linter.last_mode == INCREMENTAL
-    return steps, hits
+        tally.incremental += linter.last_mode == INCREMENTAL
+        tally.block += linter.parse_mode == BLOCK
+        tally.schema += linter.schema_reused
+        tally.model += linter.model_reused
+    return tally
 
 
 def _services(lines: List[str]) -> Tuple[int, int]:

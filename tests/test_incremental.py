@@ -12,61 +12,63 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from stacklint import catalogue
 from stacklint.checks import registered_codes
 from stacklint.engine import lint
-from stacklint.incremental import FULL, INCREMENTAL, IncrementalLinter
+from stacklint.incremental import BLOCK, FULL, INCREMENTAL, IncrementalLinter, Superseded
 from stacklint.settings import Settings
 from tests.conftest import EXAMPLE, shared_or_skip
-from tests.editing import differential
+from tests.editing import Tally, differential
 
 EVERY_RULE = Settings(env={}, select=frozenset(registered_codes()))
 WITH_ENV = Settings(env={"TAG": "1.25", "DB_PASSWORD": "s3cr3t-value"})
 
 
-def _report(capsys, what: str, edits: int, hits: int, minimum: float) -> None:
+def _report(capsys, what: str, tally: Tally, **minimum: float) -> None:
+    """minimum: per reuse path (a Tally field), the least share of edits that must take it."""
     with capsys.disabled():
-        print(f"\n{what}: {edits} edits, {hits} incremental ({hits / max(edits, 1):.0%})")
-    assert hits >= minimum * edits, f"only {hits} of {edits} edits took the incremental path"
+        print(f"\n{what}: {tally.line()}")
+    for path, share in minimum.items():
+        took = getattr(tally, path)
+        assert took >= share * tally.edits, f"only {took} of {tally.edits} edits took the {path} path"
 
 
 def test_bundled_examples(capsys):
-    edits = hits = 0
+    tally = Tally()
     for i, path in enumerate(sorted(EXAMPLE.parent.glob("*.yml"))):
         for settings in (EVERY_RULE, WITH_ENV):
-            e, h = differential(path.read_text(encoding="utf-8"), str(path), settings, 60, seed=i)
-            edits, hits = edits + e, hits + h
-    _report(capsys, "examples", edits, hits, 0.3)
+            tally += differential(path.read_text(encoding="utf-8"), str(path), settings, 60, seed=i)
+    _report(capsys, "examples", tally, incremental=0.3, block=0.25, schema=0.02, model=0.25, superseded=0.05)
 
 
 def test_rule_page_examples(capsys):
-    edits = hits = 0
+    tally = Tally()
     rules = catalogue.load()
     for n, code in enumerate(sorted(rules)):
         for example in rules[code].examples("Example") + rules[code].examples("Use instead"):
-            e, h = differential(example, None, EVERY_RULE, 3, seed=n)
-            edits, hits = edits + e, hits + h
-    _report(capsys, "rule page examples", edits, hits, 0.2)
+            tally += differential(example, None, EVERY_RULE, 3, seed=n)
+    _report(capsys, "rule page examples", tally, incremental=0.2, block=0.25, schema=0.2, model=0.25, superseded=0.05)
 
 
 def test_corpus(capsys):
     files = sorted(shared_or_skip("corpus", "files").iterdir())
     # the largest files have the most services to keep
     files = sorted(files, key=lambda p: p.stat().st_size, reverse=True)[:8]
-    edits = hits = 0
+    tally = Tally()
     for i, path in enumerate(files):
         text = path.read_text(encoding="utf-8", errors="replace")
-        e, h = differential(text, str(path), EVERY_RULE, 20, seed=100 + i)
-        edits, hits = edits + e, hits + h
-    _report(capsys, "corpus", edits, hits, 0.3)
+        tally += differential(text, str(path), EVERY_RULE, 20, seed=100 + i)
+    _report(capsys, "corpus", tally, incremental=0.3, block=0.25, schema=0.02, model=0.25, superseded=0.05)
 
 
 def test_generated_300_services(capsys, tmp_path):
     gen = shared_or_skip("bench", "gen_stack.py")
     out = tmp_path / "docker-stack.yml"
     subprocess.run([sys.executable, str(gen), "300", "-o", str(out)], check=True, capture_output=True)
-    e, h = differential(out.read_text(encoding="utf-8"), str(out), EVERY_RULE, 8, seed=7)
-    _report(capsys, "generated 300 services", e, h, 0.4)
+    tally = differential(out.read_text(encoding="utf-8"), str(out), EVERY_RULE, 8, seed=7)
+    _report(capsys, "generated 300 services", tally, incremental=0.4, block=0.5, schema=0.5, model=0.5)
 
 
 def _example_edit(old: str, new: str) -> tuple:
@@ -99,3 +101,89 @@ def test_forget_makes_the_next_lint_full():
     linter.forget()
     linter.lint(edited, str(EXAMPLE), WITH_ENV)
     assert linter.last_mode == FULL
+
+
+STACK = """version: "3.8"
+x-logging: &logging
+  logging:
+    driver: json-file
+services:
+  web:
+    <<: *logging
+    image: nginx:1.27
+    deploy:
+      replicas: 2
+  db:
+    <<: *logging
+    image: postgres:16
+    deploy:
+      replicas: 1
+networks:
+  back: {}
+"""
+
+
+def _lint_twice(edited: str):
+    linter = IncrementalLinter()
+    linter.lint(STACK, "stack.yml", EVERY_RULE)
+    got = linter.lint(edited, "stack.yml", EVERY_RULE)
+    assert got == lint(edited, "stack.yml", EVERY_RULE)
+    return linter, got
+
+
+def test_a_value_typed_in_one_service_reparses_and_validates_only_that_block():
+    linter, _ = _lint_twice(STACK.replace("replicas: 2", "replicas: 3"))
+    assert (linter.parse_mode, linter.schema_reused, linter.model_reused) == (BLOCK, True, True)
+
+
+def test_a_schema_error_typed_in_one_service_is_found_by_the_full_schema():
+    linter, got = _lint_twice(STACK.replace("replicas: 2", "replicas: two"))
+    assert (linter.parse_mode, linter.schema_reused) == (BLOCK, False)
+    assert [(d.code, d.range.start.line, d.range.start.column) for d in got if d.code == "SL004"] == [("SL004", 9, 16)]
+
+
+def test_a_line_added_in_one_service_moves_the_findings_after_it():
+    linter, got = _lint_twice(STACK.replace("    image: nginx:1.27\n", "    image: nginx:1.27\n    # pinned\n"))
+    assert linter.parse_mode == BLOCK
+    # db's findings (no healthcheck, no limits, ...) are where they were, one line further down
+    before = lint(STACK, "stack.yml", EVERY_RULE)
+    of_db = lambda found, moved: sorted((d.code, d.range.start.line + moved, d.range.start.column)  # noqa: E731
+                                         for d in found if d.path[:2] == ("services", "db"))
+    assert of_db(got, 0) == of_db(before, 1) and len(of_db(got, 0)) == 7
+
+
+@pytest.mark.parametrize("old, new", [
+    ("    image: nginx:1.27\n", "    image: nginx:1.27\n    labels: &l {a: b}\n"),  # an anchor in the block
+    ("      replicas: 2\n", "      replicas: 2\n  api:\n    image: x\n"),  # a new service inside the block
+    ("      replicas: 2\n", "      replicas: 2\nvolumes: {}\n"),  # a new top-level key inside the block
+    ("    image: nginx:1.27\n", "    image: nginx:1.27\n\timage: x\n"),  # a tab
+    ("  web:\n", "  web2:\n"),  # the service's key line
+])
+def test_edits_a_block_reparse_cannot_be_sure_of_parse_the_whole_text(old, new):
+    assert STACK.count(old) == 1
+    linter, _ = _lint_twice(STACK.replace(old, new))
+    assert linter.parse_mode == FULL
+
+
+def test_a_superseded_lint_stops_and_the_next_one_compares_with_what_it_parsed():
+    linter = IncrementalLinter()
+    linter.lint(STACK, "stack.yml", EVERY_RULE)
+    typed = STACK.replace("replicas: 2", "replicas: 3")
+    with pytest.raises(Superseded):
+        linter.lint(typed, "stack.yml", EVERY_RULE, superseded=lambda: True)
+    again = typed.replace("replicas: 3", "replicas: 4")
+    assert linter.lint(again, "stack.yml", EVERY_RULE) == lint(again, "stack.yml", EVERY_RULE)
+    assert linter.parse_mode == BLOCK
+
+
+def test_a_text_equal_to_the_last_one_reuses_its_document():
+    linter, _ = _lint_twice(STACK.replace("replicas: 2", "replicas: 3"))
+    again = STACK.replace("replicas: 2", "replicas: 3")
+    assert linter.lint(again, "stack.yml", EVERY_RULE) == lint(again, "stack.yml", EVERY_RULE)
+    assert (linter.parse_mode, linter.schema_reused, linter.last_mode, linter.reused) == (BLOCK, True, INCREMENTAL, 2)
+
+
+def test_keys_typed_in_two_adjacent_services_reparse_both_blocks():
+    edited = STACK.replace("replicas: 2", "replicas: 3").replace("postgres:16", "postgres:17")
+    linter, _ = _lint_twice(edited)
+    assert (linter.parse_mode, linter.schema_reused) == (BLOCK, True)

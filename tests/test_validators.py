@@ -6,14 +6,15 @@ import copy
 import pytest
 
 from stacklint.schema_source import SUPPORTED_VERSIONS, validator_for
-from stacklint.validators import is_valid
-from stacklint.validators.generate import HERE, expected
+from stacklint.validators import is_valid, service_is_valid
+from stacklint.validators.generate import HERE, VERSIONS_MODULE, expected
 
 
 def test_the_generated_modules_match_the_schema_source():
     pytest.importorskip("fastjsonschema", reason="regenerating needs fastjsonschema (a test dependency)")
     wanted = expected()
-    on_disk = {p: p.read_text(encoding="utf-8") for p in (*HERE.glob("v3_*.py"), *HERE.glob("settings_*.py"))}
+    on_disk = {p: p.read_text(encoding="utf-8")
+               for p in (*HERE.glob("v3_*.py"), *HERE.glob("settings_*.py"), VERSIONS_MODULE)}
     assert sorted(on_disk) == sorted(wanted), "run: python -m stacklint.validators.generate"
     stale = [p.name for p, text in wanted.items() if on_disk[p] != text]
     assert stale == [], "out of date, run: python -m stacklint.validators.generate"
@@ -42,3 +43,17 @@ def test_every_supported_version_has_a_validator():
     for version in SUPPORTED_VERSIONS + ("3",):
         assert is_valid({"services": {}}, version)
         assert not is_valid({"services": []}, version)
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("service", [
+    VALID["services"]["web"],
+    {"image": "x", "imgae": "y"},
+    {"image": "x", "deploy": {"replicas": "two"}},
+    {"image": "x", "healthcheck": {"start_period": "10s"}},  # start_period arrives in 3.4
+    {"image": "x", "x-note": 1},  # extension keys arrive in 3.4
+    None,
+    ["not", "a", "mapping"],
+])
+def test_one_service_is_valid_exactly_when_a_document_of_it_is(version, service):
+    assert service_is_valid(service, version) == is_valid({"version": version, "services": {"web": service}}, version)

@@ -22,11 +22,14 @@ def rule_url(code: str) -> str:
     return catalogue.page_url(code)  # README "Editors" documents the pattern
 
 
-def lsp_range(r: Range, pmap: PositionMap) -> types.Range:
+def _client_range(r: Range, pmap: PositionMap) -> Tuple[Tuple[int, int], Tuple[int, int]]:
     start = pmap.to_client(r.start.line, r.start.column)
     end = pmap.to_client(r.end.line, r.end.column)
-    if end < start:
-        end = start
+    return start, max(start, end)
+
+
+def lsp_range(r: Range, pmap: PositionMap) -> types.Range:
+    start, end = _client_range(r, pmap)
     return types.Range(start=types.Position(*start), end=types.Position(*end))
 
 
@@ -62,6 +65,27 @@ def to_lsp(d: Diagnostic, pmap: PositionMap, uri: str, elsewhere: Optional[Elsew
         related_information=[_related(rel, pmap, uri, elsewhere) for rel in d.related] or None,
         data=data,
     )
+
+
+class Converter:
+    """to_lsp for one open document's lints, reusing the last lint's LSP diagnostics: after a
+    keystroke most findings are the last ones, at the same client positions, and building the
+    LSP objects cost a quarter of an incremental lint on a 300-service stack. The key holds
+    everything to_lsp reads but the document's uri."""
+
+    def __init__(self) -> None:
+        self._last: dict = {}
+
+    def __call__(self, found: List[Diagnostic], pmap: PositionMap, uri: str) -> List[Tuple[Diagnostic, types.Diagnostic]]:
+        last, kept, out = self._last, {}, []
+        for d in found:
+            key = (d.code, d.message, d.severity, d.name, d.stage, d.fix is not None, _client_range(d.range, pmap),
+                   tuple((rel.path, rel.message, _client_range(rel.range, pmap)) for rel in d.related))
+            converted = kept.get(key) or last.get(key) or to_lsp(d, pmap, uri)
+            kept[key] = converted
+            out.append((d, converted))
+        self._last = kept
+        return out
 
 
 def _related(rel: Related, pmap: PositionMap, uri: str, elsewhere: Optional[Elsewhere]):

@@ -18,6 +18,7 @@ from ..document import Document
 from ..incremental import IncrementalLinter
 from ..memo import Tables
 from ..settings import Settings
+from .conversion import Converter
 from .positions import PositionMap, apply_change
 
 
@@ -53,6 +54,7 @@ class OpenDocument:
     # The parsers' memo tables for its lints (and its stack's): they go with it on didClose,
     # leaving the other documents' tables as they are.
     memo: Tables = field(default_factory=Tables, repr=False)
+    converter: Converter = field(default_factory=Converter, repr=False)  # also the worker thread's only
     _pmap: Optional[PositionMap] = None
     _parsed: Optional[Tuple[str, Document]] = None
 

@@ -91,6 +91,8 @@ class PositionMap:
         self.text = text
         self.encoding = encoding
         self.lines = LineIndex(text)
+        # every encoding counts an ASCII character as one unit: columns need no conversion
+        self.ascii = text.isascii()
 
     def client_line_text(self, line: int) -> str:
         idx = self.lines
@@ -100,6 +102,9 @@ class PositionMap:
 
     # engine -> client: the same line; the column in the client's units
     def to_client(self, line: int, column: int) -> Tuple[int, int]:
+        if self.ascii and 0 <= line < len(self.lines.starts):
+            lines = self.lines  # what offset() and offset_to_client() give, without the round trip
+            return line, max(0, min(column, lines.end(line) - lines.starts[line]))
         return self.offset_to_client(self.lines.offset(line, column))
 
     def offset_to_client(self, offset: int) -> Tuple[int, int]:

@@ -31,6 +31,7 @@ from .documents import LintResult, OpenDocument, uri_to_path
 from .hover import hover
 from .positions import UTF8, UTF16, UTF32, PositionMap
 from .stacks import StackLinting
+from ..incremental import Superseded
 
 log = logging.getLogger("stacklint.lsp")
 READY = "stacklint language server ready"
@@ -359,8 +360,10 @@ def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Opti
     collecting = gc.isenabled()
     gc.disable()
     try:
-        found = doc.linter.lint(text, doc.path, settings)
-        return LintResult(text, settings, pmap, [(d, to_lsp(d, pmap, doc.uri)) for d in found])
+        found = doc.linter.lint(text, doc.path, settings, superseded=lambda: doc.text is not text)
+        return LintResult(text, settings, pmap, doc.converter(found, pmap, doc.uri))
+    except Superseded:
+        return None  # a newer text came while it ran: lint_now lints that one
     except Exception as exc:  # malformed input must never kill the server
         return LintResult(text, settings, pmap, failure=internal_error(exc), trace=traceback.format_exc())
     finally:

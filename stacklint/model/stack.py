@@ -43,6 +43,17 @@ class Stack:
         other.__dict__["services"] = services
         return other
 
+    def carried_over(self, data: dict, written) -> "Stack":
+        """The stack of an edited text (data interpolated, written as parsed): when every top-level
+        section but services is the same object as here, the services whose data is the same
+        object keep their converted Service (an editor's lint after an edit inside one service)."""
+        data = data if isinstance(data, dict) else {}
+        if any(data.get(k) is not self.data.get(k) for k in {*data, *self.data} if k != "services"):
+            return Stack(data, self.namespace, written)
+        other = self.with_data(data)
+        other._written = written
+        return other
+
     def written(self, where):
         """What the file writes where a Val (or anything with a .path, or a path) comes from,
         before interpolation (None when absent)."""

@@ -102,3 +102,20 @@ def test_every_position_agrees_with_an_independent_reference_on_random_texts():
                     want = client_position(lines, n, col, codec)
                     assert pmap.to_client(n, col) == want, (repr(text), encoding, n, col)
                     assert pmap.to_engine(*want) == (n, col), (repr(text), encoding, n, col)
+
+
+def test_ascii_texts_convert_like_the_general_path_even_past_a_line_or_the_file():
+    """ASCII texts skip the offset round trip (a column is a column in every encoding); clamped
+    positions (past a line's end, before its start, past the last line) still come out the same."""
+    import random
+
+    rng = random.Random(11)
+    alphabet = ["a", " ", ":", "\n", "\r", "\r\n", "\t"]
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        pmap = PositionMap(text, UTF16)
+        assert pmap.ascii
+        for line in range(-1, len(pmap.lines) + 2):
+            for col in range(-1, 12):
+                general = pmap.offset_to_client(pmap.lines.offset(line, col))
+                assert pmap.to_client(line, col) == general, (repr(text), line, col)

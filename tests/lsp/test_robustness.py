@@ -86,10 +86,10 @@ import stacklint.engine as engine
 _real = engine.load
 
 
-def load(doc, path, settings):
+def load(doc, path, settings, *schema):
     if "# explode" in doc.text:
         raise RuntimeError("planted engine failure")
-    return _real(doc, path, settings)
+    return _real(doc, path, settings, *schema)
 
 
 engine.load = load
