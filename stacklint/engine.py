@@ -173,7 +173,10 @@ def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
     return Range.of(r.start.line, col, r.start.line, col + length)
 
 
-def _finish(doc: Document, found: List, path: Optional[str], settings: Settings) -> List[Diagnostic]:
+def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
+            literals: Optional[set] = None) -> List[Diagnostic]:
+    """The final pass. literals: the literal secrets to hide (default: those this document writes)."""
+    redact.hide_literals(found, credentials.literal_values(doc.data) if literals is None else literals)
     ignored_here = _per_file_ignores(path, settings)
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
     found, omitted = limits.split(found)

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import Dict, Iterable, List, Tuple
 
+from . import credentials
 from .diagnostics import Diagnostic, YamlPath
 
 # Shorter values are replaced only as whole words ("1" must not eat the 1 of "3.1").
@@ -63,3 +64,41 @@ def _hide(text: str, pairs: List[Tuple[str, str]]) -> str:
 def _mentions(fix, pairs) -> bool:
     texts = [fix.title] + [e.new_text for e in fix.edits]
     return any(value in text for _, value in pairs for text in texts)
+
+
+# Literal secrets shorter than this are left alone: "pw" or "1" would eat ordinary words.
+_LITERAL_FROM = 4
+
+
+def hide_literals(found: Iterable, literals) -> None:
+    """Rewrite, in place, every finding that quotes a literal secret written in the file
+    (credentials.literal_values) as ****, wherever the value was used: `secrets: *env` makes a
+    password a secret's name. A fix that would write it again is dropped."""
+    values = sorted((v for v in literals if len(v) >= _LITERAL_FROM), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, values)) + r")(?![\w.])") if values else None
+
+    def hide(text: str) -> str:
+        text = _NAME_VALUE.sub(_mask_credential_value, text) if "=" in text else text
+        return pattern.sub("****", text) if pattern is not None else text
+
+    for d in found:
+        if not isinstance(d, Diagnostic):
+            continue
+        texts = [d.message, *(r.message for r in d.related), *(p for p in d.path if isinstance(p, str))]
+        if all(hide(t) == t for t in texts):
+            continue
+        d.message = hide(d.message)
+        d.path = tuple(hide(p) if isinstance(p, str) else p for p in d.path)
+        d.related = tuple(replace(r, message=hide(r.message)) for r in d.related)
+        if d.fix is not None and any(hide(t) != t for t in [d.fix.title] + [e.new_text for e in d.fix.edits]):
+            d.fix = None
+
+
+# NAME=value quoted in a message (an environment entry that became a secret's or a network's name)
+_NAME_VALUE = re.compile(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)=([^\s\"'`]+)")
+
+
+def _mask_credential_value(m) -> str:
+    name, value = m.groups()
+    secret = credentials.is_credential_name(name) and credentials.literal_kind(value, value)
+    return f"{name}=****" if secret else m.group(0)

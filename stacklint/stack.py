@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
+from . import credentials
 from .context import Context
 from .diagnostics import Diagnostic, Fix, Range, Related, Severity, TextEdit, YamlPath
 from .document import Document, Span, parse
@@ -57,7 +58,9 @@ def _lint_stack(files, settings: Settings, reader_findings) -> List[List[Diagnos
             for d in run_checks(merged, settings):
                 i, d = _route(d, files)
                 found[i].append(d)
-    return [_finish(doc, f, path, settings) for doc, f, (_, path) in zip(docs, found, files)]
+    # a merged finding can quote a literal secret of another file
+    literals = set().union(*(credentials.literal_values(doc.data) for doc in docs))
+    return [_finish(doc, f, path, settings, literals) for doc, f, (_, path) in zip(docs, found, files)]
 
 
 def _all_loaded(docs, contexts, found) -> bool:

@@ -177,3 +177,34 @@ def test_a_merged_path_keyed_by_a_value_from_the_environment_hides_it():
     [d] = [d for d in found if d.code == "SL103"]
     assert (d.path, d.message) == (("services", "web", "networks", "${QX_NET}"),
                                    'service web: undefined network "${QX_NET}"')
+
+
+def test_a_literal_secret_carried_elsewhere_by_an_alias_is_hidden():
+    """fuzz (multifile, seed 20261233): `secrets: *env` made the environment's entries secret
+    names, and SL101 quoted a password inside a URL."""
+    from stacklint.engine import lint
+    from stacklint.settings import Settings
+
+    text = ('version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n'
+            '    environment: &env [DB_PASSWORD=pw$QXLITMARKA, "API_TOKEN=postgres://u:QXLITMARKB@db/x",'
+            ' "PGPASSWORD=QXLITMARKC"]\n'
+            '    secrets: *env\n')
+    found = [d for d in lint(text, "s.yml", Settings(env={})) if d.code == "SL101"]
+    line = text.splitlines()[4]
+    assert [(d.range.start.line, d.range.start.column, d.message, d.fix) for d in found] == [
+        (4, line.index("DB_PASSWORD"), 'service web: undefined secret "DB_PASSWORD=****"', None),
+        (4, line.index('"API_TOKEN'), 'service web: undefined secret "API_TOKEN=****"', None),
+        (4, line.index('"PGPASSWORD'), 'service web: undefined secret "PGPASSWORD=****"', None),
+    ]
+
+
+def test_a_literal_secret_quoted_under_another_name_is_hidden():
+    from stacklint.engine import lint
+    from stacklint.settings import Settings
+
+    text = ('version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n'
+            '    environment: {DB_PASSWORD: &pw QXLITMARKA}\n'
+            '    secrets: [*pw]\n')
+    [d] = [d for d in lint(text, "s.yml", Settings(env={})) if d.code == "SL101"]
+    assert (d.range.start.line, d.range.start.column, d.message, d.fix) == (
+        4, text.splitlines()[4].index("&pw"), 'service web: undefined secret "****"', None)  # where the alias points
