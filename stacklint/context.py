@@ -51,7 +51,7 @@ class Context(Record):
         check sees when an editor re-checks only the service an edit touched."""
         data = dict(self.data)
         data["services"] = {name: self.section("services")[name]}
-        one = Context(**{name: getattr(self, name) for name in self._fields if name != "data"}, data=data)
+        one = self.replace(data=data)
         # the same file and top-level sections: its folder and top-level objects are worked out once
         one.__dict__["folder"] = self.folder
         one.__dict__["model"] = self.model.with_data(data)

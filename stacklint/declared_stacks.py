@@ -13,18 +13,21 @@ declaration means once read (`config.py` validates it), and the settings a stack
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from .record import FrozenRecord
 from .settings import Settings, merged
 
 
-@dataclass(frozen=True)
-class DeclaredStack:
+class DeclaredStack(FrozenRecord):
+    _fields = ("name", "files", "env_files")
     name: Optional[str]
     files: Tuple[str, ...]  # absolute, normalised paths, in merge order
-    env_files: Tuple[str, ...] = ()
+    env_files: Tuple[str, ...]
+
+    def __init__(self, name, files, env_files=()):
+        self._set(name, files, env_files)
 
     @property
     def label(self) -> str:

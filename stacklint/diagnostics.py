@@ -6,8 +6,9 @@ output adds one to both, the language server converts columns to UTF-16 at its e
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence, Tuple, Union
+
+from .record import FrozenRecord, Record
 
 PathItem = Union[str, int]
 YamlPath = Tuple[PathItem, ...]
@@ -51,43 +52,65 @@ class Range(NamedTuple):
         return cls(Position(line, column), Position(line, column))
 
 
-@dataclass(frozen=True)
-class TextEdit:
+# Records, not dataclasses: importing dataclasses (and inspect with it) cost a plain lint more
+# than the lint itself. Frozen ones keep a __dict__, so they pickle (--jobs) as before.
+class TextEdit(FrozenRecord):
+    _fields = ("range", "new_text")
     range: Range
     new_text: str
 
+    def __init__(self, range, new_text):
+        self._set(range, new_text)
 
-@dataclass(frozen=True)
-class Fix:
+
+class Fix(FrozenRecord):
+    _fields = ("title", "edits", "safe")
     title: str
     edits: Tuple[TextEdit, ...]
     # Safe fixes keep the stack's meaning; unsafe ones change what gets deployed.
-    safe: bool = True
+    safe: bool
+
+    def __init__(self, title, edits, safe=True):
+        self._set(title, edits, safe)
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(FrozenRecord):
+    _fields = ("message", "range", "path")
     message: str
     range: Range
     # Set when the place is in another file of a multi-file stack (`-c base.yml -c prod.yml`).
-    path: str | None = None
+    path: str | None
+
+    def __init__(self, message, range, path=None):
+        self._set(message, range, path)
 
 
-@dataclass
-class Diagnostic:
+class Diagnostic(Record):
+    _fields = ("code", "message", "severity", "range", "path", "fix", "related", "name", "stage")
     code: str
     message: str
     severity: Severity
     range: Range
-    path: YamlPath = ()
-    fix: Fix | None = None
-    related: Tuple[Related, ...] = ()
+    path: YamlPath
+    fix: Fix | None
+    related: Tuple[Related, ...]
     # Filled by the engine from the catalogue, so checks only name the code.
-    name: str = ""
+    name: str
     # Where Docker itself refuses the file for this reason: "load" (`docker stack config`
     # already fails), "deploy" (`docker stack deploy` or the Swarm fails), "task" (the deploy
     # succeeds, then every task fails on the node), "" (Docker accepts it).
-    stage: str = ""
+    stage: str
+
+    def __init__(self, code, message, severity, range, path=(), fix=None, related=(), name="", stage=""):
+        self.code = code
+        self.message = message
+        self.severity = severity
+        self.range = range
+        self.path = path
+        self.fix = fix
+        self.related = related
+        self.name = name
+        self.stage = stage
 
     def sort_key(self):
         return (self.range.start, self.range.end, self.code, self.message)
@@ -101,18 +124,25 @@ def dotted(path: YamlPath) -> str:
     return ".".join(str(p) for p in path) if path else "(root)"
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """What linting one file produced: its diagnostics, or an input error that stopped it."""
-
+    _fields = ("path", "diagnostics", "input_error", "text", "data", "threshold")
     path: str
-    diagnostics: list = field(default_factory=list)
-    input_error: str | None = None
+    diagnostics: list
+    input_error: str | None
     # What was linted, for --fix and --diff: the decoded text and the bytes it came from.
-    text: str | None = None
-    data: bytes | None = None
+    text: str | None
+    data: bytes | None
     # The lowest severity that fails the run for this file (its configuration's fail-on).
-    threshold: Severity = Severity.ERROR
+    threshold: Severity
+
+    def __init__(self, path, diagnostics=None, input_error=None, text=None, data=None, threshold=Severity.ERROR):
+        self.path = path
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.input_error = input_error
+        self.text = text
+        self.data = data
+        self.threshold = threshold
 
     @property
     def failing(self) -> bool:

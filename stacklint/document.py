@@ -12,14 +12,13 @@ text that produced the value).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 import bisect
 from array import array
 import gc
 import math
-import threading
+from _thread import allocate_lock  # threading's Lock without importing threading
 
 try:
     import _ruamel_yaml  # ruamel.yaml.clib: the fast C composer
@@ -34,6 +33,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
+from .record import FrozenRecord, Record
 from . import go_yaml
 from .scalars import TagError, resolve_plain, resolve_tagged
 from .lazy_regex import LazyRegex
@@ -88,10 +88,13 @@ _QUOTED = "!quoted"
 _NON_SPECIFIC = "!nonspecific"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(FrozenRecord):
+    _fields = ("key", "value")
     key: Optional[Range]  # None for sequence items and the root
     value: Range
+
+    def __init__(self, key, value):
+        self._set(key, value)
 
 
 class SpanIndex(dict):
@@ -150,20 +153,32 @@ def _unchanged(edit):
     return edit
 
 
-@dataclass
-class Document:
+class Document(Record):
+    _fields = ("text", "data", "spans", "problems", "failed", "_lines", "alias_counts", "_alias_links", "_starts")
     text: str
-    data: object = None
-    spans: Dict[YamlPath, Span] = field(default_factory=SpanIndex)
-    problems: List[Diagnostic] = field(default_factory=list)
+    data: object
+    spans: Dict[YamlPath, Span]
+    problems: List[Diagnostic]
     # True when the text could not be turned into data at all (the checks then have nothing to read).
-    failed: bool = False
-    _lines: Optional[List[str]] = None
+    failed: bool
+    _lines: Optional[List[str]]
     # go-yaml's alias accounting over the whole walk (decode steps, how many came from aliases):
     # what an incremental re-parse of one block needs to know the rest cannot become a bomb
-    alias_counts: tuple = (0, 0)
-    _alias_links: object = None  # not read yet; False: unreadable
-    _starts: Optional[List[int]] = None
+    alias_counts: tuple
+    _alias_links: object  # not read yet (None); False: unreadable
+    _starts: Optional[List[int]]
+
+    def __init__(self, text, data=None, spans=None, problems=None, failed=False, _lines=None, alias_counts=(0, 0),
+                 _alias_links=None, _starts=None):
+        self.text = text
+        self.data = data
+        self.spans = SpanIndex() if spans is None else spans
+        self.problems = [] if problems is None else problems
+        self.failed = failed
+        self._lines = _lines
+        self.alias_counts = alias_counts
+        self._alias_links = _alias_links
+        self._starts = _starts
 
     @property
     def lines(self) -> List[str]:
@@ -792,7 +807,7 @@ class _Mapping(MappingNode):
 
 _FAST_NODES = (_Scalar, _Sequence, _Mapping)
 _RESOLVER = _UntypedResolver()
-_SWAP_LOCK = threading.Lock()
+_SWAP_LOCK = allocate_lock()
 if _ruamel_yaml is not None:
     _yaml = YAML(typ="safe", pure=False)
     _yaml.Resolver = _UntypedResolver

@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import contextlib
 import gc
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
@@ -192,7 +191,7 @@ def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
         if d.code in settings.severity:
             d.severity = settings.severity[d.code]
     kept.sort(key=Diagnostic.sort_key)
-    kept = limits.cap(kept, [replace(o, severity=settings.severity.get(o.code, o.severity))
+    kept = limits.cap(kept, [o.replace(severity=settings.severity.get(o.code, o.severity))
                              for o in omitted if wanted(o.code)])
     for d in kept:
         name = catalogue.name_of(d.code)

@@ -16,7 +16,7 @@ parse problem outside the services, line breaks other than \\n, a finding of a k
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import redact
@@ -427,13 +427,13 @@ def _move(item, edit: _Edit):
     if r is None:
         return None
     if not hasattr(item, "related"):  # limits.Omitted: a range only
-        return item if r is item.range else replace(item, range=r)
+        return item if r is item.range else item.replace(range=r)
     related = []
     for rel in item.related:
         rr = rel.range if rel.path is not None else edit.move(rel.range)  # another file's lines do not move
         if rr is None:
             return None
-        related.append(rel if rr is rel.range else replace(rel, range=rr))
+        related.append(rel if rr is rel.range else rel.replace(range=rr))
     fix = item.fix
     if fix is not None:
         edits = []
@@ -441,8 +441,8 @@ def _move(item, edit: _Edit):
             er = edit.move(e.range)
             if er is None:
                 return None
-            edits.append(e if er is e.range else replace(e, range=er))
-        fix = replace(fix, edits=tuple(edits))
+            edits.append(e if er is e.range else e.replace(range=er))
+        fix = fix.replace(edits=tuple(edits))
     if r is item.range and edit.delta == 0:
         return item
-    return replace(item, range=r, related=tuple(related), fix=fix)
+    return item.replace(range=r, related=tuple(related), fix=fix)

@@ -22,7 +22,6 @@ tests/test_incremental.py checks the spliced lint against a full one after every
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any, List, Optional, Tuple
 
 from .diagnostics import Position, Range
@@ -224,7 +223,7 @@ class BlockParser:
         data = dict(old_root)
         data["services"] = services
         problems = [p if not delta or p.range.start.line < old_end and p.range.end.line < old_end
-                    else replace(p, range=_shift_range(p.range, shifts))
+                    else p.replace(range=_shift_range(p.range, shifts))
                     for p in old.problems if p.path[:2] not in paths]
         problems.extend(p for p in syn.problems if p.path[:2] in paths)
         return Document(text=text, data=data, spans=SplicedSpans(entries, generations), problems=problems,

@@ -7,22 +7,25 @@ severity is the highest of those it stands for, so the exit code does not change
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Dict, Iterable, List, Tuple
 
 from .diagnostics import Diagnostic, Range, Severity
+from .record import FrozenRecord
 
 MAX_PER_RULE = 200
 MAX_PER_FILE = 1000
 
 
-@dataclass(frozen=True)
-class Omitted:
+class Omitted(FrozenRecord):
     """Yielded by a check in place of findings it counted but did not build (past any cap)."""
+    _fields = ("code", "count", "severity", "range")
     code: str
     count: int
     severity: Severity
     range: Range  # where the closing finding goes (the last finding the check did build)
+
+    def __init__(self, code, count, severity, range):
+        self._set(code, count, severity, range)
 
 
 def split(found: Iterable) -> Tuple[List[Diagnostic], List[Omitted]]:

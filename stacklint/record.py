@@ -24,6 +24,16 @@ class Record:
     def __repr__(self) -> str:
         return f"{type(self).__qualname__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
 
+    def replace(self, **changes):
+        """A new record with these fields changed and the others copied (dataclasses.replace).
+        The constructor's parameters are the fields, so a FrozenRecord is built the same way."""
+        unknown = changes.keys() - set(self._fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
+        values = {f: getattr(self, f) for f in self._fields}
+        values.update(changes)
+        return type(self)(**values)
+
 
 class FrozenRecord(Record):
     """A Record whose fields are set once, by its constructor (as @dataclass(frozen=True)), and

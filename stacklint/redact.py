@@ -9,7 +9,6 @@ so does any finding that names a value of 8 characters or more, wherever it was 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Dict, Iterable, List, Tuple
 
 from . import credentials
@@ -46,7 +45,7 @@ def apply(found: Iterable, from_env: Dict[YamlPath, List[Tuple[str, str]]]) -> N
             d.message = _hide(d.message, pairs)
             # a merged stack keys a service's networks by name: the path can hold the value too
             d.path = tuple(_hide(p, pairs) if isinstance(p, str) else p for p in d.path)
-            d.related = tuple(replace(r, message=_hide(r.message, pairs)) for r in d.related)
+            d.related = tuple(r.replace(message=_hide(r.message, pairs)) for r in d.related)
             if d.fix is not None and _mentions(d.fix, pairs):
                 d.fix = None  # it would write this environment's value into the stack file
 
@@ -89,7 +88,7 @@ def hide_literals(found: Iterable, literals) -> None:
             continue
         d.message = hide(d.message)
         d.path = tuple(hide(p) if isinstance(p, str) else p for p in d.path)
-        d.related = tuple(replace(r, message=hide(r.message)) for r in d.related)
+        d.related = tuple(r.replace(message=hide(r.message)) for r in d.related)
         if d.fix is not None and any(hide(t) != t for t in [d.fix.title] + [e.new_text for e in d.fix.edits]):
             d.fix = None
 

@@ -1,7 +1,6 @@
 """What a lint run is told: which rules, how severe, which environment. Plain data, no I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 
 from .diagnostics import Severity
@@ -17,30 +16,37 @@ class PerFileIgnore(FrozenRecord):
         self._set(pattern, codes)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(FrozenRecord):
+    _fields = ("select", "ignore", "severity", "per_file_ignores", "fail_on", "env", "strict_env", "inventory",
+               "stack_name", "engine_version", "report_unused_suppressions")
     # None: every rule but the opt-in ones (their pages say `opt_in: true`); otherwise only these codes
-    select: Optional[FrozenSet[str]] = None
-    ignore: FrozenSet[str] = frozenset()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    per_file_ignores: Tuple[PerFileIgnore, ...] = ()
+    select: Optional[FrozenSet[str]]
+    ignore: FrozenSet[str]
+    severity: Mapping[str, Severity]
+    per_file_ignores: Tuple[PerFileIgnore, ...]
     # None: not given (the config file's fail-on, else error)
-    fail_on: Optional[Severity] = None
+    fail_on: Optional[Severity]
     # The variables interpolation sees. None: an empty environment.
-    env: Optional[Mapping[str, str]] = None
+    env: Optional[Mapping[str, str]]
     # True when env is the environment of the deploy itself: a required variable it lacks is
     # then an error (Docker would refuse the file), not a warning about the CI environment.
-    strict_env: bool = False
+    strict_env: bool
     # A cluster inventory (see stacklint.inventory) for the cluster-aware SL5xx rules.
-    inventory: Optional[Mapping] = None
+    inventory: Optional[Mapping]
     # The stack name the file will be deployed as (`docker stack deploy NAME`), when known:
     # SL504 then ignores the ports this very stack already publishes.
-    stack_name: Optional[str] = None
+    stack_name: Optional[str]
     # The Docker Engine version the stack will be deployed to ("20.10", "28.2.2"), for the deploy
     # rules whose answer depends on it; an inventory's engine version wins. None: CURRENT_ENGINE.
-    engine_version: Optional[str] = None
+    engine_version: Optional[str]
     # Report suppression comments that suppress nothing (SL009).
-    report_unused_suppressions: bool = True
+    report_unused_suppressions: bool
+
+    def __init__(self, select=None, ignore=frozenset(), severity=None, per_file_ignores=(), fail_on=None, env=None,
+                 strict_env=False, inventory=None, stack_name=None, engine_version=None,
+                 report_unused_suppressions=True):
+        self._set(select, ignore, {} if severity is None else severity, per_file_ignores, fail_on, env, strict_env,
+                  inventory, stack_name, engine_version, report_unused_suppressions)
 
     @property
     def threshold(self) -> Severity:
@@ -64,10 +70,8 @@ DEFAULT = Settings()
 
 
 def merged(base: Settings, **changes) -> Settings:
-    """A copy of base with some fields replaced (dataclasses.replace, re-exported for callers)."""
-    from dataclasses import replace
-
-    return replace(base, **changes)
+    """A copy of base with some fields replaced."""
+    return base.replace(**changes)
 
 
 EnvMapping = Dict[str, str]

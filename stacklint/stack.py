@@ -9,7 +9,6 @@ Pure like `engine.lint`: texts in, findings per file out.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple, Union
 
 from . import credentials
@@ -191,17 +190,17 @@ def _route(d: Union[Diagnostic, Omitted], files) -> Tuple[int, Union[Diagnostic,
     """The file a merged finding belongs to, with its ranges made that file's again."""
     i = d.range.start.line // _STRIDE
     if isinstance(d, Omitted):  # a count of findings a check did not build: only its place moves
-        return i, replace(d, range=_shift(d.range, -i))
+        return i, d.replace(range=_shift(d.range, -i))
     related = tuple(_related(r, i, files) for r in d.related)
     fix = d.fix
     if fix is not None and any(e.range.start.line // _STRIDE != i for e in fix.edits):
         fix = None  # it edits another file (a declaration in the base): a fix belongs to one file
     elif fix is not None:
         fix = Fix(fix.title, tuple(TextEdit(_shift(e.range, -i), e.new_text) for e in fix.edits), fix.safe)
-    return i, replace(d, range=_shift(d.range, -i), related=related, fix=fix)
+    return i, d.replace(range=_shift(d.range, -i), related=related, fix=fix)
 
 
 def _related(r: Related, home: int, files) -> Related:
     j = r.range.start.line // _STRIDE
     path = files[j][1] if j != home else r.path
-    return replace(r, range=_shift(r.range, -j), path=path)
+    return r.replace(range=_shift(r.range, -j), path=path)

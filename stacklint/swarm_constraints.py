@@ -8,16 +8,20 @@ compared as "".
 from __future__ import annotations
 
 import ipaddress
+import string
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from .lazy_regex import LazyRegex
 from .record import FrozenRecord
 
-# Go's (?i)[a-z] also matches U+017F (long s) and U+212A (Kelvin sign), its \s only ASCII
-# whitespace without \v, and $ means end of text: spelled out so Python agrees.
-_L = "A-Za-z\u017f\u212a"
-_KEY = LazyRegex(rf"[{_L}_][{_L}0-9\-_.]+")
-_VALUE = LazyRegex(rf"[{_L}0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+")
+# swarmkit's patterns, `^(?i)[a-z_][a-z0-9\-_.]+$` for keys and
+# `^(?i)[a-z0-9:\-_\s\.\*\(\)\?\+\[\]\\\^\$\|\/]+$` for values, as the characters they
+# allow. Go's (?i)[a-z] also matches U+017F (long s) and U+212A (Kelvin sign), and its \s is
+# ASCII whitespace without \v. (As sets: compiling the two patterns, classes with non-Latin-1
+# letters, was 3M instructions of a 260M small lint, more than checking its constraints.)
+_LETTERS = frozenset(string.ascii_letters + "\u017f\u212a")
+_KEY_START = _LETTERS | frozenset("_")
+_KEY_CHARS = _LETTERS | frozenset(string.digits + "-_.")
+_VALUE_CHARS = _LETTERS | frozenset(string.digits + ":-_\t\n\f\r .*()?+[]\\^$|/")
 # unicode.IsSpace, which strings.TrimSpace uses (Python's str.strip also strips \x1c-\x1f).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
             "\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -49,9 +53,9 @@ def parse(text: str) -> Constraint:
             continue
         key, value = text.split(op, 1)
         key, value = key.strip(_GO_SPACE), value.strip(_GO_SPACE)
-        if not _KEY.fullmatch(key):
+        if not (len(key) > 1 and key[0] in _KEY_START and _KEY_CHARS.issuperset(key[1:])):
             raise ConstraintError(f"key '{key}' is invalid")
-        if not _VALUE.fullmatch(value):
+        if not (value and _VALUE_CHARS.issuperset(value)):
             raise ConstraintError(f"value '{value}' is invalid")
         return Constraint(key, op, value, text)
     raise ConstraintError("constraint expected one operator from ==, !=")
@@ -77,7 +81,7 @@ def parse_all(texts: Sequence[str]) -> List[Constraint]:
 
 
 def _fold(text: str) -> str:
-    # strings.EqualFold for strings whose one side matched _VALUE: the only non-ASCII letters
+    # strings.EqualFold for strings whose one side is made of _VALUE_CHARS: the only non-ASCII letters
     # that fold to ASCII are long s and the Kelvin sign.
     return text.translate(_FOLD)
 

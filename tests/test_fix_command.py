@@ -7,7 +7,6 @@ the fixed paths; the `--diff` output, applied with `patch`, gives the same file 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import shutil
 import subprocess
 from collections import Counter
@@ -87,7 +86,7 @@ def test_a_file_changed_since_it_was_read_is_not_written(tmp_path):
 def test_overlapping_fixes_apply_one_and_leave_the_rest():
     text = "version: 3.8\nservices: {}\n"
     (d,) = [d for d in lint(text, None, Settings(env={})) if d.code == "SL003"]
-    twin = dataclasses.replace(d, code="SL999")
+    twin = d.replace(code="SL999")
     applied = apply_fixes(text, [d, twin])
     assert (applied.text, len(applied.fixed), len(applied.overlapping)) == ('version: "3.8"\nservices: {}\n', 1, 1)
 

@@ -21,6 +21,11 @@ NOT_FOR_A_PLAIN_LINT = (
     "tomllib", "tomli",  # a pyproject.toml that defines [tool.stacklint] (the repository's only mentions it)
     "multiprocessing", "concurrent.futures",  # --jobs with several files
     "stacklint.output.sarif", "stacklint.output.junit", "stacklint.output.statistics", "stacklint.fix_command",
+    "dataclasses", "inspect",  # records are written out (stacklint/record.py); @dataclass costs more than a lint
+    "shutil",  # argparse asks it the terminal's width: only for help and usage errors (cli._SizedFormatter)
+    "threading",  # document.py's lock comes from _thread
+    "json",  # the schema's versions come from the generated stacklint/schema_versions.py
+    "decimal",  # the generated validators' number test names validators.NoDecimal
 )
 
 _CHILD = """

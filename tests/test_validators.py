@@ -7,13 +7,14 @@ import pytest
 
 from stacklint.schema_source import SUPPORTED_VERSIONS, validator_for
 from stacklint.validators import is_valid, service_is_valid
-from stacklint.validators.generate import HERE, expected
+from stacklint.validators.generate import HERE, VERSIONS_MODULE, expected
 
 
 def test_the_generated_modules_match_the_schema_source():
     pytest.importorskip("fastjsonschema", reason="regenerating needs fastjsonschema (a test dependency)")
     wanted = expected()
-    on_disk = {p: p.read_text(encoding="utf-8") for p in (*HERE.glob("v3_*.py"), *HERE.glob("settings_*.py"))}
+    on_disk = {p: p.read_text(encoding="utf-8")
+               for p in (*HERE.glob("v3_*.py"), *HERE.glob("settings_*.py"), VERSIONS_MODULE)}
     assert sorted(on_disk) == sorted(wanted), "run: python -m stacklint.validators.generate"
     stale = [p.name for p, text in wanted.items() if on_disk[p] != text]
     assert stale == [], "out of date, run: python -m stacklint.validators.generate"

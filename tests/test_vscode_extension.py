@@ -395,6 +395,9 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, vsix, code_ser
     env.update(_scratch_home(tmp_path))
     if variant == "plainInstall":
         env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
+    # As when started from a terminal (`code .`): the extension host keeps this environment.
+    # Otherwise VS Code takes a login shell's, and /etc/profile resets PATH (the venv is gone).
+    env["VSCODE_CLI"] = "1"
     with _timed(f"e2e {variant}", TIMINGS):
         proc = subprocess.Popen(
             [str(code_server), "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
@@ -450,8 +453,9 @@ def test_vscode_shows_the_findings_in_the_problems_panel(variant, vsix, code_ser
     libs = str(extensions_dir / "stacklint.stacklint-0.1.0" / "bundled" / "libs")
     if variant == "useBundled":
         assert environ.get("PYTHONPATH") == libs
-    else:
-        assert "PYTHONPATH" not in environ
+    else:  # the server the environment offers, not the bundled fallback
+        lookup = "".join(f.read_text() for f in user_data.glob("logs/*/exthost*/stacklint.stacklint/*.log"))
+        assert "PYTHONPATH" not in environ, f"server PATH {environ.get('PATH')}\n{lookup}"
 
     shown = {}
     for p in result["problems"]:

@@ -51,10 +51,10 @@ class OpenDocument:
     # What the last lint found, per service: the next lint re-checks only what an edit touched.
     # Only the lint worker thread uses it; it goes with the document on didClose.
     linter: IncrementalLinter = field(default_factory=IncrementalLinter, repr=False)
-    converter: Converter = field(default_factory=Converter, repr=False)  # also the worker thread's only
     # The parsers' memo tables for its lints (and its stack's): they go with it on didClose,
     # leaving the other documents' tables as they are.
     memo: Tables = field(default_factory=Tables, repr=False)
+    converter: Converter = field(default_factory=Converter, repr=False)  # also the worker thread's only
     _pmap: Optional[PositionMap] = None
     _parsed: Optional[Tuple[str, Document]] = None
 

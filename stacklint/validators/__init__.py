@@ -16,6 +16,12 @@ class Invalid(ValueError):
     """Raised by the generated code (under fastjsonschema's exception names) on the first violation."""
 
 
+class NoDecimal:
+    """Stands for decimal.Decimal in the generated code, where it is only one of the classes a
+    "number" may be (isinstance). Validated data comes from YAML and the environment (int, float,
+    str), never a Decimal; importing decimal cost every lint more than validating a small file."""
+
+
 def module_name(version: str) -> str:
     """`3.13` -> `v3_13`: the generated module of a (normalized) version."""
     return "v" + version.replace(".", "_")
