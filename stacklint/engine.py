@@ -175,7 +175,6 @@ def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
 def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
             literals: Optional[set] = None) -> List[Diagnostic]:
     """The final pass. literals: the literal secrets to hide (default: those this document writes)."""
-    redact.hide_literals(found, credentials.literal_values(doc.data) if literals is None else literals)
     ignored_here = _per_file_ignores(path, settings)
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
     found, omitted = limits.split(found)
@@ -193,6 +192,8 @@ def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
     kept.sort(key=Diagnostic.sort_key)
     kept = limits.cap(kept, [o.replace(severity=settings.severity.get(o.code, o.severity))
                              for o in omitted if wanted(o.code)])
+    # after the cap: its cost then has a bound whatever the file holds
+    redact.hide_literals(kept, credentials.literal_values(doc.data) if literals is None else literals)
     for d in kept:
         name = catalogue.name_of(d.code)
         if name:
