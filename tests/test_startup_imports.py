@@ -46,7 +46,11 @@ def child():
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(EXAMPLE)], capture_output=True, text=True, env=env,
                           cwd=ROOT, check=True)
     first, *modules = proc.stdout.splitlines()
-    return first.split(), set(modules)
+    # What the interpreter loads before any of our code (site, and any .pth a machine adds:
+    # one here imports certifi, shutil and threading) is not the lint's doing.
+    bare = subprocess.run([sys.executable, "-c", "import sys; print('\\n'.join(sys.modules))"],
+                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return first.split(), set(modules) - set(bare.stdout.splitlines())
 
 
 def test_a_plain_lint_of_the_example_loads_none_of_what_it_does_not_need(child):
