@@ -42,12 +42,8 @@ def apply(found: Iterable, from_env: Dict[YamlPath, List[Tuple[str, str]]]) -> N
         pairs.extend(p for p in anywhere if p[1] in d.message or any(p[1] in r.message for r in d.related)
                      or any(isinstance(k, str) and p[1] in k for k in d.path))
         if pairs:
-            d.message = _hide(d.message, pairs)
-            # a merged stack keys a service's networks by name: the path can hold the value too
-            d.path = tuple(_hide(p, pairs) if isinstance(p, str) else p for p in d.path)
-            d.related = tuple(r.replace(message=_hide(r.message, pairs)) for r in d.related)
-            if d.fix is not None and _mentions(d.fix, pairs):
-                d.fix = None  # it would write this environment's value into the stack file
+            # a fix that mentions the value would write this environment's value into the file
+            _rewrite(d, lambda text: _hide(text, pairs), d.fix is not None and _mentions(d.fix, pairs))
 
 
 def _hide(text: str, pairs: List[Tuple[str, str]]) -> str:
@@ -61,8 +57,17 @@ def _hide(text: str, pairs: List[Tuple[str, str]]) -> str:
 
 
 def _mentions(fix, pairs) -> bool:
-    texts = [fix.title] + [e.new_text for e in fix.edits]
-    return any(value in text for _, value in pairs for text in texts)
+    return any(value in text for _, value in pairs for text in _fix_texts(fix))
+
+
+def _rewrite(d: Diagnostic, hide, drop_fix: bool) -> None:
+    """hide applied to everything a finding prints but its fix, which goes when drop_fix."""
+    d.message = hide(d.message)
+    # a merged stack keys a service's networks by name: the path can hold the value too
+    d.path = tuple(hide(p) if isinstance(p, str) else p for p in d.path)
+    d.related = tuple(r.replace(message=hide(r.message)) for r in d.related)
+    if drop_fix:
+        d.fix = None
 
 
 # Literal secrets shorter than this are left alone: "pw" or "1" would eat ordinary words.
@@ -88,19 +93,17 @@ def hide_literals(found: Iterable, literals) -> None:
     for d in found:
         if all(hide(t) == t for t in _texts(d)):
             continue
-        d.message = hide(d.message)
-        d.path = tuple(hide(p) if isinstance(p, str) else p for p in d.path)
-        d.related = tuple(r.replace(message=hide(r.message)) for r in d.related)
-        if d.fix is not None and any(hide(t) != t for t in [d.fix.title] + [e.new_text for e in d.fix.edits]):
-            d.fix = None
+        _rewrite(d, hide, d.fix is not None and any(hide(t) != t for t in _fix_texts(d.fix)))
 
 
 def _texts(d: Diagnostic) -> list:
     """What a finding prints: message, related messages, path keys, fix title and new text."""
     texts = [d.message, *(r.message for r in d.related), *(p for p in d.path if isinstance(p, str))]
-    if d.fix is not None:
-        texts += [d.fix.title, *(e.new_text for e in d.fix.edits)]
-    return texts
+    return texts + _fix_texts(d.fix) if d.fix is not None else texts
+
+
+def _fix_texts(fix) -> list:
+    return [fix.title, *(e.new_text for e in fix.edits)]
 
 
 # NAME=value quoted in a message (an environment entry that became a secret's or a network's name)
