@@ -129,27 +129,33 @@ def url_password(raw) -> Optional[Tuple[str, str, str]]:
     return (m.group("scheme"), m.group("user"), kind) if kind else None
 
 
-def literal_values(data) -> set:
-    """The literal secrets a stack file writes in its services' environments (as written, and as
-    Docker reads them with `$$` as `$`) and the passwords inside URLs there. An alias or a
-    reference name can carry one to another place, where a message would quote it."""
-    found = set()
-    services = data.get("services") if isinstance(data, dict) else None
-    for svc in services.values() if isinstance(services, dict) else ():
-        env = svc.get("environment") if isinstance(svc, dict) else None
-        if isinstance(env, dict):
-            pairs = [(k, v) for k, v in env.items() if isinstance(k, str) and isinstance(v, str)]
-        elif isinstance(env, list):
-            pairs = [e.split("=", 1) for e in env if isinstance(e, str) and "=" in e]
-        else:
-            continue
-        for name, raw in pairs:
-            if is_credential_name(name) and literal_kind(raw, raw):
-                found.update((raw, raw.replace("$$", "$")))
-            m = _URL_CREDENTIALS.search(raw)
-            if m:
-                found.add(m.group("password"))
-    return found
+def literal_values(documents) -> tuple:
+    """(values, sources, texts) for documents given as (data, text) pairs. values: the literal
+    secrets the files write in their services' environments (as written, and as Docker reads them
+    with `$$` as `$`) and the passwords inside URLs there; an alias or a reference name can carry
+    one to another place, where a message would quote it. sources: the environment values they
+    come from, once per use; texts: the files' texts (redact.hide_literals weighs the two)."""
+    found, sources = set(), []
+    for data, _ in documents:
+        services = data.get("services") if isinstance(data, dict) else None
+        for svc in services.values() if isinstance(services, dict) else ():
+            env = svc.get("environment") if isinstance(svc, dict) else None
+            if isinstance(env, dict):
+                pairs = [(k, v) for k, v in env.items() if isinstance(k, str) and isinstance(v, str)]
+            elif isinstance(env, list):
+                pairs = [e.split("=", 1) for e in env if isinstance(e, str) and "=" in e]
+            else:
+                continue
+            for name, raw in pairs:
+                literal = is_credential_name(name) and literal_kind(raw, raw)
+                if literal:
+                    found.update((raw, raw.replace("$$", "$")))
+                m = _URL_CREDENTIALS.search(raw)
+                if m:
+                    found.add(m.group("password"))
+                if literal or m:
+                    sources.append(raw)
+    return found, sources, [text for _, text in documents]
 
 
 def may_be_secret(data, path: tuple) -> bool:

@@ -173,7 +173,7 @@ def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
 
 
 def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
-            literals: Optional[set] = None) -> List[Diagnostic]:
+            literals: Optional[tuple] = None) -> List[Diagnostic]:
     """The final pass. literals: the literal secrets to hide (default: those this document writes)."""
     ignored_here = _per_file_ignores(path, settings)
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
@@ -193,7 +193,7 @@ def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
     kept = limits.cap(kept, [o.replace(severity=settings.severity.get(o.code, o.severity))
                              for o in omitted if wanted(o.code)])
     # after the cap: its cost then has a bound whatever the file holds
-    redact.hide_literals(kept, credentials.literal_values(doc.data) if literals is None else literals)
+    redact.hide_literals(kept, credentials.literal_values([(doc.data, doc.text)]) if literals is None else literals)
     for d in kept:
         name = catalogue.name_of(d.code)
         if name:

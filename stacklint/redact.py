@@ -74,16 +74,21 @@ def _rewrite(d: Diagnostic, hide, drop_fix: bool) -> None:
 _LITERAL_FROM = 4
 
 
-def hide_literals(found: Iterable, literals) -> None:
+def hide_literals(found: Iterable, literals: tuple) -> None:
     """Rewrite, in place, every finding that quotes a literal secret written in the file
-    (credentials.literal_values) as ****, wherever the value was used: `secrets: *env` makes a
+    (credentials.literal_values: values, sources, texts) as ****, wherever the value was used: `secrets: *env` makes a
     password a secret's name. A fix that would write it again is dropped."""
     found = [d for d in found if isinstance(d, Diagnostic)]
-    values = [v for v in literals if len(v) >= _LITERAL_FROM]
+    values, sources, files = literals
+    values = [v for v in values if len(v) >= _LITERAL_FROM]
     if values and found:
         # one substring search per literal over all the texts (C speed) before any regex
         everything = "\0".join(t for d in found for t in _texts(d))
-        values = sorted((v for v in values if v in everything), key=len, reverse=True)
+        # A value the files also write outside their secrets is no secret there: the password
+        # "zabbix" of the image zabbix/zabbix-server-mysql, "postgres" of the image postgres.
+        values = sorted((v for v in values if v in everything and
+                         sum(f.count(v) for f in files) <= sum(s.count(v) for s in sources)),
+                        key=len, reverse=True)
     pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, values)) + r")(?![\w.])") if values else None
 
     def hide(text: str) -> str:

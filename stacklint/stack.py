@@ -59,7 +59,7 @@ def _lint_stack(files, settings: Settings, reader_findings) -> List[List[Diagnos
                 i, d = _route(d, files)
                 found[i].append(d)
     # a merged finding can quote a literal secret of another file
-    literals = set().union(*(credentials.literal_values(doc.data) for doc in docs))
+    literals = credentials.literal_values([(doc.data, doc.text) for doc in docs])
     return [_finish(doc, f, path, settings, literals) for doc, f, (_, path) in zip(docs, found, files)]
 
 

@@ -208,3 +208,16 @@ def test_a_literal_secret_quoted_under_another_name_is_hidden():
     [d] = [d for d in lint(text, "s.yml", Settings(env={})) if d.code == "SL101"]
     assert (d.range.start.line, d.range.start.column, d.message, d.fix) == (
         4, text.splitlines()[4].index("&pw"), 'service web: undefined secret "****"', None)  # where the alias points
+
+
+def test_a_literal_secret_the_file_also_writes_in_the_open_is_not_masked_there():
+    """corpus (vfarcic zabbix): the password "zabbix" is also the image's name; masking it made
+    `image ****/****-server-mysql` of an SL209 message."""
+    from stacklint.engine import lint
+    from stacklint.settings import Settings
+
+    text = ('version: "3.8"\nservices:\n  server:\n    image: zabbix/zabbix-server-mysql:alpine-latest\n'
+            '    environment: [MYSQL_PASSWORD=zabbix]\n')
+    [d] = [d for d in lint(text, "s.yml", Settings(env={})) if d.code == "SL209"]
+    assert d.message == ("service server: image zabbix/zabbix-server-mysql:alpine-latest uses the moving tag "
+                         ":alpine-latest; pin a version")
