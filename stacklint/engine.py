@@ -23,20 +23,23 @@ from .schema import validate
 from .settings import DEFAULT, Settings
 from .versions import detect
 
+Checks = Callable[[Context, Settings], List[Diagnostic]]
+
 
 def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT,
-         reader_findings: Sequence[Diagnostic] = ()) -> List[Diagnostic]:
+         reader_findings: Sequence[Diagnostic] = (), checks: Optional[Checks] = None) -> List[Diagnostic]:
     """reader_findings: what reading the bytes found (invalid UTF-8), passed through the same
-    selection, suppression and severity as the engine's own findings."""
+    selection, suppression and severity as the engine's own findings. checks: run_checks, or
+    what returns the same (the command line's split_checks.run_checks_split)."""
     with gc_paused():
-        return _lint(text, path, settings, reader_findings)
+        return _lint(text, path, settings, reader_findings, checks or run_checks)
 
 
-def _lint(text: str, path: Optional[str], settings: Settings, reader_findings) -> List[Diagnostic]:
+def _lint(text: str, path: Optional[str], settings: Settings, reader_findings, checks: Checks) -> List[Diagnostic]:
     doc = parse(text)
     found = [*reader_findings, *doc.problems]
     if not doc.failed:
-        found.extend(_analyse(doc, path, settings))
+        found.extend(_analyse(doc, path, settings, checks))
     return _finish(doc, found, path, settings)
 
 
@@ -58,10 +61,10 @@ def gc_paused():
             gc.enable()
 
 
-def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Diagnostic]:
+def _analyse(doc: Document, path: Optional[str], settings: Settings, checks: Checks) -> List[Diagnostic]:
     ctx, out = load(doc, path, settings)
     if ctx is not None:
-        out.extend(run_checks(ctx, settings))
+        out.extend(checks(ctx, settings))
     return out
 
 

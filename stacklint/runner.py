@@ -51,7 +51,9 @@ def lint_paths(paths: List[str], settings_for: Callable[[str], Settings], jobs: 
     # at least two files a worker: for one small file, starting a process costs about what linting it does
     workers = min(jobs, len(files) // 2)
     if workers <= 1:
-        return [lint_path(p, settings_for) for p in paths]
+        # one file a process: with a CPU to spare, a big file's checks use it (split_checks.py)
+        split = jobs > 1
+        return [lint_path(p, settings_for, split) for p in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -67,13 +69,18 @@ def lint_paths(paths: List[str], settings_for: Callable[[str], Settings], jobs: 
             return [lint_path(p, settings_for) if p == "-" else next(linted) for p in paths]
 
 
-def lint_path(path: str, settings_for: Callable[[str], Settings]) -> FileResult:
+def lint_path(path: str, settings_for: Callable[[str], Settings], split: bool = False) -> FileResult:
+    """split: a big file's checks may use a second process (split_checks.py)."""
     shown = "<stdin>" if path == "-" else path
     read = _read(path, shown, settings_for)
     if isinstance(read, FileResult):
         return read
     decoded, settings, data = read
-    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings, _reader_findings(decoded))
+    checks = None
+    if split:
+        from .split_checks import run_checks_split as checks
+    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings, _reader_findings(decoded),
+                       checks)
     return FileResult(shown, diagnostics, text=decoded.text, data=data, threshold=settings.threshold)
 
 

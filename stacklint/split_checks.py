@@ -1,0 +1,120 @@
+"""The checks of one big file on two cores, for the command line (Docker's loader uses two too).
+
+After the parse, a forked worker runs the per-service checks on the last services of the file
+(the copy-on-write document and model are already there) while this process runs the stack-wide
+checks and the per-service checks on the first services; the worker sends its findings back
+pickled over a pipe. A per-service check finds about a service what it finds on the whole file
+(stacklint/checks: per_service, proven by tests/test_incremental.py), so the findings are put
+together in the order a serial run_checks gives them: check by check in REGISTRY order, services
+in the file's order. engine.lint stays serial; this is only what its `checks` step can be.
+
+Used only where it pays: fork available, a second CPU, and a file with many services. When the
+worker fails in any way, its share runs here, so the result is always the serial one.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Dict, List
+
+from . import redact
+from .checks import REGISTRY, SERVICE_SCOPE, scope_of
+from .context import Context
+from .engine import run_checks
+from .settings import Settings
+
+# Below this many services, forking and pickling cost about what the worker saves.
+MIN_SERVICES = 200
+# The worker's share of the services. This process also runs the stack-wide checks (a quarter of
+# the checks' time on the benchmark stacks) and reads the worker's findings back.
+WORKER_SHARE = 0.65
+
+
+def worth_it(services: int) -> bool:
+    return services >= MIN_SERVICES and hasattr(os, "fork") and _cpus() > 1
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_checks_split(ctx: Context, settings: Settings) -> list:
+    """What engine.run_checks(ctx, settings) returns, the per-service share computed by a worker
+    process when the file is big enough (else run_checks itself)."""
+    if not worth_it(len(ctx.section("services"))):
+        return run_checks(ctx, settings)
+    return split(ctx, settings)
+
+
+def split(ctx: Context, settings: Settings) -> list:
+    """run_checks(ctx, settings), the last services' per-service checks run by a worker process."""
+    names = list(ctx.section("services"))
+    enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY) if any(settings.enabled(c) for c in codes)]
+    per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
+    cut = len(names) - int(len(names) * WORKER_SHARE)
+    first, last = ctx.for_services(names[:cut]), ctx.for_services(names[cut:])
+    worker = _Worker(last, per_service)
+    try:
+        mine = {i: list(check(first)) for i, check in per_service}
+        whole = {i: list(check(ctx)) for i, check in enabled if scope_of(check) != SERVICE_SCOPE}
+        theirs = worker.results()
+    finally:
+        worker.close()
+    if theirs is None:  # the worker failed: its share runs here
+        theirs = _run(last, per_service)
+    out: list = []
+    for i, _ in enabled:
+        if i in whole:
+            out.extend(whole[i])
+        else:
+            out.extend(mine[i])
+            out.extend(theirs[i])
+    redact.apply(out, ctx.from_env)
+    return out
+
+
+def _run(ctx: Context, checks) -> Dict[int, list]:
+    return {i: list(check(ctx)) for i, check in checks}
+
+
+class _Worker:
+    """A forked process running checks on a context; results() reads what it found."""
+
+    def __init__(self, ctx: Context, checks) -> None:
+        self._reader, writer = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the worker: never returns
+            os.close(self._reader)
+            _work(ctx, checks, writer)
+        os.close(writer)
+
+    def results(self):
+        """The worker's findings per check index, or None when it did not deliver them all."""
+        with os.fdopen(self._reader, "rb", closefd=False) as pipe:
+            data = pipe.read()
+        try:
+            found = pickle.loads(data)
+        except Exception:  # cut short: the worker died or could not pickle a finding
+            return None
+        return found if isinstance(found, dict) else None
+
+    def close(self) -> None:
+        os.close(self._reader)  # a worker still writing stops at the broken pipe
+        os.waitpid(self._pid, 0)
+
+
+def _work(ctx: Context, checks, writer: int) -> None:
+    status = 1
+    try:
+        data = pickle.dumps(_run(ctx, checks), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(data)
+        status = 0
+    except BaseException:  # noqa: BLE001 - whatever happens, the parent runs the share itself
+        pass
+    finally:
+        # no atexit handlers, no flushing of buffers copied from the parent
+        os._exit(status)

@@ -1,0 +1,75 @@
+"""A big file's checks on two processes (split_checks.py): the findings of a serial lint, always."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from stacklint import catalogue, split_checks
+from stacklint.checks import registered_codes
+from stacklint.engine import lint
+from stacklint.settings import Settings
+from tests.conftest import EXAMPLE, run_cli, shared_or_skip
+
+EVERY_RULE = Settings(env={}, select=frozenset(registered_codes()))
+WITH_ENV = Settings(env={"TAG": "1.25", "DB_PASSWORD": "s3cr3t-value"})
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the split forks a worker")
+
+
+def _same_split_and_serial(text: str, path, settings: Settings) -> None:
+    serial = lint(text, path, settings)
+    split = lint(text, path, settings, checks=split_checks.split)
+    assert split == serial, path
+
+
+def test_bundled_examples():
+    for path in sorted(EXAMPLE.parent.glob("*.yml")):
+        for settings in (EVERY_RULE, WITH_ENV):
+            _same_split_and_serial(path.read_text(encoding="utf-8"), str(path), settings)
+
+
+def test_rule_page_examples():
+    rules = catalogue.load()
+    for code in sorted(rules):
+        for example in rules[code].examples("Example") + rules[code].examples("Use instead"):
+            _same_split_and_serial(example, None, EVERY_RULE)
+
+
+def test_corpus():
+    for path in sorted(shared_or_skip("corpus", "files").iterdir()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        _same_split_and_serial(text, str(path), EVERY_RULE)
+
+
+def test_a_worker_that_dies_leaves_its_share_to_this_process(monkeypatch):
+    monkeypatch.setattr(split_checks, "_work", lambda ctx, checks, writer: os._exit(3))
+    _same_split_and_serial(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE), EVERY_RULE)
+
+
+def test_small_files_are_not_split():
+    assert not split_checks.worth_it(split_checks.MIN_SERVICES - 1)
+
+
+@pytest.fixture(scope="module")
+def big_stack(tmp_path_factory):
+    gen = shared_or_skip("bench", "gen_stack.py")
+    out = tmp_path_factory.mktemp("big") / "docker-stack.yml"
+    subprocess.run([sys.executable, str(gen), str(split_checks.MIN_SERVICES + 50), "-o", str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_the_command_line_report_is_the_serial_one(big_stack, fmt):
+    serial = run_cli("--no-env", "--format", fmt, "--jobs", "1", str(big_stack))
+    split = run_cli("--no-env", "--format", fmt, "--jobs", "2", str(big_stack))
+    assert serial.stdout.count("SL4") > 100  # a real report
+    assert (split.returncode, split.stdout, split.stderr) == (serial.returncode, serial.stdout, serial.stderr)
+
+
+def test_a_big_generated_stack(big_stack):
+    _same_split_and_serial(big_stack.read_text(encoding="utf-8"), str(big_stack), EVERY_RULE)
+    _same_split_and_serial(big_stack.read_text(encoding="utf-8"), str(big_stack), WITH_ENV)
