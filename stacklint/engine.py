@@ -23,19 +23,17 @@ from .schema import validate
 from .settings import DEFAULT, Settings
 from .versions import detect
 
-Checks = Callable[[Context, Settings], List[Diagnostic]]
-
 
 def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT,
-         reader_findings: Sequence[Diagnostic] = (), checks: Optional[Checks] = None) -> List[Diagnostic]:
+         reader_findings: Sequence[Diagnostic] = (), checks: Optional["Checks"] = None) -> List[Diagnostic]:
     """reader_findings: what reading the bytes found (invalid UTF-8), passed through the same
-    selection, suppression and severity as the engine's own findings. checks: run_checks, or
-    what returns the same (the command line's split_checks.run_checks_split)."""
+    selection, suppression and severity as the engine's own findings. checks: how the checks
+    run (default: here, one after the other; the command line may split a big file's)."""
     with gc_paused():
-        return _lint(text, path, settings, reader_findings, checks or run_checks)
+        return _lint(text, path, settings, reader_findings, checks or Checks())
 
 
-def _lint(text: str, path: Optional[str], settings: Settings, reader_findings, checks: Checks) -> List[Diagnostic]:
+def _lint(text: str, path: Optional[str], settings: Settings, reader_findings, checks: "Checks") -> List[Diagnostic]:
     doc = parse(text)
     found = [*reader_findings, *doc.problems]
     if not doc.failed:
@@ -61,20 +59,33 @@ def gc_paused():
             gc.enable()
 
 
+class Checks:
+    """How the checks of a lint run: results() is run_checks. start() is called once the file's
+    context exists, before its schema is validated: work started there may overlap that."""
+
+    def start(self, ctx: Context) -> None:
+        pass
+
+    def results(self, ctx: Context, settings: Settings) -> List[Diagnostic]:
+        return run_checks(ctx, settings)
+
+
 def _analyse(doc: Document, path: Optional[str], settings: Settings, checks: Checks) -> List[Diagnostic]:
-    ctx, out = load(doc, path, settings)
+    ctx, out = load(doc, path, settings, started=checks.start)
     if ctx is not None:
-        out.extend(checks(ctx, settings))
+        out.extend(checks.results(ctx, settings))
     return out
 
 
 def load(doc: Document, path: Optional[str], settings: Settings,
-         schema: Callable[..., List[Diagnostic]] = validate) -> Tuple[Optional[Context], List[Diagnostic]]:
+         schema: Callable[..., List[Diagnostic]] = validate,
+         started: Callable[[Context], None] = lambda ctx: None) -> Tuple[Optional[Context], List[Diagnostic]]:
     """What Docker's loader does to one file: top-level shape, version, interpolation, schema.
 
     Returns the context the checks read (None when Docker stops before reading anything else)
     and the findings so far. schema: schema.validate, or what answers the same (the editor's
-    incremental lint validates only the service an edit changed).
+    incremental lint validates only the service an edit changed). started: called with the
+    context before the schema runs (Checks.start).
     """
     out: List[Diagnostic] = []
     if not isinstance(doc.data, dict):
@@ -98,6 +109,7 @@ def load(doc: Document, path: Optional[str], settings: Settings,
                     if pf.finding.kind in ("unset", "required"))
     ctx = Context(path=path, doc=doc, data=data, version=info.version, declared=info.declared,
                   settings=settings, missing_variables=missing, from_env=from_env)
+    started(ctx)
     # Paths whose problem is already explained: SL003 on the version, SL005 on a failed cast
     # (Docker stops at the cast, before its schema ever sees the value).
     explained = {d.path for d in version_problems}

@@ -78,7 +78,9 @@ def lint_path(path: str, settings_for: Callable[[str], Settings], split: bool = 
     decoded, settings, data = read
     checks = None
     if split:
-        from .split_checks import run_checks_split as checks
+        from .split_checks import SplitChecks
+
+        checks = SplitChecks()
     diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings, _reader_findings(decoded),
                        checks)
     return FileResult(shown, diagnostics, text=decoded.text, data=data, threshold=settings.threshold)

@@ -1,12 +1,12 @@
 """The checks of one big file on two cores, for the command line (Docker's loader uses two too).
 
-After the parse, a forked worker runs the per-service checks on the last services of the file
-(the copy-on-write document and model are already there) while this process runs the stack-wide
-checks and the per-service checks on the first services; the worker sends its findings back
-pickled over a pipe. A per-service check finds about a service what it finds on the whole file
+Once the file is parsed and interpolated, a forked worker runs the per-service checks on the last
+services of the file (the copy-on-write document is already there) while this process validates
+the schema and runs the stack-wide checks and the per-service checks on the first services; the
+worker sends its findings back pickled over a pipe. A per-service check finds about a service what it finds on the whole file
 (stacklint/checks: per_service, proven by tests/test_incremental.py), so the findings are put
 together in the order a serial run_checks gives them: check by check in REGISTRY order, services
-in the file's order. engine.lint stays serial; this is only what its `checks` step can be.
+in the file's order. engine.lint stays serial unless given SplitChecks() as its `checks`.
 
 Used only where it pays: fork available, a second CPU, and a file with many services. When the
 worker fails in any way, its share runs here, so the result is always the serial one.
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import pickle
-from typing import Dict, List
+from typing import Dict, Optional
 
 from . import redact
 from .checks import REGISTRY, SERVICE_SCOPE, scope_of
 from .context import Context
-from .engine import run_checks
+from .engine import Checks, run_checks
 from .settings import Settings
 
 # Below this many services, forking and pickling cost about what the worker saves.
@@ -41,39 +41,49 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def run_checks_split(ctx: Context, settings: Settings) -> list:
-    """What engine.run_checks(ctx, settings) returns, the per-service share computed by a worker
-    process when the file is big enough (else run_checks itself)."""
-    if not worth_it(len(ctx.section("services"))):
-        return run_checks(ctx, settings)
-    return split(ctx, settings)
+class SplitChecks(Checks):
+    """engine.Checks whose per-service share on the last services runs in a worker process,
+    started before the schema is validated (when the file is big enough: else run_checks)."""
 
+    def __init__(self, always: bool = False) -> None:
+        self._always = always  # split even a small file (the tests' way to compare)
+        self._worker: Optional[_Worker] = None
+        self._plan = None
 
-def split(ctx: Context, settings: Settings) -> list:
-    """run_checks(ctx, settings), the last services' per-service checks run by a worker process."""
-    names = list(ctx.section("services"))
-    enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY) if any(settings.enabled(c) for c in codes)]
-    per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
-    cut = len(names) - int(len(names) * WORKER_SHARE)
-    first, last = ctx.for_services(names[:cut]), ctx.for_services(names[cut:])
-    worker = _Worker(last, per_service)
-    try:
-        mine = {i: list(check(first)) for i, check in per_service}
-        whole = {i: list(check(ctx)) for i, check in enabled if scope_of(check) != SERVICE_SCOPE}
-        theirs = worker.results()
-    finally:
-        worker.close()
-    if theirs is None:  # the worker failed: its share runs here
-        theirs = _run(last, per_service)
-    out: list = []
-    for i, _ in enabled:
-        if i in whole:
-            out.extend(whole[i])
-        else:
-            out.extend(mine[i])
-            out.extend(theirs[i])
-    redact.apply(out, ctx.from_env)
-    return out
+    def start(self, ctx: Context) -> None:
+        names = list(ctx.section("services"))
+        if not (self._always or worth_it(len(names))):
+            return
+        enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY)
+                   if any(ctx.settings.enabled(c) for c in codes)]
+        per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
+        cut = len(names) - int(len(names) * WORKER_SHARE)
+        first, last = ctx.for_services(names[:cut]), ctx.for_services(names[cut:])
+        self._plan = enabled, per_service, first, last
+        self._worker = _Worker(last, per_service)
+
+    def results(self, ctx: Context, settings: Settings) -> list:
+        if self._plan is None:
+            return run_checks(ctx, settings)
+        enabled, per_service, first, last = self._plan
+        try:
+            mine = _run(first, per_service)
+            whole = {i: list(check(ctx)) for i, check in enabled if scope_of(check) != SERVICE_SCOPE}
+            theirs = self._worker.results()
+        finally:
+            self._worker.close()
+            self._plan = self._worker = None
+        if theirs is None:  # the worker failed: its share runs here
+            theirs = _run(last, per_service)
+        out: list = []
+        for i, _ in enabled:
+            if i in whole:
+                out.extend(whole[i])
+            else:
+                out.extend(mine[i])
+                out.extend(theirs[i])
+        redact.apply(out, ctx.from_env)
+        return out
 
 
 def _run(ctx: Context, checks) -> Dict[int, list]:

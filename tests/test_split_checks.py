@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the split forks
 
 def _same_split_and_serial(text: str, path, settings: Settings) -> None:
     serial = lint(text, path, settings)
-    split = lint(text, path, settings, checks=split_checks.split)
+    split = lint(text, path, settings, checks=split_checks.SplitChecks(always=True))
     assert split == serial, path
 
 
