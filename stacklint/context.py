@@ -49,14 +49,8 @@ class Context(Record):
     def for_service(self, name) -> "Context":
         """This context with that one service (every top-level section kept): what a per-service
         check sees when an editor re-checks only the service an edit touched."""
-        return self.for_services([name])
-
-    def for_services(self, names) -> "Context":
-        """This context with those services only, in the file's order (every top-level section
-        kept): a per-service check finds on it what it finds about them on the whole file."""
         data = dict(self.data)
-        services = self.section("services")
-        data["services"] = {name: services[name] for name in names}
+        data["services"] = {name: self.section("services")[name]}
         one = self.replace(data=data)
         # the same file and top-level sections: its folder and top-level objects are worked out once
         one.__dict__["folder"] = self.folder

@@ -1,12 +1,10 @@
 """The checks of one big file on two cores, for the command line (Docker's loader uses two too).
 
-Once the file is parsed and interpolated, a forked worker runs the per-service checks on the last
-services of the file (the copy-on-write document is already there) while this process validates
-the schema and runs the stack-wide checks and the per-service checks on the first services; the
-worker sends its findings back pickled over a pipe. A per-service check finds about a service what it finds on the whole file
-(stacklint/checks: per_service, proven by tests/test_incremental.py), so the findings are put
-together in the order a serial run_checks gives them: check by check in REGISTRY order, services
-in the file's order. engine.lint stays serial unless given SplitChecks() as its `checks`.
+Once the file is parsed and interpolated, a forked worker runs the per-service checks (on the
+copy-on-write document and context) while this process validates the schema and runs the
+stack-wide checks; the worker sends its findings back pickled over a pipe, and they are put
+together in the order a serial run_checks gives them (REGISTRY order). engine.lint stays serial
+unless given SplitChecks() as its `checks`.
 
 Used only where it pays: fork available, a second CPU, and a file with many services. When the
 worker fails in any way, its share runs here, so the result is always the serial one.
@@ -15,7 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from . import redact
 from .checks import REGISTRY, SERVICE_SCOPE, scope_of
@@ -25,9 +23,6 @@ from .settings import Settings
 
 # Below this many services, forking and pickling cost about what the worker saves.
 MIN_SERVICES = 200
-# The worker's share of the services. This process also runs the stack-wide checks (a quarter of
-# the checks' time on the benchmark stacks) and reads the worker's findings back.
-WORKER_SHARE = 0.65
 
 
 def worth_it(services: int) -> bool:
@@ -42,48 +37,43 @@ def _cpus() -> int:
 
 
 class SplitChecks(Checks):
-    """engine.Checks whose per-service share on the last services runs in a worker process,
-    started before the schema is validated (when the file is big enough: else run_checks)."""
+    """engine.Checks whose per-service checks run in a worker process, started before the schema
+    is validated (when the file is big enough: else run_checks)."""
 
     def __init__(self, always: bool = False) -> None:
         self._always = always  # split even a small file (the tests' way to compare)
         self._worker: Optional[_Worker] = None
-        self._plan = None
+        self._enabled: list = []
 
     def start(self, ctx: Context) -> None:
-        names = list(ctx.section("services"))
-        if not (self._always or worth_it(len(names))):
+        if not (self._always or worth_it(len(ctx.section("services")))):
             return
-        enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY)
-                   if any(ctx.settings.enabled(c) for c in codes)]
-        per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
-        cut = len(names) - int(len(names) * WORKER_SHARE)
-        first, last = ctx.for_services(names[:cut]), ctx.for_services(names[cut:])
-        self._plan = enabled, per_service, first, last
-        self._worker = _Worker(last, per_service)
+        self._enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY)
+                         if any(ctx.settings.enabled(c) for c in codes)]
+        self._worker = _Worker(ctx, _shares(self._enabled)[1])
 
     def results(self, ctx: Context, settings: Settings) -> list:
-        if self._plan is None:
+        if self._worker is None:
             return run_checks(ctx, settings)
-        enabled, per_service, first, last = self._plan
+        mine, theirs = _shares(self._enabled)
         try:
-            mine = _run(first, per_service)
-            whole = {i: list(check(ctx)) for i, check in enabled if scope_of(check) != SERVICE_SCOPE}
-            theirs = self._worker.results()
+            found = _run(ctx, mine)
+            done = self._worker.results()
         finally:
             self._worker.close()
-            self._plan = self._worker = None
-        if theirs is None:  # the worker failed: its share runs here
-            theirs = _run(last, per_service)
-        out: list = []
-        for i, _ in enabled:
-            if i in whole:
-                out.extend(whole[i])
-            else:
-                out.extend(mine[i])
-                out.extend(theirs[i])
+            self._worker = None
+        # the worker failed: its checks run here
+        found.update(done if done is not None else _run(ctx, theirs))
+        out = [d for i, _ in self._enabled for d in found[i]]
         redact.apply(out, ctx.from_env)
         return out
+
+
+def _shares(enabled) -> Tuple[list, list]:
+    """This process's checks and the worker's: the worker takes the per-service ones (on the
+    benchmark stacks, about what the schema and the stack-wide checks cost here)."""
+    per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
+    return [(i, check) for i, check in enabled if scope_of(check) != SERVICE_SCOPE], per_service
 
 
 def _run(ctx: Context, checks) -> Dict[int, list]:
