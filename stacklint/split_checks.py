@@ -12,7 +12,6 @@ worker fails in any way, its share runs here, so the result is always the serial
 from __future__ import annotations
 
 import os
-import pickle
 from typing import Dict, Optional, Tuple
 
 from . import redact
@@ -84,6 +83,8 @@ class _Worker:
     """A forked process running checks on a context; results() reads what it found."""
 
     def __init__(self, ctx: Context, checks) -> None:
+        import pickle  # noqa: F401 - both processes need it: loaded once, before the fork
+
         self._reader, writer = os.pipe()
         self._pid = os.fork()
         if self._pid == 0:  # the worker: never returns
@@ -93,6 +94,8 @@ class _Worker:
 
     def results(self):
         """The worker's findings per check index, or None when it did not deliver them all."""
+        import pickle
+
         with os.fdopen(self._reader, "rb", closefd=False) as pipe:
             data = pipe.read()
         try:
@@ -109,6 +112,8 @@ class _Worker:
 def _work(ctx: Context, checks, writer: int) -> None:
     status = 1
     try:
+        import pickle  # (not at the top: a small file's lint never needs it)
+
         data = pickle.dumps(_run(ctx, checks), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writer, "wb") as pipe:
             pipe.write(data)
