@@ -110,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the Docker Engine the stack is deployed to, e.g. 20.10 (default: the current release; "
                              "an inventory that records it wins)")
     parser.add_argument("--jobs", "-j", type=_positive, metavar="N",
-                        help="lint files in N processes (default: the number of CPUs); the report's order "
-                             "does not change")
+                        help="lint files in N processes (default: the number of CPUs; with N > 1 a file of "
+                             "200 services or more shares its checks with a second process); the report does "
+                             "not change")
     parser.add_argument("--fix", action="store_true",
                         help="apply the safe fixes in place (standard input: print the fixed text), then report "
                              "what remains")

@@ -8,6 +8,10 @@ unless given SplitChecks() as its `checks`.
 
 Used only where it pays: fork available, a second CPU, and a file with many services. When the
 worker fails in any way, its share runs here, so the result is always the serial one.
+
+The cost is memory: both processes touch (reference counts) nearly every page the parse made, so
+copy-on-write gives the worker its own copy of most of them (1,000 services: about 45 MiB next
+to this process's 77; benchmarks/run.py counts both). `--jobs 1` keeps a lint in one process.
 """
 from __future__ import annotations
 
