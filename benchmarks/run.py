@@ -66,11 +66,11 @@ class _PssSampler:
 def _tree(pid: int):
     yield pid
     children = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):  # a child of any of its threads
-        try:
-            children += (task / "children").read_text().split()
-        except OSError:
-            pass
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):  # a child of any of its threads
+            children += Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+    except OSError:  # it has just ended, or this is not Linux
+        pass
     for child in children:
         yield from _tree(int(child))
 
