@@ -16,13 +16,16 @@ to this process's 77; benchmarks/run.py counts both). `--jobs 1` keeps a lint in
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional, Tuple
 
 from . import redact
 from .checks import REGISTRY, SERVICE_SCOPE, scope_of
 from .context import Context
 from .engine import Checks, run_checks
 from .settings import Settings
+
+TYPE_CHECKING = False  # typing is for annotations only: a plain lint does not import it
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 # Below this many services, forking and pickling cost about what the worker saves.
 MIN_SERVICES = 200
