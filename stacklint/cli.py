@@ -110,9 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the Docker Engine the stack is deployed to, e.g. 20.10 (default: the current release; "
                              "an inventory that records it wins)")
     parser.add_argument("--jobs", "-j", type=_positive, metavar="N",
-                        help="lint files in N processes (default: the number of CPUs; with N > 1 a file of "
-                             "200 services or more shares its checks with a second process); the report does "
-                             "not change")
+                        help="lint files in N processes (default: the number of CPUs); given N > 1, a file "
+                             "of 200 services or more also shares its checks with a second process (faster "
+                             "where a CPU is idle, more memory); the report does not change")
     parser.add_argument("--fix", action="store_true",
                         help="apply the safe fixes in place (standard input: print the fixed text), then report "
                              "what remains")
@@ -225,7 +225,7 @@ def lint_main(argv: List[str]) -> int:
     def lint_all():
         found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
         alone, stacks = plan(args.paths, paths, stacks_for)
-        found += lint_paths(alone, settings_for_file, args.jobs or default_jobs())
+        found += lint_paths(alone, settings_for_file, args.jobs or default_jobs(), split=args.jobs is not None)
         for stack in stacks:
             found += lint_declared_stack(stack, settings_for_file, paths + args.paths)
         return found

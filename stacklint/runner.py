@@ -42,18 +42,20 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def lint_paths(paths: List[str], settings_for: Callable[[str], Settings], jobs: int = 1) -> List[FileResult]:
+def lint_paths(paths: List[str], settings_for: Callable[[str], Settings], jobs: int = 1,
+               split: bool = False) -> List[FileResult]:
     """lint_path for each path, the results in the order of paths whatever jobs is.
 
     With jobs > 1 the files are shared among that many worker processes (settings_for must then
-    be picklable: a module-level function or a partial of one). Standard input is read here."""
+    be picklable: a module-level function or a partial of one). Standard input is read here.
+    split: when files are linted one after the other and jobs > 1, a big file's checks may use a
+    second process (split_checks.py; it costs memory, so the command line asks for it only when
+    --jobs is given)."""
     files = [p for p in paths if p != "-"]
     # at least two files a worker: for one small file, starting a process costs about what linting it does
     workers = min(jobs, len(files) // 2)
     if workers <= 1:
-        # one file a process: with a CPU to spare, a big file's checks use it (split_checks.py)
-        split = jobs > 1
-        return [lint_path(p, settings_for, split) for p in paths]
+        return [lint_path(p, settings_for, split and jobs > 1) for p in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

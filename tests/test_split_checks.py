@@ -73,3 +73,25 @@ def test_the_command_line_report_is_the_serial_one(big_stack, fmt):
 def test_a_big_generated_stack(big_stack):
     _same_split_and_serial(big_stack.read_text(encoding="utf-8"), str(big_stack), EVERY_RULE)
     _same_split_and_serial(big_stack.read_text(encoding="utf-8"), str(big_stack), WITH_ENV)
+
+
+def test_only_a_run_that_asks_for_it_forks(big_stack, monkeypatch):
+    from stacklint import runner
+
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    monkeypatch.setattr(split_checks, "_cpus", lambda: 2)
+    settings_for = lambda path: EVERY_RULE  # noqa: E731
+    serial = runner.lint_paths([str(big_stack)], settings_for, jobs=2)
+    assert forks == []
+    split = runner.lint_paths([str(big_stack)], settings_for, jobs=2, split=True)
+    assert forks == [1]
+    assert split[0].diagnostics == serial[0].diagnostics
+    runner.lint_paths([str(big_stack)], settings_for, jobs=1, split=True)
+    assert forks == [1]  # one process asked for: one process
