@@ -10,7 +10,6 @@ import gc
 import os
 import stat
 import sys
-from typing import List, Optional
 
 from pathlib import Path
 
@@ -23,6 +22,10 @@ from .output.escape import escape_control
 from .output.text import COLOR_MODES, use_colour
 from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

@@ -19,7 +19,6 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
 
 from . import catalogue
 from .diagnostics import Severity
@@ -27,6 +26,10 @@ from .files import read_regular
 from .settings import PerFileIgnore, Settings, merged
 from .stack_files import CONFIG_NAMES, PYPROJECT
 from .lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple
 
 # A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
 MAX_CONFIG_BYTES = 1024 * 1024

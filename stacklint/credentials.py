@@ -8,11 +8,14 @@ a bare `${VAR}` (the deploy's environment provides it), a `/run/secrets/...` pat
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
 from functools import lru_cache
 
 from .interpolation import PATTERN
 from .lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 _WORDS = LazyRegex(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # Last words that name a secret on their own.

@@ -12,7 +12,6 @@ text that produced the value).
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Tuple
 
 import bisect
 from array import array
@@ -21,6 +20,10 @@ import math
 from _thread import allocate_lock  # threading's Lock without importing threading
 
 from .ruamel_c import import_c_composer
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 # ruamel.yaml.clib: the fast C composer. None in a pure-Python install (the VS Code extension's
 # bundled copy): pure_yaml.py composes there.

@@ -10,7 +10,6 @@ import fnmatch
 import contextlib
 import gc
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence, Tuple
 
 from . import catalogue, credentials, limits, redact, suppress
 from .checks import REGISTRY
@@ -22,6 +21,10 @@ from .interpolation import interpolate
 from .schema import validate
 from .settings import DEFAULT, Settings
 from .versions import detect
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Sequence, Tuple
 
 
 def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT,

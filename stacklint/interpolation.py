@@ -9,11 +9,14 @@ Docker swallows.
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 from .diagnostics import YamlPath
 from .lazy_regex import LazyRegex
 from .record import Record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 _SUBST = r"[_a-z][_a-z0-9]*(?::?[-?][^}]*)?"
 PATTERN = LazyRegex(

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Mapping, Optional
 
 from .parsers import parse_bytes
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Mapping, Optional
 
 # containerd pkg/cap Known(): the capabilities moby oci/caps knows (Linux 5.9+ list).
 CAPABILITIES = frozenset(

@@ -9,11 +9,14 @@ from __future__ import annotations
 import ipaddress
 import re
 import shlex
-from typing import List, Optional, Tuple
 
 from .lazy_regex import LazyRegex
 from .memo import memo
 from .record import FrozenRecord, Record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,

@@ -9,10 +9,13 @@ so does any finding that names a value of 8 characters or more, wherever it was 
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Tuple
 
 from . import credentials
 from .diagnostics import Diagnostic, YamlPath
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Tuple
 
 # Shorter values are replaced only as whole words ("1" must not eat the 1 of "3.1").
 _WHOLE_WORD_BELOW = 4

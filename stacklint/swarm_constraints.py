@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 import string
-from typing import List, Mapping, Optional, Sequence, Tuple
 
 from .record import FrozenRecord
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Mapping, Optional, Sequence, Tuple
 
 # swarmkit's patterns, `^(?i)[a-z_][a-z0-9\-_.]+$` for keys and
 # `^(?i)[a-z0-9:\-_\s\.\*\(\)\?\+\[\]\\\^\$\|\/]+$` for values, as the characters they

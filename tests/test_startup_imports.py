@@ -28,6 +28,7 @@ NOT_FOR_A_PLAIN_LINT = (
     "decimal",  # the generated validators' number test names validators.NoDecimal
     # ruamel.yaml's package __init__ (stacklint/ruamel_c.py): its round-trip API and what it imports
     "ruamel.yaml.main", "ruamel.yaml.cyaml", "ruamel.yaml.loader", "ruamel.yaml.dumper", "glob",
+    "typing",  # annotations only (TYPE_CHECKING); tuples are record.tuple_record, not typing.NamedTuple
 )
 
 _CHILD = """

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
 
 from .. import credentials, databases
 from ..context import Context
@@ -17,6 +16,10 @@ from ..edits import add_to_section, append_to_mapping, section_lines
 from ..model import ImageName, PortRange, Service
 from ..refs import context_refs
 from ..lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Tuple
 
 
 # --- host paths (SL201, SL206) -----------------------------------------------------------------
