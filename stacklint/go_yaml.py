@@ -301,6 +301,8 @@ _NOTHING_MORE = LazyRegex(r"(?:\s|#[^\n]*)*")
 
 
 def has_text_after(text: str, index: int) -> bool:
+    if text[index:].isspace() or index >= len(text):
+        return False  # the usual end of a file: the pattern is not even compiled
     return _NOTHING_MORE.match(text, index).end() < len(text)
 
 

@@ -8,10 +8,9 @@ Docker swallows.
 """
 from __future__ import annotations
 
-import re
-
 from .diagnostics import YamlPath
 from .lazy_regex import LazyRegex
+from .parsers import atoi_syntax
 from .record import Record
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
@@ -132,7 +131,7 @@ def _apply(sub: str, env: Mapping[str, str], offset: int, length: int):
 # Paths Docker casts after substitution (cli/compose/loader/interpolate.go). `*` is any key,
 # `[]` any list index.
 def _to_int(text: str):
-    if re.fullmatch(r"[+-]?[0-9]+", text):
+    if atoi_syntax(text):
         return int(text)
     raise ValueError(f'strconv.Atoi: parsing "{text}": invalid syntax')
 

@@ -12,6 +12,7 @@ import re
 
 from . import credentials
 from .diagnostics import Diagnostic, YamlPath
+from .lazy_regex import LazyRegex
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def _fix_texts(fix) -> list:
 
 
 # NAME=value quoted in a message (an environment entry that became a secret's or a network's name)
-_NAME_VALUE = re.compile(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)=([^\s\"'`]+)")
+_NAME_VALUE = LazyRegex(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)=([^\s\"'`]+)")
 
 
 def _mask_credential_value(m) -> str:

@@ -6,7 +6,7 @@ from .record import FrozenRecord
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:
-    from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+    from typing import FrozenSet, Mapping, Optional, Tuple
 
 
 class PerFileIgnore(FrozenRecord):

@@ -43,7 +43,7 @@ def find(lines: List[str], resolve) -> tuple:
     pragmas: List[Pragma] = []
     problems: List[Diagnostic] = []
     for i, line in enumerate(lines):
-        if "stacklint" not in line:
+        if "stacklint:" not in line:  # both patterns need it: most lines are told without them
             continue
         m = _PRAGMA.search(line)
         if not m:

@@ -29,7 +29,9 @@ def _normalise(path: str) -> str:
         return path.lower().replace("/", "\\")  # a Windows named pipe
     if path.startswith("~"):
         return path.rstrip("/") or "~"
-    path = re.sub(r"/+", "/", posixpath.normpath(path))
+    path = posixpath.normpath(path)
+    if "//" in path:  # normpath keeps two leading slashes
+        path = re.sub(r"/+", "/", path)
     return path
 
 
@@ -494,7 +496,7 @@ def unpinned_images(ctx: Context):
 def _unpinned(image: str, name: ImageName, raw: str) -> Optional[str]:
     if name.digest is not None:
         return None  # a digest pins it
-    for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw):
+    for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw) if "${" in raw else ():
         if re.search(r"(^|:)latest$", m.group(1)):
             return f"image {raw} falls back to :latest when the variable is unset; pin a version"
     tag = name.tag
