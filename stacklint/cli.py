@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
 import os
 import stat
 import sys
@@ -365,11 +364,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def entry() -> None:
-    """The program: the `stacklint` command and `python -m stacklint`."""
-    # What importing made lives as long as the process. Frozen, it is left out of every later
-    # collection, and out of the full one the interpreter makes at exit, which otherwise walks
-    # every object of every module: a tenth of the instructions of linting a small file.
-    gc.freeze()
+    """The program: the `stacklint` command and `python -m stacklint` (stacklint/__main__.py,
+    which both import first, freezes what importing made)."""
     sys.exit(main())
 
 
