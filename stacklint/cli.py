@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
 import os
 import stat
 import sys
-from typing import List, Optional
 
 from pathlib import Path
 
@@ -23,6 +21,10 @@ from .output.escape import escape_control
 from .output.text import COLOR_MODES, use_colour
 from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -367,11 +369,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def entry() -> None:
-    """The program: the `stacklint` command and `python -m stacklint`."""
-    # What importing made lives as long as the process. Frozen, it is left out of every later
-    # collection, and out of the full one the interpreter makes at exit, which otherwise walks
-    # every object of every module: a tenth of the instructions of linting a small file.
-    gc.freeze()
+    """The program: the `stacklint` command and `python -m stacklint` (stacklint/__main__.py,
+    which both import first, freezes what importing made)."""
     sys.exit(main())
 
 

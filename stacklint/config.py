@@ -19,7 +19,6 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
 
 from . import catalogue
 from .diagnostics import Severity
@@ -27,6 +26,10 @@ from .files import read_regular
 from .settings import PerFileIgnore, Settings, merged
 from .stack_files import CONFIG_NAMES, PYPROJECT
 from .lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple
 
 # A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -91,7 +94,10 @@ def _may_define_tool_section(text: str) -> bool:
     """False only where no TOML reading of text has tool.stacklint (a key can also be spelled
     with escapes, "\\u0074ool": a file with any escape is parsed). The words in a comment or a
     string do not count, even in a file that cannot be parsed."""
-    return "\\u" in text or "\\U" in text or _TOOL_SECTION_LINE.search(text) is not None
+    if "\\u" in text or "\\U" in text:
+        return True
+    # Unescaped, the name is written out: most files are told without compiling the pattern.
+    return "stacklint" in text and _TOOL_SECTION_LINE.search(text) is not None
 
 
 def _position_of(path: Path, key: str) -> Tuple[int, int]:

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Tuple
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
 from .document import Document
 from .model import Stack
 from .settings import Settings
 from .record import Record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Iterator, Mapping, Optional, Tuple
 
 
 class Context(Record):

@@ -13,12 +13,15 @@ image may keep its data anywhere, so there any writable mount counts.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .model import Service
 from .lazy_regex import LazyRegex
 from .memo import memo
 from .record import FrozenRecord
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 # Datastores (clients authenticate to them, their tasks may replicate) -> the official image's data
 # directory, or None: a mount anywhere counts.

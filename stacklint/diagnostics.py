@@ -6,12 +6,14 @@ output adds one to both, the language server converts columns to UTF-16 at its e
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple, Sequence, Tuple, Union
+from .record import FrozenRecord, Record, tuple_record
 
-from .record import FrozenRecord, Record
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Sequence, Tuple
 
-PathItem = Union[str, int]
-YamlPath = Tuple[PathItem, ...]
+PathItem = str | int
+YamlPath = tuple[PathItem, ...]
 
 
 class Severity(enum.IntEnum):
@@ -32,14 +34,16 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-class Position(NamedTuple):
+@tuple_record
+class Position:
     # NamedTuples: ordered and hashable like the dataclasses they replace, and built several
     # times faster (a large stack has a hundred thousand of them)
     line: int
     column: int
 
 
-class Range(NamedTuple):
+@tuple_record
+class Range:
     start: Position
     end: Position
 

@@ -12,7 +12,6 @@ text that produced the value).
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Tuple
 
 import bisect
 from array import array
@@ -20,12 +19,15 @@ import gc
 import math
 from _thread import allocate_lock  # threading's Lock without importing threading
 
-try:
-    import _ruamel_yaml  # ruamel.yaml.clib: the fast C composer
-except ImportError:
-    # A pure-Python install (the VS Code extension's bundled copy): pure_yaml.py composes.
-    _ruamel_yaml = None
-from ruamel.yaml import YAML
+from .ruamel_c import import_c_composer
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
+
+# ruamel.yaml.clib: the fast C composer. None in a pure-Python install (the VS Code extension's
+# bundled copy): pure_yaml.py composes there.
+_ruamel_yaml = import_c_composer()
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, DocumentEndEvent, DocumentStartEvent, StreamEndEvent
 from ruamel.yaml.reader import ReaderError
@@ -809,8 +811,11 @@ _FAST_NODES = (_Scalar, _Sequence, _Mapping)
 _RESOLVER = _UntypedResolver()
 _SWAP_LOCK = allocate_lock()
 if _ruamel_yaml is not None:
-    _yaml = YAML(typ="safe", pure=False)
-    _yaml.Resolver = _UntypedResolver
+    class _CComposer(_ruamel_yaml.CParser, _UntypedResolver):
+        """The C reader, scanner, parser and composer, typing nothing: what ruamel's
+        YAML(typ="safe").compose_all composes with, minus the constructor it never calls."""
+
+    _yaml = None  # the pure loader, where there is no C composer
 else:
     from .pure_yaml import make_loader
 
@@ -1036,6 +1041,12 @@ def _compose_events(text: str):
 
 def _first_node(text: str):
     # Docker's yaml.Unmarshal reads the first document of the stream only.
+    if _ruamel_yaml is not None:
+        composer = _CComposer(text)
+        try:
+            return composer.get_node() if composer.check_node() else None
+        finally:
+            composer.dispose()
     try:
         for node in _yaml.compose_all(text):
             return node
@@ -1045,17 +1056,15 @@ def _first_node(text: str):
 
 
 def _release_loader() -> None:
-    """The (module-global) ruamel instance keeps the last stream and its C parser (the text
-    and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
-    document stayed in memory, and every keystroke added an object. Drop them."""
+    """The (module-global) pure loader keeps the last stream (the text) and appends a DocInfo
+    per load: in the editor, a closed 18 MiB document stayed in memory, and every keystroke
+    added an object. Drop them. (Its parser keeps reading its scanner through the instance:
+    the scanner stays, or the next parse finds none.)"""
     infos = getattr(_yaml, "doc_infos", None)
     if infos:
         infos.clear()
-    # (The pure-Python loader's parser keeps reading its scanner through the instance: there
-    # the scanner stays, or the next parse finds none.)
-    for kept in ("_stream", "_scanner") if _ruamel_yaml is not None else ("_stream",):
-        if getattr(_yaml, kept, None) is not None:
-            setattr(_yaml, kept, None)
+    if getattr(_yaml, "_stream", None) is not None:
+        _yaml._stream = None
 
 
 def _clean(message: str) -> str:

@@ -8,17 +8,21 @@ show the target verbatim (flow style, escapes, interpolation), no edit is offere
 from __future__ import annotations
 
 import functools
-from typing import List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 from .diagnostics import Position, Range, TextEdit, YamlPath
 from .document import Document
 from .scalars import resolve_plain
 from .lazy_regex import LazyRegex
 
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
+
 _PLAIN_KEY = LazyRegex(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 # (depth below the new entry's own indentation, text) pairs, e.g. [(0, "db:"), (1, "external: true")]
-Lines = Sequence[Tuple[int, str]]
+Lines = Sequence[tuple[int, str]]
 
 
 def _in_own_file(helper):

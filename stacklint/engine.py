@@ -7,10 +7,8 @@ hazards it never checks. Unlike Docker we do not stop at the first problem.
 from __future__ import annotations
 
 import fnmatch
-import contextlib
 import gc
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence, Tuple
 
 from . import catalogue, credentials, limits, redact, suppress
 from .checks import REGISTRY
@@ -22,6 +20,10 @@ from .interpolation import interpolate
 from .schema import validate
 from .settings import DEFAULT, Settings
 from .versions import detect
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Sequence, Tuple
 
 
 def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT,
@@ -40,21 +42,24 @@ def _lint(text: str, path: Optional[str], settings: Settings, reader_findings) -
     return _finish(doc, found, path, settings)
 
 
-@contextlib.contextmanager
-def gc_paused():
+class gc_paused:
     """A lint allocates hundreds of thousands of acyclic objects and frees them together; the
     cyclic GC only rescans them (measured: a third of the time on a 1,000-service stack).
 
     Wrap a call, not the work itself: the GC resumes after the callee's frame has freed the
     document and the model. Were they still alive, the first collection after it would scan all
     of them once (about a tenth of a lint). The document and the model hold no reference cycles,
-    so reference counting frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+    so reference counting frees them.
+
+    (A class, not @contextlib.contextmanager: importing contextlib was 1% of a small lint.)"""
+    __slots__ = ("_was_enabled",)
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info) -> None:
+        if self._was_enabled:
             gc.enable()
 
 

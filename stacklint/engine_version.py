@@ -7,7 +7,10 @@ current Docker release, which the installed CLI and docker-facts.md were checked
 from __future__ import annotations
 
 import re
-from typing import Tuple
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Tuple
 
 CURRENT_ENGINE = "28.2.2"
 

@@ -7,9 +7,13 @@ ours keep Docker's words but name the line instead of quoting a value.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional
+from collections.abc import Callable
 
 from .files import NotRegular, TooLarge, read_regular
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional
 
 # Env files are small; a bound keeps `--env-file /dev/zero` from reading forever.
 MAX_ENV_FILE_BYTES = 1024 * 1024
@@ -23,7 +27,7 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
             "\u2028\u2029\u202f\u205f\u3000"
 _KEY_WHITESPACE = " \t"  # kvfile's whiteSpaces: the only characters a variable name may not hold
 
-Lookup = Callable[[str], Optional[str]]
+Lookup = Callable[[str], str | None]
 
 
 class EnvFileError(ValueError):

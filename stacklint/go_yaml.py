@@ -32,7 +32,6 @@ merges, NaN and infinity) are in document.py's walker and scalars.py.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ruamel.yaml.error import FileMark, MarkedYAMLError
 from ruamel.yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent,
@@ -40,6 +39,10 @@ from ruamel.yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent,
 from ruamel.yaml.tokens import StreamEndToken
 
 from .lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 # Characters that stand in for a colon, a byte-order mark or nothing (a character to drop):
 # private-use ones the text does not use.
@@ -298,6 +301,8 @@ _NOTHING_MORE = LazyRegex(r"(?:\s|#[^\n]*)*")
 
 
 def has_text_after(text: str, index: int) -> bool:
+    if text[index:].isspace() or index >= len(text):
+        return False  # the usual end of a file: the pattern is not even compiled
     return _NOTHING_MORE.match(text, index).end() < len(text)
 
 

@@ -8,12 +8,14 @@ Docker swallows.
 """
 from __future__ import annotations
 
-import re
-from typing import Callable, Dict, List, Mapping, Optional, Tuple
-
 from .diagnostics import YamlPath
 from .lazy_regex import LazyRegex
+from .parsers import atoi_syntax
 from .record import Record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 _SUBST = r"[_a-z][_a-z0-9]*(?::?[-?][^}]*)?"
 PATTERN = LazyRegex(
@@ -129,7 +131,7 @@ def _apply(sub: str, env: Mapping[str, str], offset: int, length: int):
 # Paths Docker casts after substitution (cli/compose/loader/interpolate.go). `*` is any key,
 # `[]` any list index.
 def _to_int(text: str):
-    if re.fullmatch(r"[+-]?[0-9]+", text):
+    if atoi_syntax(text):
         return int(text)
     raise ValueError(f'strconv.Atoi: parsing "{text}": invalid syntax')
 

@@ -7,10 +7,12 @@ severity is the highest of those it stands for, so the exit code does not change
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Tuple
-
 from .diagnostics import Diagnostic, Range, Severity
 from .record import FrozenRecord
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Tuple
 
 MAX_PER_RULE = 200
 MAX_PER_FILE = 1000

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import functools
 from contextvars import ContextVar
-from typing import Callable, Dict, TypeVar
 
-F = TypeVar("F", bound=Callable)
-R = TypeVar("R")
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Callable, Dict, TypeVar
+
+    F = TypeVar("F", bound=Callable)
+    R = TypeVar("R")
 
 MAX_ENTRIES = 4096
 

@@ -8,10 +8,12 @@ no I/O. Confirmed on a Docker 20.10 Swarm (tests/deploy_cases/task-fails).
 from __future__ import annotations
 
 import ipaddress
-import re
-from typing import Mapping, Optional
 
-from .parsers import parse_bytes
+from .parsers import atoi_syntax, parse_bytes
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Mapping, Optional
 
 # containerd pkg/cap Known(): the capabilities moby oci/caps knows (Linux 5.9+ list).
 CAPABILITIES = frozenset(
@@ -42,7 +44,7 @@ SIGNALS = frozenset(
 
 def signal_error(text: str) -> Optional[str]:
     """moby/sys/signal ParseSignal: a non-zero number, or a name with or without SIG."""
-    if re.fullmatch(r"[+-]?[0-9]+", text):
+    if atoi_syntax(text):
         return f"Invalid signal: {text}" if int(text) == 0 else None
     name = text.upper()
     name = name[3:] if name.startswith("SIG") else name
@@ -150,7 +152,7 @@ def _json_file_errors(options: Mapping[str, str]):
             yield "max-size", str(err)
     count = 1
     if files is not None:
-        if not re.fullmatch(r"[+-]?[0-9]+", files):
+        if not atoi_syntax(files):
             yield "max-file", f'strconv.Atoi: parsing "{files}": invalid syntax'
         elif int(files) < 1:
             yield "max-file", "max-file cannot be less than 1"

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from typing import Any, Dict, Hashable, Iterable, Iterator, List, NamedTuple, Tuple
+
+from .record import tuple_record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Hashable, Iterable, Iterator, List, Tuple
 
 
-class Interval(NamedTuple):
+@tuple_record
+class Interval:
     start: int
     end: int  # inclusive
     key: Hashable  # only intervals with equal keys can overlap (e.g. the protocol)
     owner: Any  # whatever the caller needs back (service, path, mode)
 
 
-class Overlap(NamedTuple):
+@tuple_record
+class Overlap:
     first: Interval  # the one earlier in the input
     second: Interval
     start: int  # the shared ports, inclusive
@@ -75,7 +82,8 @@ def describe(start: int, end: int) -> str:
     return str(start) if start == end else f"{start}-{end}"
 
 
-class Segment(NamedTuple):
+@tuple_record
+class Segment:
     start: int
     end: int  # inclusive
     owner: Any

@@ -9,10 +9,14 @@ so does any finding that names a value of 8 characters or more, wherever it was 
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Tuple
 
 from . import credentials
 from .diagnostics import Diagnostic, YamlPath
+from .lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Tuple
 
 # Shorter values are replaced only as whole words ("1" must not eat the 1 of "3.1").
 _WHOLE_WORD_BELOW = 4
@@ -112,7 +116,7 @@ def _fix_texts(fix) -> list:
 
 
 # NAME=value quoted in a message (an environment entry that became a secret's or a network's name)
-_NAME_VALUE = re.compile(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)=([^\s\"'`]+)")
+_NAME_VALUE = LazyRegex(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)=([^\s\"'`]+)")
 
 
 def _mask_credential_value(m) -> str:

@@ -11,16 +11,20 @@ anonymous volume at target `a:/data`.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, NamedTuple
-
 from .diagnostics import YamlPath
 from .model import KINDS, Service, Stack, names_top_level_volume
+from .record import tuple_record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List
 
 SINGULAR = {"secrets": "secret", "configs": "config", "networks": "network", "volumes": "volume"}
 __all__ = ["KINDS", "SINGULAR", "Ref", "service_refs", "all_refs", "networks_by_service", "context_refs"]
 
 
-class Ref(NamedTuple):
+@tuple_record
+class Ref:
     kind: str  # secrets | configs | networks | volumes
     name: str
     service: str

@@ -5,7 +5,7 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, List, Sequence, Tuple
+from collections.abc import Callable, Sequence
 
 from .declared_stacks import DeclaredStack, stack_of, stack_settings
 from .diagnostics import FileResult
@@ -15,6 +15,10 @@ from .files import NotRegular, TooLarge, read_regular
 from .settings import Settings
 from .source import NotText, decode
 from .stack_files import is_stack_name
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Iterable, List, Tuple
 
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 

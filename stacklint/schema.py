@@ -8,13 +8,15 @@ explain failures.
 """
 from __future__ import annotations
 
-from typing import Iterable, List
-
 from .credentials import secret_looking
 from .diagnostics import Diagnostic, Severity, YamlPath, dotted
 from .schema_source import known_properties, since_of, unknown_keys, validator_for
 from .scalars import go_format
 from .validators import is_valid
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Iterable, List
 
 _TYPE_NAMES = {
     "string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",

@@ -1,10 +1,12 @@
 """What a lint run is told: which rules, how severe, which environment. Plain data, no I/O."""
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
-
 from .diagnostics import Severity
 from .record import FrozenRecord
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import FrozenSet, Mapping, Optional, Tuple
 
 
 class PerFileIgnore(FrozenRecord):
@@ -74,4 +76,4 @@ def merged(base: Settings, **changes) -> Settings:
     return base.replace(**changes)
 
 
-EnvMapping = Dict[str, str]
+EnvMapping = dict[str, str]

@@ -3,11 +3,14 @@ BOM (go-yaml reads both), or something that is not text at all."""
 from __future__ import annotations
 
 import codecs
-from typing import Optional
 
 from .diagnostics import Diagnostic, Range, Severity
 from .lazy_regex import LazyRegex
 from .record import Record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 _BREAK = LazyRegex(r"\r\n|\r|\n")
 

@@ -7,7 +7,10 @@ Python, so tests/test_stack_files.py checks that they say the same.
 from __future__ import annotations
 
 import fnmatch
-from typing import Tuple
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Tuple
 
 # Base names stacklint picks up in a directory, lints in an editor and checks in pre-commit.
 STACK_PATTERNS: Tuple[str, ...] = (

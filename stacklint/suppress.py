@@ -8,11 +8,14 @@ Codes or rule names are accepted; a reason after the bracket is free text.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Set
 
 from .diagnostics import Diagnostic, Range, Severity
 from .lazy_regex import LazyRegex
 from .record import Record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Set
 
 _PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
 _ANY_PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(\S*)")
@@ -40,7 +43,7 @@ def find(lines: List[str], resolve) -> tuple:
     pragmas: List[Pragma] = []
     problems: List[Diagnostic] = []
     for i, line in enumerate(lines):
-        if "stacklint" not in line:
+        if "stacklint:" not in line:  # both patterns need it: most lines are told without them
             continue
         m = _PRAGMA.search(line)
         if not m:

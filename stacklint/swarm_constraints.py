@@ -8,20 +8,25 @@ compared as "".
 from __future__ import annotations
 
 import ipaddress
-import string
-from typing import List, Mapping, Optional, Sequence, Tuple
 
 from .record import FrozenRecord
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Mapping, Optional, Sequence, Tuple
 
 # swarmkit's patterns, `^(?i)[a-z_][a-z0-9\-_.]+$` for keys and
 # `^(?i)[a-z0-9:\-_\s\.\*\(\)\?\+\[\]\\\^\$\|\/]+$` for values, as the characters they
 # allow. Go's (?i)[a-z] also matches U+017F (long s) and U+212A (Kelvin sign), and its \s is
 # ASCII whitespace without \v. (As sets: compiling the two patterns, classes with non-Latin-1
 # letters, was 3M instructions of a 260M small lint, more than checking its constraints.)
-_LETTERS = frozenset(string.ascii_letters + "\u017f\u212a")
+# (string.ascii_letters and .digits written out: importing string builds its Template class,
+# compiling a pattern, for two constants.)
+_DIGITS = "0123456789"
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\u017f\u212a")
 _KEY_START = _LETTERS | frozenset("_")
-_KEY_CHARS = _LETTERS | frozenset(string.digits + "-_.")
-_VALUE_CHARS = _LETTERS | frozenset(string.digits + ":-_\t\n\f\r .*()?+[]\\^$|/")
+_KEY_CHARS = _LETTERS | frozenset(_DIGITS + "-_.")
+_VALUE_CHARS = _LETTERS | frozenset(_DIGITS + ":-_\t\n\f\r .*()?+[]\\^$|/")
 # unicode.IsSpace, which strings.TrimSpace uses (Python's str.strip also strips \x1c-\x1f).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
             "\u200a\u2028\u2029\u202f\u205f\u3000"

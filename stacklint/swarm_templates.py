@@ -8,9 +8,12 @@ is never closed, a function that does not exist, a field the context does not ha
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 # swarmkit template/context.go: the fields a task's template sees (Labels is a map: any key), with
 # the type names Go prints when a field is missing.

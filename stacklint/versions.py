@@ -5,12 +5,14 @@ and needs an exact match with one of its fourteen schema names; "" and "3" mean 
 """
 from __future__ import annotations
 
-from typing import List, Optional
-
 from .diagnostics import Diagnostic, Fix, Range, Severity
 from .edits import quote_plain
 from .scalars import go_format
 from .record import Record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 SUPPORTED = tuple(f"3.{minor}" for minor in range(14))
 LATEST = SUPPORTED[-1]

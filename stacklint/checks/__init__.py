@@ -6,11 +6,15 @@ lives once, in rules/SLnnn.md.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, Tuple
+from collections.abc import Callable, Iterable
 
 from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, dotenv, file_objects, hardening,
                host_ports, ignored, loader, objects, operations, placement, references, rollout, scheduling,
                security, swarm, task_failures, traefik, values)
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Tuple
 
 Check = Callable[..., Iterable]
 

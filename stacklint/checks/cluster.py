@@ -5,7 +5,6 @@ without the inventory section a rule needs, the rule says nothing.
 from __future__ import annotations
 
 import math
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..context import Context
 from ..port_ranges import points_within
@@ -13,6 +12,10 @@ from ..diagnostics import Related, Severity
 from ..model import Service
 from ..refs import KINDS, context_refs
 from ..swarm_constraints import ConstraintError, explain, failing, node_matches, parse_all
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 # External network names `docker stack deploy` never looks up (docker-facts §3.3).
 _UNCHECKED_NETWORKS = {"default", "bridge", "host", "none"}

@@ -5,10 +5,12 @@ created the stack's networks, secrets and configs. Messages are Docker's own.
 """
 from __future__ import annotations
 
-from typing import Dict
-
 from ..context import Context
 from ..parsers import parse_any_reference, parse_normalized_named, parse_restart_policy
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict
 
 STAGE = "deploy"
 

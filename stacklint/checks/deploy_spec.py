@@ -7,11 +7,14 @@ configs created before it stay.
 from __future__ import annotations
 
 import posixpath
-from typing import Dict
 
 from ..context import Context
 from .. import swarm_templates
 from .objects import name_problem
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict
 
 STAGE = "deploy"
 MIN_HEALTHCHECK_NS = 1_000_000  # 1ms

@@ -7,10 +7,12 @@ Ingress mode has no such limit: the routing mesh forwards each published port.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
-
 from ..context import Context
 from ..diagnostics import Related
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Tuple
 
 # Ranges larger than this are left to SL006/SL309 and the hostile-input limits: nobody maps them twice.
 _LARGEST_RANGE = 1024

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Dict, Optional, Tuple
 
 from ..context import Context
 from ..diagnostics import Related
 from ..lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 # swarmkit manager/controlapi/common.go
 _DNS_LABEL = LazyRegex(r"^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$")

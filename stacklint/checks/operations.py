@@ -6,13 +6,16 @@ a healthcheck, resource limits, state that survives a reschedule, reservations t
 from __future__ import annotations
 
 import ipaddress
-from typing import Optional
 
 from .. import databases
 from ..context import Context, get
 from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
 from ..diagnostics import Related
 from ..model import Service
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 REPLICATED_MODES = ("replicated", "replicated-job", "")
 # local-driver options that put the data on a file server: every node sees the same data

@@ -8,7 +8,6 @@ can ever match: then the tasks stay pending with `no suitable node` (SL302-SL304
 from __future__ import annotations
 
 import ipaddress
-from typing import Dict, List, Optional, Tuple
 
 from ..context import Context
 from ..model import Val
@@ -16,6 +15,10 @@ from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, OPERATO
                                  key_kind, parse, satisfies, value_from_environment)
 from ..diagnostics import Fix, Related, Severity
 from ..edits import replace_scalar
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 _NEVER = "so the service never schedules (its tasks stay pending: no suitable node)"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
 
 from .. import credentials, databases
 from ..context import Context
@@ -18,6 +17,10 @@ from ..model import ImageName, PortRange, Service
 from ..refs import context_refs
 from ..lazy_regex import LazyRegex
 
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Tuple
+
 
 # --- host paths (SL201, SL206) -----------------------------------------------------------------
 
@@ -26,7 +29,9 @@ def _normalise(path: str) -> str:
         return path.lower().replace("/", "\\")  # a Windows named pipe
     if path.startswith("~"):
         return path.rstrip("/") or "~"
-    path = re.sub(r"/+", "/", posixpath.normpath(path))
+    path = posixpath.normpath(path)
+    if "//" in path:  # normpath keeps two leading slashes
+        path = re.sub(r"/+", "/", path)
     return path
 
 
@@ -491,7 +496,7 @@ def unpinned_images(ctx: Context):
 def _unpinned(image: str, name: ImageName, raw: str) -> Optional[str]:
     if name.digest is not None:
         return None  # a digest pins it
-    for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw):
+    for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw) if "${" in raw else ():
         if re.search(r"(^|:)latest$", m.group(1)):
             return f"image {raw} falls back to :latest when the variable is unset; pin a version"
     tag = name.tag

@@ -4,14 +4,16 @@ Docker CLI converts them (cli/compose/convert/service.go) and the Swarm manager 
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
-
 from ..context import Context
 from ..diagnostics import Related, Severity
 from ..limits import MAX_PER_RULE, Omitted
 from ..model import Service
 from ..port_ranges import Interval, count_overlapping_pairs, describe, overlapping_pairs, points_within
 from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 MODES = ("replicated", "global", "replicated-job", "global-job", "")
 # Ports every Swarm node already serves: publishing them takes them over on every node.

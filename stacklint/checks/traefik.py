@@ -10,12 +10,15 @@ deploy.labels; a Traefik that reads containers (plain docker provider) sees `lab
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ..context import Context
 from ..diagnostics import Related
 from ..lazy_regex import LazyRegex
 from ..model.records import Val
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional
 
 _SWARM_FLAG = LazyRegex(r"--(providers\.swarm|providers\.docker\.swarmmode|docker\.swarmmode)\b(?!\s*=\s*false)",
                          re.IGNORECASE)

@@ -5,10 +5,13 @@ refuses text, so rules about image names work on any string; syntax is a separat
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
 
 from ..memo import memo
 from ..record import FrozenRecord
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 
 class ImageName(FrozenRecord):

@@ -6,11 +6,13 @@ Service-level `tmpfs:` is not a mount: convert.Service never reads it (SL306 say
 """
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
-
 from ..parsers import parse_volume
 from . import read
 from .records import Mount, Refused, Val
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Tuple
 
 _PROPAGATIONS = frozenset(["private", "rprivate", "shared", "rshared", "slave", "rslave"])
 

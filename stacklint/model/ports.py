@@ -7,11 +7,13 @@ swarmkit's enums, where an unknown name is 0: ingress and tcp. So `mode: HOST` i
 """
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 from ..parsers import parse_port_range_spec
 from . import read
 from .records import PortRange, Refused
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 _PROTOCOLS = ("TCP", "UDP", "SCTP")
 

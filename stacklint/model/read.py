@@ -6,10 +6,13 @@ parser refuses: the schema (SL004) or SL006 reports those, the model leaves them
 from __future__ import annotations
 
 import functools
-from typing import Dict, Optional, Tuple
 
 from ..parsers import parse_bytes, parse_cpus, parse_duration
 from .records import Val
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 
 def mapping(data, key) -> dict:

@@ -5,7 +5,6 @@ reads only ports pays only for ports.
 from __future__ import annotations
 
 from .lazy import lazy
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 from ..parsers import parse_restart_policy
 from . import read
@@ -16,7 +15,9 @@ from .records import (CredentialSpec, EnvVar, ExtraHost, FileReference, GenericR
                       Mount, NetworkAttachment, Placement, PortRange, Refused, ResourceSet, Resources, RestartPolicy, Ulimit,
                       UpdateConfig, Val)
 
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Dict, List, Optional, Tuple
     from .stack import Names
 
 # container.NetworkMode(target).IsUserDefined() is false for these: they get no alias.

@@ -4,11 +4,14 @@ Docker gives them (cli/compose/convert/compose.go: Namespace.Scope, networks, se
 from __future__ import annotations
 
 from .lazy import lazy
-from typing import Dict, Optional
 
 from . import read
 from .records import TopLevelObject, Val
 from .service import Service
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Dict, Optional
 
 KINDS = ("networks", "volumes", "secrets", "configs")
 # What the stack is called when the lint is not told (--stack-name): names read STACK_key.

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import List
 
 from ..diagnostics import FileResult
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List
 
 # format -> module (each has render(results, **options) -> str); imported only when used, so a
 # text report does not pay for XML, hashing or URL quoting at start-up

@@ -8,11 +8,14 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections import Counter
-from typing import List, Sequence
 
 from ..credentials import mask_source_line
 from ..diagnostics import Diagnostic, FileResult, Severity
 from .escape import escape_control
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import List, Sequence
 
 _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
