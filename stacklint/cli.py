@@ -22,10 +22,6 @@ from .output.text import COLOR_MODES, use_colour
 from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import List, Optional
-
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 SUBCOMMANDS = {}  # name -> (help, function(argv) -> exit code); filled below
@@ -35,7 +31,7 @@ class UsageError(Exception):
     pass
 
 
-def _codes(values: Optional[List[str]]) -> Optional[frozenset]:
+def _codes(values: list[str] | None) -> frozenset | None:
     if not values:
         return None
     codes = set()
@@ -183,7 +179,7 @@ def _inventory_from_args(args):
     return None
 
 
-def lint_main(argv: List[str]) -> int:
+def lint_main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.format not in FORMATS:
@@ -286,7 +282,7 @@ def _note_sarif_cap(results) -> None:
             f"(GitHub accepts at most {sarif.MAX_RESULTS} results a run)")
 
 
-def _is_one_of(output: str, paths: List[str]) -> bool:
+def _is_one_of(output: str, paths: list[str]) -> bool:
     """Whether the output file is one of the inputs (the same file, whatever the spelling)."""
     try:
         out = os.stat(output)
@@ -302,13 +298,13 @@ def _is_one_of(output: str, paths: List[str]) -> bool:
     return False
 
 
-def rules_main(argv: List[str]) -> int:
+def rules_main(argv: list[str]) -> int:
     for rule in catalogue.load().values():
         print(f"{rule.code}  {rule.name:<34} {rule.severity.label:<8} {rule.summary}")
     return EXIT_CLEAN
 
 
-def explain_main(argv: List[str]) -> int:
+def explain_main(argv: list[str]) -> int:
     if len(argv) != 1:
         say("usage: stacklint explain CODE|NAME")
         return EXIT_USAGE
@@ -327,7 +323,7 @@ SUBCOMMANDS["rules"] = ("list every rule", rules_main)
 SUBCOMMANDS["explain"] = ("print a rule's page", explain_main)
 
 
-def inventory_main(argv: List[str]) -> int:
+def inventory_main(argv: list[str]) -> int:
     from .inventory import main
 
     return main(argv)
@@ -336,7 +332,7 @@ def inventory_main(argv: List[str]) -> int:
 SUBCOMMANDS["inventory"] = ("snapshot the Swarm for --inventory", inventory_main)
 
 
-def lsp_main(argv: List[str]) -> int:
+def lsp_main(argv: list[str]) -> int:
     from .lsp import main as serve  # pygls is imported only when the server starts
 
     return serve(argv)
@@ -345,7 +341,7 @@ def lsp_main(argv: List[str]) -> int:
 SUBCOMMANDS["lsp"] = ("run the language server (stdio, or --tcp --port N)", lsp_main)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:

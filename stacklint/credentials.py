@@ -13,10 +13,6 @@ from functools import lru_cache
 from .interpolation import PATTERN
 from .lazy_regex import LazyRegex
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Optional, Tuple
-
 _WORDS = LazyRegex(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # Last words that name a secret on their own.
 _NOUNS = frozenset(["PASSWORD", "PASSWD", "PASS", "PWD", "PW", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
@@ -96,7 +92,7 @@ def written_value(written, path: tuple):
     return written
 
 
-def literal_kind(raw, value) -> Optional[str]:
+def literal_kind(raw, value) -> str | None:
     """'literal', 'default' (a `${VAR:-secret}` default), or None (no literal secret)."""
     if value is None or value == "" or isinstance(value, bool) or isinstance(raw, bool):
         return None  # nothing, or a YAML boolean (not a secret)
@@ -126,7 +122,7 @@ def literal_kind(raw, value) -> Optional[str]:
     return "literal" if "".join(rest).strip() else None
 
 
-def url_password(raw) -> Optional[Tuple[str, str, str]]:
+def url_password(raw) -> tuple[str, str, str] | None:
     """(scheme, user, kind) when a URL written in the file carries a password that is not a bare ${VAR}."""
     if not isinstance(raw, str):
         return None

@@ -6,6 +6,7 @@ hazards it never checks. Unlike Docker we do not stop at the first problem.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 import fnmatch
 import gc
 from pathlib import Path
@@ -21,20 +22,16 @@ from .schema import validate
 from .settings import DEFAULT, Settings
 from .versions import detect
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Callable, List, Optional, Sequence, Tuple
 
-
-def lint(text: str, path: Optional[str] = None, settings: Settings = DEFAULT,
-         reader_findings: Sequence[Diagnostic] = ()) -> List[Diagnostic]:
+def lint(text: str, path: str | None = None, settings: Settings = DEFAULT,
+         reader_findings: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
     """reader_findings: what reading the bytes found (invalid UTF-8), passed through the same
     selection, suppression and severity as the engine's own findings."""
     with gc_paused():
         return _lint(text, path, settings, reader_findings)
 
 
-def _lint(text: str, path: Optional[str], settings: Settings, reader_findings) -> List[Diagnostic]:
+def _lint(text: str, path: str | None, settings: Settings, reader_findings) -> list[Diagnostic]:
     doc = parse(text)
     found = [*reader_findings, *doc.problems]
     if not doc.failed:
@@ -63,22 +60,22 @@ class gc_paused:
             gc.enable()
 
 
-def _analyse(doc: Document, path: Optional[str], settings: Settings) -> List[Diagnostic]:
+def _analyse(doc: Document, path: str | None, settings: Settings) -> list[Diagnostic]:
     ctx, out = load(doc, path, settings)
     if ctx is not None:
         out.extend(run_checks(ctx, settings))
     return out
 
 
-def load(doc: Document, path: Optional[str], settings: Settings,
-         schema: Callable[..., List[Diagnostic]] = validate) -> Tuple[Optional[Context], List[Diagnostic]]:
+def load(doc: Document, path: str | None, settings: Settings,
+         schema: Callable[..., list[Diagnostic]] = validate) -> tuple[Context | None, list[Diagnostic]]:
     """What Docker's loader does to one file: top-level shape, version, interpolation, schema.
 
     Returns the context the checks read (None when Docker stops before reading anything else)
     and the findings so far. schema: schema.validate, or what answers the same (the editor's
     incremental lint validates only the service an edit changed).
     """
-    out: List[Diagnostic] = []
+    out: list[Diagnostic] = []
     if not isinstance(doc.data, dict):
         r = doc.value_range(()) if doc.data is not None else Range.of(0, 0, 0, 0)
         what = "empty" if doc.data is None else {list: "a list", str: "a string"}.get(type(doc.data), "a scalar")
@@ -114,8 +111,8 @@ def load(doc: Document, path: Optional[str], settings: Settings,
     return ctx, out
 
 
-def run_checks(ctx: Context, settings: Settings) -> List[Diagnostic]:
-    out: List[Diagnostic] = []
+def run_checks(ctx: Context, settings: Settings) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     for codes, check in REGISTRY:
         if any(settings.enabled(c) for c in codes):
             out.extend(check(ctx))
@@ -123,7 +120,7 @@ def run_checks(ctx: Context, settings: Settings) -> List[Diagnostic]:
     return out
 
 
-def _interpolation_diagnostics(doc, findings, settings: Settings) -> List[Diagnostic]:
+def _interpolation_diagnostics(doc, findings, settings: Settings) -> list[Diagnostic]:
     out = []
     for pf in findings:
         f = pf.finding
@@ -177,8 +174,8 @@ def _substring_range(doc: Document, path, offset: int, length: int) -> Range:
     return Range.of(r.start.line, col, r.start.line, col + length)
 
 
-def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
-            literals: Optional[tuple] = None) -> List[Diagnostic]:
+def _finish(doc: Document, found: list, path: str | None, settings: Settings,
+            literals: tuple | None = None) -> list[Diagnostic]:
     """The final pass. literals: the literal secrets to hide (default: those this document writes)."""
     ignored_here = _per_file_ignores(path, settings)
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
@@ -207,12 +204,12 @@ def _finish(doc: Document, found: List, path: Optional[str], settings: Settings,
     return kept
 
 
-def finish_unread(found: Sequence[Diagnostic], path: Optional[str], settings: Settings = DEFAULT) -> List[Diagnostic]:
+def finish_unread(found: Sequence[Diagnostic], path: str | None, settings: Settings = DEFAULT) -> list[Diagnostic]:
     """Findings about a file that was not parsed (too large): selection and severity still apply."""
     return _finish(parse(""), list(found), path, settings)
 
 
-def _per_file_ignores(path: Optional[str], settings: Settings) -> set:
+def _per_file_ignores(path: str | None, settings: Settings) -> set:
     if not path or not settings.per_file_ignores:
         return set()
     p = Path(path).resolve()
@@ -223,6 +220,6 @@ def _per_file_ignores(path: Optional[str], settings: Settings) -> set:
     return codes
 
 
-def fails(diagnostics: List[Diagnostic], settings: Settings = DEFAULT) -> bool:
+def fails(diagnostics: list[Diagnostic], settings: Settings = DEFAULT) -> bool:
     """Whether the findings reach the failure threshold (exit 1)."""
     return any(d.severity >= settings.threshold for d in diagnostics)

@@ -11,10 +11,6 @@ from collections.abc import Callable
 
 from .files import NotRegular, TooLarge, read_regular
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Dict, Optional
-
 # Env files are small; a bound keeps `--env-file /dev/zero` from reading forever.
 MAX_ENV_FILE_BYTES = 1024 * 1024
 
@@ -38,11 +34,11 @@ class EnvFileError(ValueError):
         self.line = line
 
 
-def parse_key_value_file(data: bytes, lookup: Optional[Lookup] = None) -> Dict[str, str]:
+def parse_key_value_file(data: bytes, lookup: Lookup | None = None) -> dict[str, str]:
     """KEY=VALUE per line (the value verbatim: quotes and trailing spaces kept), `#` comments,
     blank lines; a bare KEY takes its value from lookup and is left out when lookup has none.
     Raises EnvFileError at the first bad line, as Docker stops there."""
-    out: Dict[str, str] = {}
+    out: dict[str, str] = {}
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()  # bufio.ScanLines: no empty token after the final newline
@@ -80,7 +76,7 @@ def parse_key_value_file(data: bytes, lookup: Optional[Lookup] = None) -> Dict[s
     return out
 
 
-def read_env_file(path: str, lookup: Optional[Lookup] = None) -> Dict[str, str]:
+def read_env_file(path: str, lookup: Lookup | None = None) -> dict[str, str]:
     """The variables of one env file; ValueError (one line, no value) when it cannot be used."""
     try:
         data = read_regular(path, MAX_ENV_FILE_BYTES)

@@ -40,10 +40,6 @@ from ruamel.yaml.tokens import StreamEndToken
 
 from .lazy_regex import LazyRegex
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Optional
-
 # Characters that stand in for a colon, a byte-order mark or nothing (a character to drop):
 # private-use ones the text does not use.
 _PLACEHOLDERS = "\ue000\ue001\ue002\ue003\uf8fe\uf8ff"
@@ -77,7 +73,7 @@ def is_unknown_escape(err: MarkedYAMLError) -> bool:
     return err.problem == "found unknown escape character" and err.problem_mark is not None
 
 
-def escaped_slash(root, text: str) -> Optional[int]:
+def escaped_slash(root, text: str) -> int | None:
     """Where the first `\\/` escape of a double-quoted scalar is (go-yaml refuses it), or None."""
     for node in scalars(root):
         if node.style == '"':
@@ -128,7 +124,7 @@ class Rewrite:
         self.original = self.text = text
         self.restores: dict = {}
         self.likely_colons_done = False
-        self._free: Optional[list] = None
+        self._free: list | None = None
 
     def _placeholder(self, i: int) -> str:
         """The i-th placeholder ("" when the text uses them all: the rewrite then gives up)."""
@@ -321,7 +317,7 @@ def scan_past_first_document(parser) -> None:
 _VERSION_DIRECTIVE = LazyRegex(r"^%YAML[ \t]+([0-9]+)\.([0-9]+)", re.M)
 
 
-def version_problem(text: str) -> Optional[tuple]:
+def version_problem(text: str) -> tuple | None:
     """go-yaml reads only YAML 1.1 documents: (message, character offset) for any other %YAML
     directive of the first document (ruamel's libyaml takes 1.2 as well)."""
     if "%YAML" not in text:

@@ -22,7 +22,7 @@ tests/test_incremental.py checks the spliced lint against a full one after every
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional, Tuple
+from typing import Any
 
 from .diagnostics import Position, Range
 from .document import Document, Span, SpanIndex, parse
@@ -40,7 +40,7 @@ MAX_RUN = 16  # services in one re-parsed run: past that, the stand-in is no lon
 _ALIAS_FLOOR = 100
 _ALIAS_RATIO_LOW = 400_000
 
-Shifts = Tuple[Tuple[int, int], ...]  # (first old line that moves, lines it moves by), oldest first
+Shifts = tuple[tuple[int, int], ...]  # (first old line that moves, lines it moves by), oldest first
 
 
 def _shift_position(p: Position, shifts: Shifts) -> Position:
@@ -62,7 +62,7 @@ class SplicedSpans(SpanIndex):
     """A span index assembled from several parses: each entry's nodes are placed by the parse that
     made them (its generation), then moved by the line shifts of every splice since."""
 
-    def __init__(self, entries: dict, generations: List[Tuple[Any, Shifts]]):
+    def __init__(self, entries: dict, generations: list[tuple[Any, Shifts]]):
         dict.__init__(self, entries)
         self.generations = generations  # (node -> Range of that parse, shifts since); 0: 2-tuples
 
@@ -80,7 +80,7 @@ class SplicedSpans(SpanIndex):
         return Span(key, _shift_range(node_range(vnode), shifts))
 
 
-def _generations_of(spans) -> List[Tuple[Any, Shifts]]:
+def _generations_of(spans) -> list[tuple[Any, Shifts]]:
     if isinstance(spans, SplicedSpans):
         return list(spans.generations)
     return [(spans.node_range, ())]
@@ -108,7 +108,7 @@ def _has_merge_key(node) -> bool:
     return any(getattr(k, "value", None) == "<<" for k, _ in node.value)
 
 
-def _stand_in(lines: List[str], ends_with_break: bool, section_line: int, first: int, last: int) -> str:
+def _stand_in(lines: list[str], ends_with_break: bool, section_line: int, first: int, last: int) -> str:
     """The prefix up to the services key, blank lines up to the block, the block's lines first..last."""
     tail = "\n" if last + 1 < len(lines) or ends_with_break else ""
     return "\n".join(lines[:section_line + 1]) + "\n" * (first - section_line) + "\n".join(lines[first:last + 1]) + tail
@@ -119,16 +119,16 @@ class BlockParser:
     stand-in, so consecutive edits of one block parse only the new text."""
 
     def __init__(self) -> None:
-        self._counts: Optional[Tuple[str, Tuple[int, int]]] = None
+        self._counts: tuple[str, tuple[int, int]] | None = None
 
-    def _stand_in_counts(self, text: str) -> Optional[Tuple[int, int]]:
+    def _stand_in_counts(self, text: str) -> tuple[int, int] | None:
         if self._counts is not None and self._counts[0] == text:
             return self._counts[1]
         doc = parse(text)
         return None if doc.failed else doc.alias_counts
 
-    def reparse(self, old: Document, text: str, lines: List[str], names: list, block: Tuple[int, int],
-                section_line: int, following, edit: Tuple[int, int, int]) -> Optional[Document]:
+    def reparse(self, old: Document, text: str, lines: list[str], names: list, block: tuple[int, int],
+                section_line: int, following, edit: tuple[int, int, int]) -> Document | None:
         """The document of text, where old lines [start, old_end) of old's adjacent services `names`
         (lines block[0]..block[1]: the first one's key to the line of the key `following` the last
         one, None when none) became lines [start, new_end); None when only a full parse is sure."""
@@ -174,7 +174,7 @@ class BlockParser:
                             counts)
 
     @staticmethod
-    def _alias_safe(total: Tuple[int, int], before: Tuple[int, int], after: Tuple[int, int]) -> bool:
+    def _alias_safe(total: tuple[int, int], before: tuple[int, int], after: tuple[int, int]) -> bool:
         """Whether go-yaml's excessive-aliasing check (document.py) cannot start failing anywhere in
         the file: too few aliased steps to ever fail, or a block with no more aliased steps and no
         fewer others than before, in a file below the size where go-yaml's allowed share drops."""
@@ -183,8 +183,8 @@ class BlockParser:
             return True
         return after[1] <= before[1] and after[0] - after[1] >= before[0] - before[1] and decodes <= _ALIAS_RATIO_LOW
 
-    def _splice(self, old: Document, text: str, lines: List[str], syn: Document, names: list, following,
-                section_line: int, where: Tuple[int, int, int, int], counts: tuple) -> Optional[Document]:
+    def _splice(self, old: Document, text: str, lines: list[str], syn: Document, names: list, following,
+                section_line: int, where: tuple[int, int, int, int], counts: tuple) -> Document | None:
         first, last, old_end, delta = where
         old_root, old_services = old.data, old.data.get("services")
         syn_services = syn.data.get("services")

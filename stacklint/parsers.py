@@ -13,10 +13,6 @@ from .lazy_regex import LazyRegex
 from .memo import memo
 from .record import FrozenRecord, Record
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import List, Optional, Tuple
-
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
              "m": 60 * 10**9, "h": 3600 * 10**9}
@@ -111,7 +107,7 @@ def parse_cpus(text: str) -> "Fraction":
 class PortMapping(FrozenRecord):
     _fields = ("target", "published", "protocol", "host_ip", "mode")
     target: int
-    published: Optional[int]
+    published: int | None
     protocol: str
     host_ip: str
     mode: str
@@ -127,7 +123,7 @@ def atoi_syntax(text: str) -> bool:
     return digits.isascii() and digits.isdigit()
 
 
-def _port_range(text: str) -> Tuple[int, int]:
+def _port_range(text: str) -> tuple[int, int]:
     if text == "":
         raise ValueError("empty string specified for ports")
     parts = text.split("-")
@@ -148,15 +144,15 @@ class PortSpec(FrozenRecord):
     _fields = ("target_start", "target_end", "published_start", "published_end", "protocol", "host_ip")
     target_start: int
     target_end: int
-    published_start: Optional[int]
-    published_end: Optional[int]
+    published_start: int | None
+    published_end: int | None
     protocol: str  # tcp | udp | sctp
     host_ip: str
 
     def __init__(self, target_start, target_end, published_start, published_end, protocol, host_ip=""):
         self._set(target_start, target_end, published_start, published_end, protocol, host_ip)
 
-    def mappings(self) -> Tuple[PortMapping, ...]:
+    def mappings(self) -> tuple[PortMapping, ...]:
         """The ports ConvertPortToPortConfig sends, one per published port."""
         if self.published_start is None:
             return tuple(PortMapping(t, None, self.protocol, self.host_ip)
@@ -216,7 +212,7 @@ def parse_port_range_spec(raw: str) -> PortSpec:
     return PortSpec(start, end, hstart, hend, proto.lower(), ip)
 
 
-def parse_port_spec(raw: str) -> Tuple[PortMapping, ...]:
+def parse_port_spec(raw: str) -> tuple[PortMapping, ...]:
     """nat.ParsePortSpec expanded into one mapping per port (see PortSpec.mappings)."""
     return parse_port_range_spec(raw).mappings()
 
@@ -228,7 +224,7 @@ class VolumeSpec(Record):
     source: str
     target: str
     read_only: bool
-    options: List[str]
+    options: list[str]
 
     def __init__(self, type, source, target, read_only=False, options=None):
         self.type = type
@@ -254,8 +250,8 @@ def parse_volume(spec: str) -> VolumeSpec:
         return VolumeSpec("volume", "", spec)
     source = target = ""
     read_only = False
-    options: List[str] = []
-    buffer: List[str] = []
+    options: list[str] = []
+    buffer: list[str] = []
     end = "\x00"
     for ch in spec + end:
         if ch == ":" and len(buffer) == 1 and buffer[0].isalpha():
@@ -292,7 +288,7 @@ KNOWN_VOLUME_OPTIONS = frozenset(["ro", "rw", "nocopy", "private", "rprivate", "
 
 
 # --- command lines --------------------------------------------------------------------------------
-def split_command(text: str) -> List[str]:
+def split_command(text: str) -> list[str]:
     """shlex splitting as Docker does for string `command`/`entrypoint`."""
     import shlex  # imported here: only a command or entrypoint written as a string needs it
 
@@ -389,7 +385,7 @@ def parse_any_reference(text: str) -> None:
 
 
 # --- the legacy `restart:` key (docker/cli v28.2.2) ----------------------------------------------
-def parse_restart_policy(text: str) -> Tuple[str, Optional[int]]:
+def parse_restart_policy(text: str) -> tuple[str, int | None]:
     """opts.ParseRestartPolicy then convertRestartPolicy's switch: (condition, max attempts), with
     condition "" for no policy (`no`, empty); ValueError with Docker's message otherwise."""
     if text == "":

@@ -7,6 +7,7 @@ it reads; `count_overlapping_pairs` gives the total in O(n log n) without buildi
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Iterator
 import heapq
 from bisect import bisect_left, bisect_right
 
@@ -14,7 +15,7 @@ from .record import tuple_record
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:
-    from typing import Any, Dict, Hashable, Iterable, Iterator, List, Tuple
+    from typing import Any
 
 
 @tuple_record
@@ -33,8 +34,8 @@ class Overlap:
     end: int
 
 
-def _by_key(intervals: Iterable[Interval]) -> Dict[Hashable, List[Tuple[int, Interval]]]:
-    groups: Dict[Hashable, List[Tuple[int, Interval]]] = {}
+def _by_key(intervals: Iterable[Interval]) -> dict[Hashable, list[tuple[int, Interval]]]:
+    groups: dict[Hashable, list[tuple[int, Interval]]] = {}
     for order, iv in enumerate(intervals):
         if iv.start > iv.end:
             raise ValueError(f"interval {iv.start}-{iv.end} ends before it starts")
@@ -50,7 +51,7 @@ def overlapping_pairs(intervals: Iterable[Interval]) -> Iterator[Overlap]:
     """
     for group in _by_key(intervals).values():
         group.sort(key=lambda item: (item[1].start, item[0]))
-        active: List[Tuple[int, int, Interval]] = []  # heap of (end, order, interval) still open
+        active: list[tuple[int, int, Interval]] = []  # heap of (end, order, interval) still open
         for order, iv in group:
             while active and active[0][0] < iv.start:
                 heapq.heappop(active)
@@ -64,7 +65,7 @@ def count_overlapping_pairs(intervals: Iterable[Interval]) -> int:
     """How many pairs overlapping_pairs would yield, without building them."""
     total = 0
     for group in _by_key(intervals).values():
-        ends: List[int] = []
+        ends: list[int] = []
         for start, end in sorted((iv.start, iv.end) for _, iv in group):
             while ends and ends[0] < start:
                 heapq.heappop(ends)
@@ -73,7 +74,7 @@ def count_overlapping_pairs(intervals: Iterable[Interval]) -> int:
     return total
 
 
-def points_within(points: List[int], start: int, end: int) -> List[int]:
+def points_within(points: list[int], start: int, end: int) -> list[int]:
     """The members of a sorted list that fall in [start, end], by bisection."""
     return points[bisect_left(points, start):bisect_right(points, end)]
 
@@ -95,8 +96,8 @@ class IntervalMap:
     costs one segment, not 65,535 keys. Assigning costs O(log n) plus the segments it cuts."""
 
     def __init__(self) -> None:
-        self._segments: List[Segment] = []
-        self._starts: List[int] = []
+        self._segments: list[Segment] = []
+        self._starts: list[int] = []
 
     def assign(self, start: int, end: int, owner: Any) -> None:
         if start > end:
@@ -115,6 +116,6 @@ class IntervalMap:
         segments[first:last] = replacement
         self._starts[first:last] = [s.start for s in replacement]
 
-    def segments(self) -> List[Segment]:
+    def segments(self) -> list[Segment]:
         """The disjoint segments, in ascending order."""
         return list(self._segments)

@@ -7,10 +7,6 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, which type checkers take as True, without importing typing
-if TYPE_CHECKING:
-    from typing import Tuple
-
 
 def tuple_record(cls: type) -> type:
     """typing.NamedTuple's class syntax, without typing: a decorated class body's annotated
@@ -34,7 +30,7 @@ class Record:
     """What @dataclass gave a record: equality and a repr, both by the fields in `_fields`
     (a subclass lists them in the order of its constructor)."""
     __slots__ = ()
-    _fields: Tuple[str, ...] = ()
+    _fields: tuple[str, ...] = ()
 
     def __eq__(self, other):
         if other.__class__ is not self.__class__:

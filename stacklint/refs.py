@@ -11,13 +11,11 @@ anonymous volume at target `a:/data`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .diagnostics import YamlPath
 from .model import KINDS, Service, Stack, names_top_level_volume
 from .record import tuple_record
-
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Dict, Iterator, List
 
 SINGULAR = {"secrets": "secret", "configs": "config", "networks": "network", "volumes": "volume"}
 __all__ = ["KINDS", "SINGULAR", "Ref", "service_refs", "all_refs", "networks_by_service", "context_refs"]
@@ -47,22 +45,22 @@ def service_refs(svc: Service) -> Iterator[Ref]:
             yield Ref("volumes", mount.source.value, svc.name, mount.source.path)
 
 
-def all_refs(stack: Stack) -> List[Ref]:
-    out: List[Ref] = []
+def all_refs(stack: Stack) -> list[Ref]:
+    out: list[Ref] = []
     for svc in stack.services.values():
         out.extend(service_refs(svc))
     return out
 
 
-def networks_by_service(refs: List[Ref]) -> Dict[str, List[Ref]]:
-    out: Dict[str, List[Ref]] = {}
+def networks_by_service(refs: list[Ref]) -> dict[str, list[Ref]]:
+    out: dict[str, list[Ref]] = {}
     for ref in refs:
         if ref.kind == "networks":
             out.setdefault(ref.service, []).append(ref)
     return out
 
 
-def context_refs(ctx) -> List[Ref]:
+def context_refs(ctx) -> list[Ref]:
     """all_refs of a lint context, computed once per lint (several checks read them)."""
     cached = getattr(ctx, "_refs_cache", None)
     if cached is None:

@@ -8,15 +8,13 @@ explain failures.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .credentials import secret_looking
 from .diagnostics import Diagnostic, Severity, YamlPath, dotted
 from .schema_source import known_properties, since_of, unknown_keys, validator_for
 from .scalars import go_format
 from .validators import is_valid
-
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Iterable, List
 
 _TYPE_NAMES = {
     "string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
@@ -57,11 +55,11 @@ def _describe(value, path: YamlPath) -> str:
 
 # --- explaining failures ------------------------------------------------------------------------
 
-def validate(doc, data, version: str, declared: str | None) -> List[Diagnostic]:
+def validate(doc, data, version: str, declared: str | None) -> list[Diagnostic]:
     """SL004 diagnostics for data (interpolated) against the schema of version."""
     if is_valid(data, version):
         return []
-    out: List[Diagnostic] = []
+    out: list[Diagnostic] = []
     for error in validator_for(version).iter_errors(data):
         out.extend(_explain(doc, error, version, declared))
     # one finding per node and message (oneOf branches can repeat themselves)
@@ -137,7 +135,7 @@ _BOUNDS = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "gre
            "exclusiveMaximum": "less than"}
 
 
-def _join(words: List[str]) -> str:
+def _join(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " or " + words[-1]

@@ -8,10 +8,6 @@ from .diagnostics import Diagnostic, Range, Severity
 from .lazy_regex import LazyRegex
 from .record import Record
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Optional
-
 _BREAK = LazyRegex(r"\r\n|\r|\n")
 
 
@@ -22,7 +18,7 @@ class NotText(Exception):
 class Decoded(Record):
     _fields = ("text", "problem")
     text: str
-    problem: Optional[Diagnostic]
+    problem: Diagnostic | None
 
     def __init__(self, text, problem=None):
         self.text = text

@@ -7,13 +7,10 @@ compared as "".
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 import ipaddress
 
 from .record import FrozenRecord
-
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import List, Mapping, Optional, Sequence, Tuple
 
 # swarmkit's patterns, `^(?i)[a-z_][a-z0-9\-_.]+$` for keys and
 # `^(?i)[a-z0-9:\-_\s\.\*\(\)\?\+\[\]\\\^\$\|\/]+$` for values, as the characters they
@@ -81,7 +78,7 @@ def value_from_environment(written) -> bool:
     return False
 
 
-def parse_all(texts: Sequence[str]) -> List[Constraint]:
+def parse_all(texts: Sequence[str]) -> list[Constraint]:
     return [parse(t) for t in texts]
 
 
@@ -124,7 +121,7 @@ def _network(text: str):
     return net
 
 
-def node_value(key: str, node: Mapping) -> Optional[str]:
+def node_value(key: str, node: Mapping) -> str | None:
     """What the constraint key compares for this node; None for a key swarmkit never matches."""
     k = _fold(key)
     if k == "node.id":
@@ -149,7 +146,7 @@ def node_value(key: str, node: Mapping) -> Optional[str]:
 FIXED_KEYS = ("node.id", "node.hostname", "node.ip", "node.role", "node.platform.os", "node.platform.arch")
 
 
-def key_kind(key: str) -> Optional[str]:
+def key_kind(key: str) -> str | None:
     """Which NodeMatches branch a key takes: one of FIXED_KEYS, NODE_LABELS or ENGINE_LABELS for
     a label, or None for a key that matches no node (the linter's SL302)."""
     k = _fold(key)
@@ -184,7 +181,7 @@ def node_matches(constraints: Sequence[Constraint], node: Mapping) -> bool:
     return all(satisfies(c, node) for c in constraints)
 
 
-def failing(constraints: Sequence[Constraint], node: Mapping) -> List[Tuple[int, Constraint]]:
+def failing(constraints: Sequence[Constraint], node: Mapping) -> list[tuple[int, Constraint]]:
     """(index, constraint) of each constraint this node fails."""
     return [(i, c) for i, c in enumerate(constraints) if not satisfies(c, node)]
 

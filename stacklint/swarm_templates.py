@@ -11,10 +11,6 @@ import re
 
 from .lazy_regex import LazyRegex
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Optional
-
 # swarmkit template/context.go: the fields a task's template sees (Labels is a map: any key), with
 # the type names Go prints when a field is missing.
 MAP = "map"
@@ -41,7 +37,7 @@ _TOKEN = LazyRegex(r'''"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'|(?P<field>(?:
                     r'''|:?=|[|(),]|\s+''')
 
 
-def error(text: str) -> Optional[str]:
+def error(text: str) -> str | None:
     """Go's error for expanding text, `template: expansion:LINE[:COL]: ...`, or None when it expands."""
     actions = []  # (offset of the action's body, body)
     pos = 0
@@ -91,7 +87,7 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _field_problem(chain: str) -> Optional[str]:
+def _field_problem(chain: str) -> str | None:
     node = CONTEXT
     for name in chain.strip(".").split("."):
         if node is MAP:

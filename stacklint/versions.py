@@ -10,10 +10,6 @@ from .edits import quote_plain
 from .scalars import go_format
 from .record import Record
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import List, Optional
-
 SUPPORTED = tuple(f"3.{minor}" for minor in range(14))
 LATEST = SUPPORTED[-1]
 
@@ -24,8 +20,8 @@ def version_key(version: str) -> tuple:
 
 class VersionInfo(Record):
     _fields = ("version", "declared")
-    version: Optional[str]  # the schema to validate against; None: Docker refuses the file here
-    declared: Optional[str]  # what the file says, as Docker formats it
+    version: str | None  # the schema to validate against; None: Docker refuses the file here
+    declared: str | None  # what the file says, as Docker formats it
 
     def __init__(self, version, declared):
         self.version = version
@@ -35,7 +31,7 @@ class VersionInfo(Record):
 def detect(doc) -> tuple:
     """(VersionInfo, diagnostics) for a document whose data is a mapping."""
     data = doc.data
-    out: List[Diagnostic] = []
+    out: list[Diagnostic] = []
     if "version" not in data:
         out.append(Diagnostic(
             "SL003", f"no `version`: `docker stack deploy` loads this file as version {LATEST}",

@@ -12,10 +12,6 @@ from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, dote
                host_ports, ignored, loader, objects, operations, placement, references, rollout, scheduling,
                security, swarm, task_failures, traefik, values)
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Tuple
-
 Check = Callable[..., Iterable]
 
 SERVICE_SCOPE = "service"
@@ -36,7 +32,7 @@ def scope_of(check: Check) -> str:
 # Codes the engine itself produces while reading the file (not from a check function).
 CORE_CODES = ("SL001", "SL002", "SL003", "SL004", "SL005", "SL009")
 
-REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
+REGISTRY: tuple[tuple[tuple[str, ...], Check], ...] = (
     (("SL004",), loader.forbidden),
     (("SL006",), per_service(values.check)),
     (("SL006", "SL108"), loader.external_conflicts),

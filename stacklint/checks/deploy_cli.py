@@ -8,10 +8,6 @@ from __future__ import annotations
 from ..context import Context
 from ..parsers import parse_any_reference, parse_normalized_named, parse_restart_policy
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Dict
-
 STAGE = "deploy"
 
 
@@ -132,7 +128,7 @@ def _legacy_restart(ctx: Context, svc):
 # --- SL605 ----------------------------------------------------------------------------------------
 def _targets(ctx: Context, svc, kind: str):
     """ParseSecrets / ParseConfigs: two references of one service with the same target."""
-    seen: Dict[str, object] = {}
+    seen: dict[str, object] = {}
     singular = kind[:-1]
     for ref in getattr(svc, kind):
         if ref.source.value == "" or ref.source.value not in ctx.model.objects(kind):

@@ -12,10 +12,6 @@ from ..context import Context
 from .. import swarm_templates
 from .objects import name_problem
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Dict
-
 STAGE = "deploy"
 MIN_HEALTHCHECK_NS = 1_000_000  # 1ms
 MIN_NANO_CPUS = 1_000_000  # 0.001 CPU
@@ -130,8 +126,8 @@ def _go_g(value: float) -> str:
 def _mount_targets(ctx: Context, svc):
     """validateMounts compares the targets as written and refuses the service; the node compares
     them cleaned (`/data/` is `/data`) and refuses every task while the deploy succeeds."""
-    written: Dict[str, object] = {}
-    cleaned: Dict[str, object] = {}
+    written: dict[str, object] = {}
+    cleaned: dict[str, object] = {}
     for mount in svc.mounts:
         if mount.target is None:
             continue

@@ -10,17 +10,13 @@ from __future__ import annotations
 from ..context import Context
 from ..diagnostics import Related
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Dict, List, Tuple
-
 # Ranges larger than this are left to SL006/SL309 and the hostile-input limits: nobody maps them twice.
 _LARGEST_RANGE = 1024
 
 
 def check(ctx: Context):
     for svc in ctx.model.services.values():
-        published: Dict[Tuple[int, str], List[Tuple[int, object]]] = {}  # (target, protocol) -> (port, entry)
+        published: dict[tuple[int, str], list[tuple[int, object]]] = {}  # (target, protocol) -> (port, entry)
         for entry in svc.ports:
             if entry.mode != "host" or entry.published_start is None:
                 continue
@@ -29,8 +25,8 @@ def check(ctx: Context):
             for target, port in entry.pairs():
                 published.setdefault((target, entry.protocol), []).append((port, entry))
         # id(entry) -> (entry, [(port lost, protocol, target)]): model records are not hashable
-        lost: Dict[int, Tuple[object, List[Tuple[int, str, int]]]] = {}
-        kept: Dict[Tuple[int, str], Tuple[int, object]] = {}
+        lost: dict[int, tuple[object, list[tuple[int, str, int]]]] = {}
+        kept: dict[tuple[int, str], tuple[int, object]] = {}
         for (target, protocol), items in published.items():
             if len(items) < 2:
                 continue

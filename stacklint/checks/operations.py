@@ -13,10 +13,6 @@ from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, val
 from ..diagnostics import Related
 from ..model import Service
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Optional
-
 REPLICATED_MODES = ("replicated", "replicated-job", "")
 # local-driver options that put the data on a file server: every node sees the same data
 _REMOTE_LOCAL_TYPES = ("nfs", "nfs4", "cifs", "smb", "smb3", "glusterfs", "ceph")
@@ -60,7 +56,7 @@ def _constraint_texts(svc: Service):
     return [c.value for c in svc.placement.constraints] if svc.placement is not None else []
 
 
-def _pin(ctx: Context, svc: Service) -> Optional[str]:
+def _pin(ctx: Context, svc: Service) -> str | None:
     """The constraint that ties the service to particular nodes (hostname, id, a label, an address).
 
     One whose value is a variable (`node.hostname == ${NODE_1}`) pins to a node this lint

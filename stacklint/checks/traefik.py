@@ -16,10 +16,6 @@ from ..diagnostics import Related
 from ..lazy_regex import LazyRegex
 from ..model.records import Val
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Optional
-
 _SWARM_FLAG = LazyRegex(r"--(providers\.swarm|providers\.docker\.swarmmode|docker\.swarmmode)\b(?!\s*=\s*false)",
                          re.IGNORECASE)
 
@@ -28,7 +24,7 @@ def _is_traefik(svc) -> bool:
     return svc.image_name is not None and svc.image_name.last_component == "traefik"
 
 
-def _swarm_flag(svc) -> Optional[Val]:
+def _swarm_flag(svc) -> Val | None:
     """The command item of a Traefik service that makes it read Swarm services."""
     command = svc.command
     if command is None or not _is_traefik(svc):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from typing import List, Optional, Tuple
 
 from lsprotocol.types import PositionEncodingKind
 from pygls.workspace.position_codec import PositionCodec
@@ -52,7 +51,7 @@ class LineIndex:
     def __init__(self, text: str):
         self.text = text
         if _SPLITLINES_ONLY.search(text):
-            self.starts: List[int] = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+            self.starts: list[int] = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
         else:
             # without those characters str.splitlines breaks exactly at LINE_BREAK, five times
             # faster than a regex scan
@@ -79,7 +78,7 @@ class LineIndex:
         start = self.starts[line]
         return start + max(0, min(column, self.end(line) - start))
 
-    def position(self, offset: int) -> Tuple[int, int]:
+    def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1
         return line, offset - self.starts[line]
 
@@ -101,13 +100,13 @@ class PositionMap:
         return self.text[idx.starts[line]:idx.end(line)]
 
     # engine -> client: the same line; the column in the client's units
-    def to_client(self, line: int, column: int) -> Tuple[int, int]:
+    def to_client(self, line: int, column: int) -> tuple[int, int]:
         if self.ascii and 0 <= line < len(self.lines.starts):
             lines = self.lines  # what offset() and offset_to_client() give, without the round trip
             return line, max(0, min(column, lines.end(line) - lines.starts[line]))
         return self.offset_to_client(self.lines.offset(line, column))
 
-    def offset_to_client(self, offset: int) -> Tuple[int, int]:
+    def offset_to_client(self, offset: int) -> tuple[int, int]:
         line, col = self.lines.position(offset)
         start = self.lines.starts[line]
         return line, units(self.text[start:start + col], self.encoding)
@@ -121,12 +120,12 @@ class PositionMap:
             return 0
         return self.lines.starts[line] + column_of_units(self.client_line_text(line), character, self.encoding)
 
-    def to_engine(self, line: int, character: int) -> Tuple[int, int]:
+    def to_engine(self, line: int, character: int) -> tuple[int, int]:
         return self.lines.position(self.client_offset(line, character))
 
 
-def apply_change(text: str, start: Tuple[int, int], end: Tuple[int, int], new_text: str,
-                 encoding: str = UTF16, pmap: Optional[PositionMap] = None) -> str:
+def apply_change(text: str, start: tuple[int, int], end: tuple[int, int], new_text: str,
+                 encoding: str = UTF16, pmap: PositionMap | None = None) -> str:
     """The text after an incremental didChange: replace the client range start..end."""
     pmap = pmap if pmap is not None and pmap.text is text and pmap.encoding == encoding else PositionMap(text, encoding)
     a = pmap.client_offset(*start)

@@ -13,7 +13,7 @@ import os
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -26,7 +26,7 @@ from .. import __version__, config, memo
 from ..stack_files import config_globs
 from . import lifecycle, settings as client_settings
 from .actions import ClientFeatures, code_actions
-from .conversion import SOURCE, internal_error, to_lsp
+from .conversion import SOURCE, internal_error
 from .documents import LintResult, OpenDocument, uri_to_path
 from .hover import hover
 from .positions import UTF8, UTF16, UTF32, PositionMap
@@ -86,18 +86,18 @@ class StacklintServer(LanguageServer):
         # `exit` sets it (0 after `shutdown`, else 1), and so does a stream that lost its framing
         # (1); a stream that simply ends (the editor went away) is not an error
         self.exit_code = 0
-        self.docs: Dict[str, OpenDocument] = {}
-        self.folders: List[Tuple[str, Path]] = []  # (uri, path), longest first
-        self.global_raw: Dict[str, Any] = {}
-        self.folder_raw: Dict[str, Dict[str, Any]] = {}
-        self._client_cache: Dict[Optional[str], client_settings.ClientSettings] = {}
+        self.docs: dict[str, OpenDocument] = {}
+        self.folders: list[tuple[str, Path]] = []  # (uri, path), longest first
+        self.global_raw: dict[str, Any] = {}
+        self.folder_raw: dict[str, dict[str, Any]] = {}
+        self._client_cache: dict[str | None, client_settings.ClientSettings] = {}
         self.encoding = UTF16
         self.pull = False
         self.ready = asyncio.Event()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stacklint-lint")
-        self.config_errors: Dict[Path, config.ConfigError] = {}
-        self._inventories: Dict[Path, Tuple[float, Any]] = {}
-        self._last_message: Dict[str, str] = {}
+        self.config_errors: dict[Path, config.ConfigError] = {}
+        self._inventories: dict[Path, tuple[float, Any]] = {}
+        self._last_message: dict[str, str] = {}
         self.stacks = StackLinting()  # documents of stacks declared in the configuration
 
     # ---- capabilities -------------------------------------------------------------------
@@ -125,7 +125,7 @@ class StacklintServer(LanguageServer):
                 out.append((f.uri, Path(path)))
         self.folders = sorted(out, key=lambda item: len(str(item[1])), reverse=True)
 
-    def folder_of(self, doc: OpenDocument) -> Tuple[Optional[str], Optional[Path]]:
+    def folder_of(self, doc: OpenDocument) -> tuple[str | None, Path | None]:
         if doc.path:
             p = Path(doc.path)
             for uri, folder in self.folders:
@@ -133,7 +133,7 @@ class StacklintServer(LanguageServer):
                     return uri, folder
         return None, None
 
-    def client_settings_for(self, folder_uri: Optional[str]) -> client_settings.ClientSettings:
+    def client_settings_for(self, folder_uri: str | None) -> client_settings.ClientSettings:
         if folder_uri in self._client_cache:
             return self._client_cache[folder_uri]
         raw = dict(self.global_raw)
@@ -149,7 +149,7 @@ class StacklintServer(LanguageServer):
     def settings_changed(self) -> None:
         self._client_cache.clear()
 
-    def inventory_for(self, client: client_settings.ClientSettings, folder: Optional[Path]):
+    def inventory_for(self, client: client_settings.ClientSettings, folder: Path | None):
         if not client.inventory:
             return None
         path = client_settings.resolve_path(client.inventory, folder)
@@ -177,7 +177,7 @@ class StacklintServer(LanguageServer):
         base = client_settings.engine_settings(client, self.inventory_for(client, folder))
         if not doc.path:
             return base
-        found: Optional[Path] = None
+        found: Path | None = None
         try:
             if client.config_file:
                 found = client_settings.resolve_path(client.config_file, folder)
@@ -315,7 +315,7 @@ class StacklintServer(LanguageServer):
             return  # stale: a newer run is scheduled
         self.publish(doc, result.lsp, version)
 
-    def publish(self, doc: OpenDocument, items, version: Optional[int] = None) -> None:
+    def publish(self, doc: OpenDocument, items, version: int | None = None) -> None:
         doc.published = bool(items)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=list(items), version=version))
@@ -349,7 +349,7 @@ class StacklintServer(LanguageServer):
         self.settings_changed()
 
 
-def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Optional[LintResult]:
+def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> LintResult | None:
     """Runs on the worker thread. Never raises: a failure becomes one diagnostic at 0:0."""
     if doc.text is not text:
         return None  # cancelled before it started
@@ -514,7 +514,7 @@ def build() -> StacklintServer:
             is_preferred=ls.client_has("text_document.code_action.is_preferred_support"))
         lines = doc.text.splitlines() or [""]
         loop = asyncio.get_running_loop()
-        parsed_box: Dict[str, Any] = {}
+        parsed_box: dict[str, Any] = {}
 
         def parsed():
             return parsed_box.get("doc")
@@ -541,7 +541,7 @@ def _is_configured_file(ls: StacklintServer, doc: OpenDocument) -> bool:
     return False
 
 
-def serve(tcp: Optional[Tuple[str, int]] = None) -> int:
+def serve(tcp: tuple[str, int] | None = None) -> int:
     """Run until `exit` or the end of the stream; the exit code the specification asks for."""
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message at INFO
     server = build()

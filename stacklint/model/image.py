@@ -9,16 +9,12 @@ import re
 from ..memo import memo
 from ..record import FrozenRecord
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import Optional, Tuple
-
 
 class ImageName(FrozenRecord):
     _fields = ("repository", "tag", "digest")
     repository: str  # as written, without tag and digest (registry and path included)
-    tag: Optional[str]
-    digest: Optional[str]
+    tag: str | None
+    digest: str | None
 
     def __init__(self, repository, tag, digest):
         self._set(repository, tag, digest)
@@ -29,7 +25,7 @@ class ImageName(FrozenRecord):
         return self.repository.lower().rsplit("/", 1)[-1]
 
     @property
-    def tokens(self) -> Tuple[str, ...]:
+    def tokens(self) -> tuple[str, ...]:
         """The repository's words, lower-case, split at / _ . - and the registry port's colon."""
         return tuple(t for t in re.split(r"[/_.\-:]+", self.repository.lower()) if t)
 

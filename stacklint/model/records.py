@@ -15,7 +15,7 @@ from ..record import Record, tuple_record
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:
-    from typing import Dict, Optional, Tuple, TypeVar
+    from typing import TypeVar
 
     T = TypeVar("T")  # Val[T]: the type of the value
 
@@ -32,7 +32,7 @@ class Refused(Record):
     __slots__ = _fields = ("value", "path", "error")
     value: object  # the entry as written (after interpolation)
     path: YamlPath
-    error: Optional[str]  # the parser's message; None when the entry's type is wrong
+    error: str | None  # the parser's message; None when the entry's type is wrong
 
     def __init__(self, value, path, error):
         self.value = value
@@ -43,7 +43,7 @@ class Refused(Record):
 @tuple_record
 class EnvVar:
     key: str
-    value: Optional[str]  # None: `KEY` alone, taken from the node's environment at run time
+    value: str | None  # None: `KEY` alone, taken from the node's environment at run time
     path: YamlPath
 
 
@@ -58,15 +58,15 @@ class PortRange(Record):
                            "path", "short", "host_ip", "written_mode", "written_protocol")
     target_start: int
     target_end: int
-    published_start: Optional[int]  # None: nothing published (or a port Swarm picks)
-    published_end: Optional[int]
+    published_start: int | None  # None: nothing published (or a port Swarm picks)
+    published_end: int | None
     protocol: str  # tcp | udp | sctp
     mode: str  # ingress | host
     path: YamlPath  # the entry
     short: bool
     host_ip: str  # short syntax only; Docker drops it with a warning
-    written_mode: Optional[Val[str]]
-    written_protocol: Optional[Val[str]]
+    written_mode: Val[str] | None
+    written_protocol: Val[str] | None
 
     def __init__(self, target_start, target_end, published_start, published_end, protocol, mode, path, short,
                  host_ip="", written_mode=None, written_protocol=None):
@@ -99,7 +99,7 @@ class PortRange(Record):
         offset = self.published_start - self.target_start
         return ((t, t + offset) for t in range(self.target_start, self.target_end + 1))
 
-    def published_of(self, target: int) -> Optional[int]:
+    def published_of(self, target: int) -> int | None:
         """The first port published for a target of this entry (None when nothing is)."""
         if self.published_start is None:
             return None
@@ -118,18 +118,18 @@ class Mount(Record):
                            "nocopy", "tmpfs_size", "tmpfs_mode", "volume_name", "options", "has_bind_options",
                            "has_volume_options", "has_tmpfs_options", "has_cluster_options")
     type: Val[str]  # volume | bind | tmpfs | npipe | cluster | image | anything written
-    source: Optional[Val[str]]  # None: anonymous volume, tmpfs
-    target: Optional[Val[str]]
+    source: Val[str] | None  # None: anonymous volume, tmpfs
+    target: Val[str] | None
     read_only: Val[bool]
     path: YamlPath  # the entry
     short: bool
-    propagation: Optional[Val[str]]  # bind.propagation, or a propagation option of the short syntax
-    consistency: Optional[Val[str]]
-    nocopy: Optional[Val[bool]]  # volume.nocopy, or the short syntax's `nocopy`
-    tmpfs_size: Optional[Val[int]]  # bytes
-    tmpfs_mode: Optional[Val[int]]
-    volume_name: Optional[str]  # named volumes and cluster volumes declared in the file
-    options: Tuple[str, ...]  # the short syntax's options as written (unknown ones included)
+    propagation: Val[str] | None  # bind.propagation, or a propagation option of the short syntax
+    consistency: Val[str] | None
+    nocopy: Val[bool] | None  # volume.nocopy, or the short syntax's `nocopy`
+    tmpfs_size: Val[int] | None  # bytes
+    tmpfs_mode: Val[int] | None
+    volume_name: str | None  # named volumes and cluster volumes declared in the file
+    options: tuple[str, ...]  # the short syntax's options as written (unknown ones included)
     has_bind_options: bool  # a `bind:` mapping (long) or a propagation option (short)
     has_volume_options: bool
     has_tmpfs_options: bool
@@ -161,10 +161,10 @@ class Mount(Record):
 class RestartPolicy(Record):
     """deploy.restart_policy, else the legacy `restart:` converted (convertRestartPolicy)."""
     __slots__ = _fields = ("condition", "delay", "max_attempts", "window", "path", "legacy")
-    condition: Optional[Val[str]]
-    delay: Optional[Val[int]]
-    max_attempts: Optional[Val[int]]
-    window: Optional[Val[int]]
+    condition: Val[str] | None
+    delay: Val[int] | None
+    max_attempts: Val[int] | None
+    window: Val[int] | None
     path: YamlPath  # deploy.restart_policy or restart
     legacy: bool  # converted from `restart:`
 
@@ -182,11 +182,11 @@ class UpdateConfig(Record):
     __slots__ = _fields = ("parallelism", "delay", "failure_action", "monitor", "max_failure_ratio", "order",
                            "path")
     parallelism: Val[int]  # 1 when not written
-    delay: Optional[Val[int]]
-    failure_action: Optional[Val[str]]
-    monitor: Optional[Val[int]]
-    max_failure_ratio: Optional[Val[float]]
-    order: Optional[Val[str]]
+    delay: Val[int] | None
+    failure_action: Val[str] | None
+    monitor: Val[int] | None
+    max_failure_ratio: Val[float] | None
+    order: Val[str] | None
     path: YamlPath
 
     def __init__(self, parallelism, delay, failure_action, monitor, max_failure_ratio, order, path):
@@ -202,7 +202,7 @@ class UpdateConfig(Record):
 class GenericResource(Record):
     __slots__ = _fields = ("kind", "value", "path")
     kind: Val[str]
-    value: Optional[Val[int]]
+    value: Val[int] | None
     path: YamlPath
 
     def __init__(self, kind, value, path):
@@ -214,10 +214,10 @@ class GenericResource(Record):
 class ResourceSet(Record):
     """One of deploy.resources.limits / reservations (convertResources)."""
     __slots__ = _fields = ("nano_cpus", "memory_bytes", "pids", "generic_resources", "path")
-    nano_cpus: Optional[Val[int]]
-    memory_bytes: Optional[Val[int]]
-    pids: Optional[Val[int]]  # limits only
-    generic_resources: Tuple[GenericResource, ...]  # reservations only
+    nano_cpus: Val[int] | None
+    memory_bytes: Val[int] | None
+    pids: Val[int] | None  # limits only
+    generic_resources: tuple[GenericResource, ...]  # reservations only
     path: YamlPath
 
     def __init__(self, nano_cpus, memory_bytes, pids, generic_resources, path):
@@ -230,8 +230,8 @@ class ResourceSet(Record):
 
 class Resources(Record):
     __slots__ = _fields = ("limits", "reservations", "path")
-    limits: Optional[ResourceSet]
-    reservations: Optional[ResourceSet]
+    limits: ResourceSet | None
+    reservations: ResourceSet | None
     path: YamlPath
 
     def __init__(self, limits, reservations, path):
@@ -244,13 +244,13 @@ class Healthcheck(Record):
     """convertHealthcheck; `test` is the list Docker sends (a string becomes CMD-SHELL)."""
     __slots__ = _fields = ("test", "interval", "timeout", "start_period", "start_interval", "retries", "disable",
                            "path")
-    test: Optional[Val[Tuple[str, ...]]]
-    interval: Optional[Val[int]]
-    timeout: Optional[Val[int]]
-    start_period: Optional[Val[int]]
-    start_interval: Optional[Val[int]]
-    retries: Optional[Val[int]]
-    disable: Optional[Val[bool]]
+    test: Val[tuple[str, ...]] | None
+    interval: Val[int] | None
+    timeout: Val[int] | None
+    start_period: Val[int] | None
+    start_interval: Val[int] | None
+    retries: Val[int] | None
+    disable: Val[bool] | None
     path: YamlPath
 
     def __init__(self, test, interval, timeout, start_period, start_interval, retries, disable, path):
@@ -266,9 +266,9 @@ class Healthcheck(Record):
 
 class Placement(Record):
     __slots__ = _fields = ("constraints", "preferences", "max_replicas", "path")
-    constraints: Tuple[Val[str], ...]
-    preferences: Tuple[Val[str], ...]  # the spread descriptors
-    max_replicas: Optional[Val[int]]
+    constraints: tuple[Val[str], ...]
+    preferences: tuple[Val[str], ...]  # the spread descriptors
+    max_replicas: Val[int] | None
     path: YamlPath
 
     def __init__(self, constraints, preferences, max_replicas, path):
@@ -283,8 +283,8 @@ class NetworkAttachment(Record):
     __slots__ = _fields = ("key", "target", "aliases", "driver_opts", "path", "on_key", "implicit")
     key: str  # the network's key in the file ("default" when implicit)
     target: str  # the network name Docker attaches (stack-namespaced or `name:`)
-    aliases: Tuple[Val[str], ...]  # as written; Docker adds the service name on user-defined networks
-    driver_opts: Dict[str, Val[str]]
+    aliases: tuple[Val[str], ...]  # as written; Docker adds the service name on user-defined networks
+    driver_opts: dict[str, Val[str]]
     path: YamlPath  # the reference (the service itself for the implicit default)
     on_key: bool  # the reference is a mapping key
     implicit: bool
@@ -325,8 +325,8 @@ class FileReference(Record):
 class Ulimit(Record):
     __slots__ = _fields = ("name", "soft", "hard", "path")
     name: str
-    soft: Optional[int]
-    hard: Optional[int]
+    soft: int | None
+    hard: int | None
     path: YamlPath
 
     def __init__(self, name, soft, hard, path):
@@ -338,8 +338,8 @@ class Ulimit(Record):
 
 class Logging(Record):
     __slots__ = _fields = ("driver", "options", "path")
-    driver: Optional[Val[str]]
-    options: Dict[str, Val[str]]
+    driver: Val[str] | None
+    options: dict[str, Val[str]]
     path: YamlPath
 
     def __init__(self, driver, options, path):
@@ -350,9 +350,9 @@ class Logging(Record):
 
 class CredentialSpec(Record):
     __slots__ = _fields = ("config", "file", "registry", "path")
-    config: Optional[Val[str]]
-    file: Optional[Val[str]]
-    registry: Optional[Val[str]]
+    config: Val[str] | None
+    file: Val[str] | None
+    registry: Val[str] | None
     path: YamlPath
 
     def __init__(self, config, file, registry, path):
@@ -384,16 +384,16 @@ class TopLevelObject(Record):
     name: str  # `name:`, else external.name for external ones, else STACK_key
     external: bool
     path: YamlPath
-    driver: Optional[Val[str]]
-    driver_opts: Dict[str, Val[str]]
-    labels: Dict[str, Val[str]]
-    file: Optional[Val[str]]
-    template_driver: Optional[Val[str]]
-    ipam_driver: Optional[Val[str]]
-    ipam_subnets: Tuple[Val[str], ...]
-    internal: Optional[Val[bool]]
-    attachable: Optional[Val[bool]]
-    name_written: Optional[Val[str]]  # `name:` or external.name as written
+    driver: Val[str] | None
+    driver_opts: dict[str, Val[str]]
+    labels: dict[str, Val[str]]
+    file: Val[str] | None
+    template_driver: Val[str] | None
+    ipam_driver: Val[str] | None
+    ipam_subnets: tuple[Val[str], ...]
+    internal: Val[bool] | None
+    attachable: Val[bool] | None
+    name_written: Val[str] | None  # `name:` or external.name as written
 
     def __init__(self, kind, key, name, external, path, driver=None, driver_opts=None, labels=None, file=None,
                  template_driver=None, ipam_driver=None, ipam_subnets=(), internal=None, attachable=None,

@@ -5,10 +5,6 @@ import importlib
 
 from ..diagnostics import FileResult
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from typing import List
-
 # format -> module (each has render(results, **options) -> str); imported only when used, so a
 # text report does not pay for XML, hashing or URL quoting at start-up
 FORMATS = {
@@ -22,5 +18,5 @@ FORMATS = {
 }
 
 
-def render(fmt: str, results: List[FileResult], **options) -> str:
+def render(fmt: str, results: list[FileResult], **options) -> str:
     return importlib.import_module(f"{__name__}.{FORMATS[fmt]}").render(results, **options)
