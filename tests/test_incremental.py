@@ -176,6 +176,27 @@ def test_a_superseded_lint_stops_and_the_next_one_compares_with_what_it_parsed()
     assert linter.parse_mode == BLOCK
 
 
+@pytest.mark.parametrize("settings", [
+    EVERY_RULE,
+    Settings(env={}, select=frozenset({"SL105", "SL203"})),  # stack-wide checks only
+], ids=["every rule", "stack-wide rules only"])
+def test_a_lint_stopped_between_stack_wide_checks_leaves_its_services_and_model_to_the_next(settings):
+    asked = []
+
+    def superseded_after_the_first_stack_check():
+        asked.append(1)
+        return len(asked) > 3  # after parse, after load, before the first stack-wide check: not yet
+
+    linter = IncrementalLinter()
+    typed = STACK.replace("replicas: 2", "replicas: 3")
+    with pytest.raises(Superseded):
+        linter.lint(typed, "stack.yml", settings, superseded=superseded_after_the_first_stack_check)
+    assert len(asked) == 4  # it stopped before the second stack-wide check, not at the end
+    again = typed.replace("replicas: 3", "replicas: 4")
+    assert linter.lint(again, "stack.yml", settings) == lint(again, "stack.yml", settings)
+    assert (linter.parse_mode, linter.model_reused) == (BLOCK, True)
+
+
 def test_a_text_equal_to_the_last_one_reuses_its_document():
     linter, _ = _lint_twice(STACK.replace("replicas: 2", "replicas: 3"))
     again = STACK.replace("replicas: 2", "replicas: 3")

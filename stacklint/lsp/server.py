@@ -280,8 +280,10 @@ class StacklintServer(LanguageServer):
 
     def change_delay(self, doc: OpenDocument) -> float:
         """The debounce of an edit. The first edit after a pause is linted at once (an isolated
-        change, a quick fix, a paste); an edit that follows another within the debounce waits
-        until the edits pause. Stale runs are dropped either way."""
+        change, a quick fix, a paste); with a debounce set, an edit that follows another within it
+        waits until the edits pause. With none (the default), every edit is linted as soon as the
+        one worker is free: the lint of an older text stops at its next stage (Superseded), so the
+        last key of a burst waits for one stage, not for a pause. Stale runs are dropped either way."""
         debounce = self.debounce_of(doc)
         now = asyncio.get_running_loop().time()
         busy = doc.task is not None and not doc.task.done()
@@ -361,6 +363,8 @@ def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Opti
     gc.disable()
     try:
         found = doc.linter.lint(text, doc.path, settings, superseded=lambda: doc.text is not text)
+        if doc.text is not text:
+            return None  # a newer text came during the final pass: no need to convert this one
         return LintResult(text, settings, pmap, doc.converter(found, pmap, doc.uri))
     except Superseded:
         return None  # a newer text came while it ran: lint_now lints that one
