@@ -267,7 +267,7 @@ class StacklintServer(LanguageServer):
         else:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self.worker, memo.within, doc.memo, _lint_guarded, doc, text,
-                                                settings, self.encoding)
+                                                settings, doc.position_map(self.encoding))
         if result is None:
             return await self.lint_now(doc)  # the text changed before the worker got to it
         if result.trace is not None:
@@ -351,11 +351,11 @@ class StacklintServer(LanguageServer):
         self.settings_changed()
 
 
-def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Optional[LintResult]:
-    """Runs on the worker thread. Never raises: a failure becomes one diagnostic at 0:0."""
+def _lint_guarded(doc: OpenDocument, text: str, settings, pmap: PositionMap) -> Optional[LintResult]:
+    """Runs on the worker thread. Never raises: a failure becomes one diagnostic at 0:0.
+    pmap: the text's position map, which the edits that made the text kept up to date."""
     if doc.text is not text:
         return None  # cancelled before it started
-    pmap = PositionMap(text, encoding)
     # The engine's temporaries are acyclic and freed by reference counting; with the cyclic
     # collector running, it rescans the large live node tree again and again (a third of the
     # time of a 300-service lint). Only this thread lints, so nothing else toggles it meanwhile.
