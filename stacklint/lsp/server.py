@@ -28,6 +28,7 @@ from . import lifecycle, settings as client_settings
 from .actions import ClientFeatures, code_actions
 from .conversion import SOURCE, internal_error, to_lsp
 from .documents import LintResult, OpenDocument, uri_to_path
+from .gc_pause import CollectorPause
 from .hover import hover
 from .positions import UTF8, UTF16, UTF32, PositionMap
 from .stacks import StackLinting
@@ -99,6 +100,7 @@ class StacklintServer(LanguageServer):
         self._inventories: Dict[Path, Tuple[float, Any]] = {}
         self._last_message: Dict[str, str] = {}
         self.stacks = StackLinting()  # documents of stacks declared in the configuration
+        self.collector_pause = CollectorPause()
 
     # ---- capabilities -------------------------------------------------------------------
     def client_has(self, field: str) -> bool:
@@ -298,6 +300,7 @@ class StacklintServer(LanguageServer):
         if doc.task is not None and not doc.task.done():
             doc.task.cancel()
         doc.task = asyncio.get_running_loop().create_task(self._push(doc, delay))
+        self.collector_pause.hold_until_done(doc.task)
 
     async def _push(self, doc: OpenDocument, delay: float) -> None:
         if delay:
