@@ -355,9 +355,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
-    except OSError as err:  # writing `stacklint rules` or `explain` to /dev/full, and the like
-        silence_stdout()
-        say(f"cannot write to standard output: {err.strerror or err}")
+    except OSError as err:
+        if err.filename is not None:
+            # a file of stacklint's own (a schema, a rule page) missing or unreadable: a broken
+            # installation, not the output
+            say(f"cannot read {escape_control(str(err.filename))}: {err.strerror or err}")
+        else:  # writing `stacklint rules` or `explain` to /dev/full, and the like
+            silence_stdout()
+            say(f"cannot write to standard output: {err.strerror or err}")
         return EXIT_USAGE
 
 

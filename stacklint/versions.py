@@ -47,13 +47,16 @@ def detect(doc) -> tuple:
     if isinstance(raw, str) and raw in SUPPORTED:
         return VersionInfo(raw, raw), out
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        written = doc.source(where) or formatted
+        # the value's span starts at its anchor or tag (`&v 3.8`, `!!float 3.8`): the number is
+        # the last word; an anchor stays in the suggestion, a tag would keep it a number
+        *props, written = (doc.source(where) or formatted).split() or [formatted]
+        anchors = "".join(p + " " for p in props if p.startswith("&"))
         quoted = quote_plain(doc, ("version",))
         fix = None if quoted is None else Fix(f'Quote the version: "{written}"', (quoted,))
         if formatted in SUPPORTED or formatted == "3":
             note = f" (unquoted, {written} is the number {formatted})" if written != formatted else ""
             out.append(Diagnostic(
-                "SL003", f'version must be a string{note}; write version: "{written}"',
+                "SL003", f'version must be a string{note}; write version: {anchors}"{written}"',
                 Severity.ERROR, where, ("version",), fix=fix))
             return VersionInfo(LATEST if formatted == "3" else formatted, formatted), out
         out.append(Diagnostic(

@@ -205,3 +205,19 @@ def test_an_engine_answering_odd_json_is_an_engine_error(answers):
     with pytest.raises(EngineError) as err:
         inventory.take(OddEngine(answers))
     assert str(err.value).startswith("the Docker engine at tcp://odd.example:2375 answered in an unexpected shape (")
+
+
+def test_a_missing_file_of_the_installation_is_named_not_blamed_on_stdout(tmp_path, monkeypatch, capsys):
+    from stacklint import cli, schema_source
+
+    # the source schema is read to explain a schema failure; a broken install lacks it
+    monkeypatch.setattr(schema_source, "_SCHEMA_NAME", "missing.schema.json")
+    schema_source.raw_schema.cache_clear()
+    stack = tmp_path / "docker-stack.yml"
+    stack.write_text('version: "3.8"\nservices:\n  web:\n    image: nginx\n    ports: [{target: "x"}]\n')
+    try:
+        code = cli.main(["--no-env", str(stack)])
+    finally:
+        schema_source.raw_schema.cache_clear()
+    missing = schema_source.data_dir("schemas") / "missing.schema.json"
+    assert (code, capsys.readouterr().err) == (2, f"stacklint: cannot read {missing}: No such file or directory\n")

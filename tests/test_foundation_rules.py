@@ -24,6 +24,14 @@ CASES = {
         "version: 3.10\nservices: {}\n",
         [("SL003", 1, 10, 'version must be a string (unquoted, 3.10 is the number 3.1); write version: "3.10"')],
     ),
+    "version-unquoted-with-anchor": (
+        "version: &v 3.8\nservices: {}\n",
+        [("SL003", 1, 10, 'version must be a string; write version: &v "3.8"')],
+    ),
+    "version-unquoted-with-tag": (
+        "version: !!float 3.10\nservices: {}\n",
+        [("SL003", 1, 10, 'version must be a string (unquoted, 3.10 is the number 3.1); write version: "3.10"')],
+    ),
     "version-2.4": (
         'version: "2.4"\nservices: {}\n',
         [("SL003", 1, 10, "unsupported Compose file version: 2.4; `docker stack deploy` needs a version 3 file (3.0 to 3.13)")],
