@@ -182,10 +182,12 @@ class IncrementalLinter:
             self._carry_model_over(ctx, settings)
             section, blocks = _section(doc), _blocks(doc)
             kept = self._reusable(doc, ctx, path, settings, section, blocks)
-            checked, by_service = self._check(ctx, settings, kept)
-            found.extend(checked)
+            enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY)
+                       if any(settings.enabled(c) for c in codes)]
+            by_service = self._check_services(ctx, enabled, kept)
             # remembered even when superseded: the next text is compared with this one, a key apart
             self._remember(doc, ctx, path, settings, section, blocks, by_service)
+            found.extend(self._check_stack(ctx, enabled, by_service, superseded))
             _stop_if(superseded)
             # the final pass sets severities and names: on copies, so kept findings stay as found
             return _finish(doc, [copy.copy(d) for d in found], path, settings)
@@ -290,9 +292,9 @@ class IncrementalLinter:
         return out
 
     # ---- checks ---------------------------------------------------------------------------
-    def _check(self, ctx: Context, settings, kept: dict[Any, Findings]) -> tuple[list, dict[Any, Findings]]:
-        """What the checks find: per-service checks on each service not kept, the rest on the stack."""
-        enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY) if any(settings.enabled(c) for c in codes)]
+    def _check_services(self, ctx: Context, enabled, kept: dict[Any, Findings]) -> dict[Any, Findings]:
+        """Per service, what the per-service checks find: kept, or checked again. Never stopped
+        half-way: it is what the next lint starts from (with the model it built or carried over)."""
         per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
         services = ctx.section("services")
         by_service: dict[Any, Findings] = {}
@@ -306,17 +308,24 @@ class IncrementalLinter:
                     redact.apply(got, ctx.from_env)
                     found[i] = got
             by_service[name] = found
+        self.last_mode, self.reused = (INCREMENTAL if kept else FULL), len(kept)
+        return by_service
+
+    def _check_stack(self, ctx: Context, enabled, by_service: dict[Any, Findings], superseded) -> list:
+        """Every finding in registry order: the per-service ones, and the stack-wide checks run on
+        the whole stack. A newer text stops it between two checks: they are most of a keystroke's lint."""
         out: list = []
+        services = ctx.section("services")
         for i, check in enabled:
             if scope_of(check) == SERVICE_SCOPE:
                 for name in services:
                     out.extend(by_service[name][i])
             else:
+                _stop_if(superseded)
                 got = list(check(ctx))
                 redact.apply(got, ctx.from_env)
                 out.extend(got)
-        self.last_mode, self.reused = (INCREMENTAL if kept else FULL), len(kept)
-        return out, by_service
+        return out
 
     def _remember(self, doc: Document, ctx: Context, path, settings, section, blocks,
                   by_service: dict[Any, Findings]) -> None:

@@ -33,8 +33,10 @@ ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
 _ALIAS = re.compile(r"\*([A-Za-z0-9_-]+)")
 _MARKERS = ("\n---", "\n...")
 # Spliced documents chain (each keeps the line moves since its nodes were parsed); a full parse
-# now and then keeps a span lookup from walking a long list of moves.
+# now and then keeps a span lookup from walking a long list of moves, and the live parses few.
 MAX_SPLICES = 64
+# A parse no entry uses any more (the block was typed in again) is dropped, but keeps its number.
+MAX_GENERATIONS = 1024
 MAX_RUN = 16  # services in one re-parsed run: past that, the stand-in is no longer small
 # go-yaml never calls a document with this few aliased decode steps excessive (document.py)
 _ALIAS_FLOOR = 100
@@ -62,9 +64,10 @@ class SplicedSpans(SpanIndex):
     """A span index assembled from several parses: each entry's nodes are placed by the parse that
     made them (its generation), then moved by the line shifts of every splice since."""
 
-    def __init__(self, entries: dict, generations: list[tuple[Any, Shifts]]):
+    def __init__(self, entries: dict, generations: list[tuple[Any, Shifts] | None], live: dict[int, int]):
         dict.__init__(self, entries)
-        self.generations = generations  # (node -> Range of that parse, shifts since); 0: 2-tuples
+        self.generations = generations  # (node -> Range of that parse, shifts since); 0: 2-tuples; None: unused
+        self.live = live  # generation (1 on) -> how many entries it places; those not here are None
 
     def _span_of(self, entry) -> Span:
         if isinstance(entry, Span):
@@ -80,10 +83,18 @@ class SplicedSpans(SpanIndex):
         return Span(key, _shift_range(node_range(vnode), shifts))
 
 
-def _generations_of(spans) -> list[tuple[Any, Shifts]]:
+def _generations_of(spans) -> tuple[list[tuple[Any, Shifts] | None], dict[int, int]]:
     if isinstance(spans, SplicedSpans):
-        return list(spans.generations)
-    return [(spans.node_range, ())]
+        return list(spans.generations), dict(spans.live)
+    return [(spans.node_range, ())], {}
+
+
+def _too_chained(spans) -> bool:
+    """Whether the next splice should be a full parse instead: many parses still in use, a long
+    list of line moves to walk (the first parse has every one since), or a long list of numbers."""
+    return isinstance(spans, SplicedSpans) and (
+        len(spans.live) >= MAX_SPLICES or len(spans.generations[0][1]) > MAX_SPLICES
+        or len(spans.generations) > MAX_GENERATIONS)
 
 
 def _node(spans, path):
@@ -136,7 +147,7 @@ class BlockParser:
         first, last = block
         if not first < start <= old_end <= last or start == old_end == new_end:
             return None  # (no line changed in the middle: the end of the file did, which places nodes there)
-        if isinstance(old.spans, SplicedSpans) and len(old.spans.generations) > MAX_SPLICES:
+        if _too_chained(old.spans):
             return None
         delta = new_end - old_end
         new_last = last + delta
@@ -206,25 +217,33 @@ class BlockParser:
                 or syn.span(head).key != old.span(head).key \
                 or syn.span(tail).value.end != _shift_position(old.span(tail).value.end, shifts):
             return None
-        generations = [(rng, moves + shifts) for rng, moves in _generations_of(old.spans)]
+        generations, live = _generations_of(old.spans)
+        generations = [g if g is None else (g[0], g[1] + shifts) for g in generations]
         generations.append((syn.spans.node_range, ()))
         entries = dict.copy(old.spans)
         tag = len(generations) - 1
+        live[tag] = 0
         services = dict(old_services)
         for name in names:
             for p in _paths(old_services[name], ("services", name)):
-                entries.pop(p, None)
+                entry = entries.pop(p, None)
+                if entry.__class__ is tuple and len(entry) == 3:
+                    live[entry[2]] -= 1
             for p in _paths(syn_services[name], ("services", name)):
                 entry = dict.get(syn.spans, p)
                 if entry.__class__ is not tuple:  # none, a Span or compacted marks: no nodes to place
                     return None
                 entries[p] = (entry[0], entry[1], tag)
+                live[tag] += 1
             services[name] = syn_services[name]
+        for unused in [g for g, count in live.items() if not count]:
+            del live[unused]
+            generations[unused] = None  # its nodes go: no entry places anything with them
         data = dict(old_root)
         data["services"] = services
         problems = [p if not delta or p.range.start.line < old_end and p.range.end.line < old_end
                     else p.replace(range=_shift_range(p.range, shifts))
                     for p in old.problems if p.path[:2] not in paths]
         problems.extend(p for p in syn.problems if p.path[:2] in paths)
-        return Document(text=text, data=data, spans=SplicedSpans(entries, generations), problems=problems,
+        return Document(text=text, data=data, spans=SplicedSpans(entries, generations, live), problems=problems,
                         _lines=lines, alias_counts=counts)

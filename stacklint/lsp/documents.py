@@ -18,7 +18,7 @@ from ..incremental import IncrementalLinter
 from ..memo import Tables
 from ..settings import Settings
 from .conversion import Converter
-from .positions import PositionMap, apply_change
+from .positions import PositionMap
 
 
 @dataclass
@@ -75,10 +75,10 @@ class OpenDocument:
         text = self.text
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
-                pmap = self.position_map(encoding)
                 r = change.range
-                text = apply_change(text, (r.start.line, r.start.character), (r.end.line, r.end.character),
-                                    change.text, encoding, pmap)
+                pmap = self.position_map(encoding).changed((r.start.line, r.start.character),
+                                                           (r.end.line, r.end.character), change.text)
+                text, self._pmap = pmap.text, pmap
             else:
                 text = change.text
             self.text = text

@@ -28,6 +28,7 @@ from . import lifecycle, settings as client_settings
 from .actions import ClientFeatures, code_actions
 from .conversion import SOURCE, internal_error
 from .documents import LintResult, OpenDocument, uri_to_path
+from .gc_pause import CollectorPause
 from .hover import hover
 from .positions import UTF8, UTF16, UTF32, PositionMap
 from .stacks import StackLinting
@@ -99,6 +100,7 @@ class StacklintServer(LanguageServer):
         self._inventories: dict[Path, tuple[float, Any]] = {}
         self._last_message: dict[str, str] = {}
         self.stacks = StackLinting()  # documents of stacks declared in the configuration
+        self.collector_pause = CollectorPause()
 
     # ---- capabilities -------------------------------------------------------------------
     def client_has(self, field: str) -> bool:
@@ -267,7 +269,7 @@ class StacklintServer(LanguageServer):
         else:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self.worker, memo.within, doc.memo, _lint_guarded, doc, text,
-                                                settings, self.encoding)
+                                                settings, doc.position_map(self.encoding))
         if result is None:
             return await self.lint_now(doc)  # the text changed before the worker got to it
         if result.trace is not None:
@@ -280,8 +282,10 @@ class StacklintServer(LanguageServer):
 
     def change_delay(self, doc: OpenDocument) -> float:
         """The debounce of an edit. The first edit after a pause is linted at once (an isolated
-        change, a quick fix, a paste); an edit that follows another within the debounce waits
-        until the edits pause. Stale runs are dropped either way."""
+        change, a quick fix, a paste); with a debounce set, an edit that follows another within it
+        waits until the edits pause. With none (the default), every edit is linted as soon as the
+        one worker is free: the lint of an older text stops at its next stage (Superseded), so the
+        last key of a burst waits for one stage, not for a pause. Stale runs are dropped either way."""
         debounce = self.debounce_of(doc)
         now = asyncio.get_running_loop().time()
         busy = doc.task is not None and not doc.task.done()
@@ -296,6 +300,7 @@ class StacklintServer(LanguageServer):
         if doc.task is not None and not doc.task.done():
             doc.task.cancel()
         doc.task = asyncio.get_running_loop().create_task(self._push(doc, delay))
+        self.collector_pause.hold_until_done(doc.task)
 
     async def _push(self, doc: OpenDocument, delay: float) -> None:
         if delay:
@@ -349,11 +354,11 @@ class StacklintServer(LanguageServer):
         self.settings_changed()
 
 
-def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> LintResult | None:
-    """Runs on the worker thread. Never raises: a failure becomes one diagnostic at 0:0."""
+def _lint_guarded(doc: OpenDocument, text: str, settings, pmap: PositionMap) -> LintResult | None:
+    """Runs on the worker thread. Never raises: a failure becomes one diagnostic at 0:0.
+    pmap: the text's position map, which the edits that made the text kept up to date."""
     if doc.text is not text:
         return None  # cancelled before it started
-    pmap = PositionMap(text, encoding)
     # The engine's temporaries are acyclic and freed by reference counting; with the cyclic
     # collector running, it rescans the large live node tree again and again (a third of the
     # time of a 300-service lint). Only this thread lints, so nothing else toggles it meanwhile.
@@ -361,6 +366,8 @@ def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Lint
     gc.disable()
     try:
         found = doc.linter.lint(text, doc.path, settings, superseded=lambda: doc.text is not text)
+        if doc.text is not text:
+            return None  # a newer text came during the final pass: no need to convert this one
         return LintResult(text, settings, pmap, doc.converter(found, pmap, doc.uri))
     except Superseded:
         return None  # a newer text came while it ran: lint_now lints that one

@@ -10,7 +10,7 @@ path) and skipped, never fatal:
     files: ["deploy/*.yml"]       (globs; default: stack and compose file names)
     env: {TAG: "1.2"}             inheritEnv: true (the server's own environment underneath)
     strictEnv: false              inventory: cluster.json (relative to the workspace folder)
-    debounceMs: 100
+    debounceMs: 0
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from ..settings import Settings
 from ..stack_files import is_config_name, is_stack_name
 
 SECTION = "stacklint"
-DEFAULT_DEBOUNCE_MS = 100
+# 0: an edit waits only for the lint of an earlier text to stop (see StacklintServer.change_delay)
+DEFAULT_DEBOUNCE_MS = settings_schema.properties(settings_schema.EDITOR)["debounceMs"]["default"]
 # The keys and their other spellings (the config file's and Python's) come from the settings
 # schema, which also validates the values.
 KEYS = tuple(settings_schema.properties(settings_schema.EDITOR))
