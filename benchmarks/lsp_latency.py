@@ -7,8 +7,9 @@
     python3 benchmarks/lsp_latency.py --differential 3000 --services 300   # the long incremental differential too
 
 Drives `python -m stacklint lsp` (this checkout) over stdio like an editor: one small edit (a
-replica count), then a pause, repeated; then typing bursts (five keys 40 ms apart, latency from
-the last key, so the debounce counts). The same run times `docker stack config -c FILE` on the
+replica count), then a pause, repeated; then typing bursts (five keys 40 ms apart in one service,
+latency from the last key, so the debounce and any lint still running count). Every key changes
+the text: a key that put back what was there would be linted from the last lint's document. The same run times `docker stack config -c FILE` on the
 same file and prints p95 as a ratio to it (target: at most 0.5x), and times the engine alone.
 
 --differential N applies N seeded random edits (tests/editing.py) to the bundled examples, the
@@ -96,13 +97,17 @@ async def measure(path: Path, edits: int, pause: float, debounce_ms) -> dict:
              for m in [re.match(r"\s+replicas: (\d)", line)] if m]
     if not spots:
         sys.exit("lsp_latency: the stack has no `replicas: N` line to edit")
+    digits = {spot: text.splitlines()[spot[0]][spot[1]] for spot in spots}
+
     def edit(n: int, version: int) -> None:
-        line, col = spots[n % len(spots)]
+        spot = spots[n % len(spots)]
+        line, col = spot
+        digits[spot] = str(int(digits[spot]) % 9 + 1)  # another digit than the one there
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
             content_changes=[types.TextDocumentContentChangePartial(
                 range=types.Range(types.Position(line, col), types.Position(line, col + 1)),
-                text=str(1 + n % 9))]))
+                text=digits[spot])]))
 
     async def published_version(version: int) -> float:
         while True:
@@ -120,12 +125,12 @@ async def measure(path: Path, edits: int, pause: float, debounce_ms) -> dict:
         latencies.append(await published_version(version) - sent)
         cpu.append(server_cpu(client) - cpu_before)
         await asyncio.sleep(pause)
-    # Typing bursts: five keystrokes 40 ms apart; latency from the last keystroke.
+    # Typing bursts: five keystrokes 40 ms apart in one service; latency from the last keystroke.
     bursts = []
     for n in range(max(edits // 4, 1)):
         for k in range(5):
             version += 1
-            edit(n * 5 + k, version)
+            edit(edits + n, version)
             sent = time.perf_counter()
             if k < 4:
                 await asyncio.sleep(0.04)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 from .catalogue_index import FRONT_MATTER
 from .diagnostics import Severity
@@ -35,7 +34,7 @@ class Rule(FrozenRecord):
     body: str
     path: Path
     # front matter beyond REQUIRED, e.g. `example_inventory: fixtures/swarm-example.json`
-    extra: Tuple[Tuple[str, str], ...]
+    extra: tuple[tuple[str, str], ...]
 
     def __init__(self, code, name, severity, category, fixable, since, summary, body, path, extra=()):
         self._set(code, name, severity, category, fixable, since, summary, body, path, extra)
@@ -52,7 +51,7 @@ class Rule(FrozenRecord):
         m = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", self.body, re.M | re.S | re.I)
         return m.group(1).strip() if m else ""
 
-    def examples(self, title: str) -> List[str]:
+    def examples(self, title: str) -> list[str]:
         """The ```yaml blocks of a section."""
         return re.findall(r"```ya?ml\n(.*?)```", self.section(title), re.S)
 
@@ -71,7 +70,7 @@ def parse_page(path: Path) -> Rule:
     m = _FRONT.match(text)
     if not m:
         raise CatalogueError(f"{path}: no front matter (--- ... ---)")
-    meta: Dict[str, str] = {}
+    meta: dict[str, str] = {}
     for line in m.group(1).splitlines():
         if not line.strip():
             continue
@@ -94,8 +93,8 @@ def parse_page(path: Path) -> Rule:
 
 
 @functools.lru_cache(maxsize=1)
-def load() -> Dict[str, Rule]:
-    rules: Dict[str, Rule] = {}
+def load() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
     for path in sorted(data_dir("rules").glob("SL*.md")):
         rule = parse_page(path)
         if rule.code != path.stem:
@@ -114,7 +113,7 @@ def name_of(code: str) -> str:
     return entry[_NAME] if entry else ""
 
 
-def severity_of(code: str) -> Optional[Severity]:
+def severity_of(code: str) -> Severity | None:
     """The rule's default severity (None for a code without a page)."""
     entry = FRONT_MATTER.get(code)
     return Severity[entry[_SEVERITY].upper()] if entry else None
@@ -128,11 +127,11 @@ def opt_in() -> frozenset:
 
 
 @functools.lru_cache(maxsize=1)
-def _codes_by_name() -> Dict[str, str]:
+def _codes_by_name() -> dict[str, str]:
     return {entry[_NAME]: code for code, entry in FRONT_MATTER.items()}
 
 
-def resolve(selector: str) -> Tuple[str, ...]:
+def resolve(selector: str) -> tuple[str, ...]:
     """Codes a selector names: a code (SL201), a name (docker-socket-mount), a prefix (SL2, SL20) or ALL."""
     s = selector.strip()
     if s.upper() == "ALL":

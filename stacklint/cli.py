@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
 import os
 import stat
 import sys
-from typing import List, Optional
 
 from pathlib import Path
 
@@ -33,7 +31,7 @@ class UsageError(Exception):
     pass
 
 
-def _codes(values: Optional[List[str]]) -> Optional[frozenset]:
+def _codes(values: list[str] | None) -> frozenset | None:
     if not values:
         return None
     codes = set()
@@ -182,7 +180,7 @@ def _inventory_from_args(args):
     return None
 
 
-def lint_main(argv: List[str]) -> int:
+def lint_main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.format not in FORMATS:
@@ -285,7 +283,7 @@ def _note_sarif_cap(results) -> None:
             f"(GitHub accepts at most {sarif.MAX_RESULTS} results a run)")
 
 
-def _is_one_of(output: str, paths: List[str]) -> bool:
+def _is_one_of(output: str, paths: list[str]) -> bool:
     """Whether the output file is one of the inputs (the same file, whatever the spelling)."""
     try:
         out = os.stat(output)
@@ -301,13 +299,13 @@ def _is_one_of(output: str, paths: List[str]) -> bool:
     return False
 
 
-def rules_main(argv: List[str]) -> int:
+def rules_main(argv: list[str]) -> int:
     for rule in catalogue.load().values():
         print(f"{rule.code}  {rule.name:<34} {rule.severity.label:<8} {rule.summary}")
     return EXIT_CLEAN
 
 
-def explain_main(argv: List[str]) -> int:
+def explain_main(argv: list[str]) -> int:
     if len(argv) != 1:
         say("usage: stacklint explain CODE|NAME")
         return EXIT_USAGE
@@ -326,7 +324,7 @@ SUBCOMMANDS["rules"] = ("list every rule", rules_main)
 SUBCOMMANDS["explain"] = ("print a rule's page", explain_main)
 
 
-def inventory_main(argv: List[str]) -> int:
+def inventory_main(argv: list[str]) -> int:
     from .inventory import main
 
     return main(argv)
@@ -335,7 +333,7 @@ def inventory_main(argv: List[str]) -> int:
 SUBCOMMANDS["inventory"] = ("snapshot the Swarm for --inventory", inventory_main)
 
 
-def lsp_main(argv: List[str]) -> int:
+def lsp_main(argv: list[str]) -> int:
     from .lsp import main as serve  # pygls is imported only when the server starts
 
     return serve(argv)
@@ -344,7 +342,7 @@ def lsp_main(argv: List[str]) -> int:
 SUBCOMMANDS["lsp"] = ("run the language server (stdio, or --tcp --port N)", lsp_main)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:
@@ -368,11 +366,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def entry() -> None:
-    """The program: the `stacklint` command and `python -m stacklint`."""
-    # What importing made lives as long as the process. Frozen, it is left out of every later
-    # collection, and out of the full one the interpreter makes at exit, which otherwise walks
-    # every object of every module: a tenth of the instructions of linting a small file.
-    gc.freeze()
+    """The program: the `stacklint` command and `python -m stacklint` (stacklint/__main__.py,
+    which both import first, freezes what importing made)."""
     sys.exit(main())
 
 

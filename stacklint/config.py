@@ -19,7 +19,6 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
 
 from . import catalogue
 from .diagnostics import Severity
@@ -27,6 +26,10 @@ from .files import read_regular
 from .settings import PerFileIgnore, Settings, merged
 from .stack_files import CONFIG_NAMES, PYPROJECT
 from .lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 # A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -39,7 +42,7 @@ class ConfigError(ValueError):
         super().__init__(f"{path}:{line}:{column}: invalid configuration: {message}")
 
 
-def find_config(start: Path) -> Optional[Path]:
+def find_config(start: Path) -> Path | None:
     """The nearest .stacklint.yaml, or pyproject.toml with [tool.stacklint], at or above start."""
     folder = start if start.is_dir() else start.parent
     folder = folder.resolve()
@@ -91,10 +94,13 @@ def _may_define_tool_section(text: str) -> bool:
     """False only where no TOML reading of text has tool.stacklint (a key can also be spelled
     with escapes, "\\u0074ool": a file with any escape is parsed). The words in a comment or a
     string do not count, even in a file that cannot be parsed."""
-    return "\\u" in text or "\\U" in text or _TOOL_SECTION_LINE.search(text) is not None
+    if "\\u" in text or "\\U" in text:
+        return True
+    # Unescaped, the name is written out: most files are told without compiling the pattern.
+    return "stacklint" in text and _TOOL_SECTION_LINE.search(text) is not None
 
 
-def _position_of(path: Path, key: str) -> Tuple[int, int]:
+def _position_of(path: Path, key: str) -> tuple[int, int]:
     """Best-effort line/column of a key in the file (for TOML, where we have no node marks)."""
     try:
         lines = _read(path).splitlines()
@@ -154,11 +160,11 @@ def _load_toml(path: Path):
 
 
 @functools.lru_cache(maxsize=64)
-def _load_cached(path: str, mtime: float) -> Dict[str, Any]:
+def _load_cached(path: str, mtime: float) -> dict[str, Any]:
     return _parse(Path(path))
 
 
-def load_config(path: Path) -> Dict[str, Any]:
+def load_config(path: Path) -> dict[str, Any]:
     """The validated options of one config file, as Settings keyword arguments."""
     try:
         mtime = os.stat(path).st_mtime
@@ -190,7 +196,7 @@ def _severity(value, keys, locate, path) -> Severity:
         raise ConfigError(path, *locate(keys, False), str(err)) from None
 
 
-def _parse(path: Path) -> Dict[str, Any]:
+def _parse(path: Path) -> dict[str, Any]:
     from . import settings_schema
 
     data, locate = _load_toml(path) if path.name == PYPROJECT else _load_yaml(path)
@@ -198,7 +204,7 @@ def _parse(path: Path) -> Dict[str, Any]:
     if problems:
         first = problems[0]
         raise ConfigError(path, *(locate(first.path, first.on_key) if first.path else (1, 1)), first.message)
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
         keys = (key,)
         if key == "select":
@@ -230,7 +236,7 @@ def _stacks(entries, locate, path: Path):
         raise ConfigError(path, *locate(problem.keys, False), str(problem)) from None
 
 
-def stacks_for(file_path: str, config_path: Optional[Path] = None):
+def stacks_for(file_path: str, config_path: Path | None = None):
     """The stacks declared in a file's configuration (config_path, else the nearest one); ()
     when there is none. Raises ConfigError for an invalid configuration."""
     path = config_path or find_config(Path(file_path))
@@ -239,7 +245,7 @@ def stacks_for(file_path: str, config_path: Optional[Path] = None):
     return load_config(path).get("stacks", ())
 
 
-def settings_for(file_path: Optional[str], base: Settings, config_path: Optional[Path] = None) -> Settings:
+def settings_for(file_path: str | None, base: Settings, config_path: Path | None = None) -> Settings:
     """base (from the command line or the editor) over the file's project configuration.
 
     Options given on the command line win over the config file; `ignore` lists add up."""
@@ -247,7 +253,7 @@ def settings_for(file_path: Optional[str], base: Settings, config_path: Optional
     if path is None:
         return base
     options = dict(load_config(path))
-    changes: Dict[str, Any] = {}
+    changes: dict[str, Any] = {}
     if base.select is None and "select" in options:
         changes["select"] = options["select"]
     if "ignore" in options:

@@ -1,9 +1,9 @@
 """What a check sees: the document, its interpolated data, the version, the settings."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Tuple
 
 from .diagnostics import Diagnostic, Fix, Related, Severity, YamlPath
 from .document import Document
@@ -14,14 +14,14 @@ from .record import Record
 
 class Context(Record):
     _fields = ("path", "doc", "data", "version", "declared", "settings", "missing_variables", "from_env")
-    path: Optional[str]  # the file's path, None for stdin or an unsaved buffer
+    path: str | None  # the file's path, None for stdin or an unsaved buffer
     doc: Document
     data: dict  # after interpolation: what Docker validates and deploys
     version: str
-    declared: Optional[str]
+    declared: str | None
     settings: Settings
     # Variables interpolation found unset (or required and missing): (name, path, offset, length).
-    missing_variables: Tuple[Tuple[str, YamlPath, int, int], ...]
+    missing_variables: tuple[tuple[str, YamlPath, int, int], ...]
     # Per path, the (variable, value) pairs the environment supplied: no message may quote them.
     from_env: Mapping[YamlPath, list]
 
@@ -41,12 +41,12 @@ class Context(Record):
         return Stack(self.data, self.settings.stack_name, self.doc.data)
 
     @cached_property
-    def folder(self) -> Optional[Path]:
+    def folder(self) -> Path | None:
         """Relative `file:`, `env_file` and bind paths resolve against the stack file's folder.
         Worked out once per lint: checks ask for it per service, and resolve() is a system call."""
         return Path(self.path).resolve().parent if self.path else None
 
-    def for_service(self, name) -> "Context":
+    def for_service(self, name) -> Context:
         """This context with that one service (every top-level section kept): what a per-service
         check sees when an editor re-checks only the service an edit touched."""
         data = dict(self.data)
@@ -58,7 +58,7 @@ class Context(Record):
         return one
 
     def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,
-             severity: Severity = None, fix: Fix = None, related: Tuple[Related, ...] = (),
+             severity: Severity = None, fix: Fix = None, related: tuple[Related, ...] = (),
              stage: str = "") -> Diagnostic:
         """A diagnostic at the node of path. The severity comes from the catalogue unless given."""
         doc = self.doc
@@ -70,7 +70,7 @@ class Context(Record):
         value = self.data.get(name)
         return value if isinstance(value, dict) else {}
 
-    def services(self) -> Iterator[Tuple[str, dict]]:
+    def services(self) -> Iterator[tuple[str, dict]]:
         for name, svc in self.section("services").items():
             if isinstance(svc, dict):
                 yield name, svc

@@ -8,7 +8,6 @@ a bare `${VAR}` (the deploy's environment provides it), a `/run/secrets/...` pat
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
 from functools import lru_cache
 
 from .interpolation import PATTERN
@@ -33,6 +32,12 @@ _FILE_SUFFIXES = ("_FILE", "__FILE", "-FILE", ".FILE")
 # An absolute path of two or more parts: nobody's password, somebody's password file.
 _FILE_PATH = LazyRegex(r"/[\w.\-]+(/[\w.\-]+)+")
 _URL_CREDENTIALS = LazyRegex(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^/@:\s]*):(?P<password>[^/@\s]+)@")
+
+
+def _url_credentials(text: str):
+    """The first `scheme://user:password@` in text, or None; a text without `://` (most) is told
+    without compiling the pattern."""
+    return _URL_CREDENTIALS.search(text) if "://" in text else None
 
 
 def words(name: str):
@@ -87,7 +92,7 @@ def written_value(written, path: tuple):
     return written
 
 
-def literal_kind(raw, value) -> Optional[str]:
+def literal_kind(raw, value) -> str | None:
     """'literal', 'default' (a `${VAR:-secret}` default), or None (no literal secret)."""
     if value is None or value == "" or isinstance(value, bool) or isinstance(raw, bool):
         return None  # nothing, or a YAML boolean (not a secret)
@@ -117,11 +122,11 @@ def literal_kind(raw, value) -> Optional[str]:
     return "literal" if "".join(rest).strip() else None
 
 
-def url_password(raw) -> Optional[Tuple[str, str, str]]:
+def url_password(raw) -> tuple[str, str, str] | None:
     """(scheme, user, kind) when a URL written in the file carries a password that is not a bare ${VAR}."""
     if not isinstance(raw, str):
         return None
-    m = _URL_CREDENTIALS.search(raw)
+    m = _url_credentials(raw)
     if not m:
         return None
     password = m.group("password")
@@ -150,7 +155,7 @@ def literal_values(documents) -> tuple:
                 literal = is_credential_name(name) and literal_kind(raw, raw)
                 if literal:
                     found.update((raw, raw.replace("$$", "$")))
-                m = _URL_CREDENTIALS.search(raw)
+                m = _url_credentials(raw)
                 if m:
                     found.add(m.group("password"))
                 if literal or m:
@@ -179,7 +184,7 @@ def secret_looking(path: tuple, value) -> bool:
         return False
     last = path[-1]
     name = last if isinstance(last, str) else value.partition("=")[0]
-    return is_credential_name(name) or bool(_URL_CREDENTIALS.search(value))
+    return is_credential_name(name) or bool(_url_credentials(value))
 
 
 def masked(raw) -> str:
@@ -233,7 +238,7 @@ def mask_source_line(line: str) -> str:
     m = _SOURCE_ENTRY.match(line)
     if m and m.group("value") and is_credential_name(m.group("name")):
         line = _masked(line, *m.span("value"))
-    for m in _FLOW_ENTRY.finditer(line):
+    for m in _FLOW_ENTRY.finditer(line) if "{" in line or "[" in line or "," in line else ():
         if is_credential_name(m.group("name")):
             # `"NAME=value"` quotes the whole entry: the value ends at that quote
             quote = m.group("open") if m.group("open") and not m.group("close") else ""
@@ -242,7 +247,7 @@ def mask_source_line(line: str) -> str:
             if not quote and start < len(line) and line[start] in "\"'":
                 start += 1  # keep the value's own quotes
             line = _masked(line, start, end)
-    for url in _URL_CREDENTIALS.finditer(line):
+    for url in _URL_CREDENTIALS.finditer(line) if "://" in line else ():
         start, end = url.span("password")
         line = line[:start] + "*" * (end - start) + line[end:]
     return line

@@ -13,7 +13,6 @@ image may keep its data anywhere, so there any writable mount counts.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .model import Service
 from .lazy_regex import LazyRegex
@@ -71,7 +70,7 @@ _PERSISTS = LazyRegex(r"--appendonly\s+yes|--save\s+['\"]?\d")
 class Server(FrozenRecord):
     _fields = ("family", "data", "datastore", "cache")
     family: str  # postgres, kafka, redis, gitlab ...
-    data: Optional[str]  # where it keeps its data; None: any writable mount counts
+    data: str | None  # where it keeps its data; None: any writable mount counts
     datastore: bool  # clients authenticate to it and its tasks may replicate (not gitlab and the like)
     cache: bool  # in-memory unless configured (redis, memcached)
 
@@ -111,7 +110,7 @@ def _command_text(svc: Service) -> str:
 
 
 @memo
-def _by_image(namespace: str, last: str) -> Optional[str]:
+def _by_image(namespace: str, last: str) -> str | None:
     words = _words(last)
     if not words or _NOT_SERVER & set(words):
         return None
@@ -121,7 +120,7 @@ def _by_image(namespace: str, last: str) -> Optional[str]:
     return None
 
 
-def server(svc: Service) -> Optional[Server]:
+def server(svc: Service) -> Server | None:
     """The database (or data-keeping application) this service runs as a server, or None."""
     image = svc.image.value if svc.image is not None else ""
     namespace, last = repository(svc) if image else ("", "")

@@ -12,19 +12,23 @@ declaration means once read (`config.py` validates it), and the settings a stack
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 import os
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from .record import FrozenRecord
 from .settings import Settings, merged
 
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 class DeclaredStack(FrozenRecord):
     _fields = ("name", "files", "env_files")
-    name: Optional[str]
-    files: Tuple[str, ...]  # absolute, normalised paths, in merge order
-    env_files: Tuple[str, ...]
+    name: str | None
+    files: tuple[str, ...]  # absolute, normalised paths, in merge order
+    env_files: tuple[str, ...]
 
     def __init__(self, name, files, env_files=()):
         self._set(name, files, env_files)
@@ -37,12 +41,12 @@ class DeclaredStack(FrozenRecord):
 class StackProblem(ValueError):
     """A declaration that cannot be used; keys: where in the configuration (config.py locates it)."""
 
-    def __init__(self, keys: Tuple[Any, ...], message: str):
+    def __init__(self, keys: tuple[Any, ...], message: str):
         self.keys = keys
         super().__init__(message)
 
 
-def read_declarations(entries: List[Dict[str, Any]], folder: Path) -> Tuple[DeclaredStack, ...]:
+def read_declarations(entries: list[dict[str, Any]], folder: Path) -> tuple[DeclaredStack, ...]:
     """DeclaredStacks from the `stacks` entries (already valid against the schema): each file
     inside the configuration's folder, existing, and in one stack only."""
     stacks, owner, names = [], {}, {}
@@ -83,7 +87,7 @@ def _inside(file: str, folder: Path, keys) -> str:
     return path
 
 
-def stack_of(path: str, stacks: Iterable[DeclaredStack]) -> Optional[DeclaredStack]:
+def stack_of(path: str, stacks: Iterable[DeclaredStack]) -> DeclaredStack | None:
     """The declared stack a file belongs to, if any."""
     absolute = os.path.normpath(os.path.abspath(path))
     for stack in stacks:
@@ -96,12 +100,12 @@ def stack_settings(stack: DeclaredStack, base: Settings) -> Settings:
     """The settings a stack is linted with: its env files under the environment (the variables
     already set win, as with --env-file), its name as the stack name unless one was given.
     Raises ValueError (with the env file's line, never a value) when an env file is bad."""
-    changes: Dict[str, Any] = {}
+    changes: dict[str, Any] = {}
     if stack.env_files:
         from .envfile import read_env_file
 
         env = dict(base.env or {})
-        from_files: Dict[str, str] = {}
+        from_files: dict[str, str] = {}
         for name in stack.env_files:
             from_files.update(read_env_file(name, lookup=env.get))
         changes["env"] = {**from_files, **env}

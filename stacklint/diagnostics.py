@@ -5,13 +5,12 @@ output adds one to both, the language server converts columns to UTF-16 at its e
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import enum
-from typing import NamedTuple, Sequence, Tuple, Union
+from .record import FrozenRecord, Record, tuple_record
 
-from .record import FrozenRecord, Record
-
-PathItem = Union[str, int]
-YamlPath = Tuple[PathItem, ...]
+PathItem = str | int
+YamlPath = tuple[PathItem, ...]
 
 
 class Severity(enum.IntEnum):
@@ -21,7 +20,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         try:
             return cls[text.strip().upper()]
         except KeyError:
@@ -32,23 +31,25 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-class Position(NamedTuple):
+@tuple_record
+class Position:
     # NamedTuples: ordered and hashable like the dataclasses they replace, and built several
     # times faster (a large stack has a hundred thousand of them)
     line: int
     column: int
 
 
-class Range(NamedTuple):
+@tuple_record
+class Range:
     start: Position
     end: Position
 
     @classmethod
-    def of(cls, line: int, column: int, end_line: int, end_column: int) -> "Range":
+    def of(cls, line: int, column: int, end_line: int, end_column: int) -> Range:
         return cls(Position(line, column), Position(end_line, end_column))
 
     @classmethod
-    def point(cls, line: int, column: int) -> "Range":
+    def point(cls, line: int, column: int) -> Range:
         return cls(Position(line, column), Position(line, column))
 
 
@@ -66,7 +67,7 @@ class TextEdit(FrozenRecord):
 class Fix(FrozenRecord):
     _fields = ("title", "edits", "safe")
     title: str
-    edits: Tuple[TextEdit, ...]
+    edits: tuple[TextEdit, ...]
     # Safe fixes keep the stack's meaning; unsafe ones change what gets deployed.
     safe: bool
 
@@ -93,7 +94,7 @@ class Diagnostic(Record):
     range: Range
     path: YamlPath
     fix: Fix | None
-    related: Tuple[Related, ...]
+    related: tuple[Related, ...]
     # Filled by the engine from the catalogue, so checks only name the code.
     name: str
     # Where Docker itself refuses the file for this reason: "load" (`docker stack config`

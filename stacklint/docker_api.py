@@ -14,7 +14,6 @@ import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
 from urllib.parse import urlsplit
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
@@ -35,18 +34,18 @@ class Endpoint:
     where: str  # how it was chosen, for error messages: "DOCKER_HOST", "context prod", "default"
     tls: bool = False
     verify: bool = True
-    ca: Optional[str] = None
-    cert: Optional[str] = None
-    key: Optional[str] = None
+    ca: str | None = None
+    cert: str | None = None
+    key: str | None = None
 
 
-def _config_dir(env: Dict[str, str]) -> Path:
+def _config_dir(env: dict[str, str]) -> Path:
     if env.get("DOCKER_CONFIG"):
         return Path(env["DOCKER_CONFIG"])
     return Path(env.get("HOME") or Path.home()) / ".docker"
 
 
-def _tls_files(folder: Path) -> Dict[str, Optional[str]]:
+def _tls_files(folder: Path) -> dict[str, str | None]:
     out = {}
     for key, name in (("ca", "ca.pem"), ("cert", "cert.pem"), ("key", "key.pem")):
         path = folder / name
@@ -54,7 +53,7 @@ def _tls_files(folder: Path) -> Dict[str, Optional[str]]:
     return out
 
 
-def resolve_endpoint(env: Optional[Dict[str, str]] = None) -> Endpoint:
+def resolve_endpoint(env: dict[str, str] | None = None) -> Endpoint:
     """Where the docker CLI would connect, given this environment (os.environ by default)."""
     env = dict(os.environ if env is None else env)
     host = env.get("DOCKER_HOST", "")

@@ -12,7 +12,6 @@ text that produced the value).
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Tuple
 
 import bisect
 from array import array
@@ -20,12 +19,11 @@ import gc
 import math
 from _thread import allocate_lock  # threading's Lock without importing threading
 
-try:
-    import _ruamel_yaml  # ruamel.yaml.clib: the fast C composer
-except ImportError:
-    # A pure-Python install (the VS Code extension's bundled copy): pure_yaml.py composes.
-    _ruamel_yaml = None
-from ruamel.yaml import YAML
+from .ruamel_c import import_c_composer
+
+# ruamel.yaml.clib: the fast C composer. None in a pure-Python install (the VS Code extension's
+# bundled copy): pure_yaml.py composes there.
+_ruamel_yaml = import_c_composer()
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, DocumentEndEvent, DocumentStartEvent, StreamEndEvent
 from ruamel.yaml.reader import ReaderError
@@ -62,12 +60,12 @@ _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
 LINE_BREAK = _EDITOR_BREAK = LazyRegex(r"\r\n|\r|\n")
 
 
-def line_starts(text: str) -> List[int]:
+def line_starts(text: str) -> list[int]:
     """Offset in text of each line's first character, in the line model of `Document.lines`."""
     return [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
 
 
-def offset_in(starts: List[int], text: str, at: Position) -> int:
+def offset_in(starts: list[int], text: str, at: Position) -> int:
     """The offset in text (whose line_starts are starts) of a position; past the end, the end."""
     if at.line >= len(starts):
         return len(text)
@@ -90,7 +88,7 @@ _NON_SPECIFIC = "!nonspecific"
 
 class Span(FrozenRecord):
     _fields = ("key", "value")
-    key: Optional[Range]  # None for sequence items and the root
+    key: Range | None  # None for sequence items and the root
     value: Range
 
     def __init__(self, key, value):
@@ -105,7 +103,7 @@ class SpanIndex(dict):
 
     # node -> Range; parse() sets the document's own (it knows where the text ends)
     node_range = staticmethod(lambda node: _range(node))
-    _positions: Optional["_Positions"] = None
+    _positions: _Positions | None = None
     _marks = None  # array of the compacted marks
 
     def __getitem__(self, path):
@@ -157,16 +155,16 @@ class Document(Record):
     _fields = ("text", "data", "spans", "problems", "failed", "_lines", "alias_counts", "_alias_links", "_starts")
     text: str
     data: object
-    spans: Dict[YamlPath, Span]
-    problems: List[Diagnostic]
+    spans: dict[YamlPath, Span]
+    problems: list[Diagnostic]
     # True when the text could not be turned into data at all (the checks then have nothing to read).
     failed: bool
-    _lines: Optional[List[str]]
+    _lines: list[str] | None
     # go-yaml's alias accounting over the whole walk (decode steps, how many came from aliases):
     # what an incremental re-parse of one block needs to know the rest cannot become a bomb
     alias_counts: tuple
     _alias_links: object  # not read yet (None); False: unreadable
-    _starts: Optional[List[int]]
+    _starts: list[int] | None
 
     def __init__(self, text, data=None, spans=None, problems=None, failed=False, _lines=None, alias_counts=(0, 0),
                  _alias_links=None, _starts=None):
@@ -181,12 +179,12 @@ class Document(Record):
         self._starts = _starts
 
     @property
-    def lines(self) -> List[str]:
+    def lines(self) -> list[str]:
         if self._lines is None:
             self._lines = split_lines(self.text)
         return self._lines
 
-    def span(self, path: YamlPath) -> Optional[Span]:
+    def span(self, path: YamlPath) -> Span | None:
         return self.spans.get(tuple(path))
 
     def offset(self, at: Position) -> int:
@@ -194,7 +192,7 @@ class Document(Record):
             self._starts = line_starts(self.text)
         return offset_in(self._starts, self.text, at)
 
-    def alias_links(self) -> Optional[List[Tuple[int, int]]]:
+    def alias_links(self) -> list[tuple[int, int]] | None:
         """(offset of the anchor, offset of the alias) for each alias of the first document: the
         definition each `*name` refers to. None when the parser's events cannot be read (a file
         only go_yaml's rewrites make readable). Read on the first fix that removes an `&`."""
@@ -282,7 +280,7 @@ class _Positions:
         self.exotic = "\x85" in text or "\u2028" in text or "\u2029" in text
         self.last_line = text.count("\n") + text.count("\r") - text.count("\r\n")
         self.last_width = len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
-        self._starts: Optional[List[int]] = None
+        self._starts: list[int] | None = None
         # What a range is made from: lines and columns, or where the lines are not the editor's,
         # the character offsets
         self.marks_of = _offsets if self.exotic else _lines_columns
@@ -356,7 +354,7 @@ def estimate_depth(text: str, limit: int = 0) -> tuple:
         wide = rf"[ \t-]{{{room + 1},}}"
         if not (re.match(wide, text) or re.search("\n" + wide, text)):
             return flow + 2 * (room + 1), 0
-    stack: List[int] = []
+    stack: list[int] = []
     block = block_at = offset = 0
     for line in text.splitlines(keepends=True):
         start, offset = offset, offset + len(line)
@@ -412,7 +410,7 @@ class _Walker:
         self.aliased = 0
         self.in_alias = 0
         self.expanding = 0  # where the outermost alias being expanded is written (see _cursor)
-        self.sizes: Dict[int, int] = {}
+        self.sizes: dict[int, int] = {}
         # Whether an alias may be a key (`*name:`, `? *name`): only then are keys told apart
         # from aliases (go-yaml compares an alias key only with the same alias).
         self.not_json: set = set()  # NaN and infinity nodes already reported
@@ -834,8 +832,11 @@ _FAST_NODES = (_Scalar, _Sequence, _Mapping)
 _RESOLVER = _UntypedResolver()
 _SWAP_LOCK = allocate_lock()
 if _ruamel_yaml is not None:
-    _yaml = YAML(typ="safe", pure=False)
-    _yaml.Resolver = _UntypedResolver
+    class _CComposer(_ruamel_yaml.CParser, _UntypedResolver):
+        """The C reader, scanner, parser and composer, typing nothing: what ruamel's
+        YAML(typ="safe").compose_all composes with, minus the constructor it never calls."""
+
+    _yaml = None  # the pure loader, where there is no C composer
 else:
     from .pure_yaml import make_loader
 
@@ -945,8 +946,8 @@ def alias_links(text: str):
     as go-yaml links them: an alias names the latest definition of its anchor before it.
     False when the events cannot be read."""
     events = _c_events(text) if _ruamel_yaml is not None else _yaml.parse(text)
-    defined: Dict[str, int] = {}
-    links: List[Tuple[int, int]] = []
+    defined: dict[str, int] = {}
+    links: list[tuple[int, int]] = []
     marks = 0  # document start and end events seen
     try:
         for event in events:
@@ -982,7 +983,7 @@ def _c_events(text: str):
         parser.dispose()
 
 
-def split_lines(text: str) -> List[str]:
+def split_lines(text: str) -> list[str]:
     """The lines every position of stacklint counts: split where editors and LSP do (\n, \r\n,
     \r; str.splitlines also splits at \v, \f, \x1c-\x1e, NEL, LS and PS); like splitlines, no
     empty line after a final newline."""
@@ -1061,6 +1062,12 @@ def _compose_events(text: str):
 
 def _first_node(text: str):
     # Docker's yaml.Unmarshal reads the first document of the stream only.
+    if _ruamel_yaml is not None:
+        composer = _CComposer(text)
+        try:
+            return composer.get_node() if composer.check_node() else None
+        finally:
+            composer.dispose()
     try:
         for node in _yaml.compose_all(text):
             return node
@@ -1070,17 +1077,15 @@ def _first_node(text: str):
 
 
 def _release_loader() -> None:
-    """The (module-global) ruamel instance keeps the last stream and its C parser (the text
-    and what it composed) and appends a DocInfo per load: in the editor, a closed 18 MiB
-    document stayed in memory, and every keystroke added an object. Drop them."""
+    """The (module-global) pure loader keeps the last stream (the text) and appends a DocInfo
+    per load: in the editor, a closed 18 MiB document stayed in memory, and every keystroke
+    added an object. Drop them. (Its parser keeps reading its scanner through the instance:
+    the scanner stays, or the next parse finds none.)"""
     infos = getattr(_yaml, "doc_infos", None)
     if infos:
         infos.clear()
-    # (The pure-Python loader's parser keeps reading its scanner through the instance: there
-    # the scanner stays, or the next parse finds none.)
-    for kept in ("_stream", "_scanner") if _ruamel_yaml is not None else ("_stream",):
-        if getattr(_yaml, kept, None) is not None:
-            setattr(_yaml, kept, None)
+    if getattr(_yaml, "_stream", None) is not None:
+        _yaml._stream = None
 
 
 def _clean(message: str) -> str:

@@ -8,7 +8,7 @@ show the target verbatim (flow style, escapes, interpolation), no edit is offere
 from __future__ import annotations
 
 import functools
-from typing import List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 from .diagnostics import Position, Range, TextEdit, YamlPath
 from .document import Document
@@ -18,7 +18,7 @@ from .lazy_regex import LazyRegex
 _PLAIN_KEY = LazyRegex(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 # (depth below the new entry's own indentation, text) pairs, e.g. [(0, "db:"), (1, "external: true")]
-Lines = Sequence[Tuple[int, str]]
+Lines = Sequence[tuple[int, str]]
 
 
 def _in_own_file(helper):
@@ -104,7 +104,7 @@ def _value_at(doc: Document, path: YamlPath):
 
 
 @_in_own_file
-def append_to_mapping(doc: Document, path: YamlPath, lines: Lines) -> Optional[TextEdit]:
+def append_to_mapping(doc: Document, path: YamlPath, lines: Lines) -> TextEdit | None:
     """Insert lines as new entries at the end of the block mapping at path (which must exist).
 
     An empty value (`back-tier:` with nothing after it) becomes a mapping holding the lines.
@@ -146,7 +146,7 @@ def _insert_point(doc: Document, line: int) -> Range:
 
 
 @_in_own_file
-def add_to_section(doc: Document, section: str, lines: Lines) -> Optional[TextEdit]:
+def add_to_section(doc: Document, section: str, lines: Lines) -> TextEdit | None:
     """Add an entry under the top-level `section:`, creating the section at the end of the file."""
     data = doc.data if isinstance(doc.data, dict) else None
     if data is None:
@@ -175,13 +175,13 @@ def _has_second_document(doc: Document) -> bool:
     return False
 
 
-def section_lines(name: str, body: List[Tuple[int, str]]) -> List[Tuple[int, str]]:
+def section_lines(name: str, body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """An entry `name:` with body lines one level below it."""
     return [(0, yaml_key(name) + ":")] + [(depth + 1, text) for depth, text in body]
 
 
 @_in_own_file
-def replace_scalar(doc: Document, path, old: str, new: str) -> Optional[TextEdit]:
+def replace_scalar(doc: Document, path, old: str, new: str) -> TextEdit | None:
     """Replace the one-line scalar at path, whose value is old, by new in the same quoting."""
     span = doc.span(path)
     if span is None or span.value.start.line != span.value.end.line:
@@ -197,7 +197,7 @@ def replace_scalar(doc: Document, path, old: str, new: str) -> Optional[TextEdit
 
 
 @_in_own_file
-def quote_plain(doc: Document, path) -> Optional[TextEdit]:
+def quote_plain(doc: Document, path) -> TextEdit | None:
     """Double-quote the one-line plain scalar at path, as written (`3.8` -> `"3.8"`). Not offered
     when the node carries an anchor or a tag: quoting those would put them inside the string."""
     span = doc.span(path)
@@ -210,7 +210,7 @@ def quote_plain(doc: Document, path) -> Optional[TextEdit]:
 
 
 @_in_own_file
-def delete_key(doc: Document, path) -> Optional[TextEdit]:
+def delete_key(doc: Document, path) -> TextEdit | None:
     """Delete the lines of a block-mapping key and its whole value.
 
     The deletion runs from the start of the key's line to the end of the value's last content
@@ -246,7 +246,7 @@ def delete_key(doc: Document, path) -> Optional[TextEdit]:
     return checked_edit(doc, Range.of(first, 0, last + 1, 0), "")
 
 
-def checked_edit(doc: Document, where: Range, new_text: str) -> Optional[TextEdit]:
+def checked_edit(doc: Document, where: Range, new_text: str) -> TextEdit | None:
     """The edit replacing where by new_text, unless the text it removes defines an anchor that an
     alias outside it uses: the file would then have an undefined `*name` (or, with an anchor
     defined twice, an alias silently meaning another value). Every builder that removes text

@@ -7,12 +7,11 @@ current Docker release, which the installed CLI and docker-facts.md were checked
 from __future__ import annotations
 
 import re
-from typing import Tuple
 
 CURRENT_ENGINE = "28.2.2"
 
 
-def parse(text: str) -> Tuple[int, ...]:
+def parse(text: str) -> tuple[int, ...]:
     """"20.10.24+dfsg1" -> (20, 10, 24); ValueError for text that does not start with a number."""
     m = re.match(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?", str(text).strip())
     if not m:
@@ -20,7 +19,7 @@ def parse(text: str) -> Tuple[int, ...]:
     return tuple(int(p) for p in m.groups() if p is not None)
 
 
-def engine_version(ctx) -> Tuple[int, ...]:
+def engine_version(ctx) -> tuple[int, ...]:
     inventory = ctx.settings.inventory or {}
     known = [parse(n["engine_version"]) for n in inventory.get("nodes") or ()
              if isinstance(n, dict) and isinstance(n.get("engine_version"), str) and re.match(r"^v?\d", n["engine_version"])]
@@ -32,5 +31,5 @@ def engine_version(ctx) -> Tuple[int, ...]:
         return parse(CURRENT_ENGINE)  # the CLI refuses such a value; a library caller gets the default
 
 
-def engine_at_least(ctx, version: Tuple[int, ...]) -> bool:
+def engine_at_least(ctx, version: tuple[int, ...]) -> bool:
     return engine_version(ctx) >= version

@@ -7,7 +7,7 @@ ours keep Docker's words but name the line instead of quoting a value.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional
+from collections.abc import Callable
 
 from .files import NotRegular, TooLarge, read_regular
 
@@ -23,7 +23,7 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
             "\u2028\u2029\u202f\u205f\u3000"
 _KEY_WHITESPACE = " \t"  # kvfile's whiteSpaces: the only characters a variable name may not hold
 
-Lookup = Callable[[str], Optional[str]]
+Lookup = Callable[[str], str | None]
 
 
 class EnvFileError(ValueError):
@@ -34,11 +34,11 @@ class EnvFileError(ValueError):
         self.line = line
 
 
-def parse_key_value_file(data: bytes, lookup: Optional[Lookup] = None) -> Dict[str, str]:
+def parse_key_value_file(data: bytes, lookup: Lookup | None = None) -> dict[str, str]:
     """KEY=VALUE per line (the value verbatim: quotes and trailing spaces kept), `#` comments,
     blank lines; a bare KEY takes its value from lookup and is left out when lookup has none.
     Raises EnvFileError at the first bad line, as Docker stops there."""
-    out: Dict[str, str] = {}
+    out: dict[str, str] = {}
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()  # bufio.ScanLines: no empty token after the final newline
@@ -76,7 +76,7 @@ def parse_key_value_file(data: bytes, lookup: Optional[Lookup] = None) -> Dict[s
     return out
 
 
-def read_env_file(path: str, lookup: Optional[Lookup] = None) -> Dict[str, str]:
+def read_env_file(path: str, lookup: Lookup | None = None) -> dict[str, str]:
     """The variables of one env file; ValueError (one line, no value) when it cannot be used."""
     try:
         data = read_regular(path, MAX_ENV_FILE_BYTES)

@@ -10,7 +10,6 @@ import difflib
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import List
 
 from .credentials import mask_source_line
 from .diagnostics import FileResult
@@ -27,13 +26,13 @@ class Outcome:
     wrote_stdout: bool = False
     failed: bool = False
 
-    def exit_code(self, results: List[FileResult]) -> int:
+    def exit_code(self, results: list[FileResult]) -> int:
         if self.failed or any(r.input_error for r in results):
             return 2
         return 1 if self.diffs else 0
 
 
-def fix_files(results: List[FileResult], diff: bool, unsafe: bool) -> Outcome:
+def fix_files(results: list[FileResult], diff: bool, unsafe: bool) -> Outcome:
     outcome = Outcome()
     for result in results:
         if result.input_error or result.text is None:

@@ -7,7 +7,6 @@ run, so one run never applies two edits to the same text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Tuple
 
 from .diagnostics import Diagnostic
 from .document import line_starts, offset_in
@@ -16,16 +15,16 @@ from .document import line_starts, offset_in
 @dataclass
 class Applied:
     text: str
-    fixed: List[Diagnostic] = field(default_factory=list)
+    fixed: list[Diagnostic] = field(default_factory=list)
     # fixes not applied because they overlap one that was: a second run picks them up
-    overlapping: List[Diagnostic] = field(default_factory=list)
+    overlapping: list[Diagnostic] = field(default_factory=list)
 
 
 def fixable(d: Diagnostic, unsafe: bool) -> bool:
     return d.fix is not None and bool(d.fix.edits) and (d.fix.safe or unsafe)
 
 
-def apply_fixes(text: str, diagnostics: List[Diagnostic], unsafe: bool = False) -> Applied:
+def apply_fixes(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -> Applied:
     """text with the fixes of diagnostics applied (safe ones only unless unsafe).
 
     Positions count the text without a leading BOM, as the engine's do; a BOM stays in place.
@@ -34,8 +33,8 @@ def apply_fixes(text: str, diagnostics: List[Diagnostic], unsafe: bool = False) 
     body = text[len(bom):]
     starts = line_starts(body)
     result = Applied(text)
-    taken: List[Tuple[int, int]] = []
-    edits: List[Tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    edits: list[tuple[int, int, str]] = []
     for d in sorted((d for d in diagnostics if fixable(d, unsafe)), key=Diagnostic.sort_key):
         spans = [(offset_in(starts, body, e.range.start), offset_in(starts, body, e.range.end), e.new_text)
                  for e in d.fix.edits]

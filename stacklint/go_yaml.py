@@ -32,7 +32,6 @@ merges, NaN and infinity) are in document.py's walker and scalars.py.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ruamel.yaml.error import FileMark, MarkedYAMLError
 from ruamel.yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent,
@@ -74,7 +73,7 @@ def is_unknown_escape(err: MarkedYAMLError) -> bool:
     return err.problem == "found unknown escape character" and err.problem_mark is not None
 
 
-def escaped_slash(root, text: str) -> Optional[int]:
+def escaped_slash(root, text: str) -> int | None:
     """Where the first `\\/` escape of a double-quoted scalar is (go-yaml refuses it), or None."""
     for node in scalars(root):
         if node.style == '"':
@@ -125,7 +124,7 @@ class Rewrite:
         self.original = self.text = text
         self.restores: dict = {}
         self.likely_colons_done = False
-        self._free: Optional[list] = None
+        self._free: list | None = None
 
     def _placeholder(self, i: int) -> str:
         """The i-th placeholder ("" when the text uses them all: the rewrite then gives up)."""
@@ -298,6 +297,8 @@ _NOTHING_MORE = LazyRegex(r"(?:\s|#[^\n]*)*")
 
 
 def has_text_after(text: str, index: int) -> bool:
+    if text[index:].isspace() or index >= len(text):
+        return False  # the usual end of a file: the pattern is not even compiled
     return _NOTHING_MORE.match(text, index).end() < len(text)
 
 
@@ -316,7 +317,7 @@ def scan_past_first_document(parser) -> None:
 _VERSION_DIRECTIVE = LazyRegex(r"^%YAML[ \t]+([0-9]+)\.([0-9]+)", re.M)
 
 
-def version_problem(text: str) -> Optional[tuple]:
+def version_problem(text: str) -> tuple | None:
     """go-yaml reads only YAML 1.1 documents: (message, character offset) for any other %YAML
     directive of the first document (ruamel's libyaml takes 1.2 as well)."""
     if "%YAML" not in text:

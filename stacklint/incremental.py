@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from . import redact
 from .checks import REGISTRY, SERVICE_SCOPE, scope_of
@@ -49,30 +49,30 @@ def _stop_if(superseded) -> None:
 
 
 # Per service: registry index of a per-service check -> what it found there (before the final pass).
-Findings = Dict[int, list]
+Findings = dict[int, list]
 
 
 @dataclass
 class _Service:
     data: Any  # after interpolation
     raw: Any  # as written
-    lines: Tuple[int, int]  # first and last line of its block (key to end of value)
+    lines: tuple[int, int]  # first and last line of its block (key to end of value)
     found: Findings
-    extent: Optional[Tuple[int, int]]  # first and last line any of its findings mentions (None: no findings)
+    extent: tuple[int, int] | None  # first and last line any of its findings mentions (None: no findings)
 
 
 @dataclass
 class _Breakdown:
     """What one lint leaves for the next: enough to tell what an edit touched, not the node tree."""
     text: str
-    lines: List[str]
-    path: Optional[str]
+    lines: list[str]
+    path: str | None
     settings: Settings
-    version: Tuple[Optional[str], Optional[str]]
-    others: Tuple[dict, dict]  # every top-level section but services, interpolated and as written
+    version: tuple[str | None, str | None]
+    others: tuple[dict, dict]  # every top-level section but services, interpolated and as written
     problems: frozenset  # (code, path) of the parse problems outside the services (checks read some)
-    section: Tuple[int, int]  # the services section: its key's line, and the line where it ends (exclusive)
-    services: Dict[Any, _Service]
+    section: tuple[int, int]  # the services section: its key's line, and the line where it ends (exclusive)
+    services: dict[Any, _Service]
     doc: Document  # what the next edit's block re-parse splices into
     schema_clean: bool  # the schema found nothing wrong
     model: Any  # the converted model the checks read (model.Stack), None when no check asked for it
@@ -94,11 +94,11 @@ class _Edit:
         self.start, self.old_end, self.new_end = start, old_count - tail, new_count - tail
         self.delta = new_count - old_count
 
-    def touches(self, lines: Tuple[int, int], new: bool) -> bool:
+    def touches(self, lines: tuple[int, int], new: bool) -> bool:
         end = self.new_end if new else self.old_end
         return lines[0] < end and lines[1] >= self.start
 
-    def move(self, r: Range) -> Optional[Range]:
+    def move(self, r: Range) -> Range | None:
         """Where an old range is in the new text; None when it is on (or spans) an edited line."""
         if r.end.line < self.start:
             return r
@@ -141,14 +141,14 @@ class IncrementalLinter:
     """The state one open document keeps between lints. Not thread-safe: one lint at a time."""
 
     def __init__(self) -> None:
-        self._last: Optional[_Breakdown] = None
+        self._last: _Breakdown | None = None
         self._forgotten = False
         self.last_mode = FULL  # how the last lint went: FULL or INCREMENTAL
         self.reused = 0  # services whose findings the last lint kept
         self.loaded = False  # whether the last text loaded (valid YAML, a mapping, a version Docker reads)
         self.parse_mode = FULL  # how the last text was parsed: FULL or BLOCK
         self._blocks = BlockParser()
-        self._spliced: Optional[list] = None  # the services whose blocks the last parse re-parsed
+        self._spliced: list | None = None  # the services whose blocks the last parse re-parsed
         self._schema_clean = False  # whether the schema found nothing in the last text that loaded
         self.schema_reused = False  # whether the last lint validated only the edited service
         self.model_reused = False  # whether the last lint started from the last one's model
@@ -158,7 +158,7 @@ class IncrementalLinter:
         while another thread lints: that lint's breakdown is dropped by the next one."""
         self._forgotten = True
 
-    def lint(self, text: str, path: Optional[str] = None, settings: Settings = DEFAULT, superseded=_current) -> list:
+    def lint(self, text: str, path: str | None = None, settings: Settings = DEFAULT, superseded=_current) -> list:
         """superseded(): whether the editor has moved on to a newer text; checked between stages, the
         lint then raises Superseded rather than finish work nobody will see (a typing burst)."""
         if self._forgotten:
@@ -182,10 +182,12 @@ class IncrementalLinter:
             self._carry_model_over(ctx, settings)
             section, blocks = _section(doc), _blocks(doc)
             kept = self._reusable(doc, ctx, path, settings, section, blocks)
-            checked, by_service = self._check(ctx, settings, kept)
-            found.extend(checked)
+            enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY)
+                       if any(settings.enabled(c) for c in codes)]
+            by_service = self._check_services(ctx, enabled, kept)
             # remembered even when superseded: the next text is compared with this one, a key apart
             self._remember(doc, ctx, path, settings, section, blocks, by_service)
+            found.extend(self._check_stack(ctx, enabled, by_service, superseded))
             _stop_if(superseded)
             # the final pass sets severities and names: on copies, so kept findings stay as found
             return _finish(doc, [copy.copy(d) for d in found], path, settings)
@@ -228,7 +230,7 @@ class IncrementalLinter:
             return found
         return check
 
-    def _reparse_block(self, text: str) -> Optional[Document]:
+    def _reparse_block(self, text: str) -> Document | None:
         last, self._spliced = self._last, None
         if last is None:
             return None
@@ -253,7 +255,7 @@ class IncrementalLinter:
                                     last.section[0], following, (edit.start, edit.old_end, edit.new_end))
 
     # ---- what an edit left alone ----------------------------------------------------------
-    def _reusable(self, doc: Document, ctx: Context, path, settings, section, blocks) -> Dict[Any, Findings]:
+    def _reusable(self, doc: Document, ctx: Context, path, settings, section, blocks) -> dict[Any, Findings]:
         """Per service whose findings still hold: those findings, moved to the new lines."""
         last = self._last
         if last is None or last.path != path or last.settings != settings:
@@ -277,7 +279,7 @@ class IncrementalLinter:
             return {}
         services = ctx.section("services")
         raw = _raw_services(doc)
-        out: Dict[Any, Findings] = {}
+        out: dict[Any, Findings] = {}
         for name, lines in blocks.items():
             before = last.services.get(name)
             if before is None or edit.touches(before.lines, False) or edit.touches(lines, True):
@@ -290,12 +292,12 @@ class IncrementalLinter:
         return out
 
     # ---- checks ---------------------------------------------------------------------------
-    def _check(self, ctx: Context, settings, kept: Dict[Any, Findings]) -> Tuple[list, Dict[Any, Findings]]:
-        """What the checks find: per-service checks on each service not kept, the rest on the stack."""
-        enabled = [(i, check) for i, (codes, check) in enumerate(REGISTRY) if any(settings.enabled(c) for c in codes)]
+    def _check_services(self, ctx: Context, enabled, kept: dict[Any, Findings]) -> dict[Any, Findings]:
+        """Per service, what the per-service checks find: kept, or checked again. Never stopped
+        half-way: it is what the next lint starts from (with the model it built or carried over)."""
         per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
         services = ctx.section("services")
-        by_service: Dict[Any, Findings] = {}
+        by_service: dict[Any, Findings] = {}
         for name in services:
             found = kept.get(name)
             if found is None:
@@ -306,20 +308,27 @@ class IncrementalLinter:
                     redact.apply(got, ctx.from_env)
                     found[i] = got
             by_service[name] = found
+        self.last_mode, self.reused = (INCREMENTAL if kept else FULL), len(kept)
+        return by_service
+
+    def _check_stack(self, ctx: Context, enabled, by_service: dict[Any, Findings], superseded) -> list:
+        """Every finding in registry order: the per-service ones, and the stack-wide checks run on
+        the whole stack. A newer text stops it between two checks: they are most of a keystroke's lint."""
         out: list = []
+        services = ctx.section("services")
         for i, check in enabled:
             if scope_of(check) == SERVICE_SCOPE:
                 for name in services:
                     out.extend(by_service[name][i])
             else:
+                _stop_if(superseded)
                 got = list(check(ctx))
                 redact.apply(got, ctx.from_env)
                 out.extend(got)
-        self.last_mode, self.reused = (INCREMENTAL if kept else FULL), len(kept)
-        return out, by_service
+        return out
 
     def _remember(self, doc: Document, ctx: Context, path, settings, section, blocks,
-                  by_service: Dict[Any, Findings]) -> None:
+                  by_service: dict[Any, Findings]) -> None:
         if section is None:
             self._last = None
             return
@@ -340,7 +349,7 @@ class IncrementalLinter:
             doc=doc, schema_clean=self._schema_clean, model=ctx.__dict__.get("model"))
 
 
-def _others(ctx: Context) -> Tuple[dict, dict]:
+def _others(ctx: Context) -> tuple[dict, dict]:
     raw = ctx.doc.data if isinstance(ctx.doc.data, dict) else {}
     return ({k: v for k, v in ctx.data.items() if k != "services"},
             {k: v for k, v in raw.items() if k != "services"})
@@ -355,7 +364,7 @@ def _raw_services(doc: Document) -> dict:
     return raw if isinstance(raw, dict) else {}
 
 
-def _section(doc: Document) -> Optional[Tuple[int, int]]:
+def _section(doc: Document) -> tuple[int, int] | None:
     """The services section: the line of its key and the first line after its value."""
     span = doc.span(("services",))
     if span is None or span.key is None or not isinstance(_raw_services(doc), dict) \
@@ -365,7 +374,7 @@ def _section(doc: Document) -> Optional[Tuple[int, int]]:
     return span.key.start.line, (end.line if end.column == 0 else end.line + 1)
 
 
-def _blocks(doc: Document) -> Dict[Any, Tuple[int, int]]:
+def _blocks(doc: Document) -> dict[Any, tuple[int, int]]:
     """Per service, the first and last line of its text: from its key to the end of its value."""
     out = {}
     for name in _raw_services(doc):
@@ -378,7 +387,7 @@ def _blocks(doc: Document) -> Dict[Any, Tuple[int, int]]:
     return out
 
 
-def _anchored(lines: List[str], start: int, end: int, blocks, edit: _Edit, new: bool) -> bool:
+def _anchored(lines: list[str], start: int, end: int, blocks, edit: _Edit, new: bool) -> bool:
     """Whether the edited lines, or a service block they touch, define an anchor."""
     lo, hi = start, end
     for block in blocks:
@@ -387,7 +396,7 @@ def _anchored(lines: List[str], start: int, end: int, blocks, edit: _Edit, new: 
     return any(_ANCHOR.search(line) for line in lines[lo:hi])
 
 
-def _moved(service: _Service, edit: _Edit) -> Optional[Findings]:
+def _moved(service: _Service, edit: _Edit) -> Findings | None:
     """The service's findings on the new lines; None when one of them is on an edited line."""
     extent = service.extent
     if extent is None or extent[1] < edit.start or (extent[0] >= edit.old_end and not edit.delta):
@@ -404,7 +413,7 @@ def _moved(service: _Service, edit: _Edit) -> Optional[Findings]:
     return out
 
 
-def _extent(found: Findings) -> Optional[Tuple[int, int]]:
+def _extent(found: Findings) -> tuple[int, int] | None:
     lines = [line for items in found.values() for item in items for line in _lines_of(item)]
     return (min(lines), max(lines)) if lines else None
 

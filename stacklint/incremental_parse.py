@@ -22,7 +22,7 @@ tests/test_incremental.py checks the spliced lint against a full one after every
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional, Tuple
+from typing import Any
 
 from .diagnostics import Position, Range
 from .document import Document, Span, SpanIndex, parse
@@ -33,14 +33,16 @@ ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
 _ALIAS = re.compile(r"\*([A-Za-z0-9_-]+)")
 _MARKERS = ("\n---", "\n...")
 # Spliced documents chain (each keeps the line moves since its nodes were parsed); a full parse
-# now and then keeps a span lookup from walking a long list of moves.
+# now and then keeps a span lookup from walking a long list of moves, and the live parses few.
 MAX_SPLICES = 64
+# A parse no entry uses any more (the block was typed in again) is dropped, but keeps its number.
+MAX_GENERATIONS = 1024
 MAX_RUN = 16  # services in one re-parsed run: past that, the stand-in is no longer small
 # go-yaml never calls a document with this few aliased decode steps excessive (document.py)
 _ALIAS_FLOOR = 100
 _ALIAS_RATIO_LOW = 400_000
 
-Shifts = Tuple[Tuple[int, int], ...]  # (first old line that moves, lines it moves by), oldest first
+Shifts = tuple[tuple[int, int], ...]  # (first old line that moves, lines it moves by), oldest first
 
 
 def _shift_position(p: Position, shifts: Shifts) -> Position:
@@ -62,9 +64,10 @@ class SplicedSpans(SpanIndex):
     """A span index assembled from several parses: each entry's nodes are placed by the parse that
     made them (its generation), then moved by the line shifts of every splice since."""
 
-    def __init__(self, entries: dict, generations: List[Tuple[Any, Shifts]]):
+    def __init__(self, entries: dict, generations: list[tuple[Any, Shifts] | None], live: dict[int, int]):
         dict.__init__(self, entries)
-        self.generations = generations  # (node -> Range of that parse, shifts since); 0: 2-tuples
+        self.generations = generations  # (node -> Range of that parse, shifts since); 0: 2-tuples; None: unused
+        self.live = live  # generation (1 on) -> how many entries it places; those not here are None
 
     def _span_of(self, entry) -> Span:
         if isinstance(entry, Span):
@@ -80,10 +83,18 @@ class SplicedSpans(SpanIndex):
         return Span(key, _shift_range(node_range(vnode), shifts))
 
 
-def _generations_of(spans) -> List[Tuple[Any, Shifts]]:
+def _generations_of(spans) -> tuple[list[tuple[Any, Shifts] | None], dict[int, int]]:
     if isinstance(spans, SplicedSpans):
-        return list(spans.generations)
-    return [(spans.node_range, ())]
+        return list(spans.generations), dict(spans.live)
+    return [(spans.node_range, ())], {}
+
+
+def _too_chained(spans) -> bool:
+    """Whether the next splice should be a full parse instead: many parses still in use, a long
+    list of line moves to walk (the first parse has every one since), or a long list of numbers."""
+    return isinstance(spans, SplicedSpans) and (
+        len(spans.live) >= MAX_SPLICES or len(spans.generations[0][1]) > MAX_SPLICES
+        or len(spans.generations) > MAX_GENERATIONS)
 
 
 def _node(spans, path):
@@ -108,7 +119,7 @@ def _has_merge_key(node) -> bool:
     return any(getattr(k, "value", None) == "<<" for k, _ in node.value)
 
 
-def _stand_in(lines: List[str], ends_with_break: bool, section_line: int, first: int, last: int) -> str:
+def _stand_in(lines: list[str], ends_with_break: bool, section_line: int, first: int, last: int) -> str:
     """The prefix up to the services key, blank lines up to the block, the block's lines first..last."""
     tail = "\n" if last + 1 < len(lines) or ends_with_break else ""
     return "\n".join(lines[:section_line + 1]) + "\n" * (first - section_line) + "\n".join(lines[first:last + 1]) + tail
@@ -119,16 +130,16 @@ class BlockParser:
     stand-in, so consecutive edits of one block parse only the new text."""
 
     def __init__(self) -> None:
-        self._counts: Optional[Tuple[str, Tuple[int, int]]] = None
+        self._counts: tuple[str, tuple[int, int]] | None = None
 
-    def _stand_in_counts(self, text: str) -> Optional[Tuple[int, int]]:
+    def _stand_in_counts(self, text: str) -> tuple[int, int] | None:
         if self._counts is not None and self._counts[0] == text:
             return self._counts[1]
         doc = parse(text)
         return None if doc.failed else doc.alias_counts
 
-    def reparse(self, old: Document, text: str, lines: List[str], names: list, block: Tuple[int, int],
-                section_line: int, following, edit: Tuple[int, int, int]) -> Optional[Document]:
+    def reparse(self, old: Document, text: str, lines: list[str], names: list, block: tuple[int, int],
+                section_line: int, following, edit: tuple[int, int, int]) -> Document | None:
         """The document of text, where old lines [start, old_end) of old's adjacent services `names`
         (lines block[0]..block[1]: the first one's key to the line of the key `following` the last
         one, None when none) became lines [start, new_end); None when only a full parse is sure."""
@@ -136,7 +147,7 @@ class BlockParser:
         first, last = block
         if not first < start <= old_end <= last or start == old_end == new_end:
             return None  # (no line changed in the middle: the end of the file did, which places nodes there)
-        if isinstance(old.spans, SplicedSpans) and len(old.spans.generations) > MAX_SPLICES:
+        if _too_chained(old.spans):
             return None
         delta = new_end - old_end
         new_last = last + delta
@@ -174,7 +185,7 @@ class BlockParser:
                             counts)
 
     @staticmethod
-    def _alias_safe(total: Tuple[int, int], before: Tuple[int, int], after: Tuple[int, int]) -> bool:
+    def _alias_safe(total: tuple[int, int], before: tuple[int, int], after: tuple[int, int]) -> bool:
         """Whether go-yaml's excessive-aliasing check (document.py) cannot start failing anywhere in
         the file: too few aliased steps to ever fail, or a block with no more aliased steps and no
         fewer others than before, in a file below the size where go-yaml's allowed share drops."""
@@ -183,8 +194,8 @@ class BlockParser:
             return True
         return after[1] <= before[1] and after[0] - after[1] >= before[0] - before[1] and decodes <= _ALIAS_RATIO_LOW
 
-    def _splice(self, old: Document, text: str, lines: List[str], syn: Document, names: list, following,
-                section_line: int, where: Tuple[int, int, int, int], counts: tuple) -> Optional[Document]:
+    def _splice(self, old: Document, text: str, lines: list[str], syn: Document, names: list, following,
+                section_line: int, where: tuple[int, int, int, int], counts: tuple) -> Document | None:
         first, last, old_end, delta = where
         old_root, old_services = old.data, old.data.get("services")
         syn_services = syn.data.get("services")
@@ -206,25 +217,33 @@ class BlockParser:
                 or syn.span(head).key != old.span(head).key \
                 or syn.span(tail).value.end != _shift_position(old.span(tail).value.end, shifts):
             return None
-        generations = [(rng, moves + shifts) for rng, moves in _generations_of(old.spans)]
+        generations, live = _generations_of(old.spans)
+        generations = [g if g is None else (g[0], g[1] + shifts) for g in generations]
         generations.append((syn.spans.node_range, ()))
         entries = dict.copy(old.spans)
         tag = len(generations) - 1
+        live[tag] = 0
         services = dict(old_services)
         for name in names:
             for p in _paths(old_services[name], ("services", name)):
-                entries.pop(p, None)
+                entry = entries.pop(p, None)
+                if entry.__class__ is tuple and len(entry) == 3:
+                    live[entry[2]] -= 1
             for p in _paths(syn_services[name], ("services", name)):
                 entry = dict.get(syn.spans, p)
                 if entry.__class__ is not tuple:  # none, a Span or compacted marks: no nodes to place
                     return None
                 entries[p] = (entry[0], entry[1], tag)
+                live[tag] += 1
             services[name] = syn_services[name]
+        for unused in [g for g, count in live.items() if not count]:
+            del live[unused]
+            generations[unused] = None  # its nodes go: no entry places anything with them
         data = dict(old_root)
         data["services"] = services
         problems = [p if not delta or p.range.start.line < old_end and p.range.end.line < old_end
                     else p.replace(range=_shift_range(p.range, shifts))
                     for p in old.problems if p.path[:2] not in paths]
         problems.extend(p for p in syn.problems if p.path[:2] in paths)
-        return Document(text=text, data=data, spans=SplicedSpans(entries, generations), problems=problems,
+        return Document(text=text, data=data, spans=SplicedSpans(entries, generations, live), problems=problems,
                         _lines=lines, alias_counts=counts)

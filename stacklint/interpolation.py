@@ -8,11 +8,11 @@ Docker swallows.
 """
 from __future__ import annotations
 
-import re
-from typing import Callable, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Callable, Mapping
 
 from .diagnostics import YamlPath
 from .lazy_regex import LazyRegex
+from .parsers import atoi_syntax
 from .record import Record
 
 _SUBST = r"[_a-z][_a-z0-9]*(?::?[-?][^}]*)?"
@@ -43,25 +43,25 @@ class Finding(Record):
 class Result(Record):
     _fields = ("value", "findings")
     value: object
-    findings: List[Finding]
+    findings: list[Finding]
 
     def __init__(self, value, findings=None):
         self.value = value
         self.findings = [] if findings is None else findings
 
 
-def _partition(text: str, sep: str) -> Tuple[str, str]:
+def _partition(text: str, sep: str) -> tuple[str, str]:
     name, _, rest = text.partition(sep)
     return name, rest
 
 
-def substitute(template: str, env: Mapping[str, str]) -> Tuple[str, List[Finding], Optional[str], List[Tuple[str, str]]]:
+def substitute(template: str, env: Mapping[str, str]) -> tuple[str, list[Finding], str | None, list[tuple[str, str]]]:
     """Docker's Substitute: the new string, what we noticed, Docker's error (None if it accepts),
     and the (variable, value) pairs taken from the environment (which messages must not quote)."""
-    findings: List[Finding] = []
-    used: List[Tuple[str, str]] = []
-    error: Optional[str] = None
-    pieces: List[str] = []
+    findings: list[Finding] = []
+    used: list[tuple[str, str]] = []
+    error: str | None = None
+    pieces: list[str] = []
     last = 0
     for m in PATTERN.finditer(template):
         pieces.append(template[last:m.start()])
@@ -129,7 +129,7 @@ def _apply(sub: str, env: Mapping[str, str], offset: int, length: int):
 # Paths Docker casts after substitution (cli/compose/loader/interpolate.go). `*` is any key,
 # `[]` any list index.
 def _to_int(text: str):
-    if re.fullmatch(r"[+-]?[0-9]+", text):
+    if atoi_syntax(text):
         return int(text)
     raise ValueError(f'strconv.Atoi: parsing "{text}": invalid syntax')
 
@@ -151,7 +151,7 @@ def _to_bool(text: str):
 
 
 _S = ("services", "*")
-CASTS: List[Tuple[tuple, Callable]] = [
+CASTS: list[tuple[tuple, Callable]] = [
     (_S + ("configs", "[]", "mode"), _to_int),
     (_S + ("secrets", "[]", "mode"), _to_int),
     (_S + ("healthcheck", "retries"), _to_int),
@@ -206,7 +206,7 @@ class PathFinding(Record):
     _fields = ("path", "finding", "docker_error")
     path: YamlPath
     finding: Finding
-    docker_error: Optional[str]  # Docker's own message when it rejects the file for this string
+    docker_error: str | None  # Docker's own message when it rejects the file for this string
 
     def __init__(self, path, finding, docker_error):
         self.path = path
@@ -214,11 +214,11 @@ class PathFinding(Record):
         self.docker_error = docker_error
 
 
-def interpolate(data, env: Mapping[str, str]) -> Tuple[object, List[PathFinding], Dict[YamlPath, list]]:
+def interpolate(data, env: Mapping[str, str]) -> tuple[object, list[PathFinding], dict[YamlPath, list]]:
     """The data Docker validates, every finding with the path of its string, and per path the
     (variable, value) pairs the environment supplied there."""
-    found: List[PathFinding] = []
-    from_env: Dict[YamlPath, list] = {}
+    found: list[PathFinding] = []
+    from_env: dict[YamlPath, list] = {}
 
     def visit(value, path):
         if isinstance(value, str):

@@ -22,7 +22,6 @@ import datetime
 import functools
 import json
 import sys
-from typing import Dict, List, Optional
 
 from .console import say
 from .docker_api import Client, EngineError, resolve_endpoint
@@ -65,7 +64,7 @@ def _message(err) -> str:
     return err.message
 
 
-def parse_inventory(data, source: str = "<inventory>") -> Dict:
+def parse_inventory(data, source: str = "<inventory>") -> dict:
     """Validate decoded JSON and return it with defaults filled in (a new dict)."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
@@ -85,14 +84,14 @@ def parse_inventory(data, source: str = "<inventory>") -> Dict:
     return inv
 
 
-def _node_defaults(node: Dict) -> Dict:
+def _node_defaults(node: dict) -> dict:
     out = {"id": "", "hostname": "", "ip": "", "availability": "active", "state": "ready",
            "labels": {}, "engine_labels": {}, **node}
     out["platform"] = {"os": "", "arch": "", **node.get("platform", {})}
     return out
 
 
-def load_inventory(path: str) -> Dict:
+def load_inventory(path: str) -> dict:
     """Read and validate an inventory file. Raises InventoryError (a ValueError) with a clear message."""
     try:
         raw = read_regular(path, MAX_INVENTORY_BYTES)
@@ -118,7 +117,7 @@ def load_inventory(path: str) -> Dict:
 
 # ----------------------------------------------------------------------------- snapshot
 
-def _node(n: Dict) -> Dict:
+def _node(n: dict) -> dict:
     spec, desc, status = n.get("Spec") or {}, n.get("Description") or {}, n.get("Status") or {}
     platform = desc.get("Platform") or {}
     engine = desc.get("Engine") or {}
@@ -136,7 +135,7 @@ def _node(n: Dict) -> Dict:
     }
 
 
-def _ports(service: Dict) -> List[Dict]:
+def _ports(service: dict) -> list[dict]:
     # Spec ports are what was asked for, Endpoint ports what Swarm assigned (the published port
     # of `- "80"` is picked by Swarm); swarmkit checks conflicts against both.
     seen, out = set(), []
@@ -155,7 +154,7 @@ def _ports(service: Dict) -> List[Dict]:
     return out
 
 
-def take(client: Client, now: Optional[datetime.datetime] = None) -> Dict:
+def take(client: Client, now: datetime.datetime | None = None) -> dict:
     """A snapshot of the Swarm the client talks to. Raises EngineError."""
     try:
         return _take(client, now)
@@ -165,7 +164,7 @@ def take(client: Client, now: Optional[datetime.datetime] = None) -> Dict:
                           f"({type(err).__name__}: {err}); is it a Docker engine?") from None
 
 
-def _take(client: Client, now: Optional[datetime.datetime]) -> Dict:
+def _take(client: Client, now: datetime.datetime | None) -> dict:
     nodes = client.get("/nodes")  # first: a non-manager answers 503 here
     secrets = client.get("/secrets")
     configs = client.get("/configs")
@@ -199,14 +198,14 @@ def _take(client: Client, now: Optional[datetime.datetime]) -> Dict:
     }
 
 
-def snapshot(env=None) -> Dict:
+def snapshot(env=None) -> dict:
     """Take a snapshot of the Swarm the environment points at (DOCKER_HOST / docker context)."""
     return take(Client(resolve_endpoint(env)))
 
 
 # ----------------------------------------------------------------------------- CLI
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="stacklint inventory",
         description="Snapshot the Swarm that DOCKER_HOST or the current docker context points at "

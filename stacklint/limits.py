@@ -7,7 +7,7 @@ severity is the highest of those it stands for, so the exit code does not change
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Tuple
+from collections.abc import Iterable
 
 from .diagnostics import Diagnostic, Range, Severity
 from .record import FrozenRecord
@@ -28,17 +28,17 @@ class Omitted(FrozenRecord):
         self._set(code, count, severity, range)
 
 
-def split(found: Iterable) -> Tuple[List[Diagnostic], List[Omitted]]:
+def split(found: Iterable) -> tuple[list[Diagnostic], list[Omitted]]:
     diagnostics, omitted = [], []
     for item in found:
         (omitted if isinstance(item, Omitted) else diagnostics).append(item)
     return diagnostics, omitted
 
 
-def cap(diagnostics: List[Diagnostic], omitted: List[Omitted]) -> List[Diagnostic]:
+def cap(diagnostics: list[Diagnostic], omitted: list[Omitted]) -> list[Diagnostic]:
     """At most MAX_PER_RULE findings of a rule and MAX_PER_FILE in all (in position order),
     plus one closing finding for each rule that lost some. `diagnostics` must be sorted."""
-    hidden: Dict[str, List] = {}  # code -> [count, severity, range of the first hidden one]
+    hidden: dict[str, list] = {}  # code -> [count, severity, range of the first hidden one]
 
     def hide(code: str, count: int, severity: Severity, where: Range) -> None:
         entry = hidden.setdefault(code, [0, severity, where])
@@ -47,8 +47,8 @@ def cap(diagnostics: List[Diagnostic], omitted: List[Omitted]) -> List[Diagnosti
 
     for o in omitted:
         hide(o.code, o.count, o.severity, o.range)
-    per_rule: Dict[str, int] = {}
-    shown: List[Diagnostic] = []
+    per_rule: dict[str, int] = {}
+    shown: list[Diagnostic] = []
     for d in diagnostics:
         n = per_rule.get(d.code, 0)
         if n >= MAX_PER_RULE or len(shown) >= MAX_PER_FILE:

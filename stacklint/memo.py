@@ -9,12 +9,16 @@ lint still finds their values. A memo never changes a result, only how fast it c
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 import functools
 from contextvars import ContextVar
-from typing import Callable, Dict, TypeVar
 
-F = TypeVar("F", bound=Callable)
-R = TypeVar("R")
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    F = TypeVar("F", bound=Callable)
+    R = TypeVar("R")
 
 MAX_ENTRIES = 4096
 
@@ -25,7 +29,7 @@ class Tables:
     __slots__ = ("_tables",)
 
     def __init__(self) -> None:
-        self._tables: Dict[Callable, Callable] = {}
+        self._tables: dict[Callable, Callable] = {}
 
     def table(self, func: Callable) -> Callable:
         cached = self._tables.get(func)

@@ -13,20 +13,20 @@ one file. `Origins` says for each merged node which file and which YAML path it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Tuple
+from collections.abc import Callable
 
 from .diagnostics import YamlPath
 from .parsers import parse_bytes, parse_duration, parse_port_range_spec, parse_volume, split_command
 from .port_ranges import IntervalMap, describe
 
-Source = Tuple[int, YamlPath]  # (index of the file in the -c order, YAML path in that file)
+Source = tuple[int, YamlPath]  # (index of the file in the -c order, YAML path in that file)
 
 
 @dataclass
 class Origins:
     """merged path -> where it came from; deeper paths follow their nearest recorded ancestor."""
 
-    table: Dict[YamlPath, Source] = field(default_factory=dict)
+    table: dict[YamlPath, Source] = field(default_factory=dict)
 
     def of(self, path: YamlPath) -> Source:
         path = tuple(path)
@@ -45,7 +45,7 @@ class Origins:
             del self.table[key]
 
 
-def merge_files(datas: List[dict]) -> Tuple[dict, Origins]:
+def merge_files(datas: list[dict]) -> tuple[dict, Origins]:
     """merge.go `merge`: the first file is the base, each later one overrides it in turn."""
     origins = Origins({(): (0, ())})
     base = dict(datas[0])
@@ -135,7 +135,7 @@ def _healthcheck_test(v) -> list:
     return ["CMD-SHELL", v] if isinstance(v, str) else list(v) if isinstance(v, list) else []
 
 
-def _mapping(v, missing) -> Tuple[dict, Dict[str, object]]:
+def _mapping(v, missing) -> tuple[dict, dict[str, object]]:
     """A list of KEY=VALUE (or a mapping) as a mapping, and where each key stands (index or key).
 
     `missing` is what a bare KEY means: None for environment (MappingWithEquals), "" for labels.
@@ -150,7 +150,7 @@ def _mapping(v, missing) -> Tuple[dict, Dict[str, object]]:
     return out, where
 
 
-def _hosts(v) -> Tuple[list, list]:
+def _hosts(v) -> tuple[list, list]:
     """HostsList: a list of host:ip strings, or a mapping host -> ip written as host:ip."""
     if isinstance(v, dict):
         keys = list(v)
@@ -164,12 +164,12 @@ class _KeyTable:
 
     def __init__(self, key_of: Callable):
         self.key_of = key_of
-        self.table: Dict[object, Tuple[object, Source]] = {}
+        self.table: dict[object, tuple[object, Source]] = {}
 
     def put(self, item, source: Source) -> None:
         self.table[self.key_of(item)] = (item, source)
 
-    def ordered(self) -> List[Tuple[object, Source]]:
+    def ordered(self) -> list[tuple[object, Source]]:
         return [entry for _, entry in sorted(self.table.items(), key=lambda kv: _sort_key(kv[0]))]
 
 
@@ -181,7 +181,7 @@ class _PortTable:
 
     def __init__(self):
         self.ports = IntervalMap()
-        self.unparsed: Dict[str, Tuple[object, Source]] = {}  # entries the loader will refuse
+        self.unparsed: dict[str, tuple[object, Source]] = {}  # entries the loader will refuse
 
     def put(self, item, source: Source) -> None:
         if isinstance(item, dict):
@@ -200,7 +200,7 @@ class _PortTable:
         else:
             self.ports.assign(spec.published_start, spec.published_end, (item, source, spec))
 
-    def ordered(self) -> List[Tuple[object, Source]]:
+    def ordered(self) -> list[tuple[object, Source]]:
         out = [(_port_piece(seg), seg.owner[1]) for seg in self.ports.segments()]
         return out + [entry for _, entry in sorted(self.unparsed.items())]
 

@@ -7,11 +7,10 @@ no I/O. Confirmed on a Docker 20.10 Swarm (tests/deploy_cases/task-fails).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 import ipaddress
-import re
-from typing import Mapping, Optional
 
-from .parsers import parse_bytes
+from .parsers import atoi_syntax, parse_bytes
 
 # containerd pkg/cap Known(): the capabilities moby oci/caps knows (Linux 5.9+ list).
 CAPABILITIES = frozenset(
@@ -23,7 +22,7 @@ CAPABILITIES = frozenset(
         "WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE").split())
 
 
-def capability_error(cap: str) -> Optional[str]:
+def capability_error(cap: str) -> str | None:
     """moby oci/caps NormalizeLegacyCapabilities: upper-case, add CAP_, then look it up."""
     name = cap.upper()
     if name == "ALL":
@@ -40,9 +39,9 @@ SIGNALS = frozenset(
     + [f"RTMIN+{n}" for n in range(1, 16)] + [f"RTMAX-{n}" for n in range(1, 15)])
 
 
-def signal_error(text: str) -> Optional[str]:
+def signal_error(text: str) -> str | None:
     """moby/sys/signal ParseSignal: a non-zero number, or a name with or without SIG."""
-    if re.fullmatch(r"[+-]?[0-9]+", text):
+    if atoi_syntax(text):
         return f"Invalid signal: {text}" if int(text) == 0 else None
     name = text.upper()
     name = name[3:] if name.startswith("SIG") else name
@@ -54,7 +53,7 @@ _IPC_SYSCTLS = frozenset(("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "ke
                           "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"))
 
 
-def sysctl_error(name: str) -> Optional[str]:
+def sysctl_error(name: str) -> str | None:
     """runc's sysctl validation for a task's container (own IPC, UTS and network namespaces).
 
     `net.*` is left alone: whether a net sysctl exists depends on the node's kernel modules.
@@ -71,12 +70,12 @@ RLIMITS = frozenset("AS CORE CPU DATA FSIZE LOCKS MEMLOCK MSGQUEUE NICE NOFILE N
                     "SIGPENDING STACK".split())
 
 
-def ulimit_name_error(name: str) -> Optional[str]:
+def ulimit_name_error(name: str) -> str | None:
     rlimit = "RLIMIT_" + name.upper()
     return None if name.upper() in RLIMITS else f"wrong rlimit value: {rlimit}"
 
 
-def isolation_error(isolation: str) -> Optional[str]:
+def isolation_error(isolation: str) -> str | None:
     """moby daemon verifyPlatformContainerSettings on Linux: only the default isolation (the
     value arrives lower-cased)."""
     if isolation == "" or isolation.lower() == "default":
@@ -84,7 +83,7 @@ def isolation_error(isolation: str) -> Optional[str]:
     return f"invalid isolation '{isolation.lower()}' on linux"
 
 
-def extra_host_errors(host: str, ip: str) -> Optional[str]:
+def extra_host_errors(host: str, ip: str) -> str | None:
     """The CLI's convertExtraHosts, the executor's conversion back, then opts.ValidateExtraHost.
 
     The CLI sends `ip host`; the node splits that on white space and validates the address of
@@ -150,7 +149,7 @@ def _json_file_errors(options: Mapping[str, str]):
             yield "max-size", str(err)
     count = 1
     if files is not None:
-        if not re.fullmatch(r"[+-]?[0-9]+", files):
+        if not atoi_syntax(files):
             yield "max-file", f'strconv.Atoi: parsing "{files}": invalid syntax'
         elif int(files) < 1:
             yield "max-file", "max-file cannot be less than 1"

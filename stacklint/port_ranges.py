@@ -7,27 +7,35 @@ it reads; `count_overlapping_pairs` gives the total in O(n log n) without buildi
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Iterator
 import heapq
 from bisect import bisect_left, bisect_right
-from typing import Any, Dict, Hashable, Iterable, Iterator, List, NamedTuple, Tuple
+
+from .record import tuple_record
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
-class Interval(NamedTuple):
+@tuple_record
+class Interval:
     start: int
     end: int  # inclusive
     key: Hashable  # only intervals with equal keys can overlap (e.g. the protocol)
     owner: Any  # whatever the caller needs back (service, path, mode)
 
 
-class Overlap(NamedTuple):
+@tuple_record
+class Overlap:
     first: Interval  # the one earlier in the input
     second: Interval
     start: int  # the shared ports, inclusive
     end: int
 
 
-def _by_key(intervals: Iterable[Interval]) -> Dict[Hashable, List[Tuple[int, Interval]]]:
-    groups: Dict[Hashable, List[Tuple[int, Interval]]] = {}
+def _by_key(intervals: Iterable[Interval]) -> dict[Hashable, list[tuple[int, Interval]]]:
+    groups: dict[Hashable, list[tuple[int, Interval]]] = {}
     for order, iv in enumerate(intervals):
         if iv.start > iv.end:
             raise ValueError(f"interval {iv.start}-{iv.end} ends before it starts")
@@ -43,7 +51,7 @@ def overlapping_pairs(intervals: Iterable[Interval]) -> Iterator[Overlap]:
     """
     for group in _by_key(intervals).values():
         group.sort(key=lambda item: (item[1].start, item[0]))
-        active: List[Tuple[int, int, Interval]] = []  # heap of (end, order, interval) still open
+        active: list[tuple[int, int, Interval]] = []  # heap of (end, order, interval) still open
         for order, iv in group:
             while active and active[0][0] < iv.start:
                 heapq.heappop(active)
@@ -57,7 +65,7 @@ def count_overlapping_pairs(intervals: Iterable[Interval]) -> int:
     """How many pairs overlapping_pairs would yield, without building them."""
     total = 0
     for group in _by_key(intervals).values():
-        ends: List[int] = []
+        ends: list[int] = []
         for start, end in sorted((iv.start, iv.end) for _, iv in group):
             while ends and ends[0] < start:
                 heapq.heappop(ends)
@@ -66,7 +74,7 @@ def count_overlapping_pairs(intervals: Iterable[Interval]) -> int:
     return total
 
 
-def points_within(points: List[int], start: int, end: int) -> List[int]:
+def points_within(points: list[int], start: int, end: int) -> list[int]:
     """The members of a sorted list that fall in [start, end], by bisection."""
     return points[bisect_left(points, start):bisect_right(points, end)]
 
@@ -75,7 +83,8 @@ def describe(start: int, end: int) -> str:
     return str(start) if start == end else f"{start}-{end}"
 
 
-class Segment(NamedTuple):
+@tuple_record
+class Segment:
     start: int
     end: int  # inclusive
     owner: Any
@@ -87,8 +96,8 @@ class IntervalMap:
     costs one segment, not 65,535 keys. Assigning costs O(log n) plus the segments it cuts."""
 
     def __init__(self) -> None:
-        self._segments: List[Segment] = []
-        self._starts: List[int] = []
+        self._segments: list[Segment] = []
+        self._starts: list[int] = []
 
     def assign(self, start: int, end: int, owner: Any) -> None:
         if start > end:
@@ -107,6 +116,6 @@ class IntervalMap:
         segments[first:last] = replacement
         self._starts[first:last] = [s.start for s in replacement]
 
-    def segments(self) -> List[Segment]:
+    def segments(self) -> list[Segment]:
         """The disjoint segments, in ascending order."""
         return list(self._segments)

@@ -8,11 +8,12 @@ so does any finding that names a value of 8 characters or more, wherever it was 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 import re
-from typing import Dict, Iterable, List, Tuple
 
 from . import credentials
 from .diagnostics import Diagnostic, YamlPath
+from .lazy_regex import LazyRegex
 
 # Shorter values are replaced only as whole words ("1" must not eat the 1 of "3.1").
 _WHOLE_WORD_BELOW = 4
@@ -22,12 +23,12 @@ _WHOLE_WORD_BELOW = 4
 _ANYWHERE_FROM = 8
 
 
-def apply(found: Iterable, from_env: Dict[YamlPath, List[Tuple[str, str]]]) -> None:
+def apply(found: Iterable, from_env: dict[YamlPath, list[tuple[str, str]]]) -> None:
     """Rewrite, in place, the messages of diagnostics at, above or below a path that took
     values from the environment. Items that are not diagnostics pass untouched."""
     if not from_env:
         return
-    below: Dict[YamlPath, list] = {}  # path -> pairs used at it or anywhere under it
+    below: dict[YamlPath, list] = {}  # path -> pairs used at it or anywhere under it
     anywhere = set()
     for path, pairs in from_env.items():
         for n in range(2, len(path) + 1):  # nothing for the root or a whole section
@@ -46,7 +47,7 @@ def apply(found: Iterable, from_env: Dict[YamlPath, List[Tuple[str, str]]]) -> N
             _rewrite(d, lambda text: _hide(text, pairs), d.fix is not None and _mentions(d.fix, pairs))
 
 
-def _hide(text: str, pairs: List[Tuple[str, str]]) -> str:
+def _hide(text: str, pairs: list[tuple[str, str]]) -> str:
     # longest first, so a value that contains another is replaced whole
     for name, value in sorted(set(pairs), key=lambda p: -len(p[1])):
         if len(value) >= _WHOLE_WORD_BELOW:
@@ -112,7 +113,7 @@ def _fix_texts(fix) -> list:
 
 
 # NAME=value quoted in a message (an environment entry that became a secret's or a network's name)
-_NAME_VALUE = re.compile(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)=([^\s\"'`]+)")
+_NAME_VALUE = LazyRegex(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)=([^\s\"'`]+)")
 
 
 def _mask_credential_value(m) -> str:

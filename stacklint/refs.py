@@ -11,16 +11,18 @@ anonymous volume at target `a:/data`.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, NamedTuple
+from collections.abc import Iterator
 
 from .diagnostics import YamlPath
 from .model import KINDS, Service, Stack, names_top_level_volume
+from .record import tuple_record
 
 SINGULAR = {"secrets": "secret", "configs": "config", "networks": "network", "volumes": "volume"}
 __all__ = ["KINDS", "SINGULAR", "Ref", "service_refs", "all_refs", "networks_by_service", "context_refs"]
 
 
-class Ref(NamedTuple):
+@tuple_record
+class Ref:
     kind: str  # secrets | configs | networks | volumes
     name: str
     service: str
@@ -43,22 +45,22 @@ def service_refs(svc: Service) -> Iterator[Ref]:
             yield Ref("volumes", mount.source.value, svc.name, mount.source.path)
 
 
-def all_refs(stack: Stack) -> List[Ref]:
-    out: List[Ref] = []
+def all_refs(stack: Stack) -> list[Ref]:
+    out: list[Ref] = []
     for svc in stack.services.values():
         out.extend(service_refs(svc))
     return out
 
 
-def networks_by_service(refs: List[Ref]) -> Dict[str, List[Ref]]:
-    out: Dict[str, List[Ref]] = {}
+def networks_by_service(refs: list[Ref]) -> dict[str, list[Ref]]:
+    out: dict[str, list[Ref]] = {}
     for ref in refs:
         if ref.kind == "networks":
             out.setdefault(ref.service, []).append(ref)
     return out
 
 
-def context_refs(ctx) -> List[Ref]:
+def context_refs(ctx) -> list[Ref]:
     """all_refs of a lint context, computed once per lint (several checks read them)."""
     cached = getattr(ctx, "_refs_cache", None)
     if cached is None:

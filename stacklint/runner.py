@@ -1,11 +1,12 @@
 """Linting files on disk: finding them, reading them, and turning input errors into results."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 import functools
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, List, Sequence, Tuple
+from collections.abc import Callable, Sequence
 
 from .declared_stacks import DeclaredStack, stack_of, stack_settings
 from .diagnostics import FileResult
@@ -19,9 +20,9 @@ from .stack_files import is_stack_name
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
 
-def expand(paths: Iterable[str]) -> List[str]:
+def expand(paths: Iterable[str]) -> list[str]:
     """Files as given; directories searched (sorted, hidden folders skipped) for stack files."""
-    out: List[str] = []
+    out: list[str] = []
     for p in paths:
         if p != "-" and os.path.isdir(p):
             found = []
@@ -42,8 +43,8 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def lint_paths(paths: List[str], settings_for: Callable[[str], Settings], jobs: int = 1,
-               split: bool = False) -> List[FileResult]:
+def lint_paths(paths: list[str], settings_for: Callable[[str], Settings], jobs: int = 1,
+               split: bool = False) -> list[FileResult]:
     """lint_path for each path, the results in the order of paths whatever jobs is.
 
     With jobs > 1 the files are shared among that many worker processes (settings_for must then
@@ -104,7 +105,7 @@ def lint_path(path: str, settings_for: Callable[[str], Settings], split: bool = 
     return FileResult(shown, diagnostics, text=decoded.text, data=data, threshold=settings.threshold)
 
 
-def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) -> List[FileResult]:
+def lint_stack_paths(paths: list[str], settings_for: Callable[[str], Settings]) -> list[FileResult]:
     """The files of one stack (`-c base.yml -c prod.yml`), merged as `docker stack deploy` merges
     them; the first file's configuration applies to all of them."""
     from .stack import lint_stack
@@ -124,14 +125,14 @@ def lint_stack_paths(paths: List[str], settings_for: Callable[[str], Settings]) 
 StacksFor = Callable[[str], Sequence[DeclaredStack]]
 
 
-def plan(given: List[str], files: List[str], stacks_for: StacksFor) -> Tuple[List[str], List[DeclaredStack]]:
+def plan(given: list[str], files: list[str], stacks_for: StacksFor) -> tuple[list[str], list[DeclaredStack]]:
     """The files to lint alone, and the declared stacks to lint merged (each once, in the order
     first met). given: the command line's paths; files: what they expand to. A file of a declared
     stack brings in its whole stack; a directory brings in the stacks its configuration declares
     under it, whatever their files are named. stacks_for raises ValueError for an invalid
     configuration: the file is then linted alone, which reports it."""
-    alone: List[str] = []
-    stacks: List[DeclaredStack] = []
+    alone: list[str] = []
+    stacks: list[DeclaredStack] = []
     for path in given:
         if path != "-" and os.path.isdir(path):
             inside = os.path.abspath(path)
@@ -155,7 +156,7 @@ def _declared(path: str, stacks_for: StacksFor) -> Sequence[DeclaredStack]:
 
 
 def lint_declared_stack(stack: DeclaredStack, settings_for: Callable[[str], Settings],
-                        spelled: Iterable[str] = ()) -> List[FileResult]:
+                        spelled: Iterable[str] = ()) -> list[FileResult]:
     """A stack from the configuration, merged as `-c` merges it, with its env files and name.
     Its files are shown as the command line spelled them or the folder they were found in
     (spelled: the paths given and found), else relative to here."""

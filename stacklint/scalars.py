@@ -28,10 +28,18 @@ _GO_INT = LazyRegex(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1
 _INT_MIN, _UINT_MAX = -(1 << 63), (1 << 64) - 1
 
 _NUMBER_START = frozenset("+-.0123456789")
+# The characters the two patterns can match (`$` also before a final newline): a text with any
+# other (`80:80`, `10s`, `512M`) is neither, told without compiling them (str.strip leaves
+# what is not in the set).
+_GO_INT_CHARS = "+-0123456789abcdefABCDEFxXoO\n"
+_YAML_FLOAT_CHARS = "+-.0123456789eE\n"
 
 
 def _go_int(text: str) -> int | None:
-    if not _GO_INT.match(text):
+    if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+        value = int(text)  # plain decimal, the usual case: decided without compiling _GO_INT
+        return value if value <= _UINT_MAX else None
+    if text.strip(_GO_INT_CHARS) or not _GO_INT.match(text):
         return None
     sign = -1 if text[0] == "-" else 1
     body = text.lstrip("+-")
@@ -70,7 +78,7 @@ def resolve_plain(text: str):
     value = _go_int(plain)
     if value is not None:
         return value
-    if _YAML_FLOAT.match(plain):
+    if not plain.strip(_YAML_FLOAT_CHARS) and _YAML_FLOAT.match(plain):
         try:
             return float(plain)
         except ValueError:  # pragma: no cover - the pattern only admits valid floats

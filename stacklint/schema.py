@@ -8,7 +8,7 @@ explain failures.
 """
 from __future__ import annotations
 
-from typing import Iterable, List
+from collections.abc import Iterable
 
 from .credentials import secret_looking
 from .diagnostics import Diagnostic, Severity, YamlPath, dotted
@@ -55,11 +55,11 @@ def _describe(value, path: YamlPath) -> str:
 
 # --- explaining failures ------------------------------------------------------------------------
 
-def validate(doc, data, version: str, declared: str | None) -> List[Diagnostic]:
+def validate(doc, data, version: str, declared: str | None) -> list[Diagnostic]:
     """SL004 diagnostics for data (interpolated) against the schema of version."""
     if is_valid(data, version):
         return []
-    out: List[Diagnostic] = []
+    out: list[Diagnostic] = []
     for error in validator_for(version).iter_errors(data):
         out.extend(_explain(doc, error, version, declared))
     # one finding per node and message (oneOf branches can repeat themselves)
@@ -135,7 +135,7 @@ _BOUNDS = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "gre
            "exclusiveMaximum": "less than"}
 
 
-def _join(words: List[str]) -> str:
+def _join(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " or " + words[-1]

@@ -1,7 +1,7 @@
 """What a lint run is told: which rules, how severe, which environment. Plain data, no I/O."""
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+from collections.abc import Mapping
 
 from .diagnostics import Severity
 from .record import FrozenRecord
@@ -10,7 +10,7 @@ from .record import FrozenRecord
 class PerFileIgnore(FrozenRecord):
     _fields = ("pattern", "codes")
     pattern: str  # a glob matched against the file's path (relative to the config file's folder)
-    codes: FrozenSet[str]
+    codes: frozenset[str]
 
     def __init__(self, pattern, codes):
         self._set(pattern, codes)
@@ -20,25 +20,25 @@ class Settings(FrozenRecord):
     _fields = ("select", "ignore", "severity", "per_file_ignores", "fail_on", "env", "strict_env", "inventory",
                "stack_name", "engine_version", "report_unused_suppressions")
     # None: every rule but the opt-in ones (their pages say `opt_in: true`); otherwise only these codes
-    select: Optional[FrozenSet[str]]
-    ignore: FrozenSet[str]
+    select: frozenset[str] | None
+    ignore: frozenset[str]
     severity: Mapping[str, Severity]
-    per_file_ignores: Tuple[PerFileIgnore, ...]
+    per_file_ignores: tuple[PerFileIgnore, ...]
     # None: not given (the config file's fail-on, else error)
-    fail_on: Optional[Severity]
+    fail_on: Severity | None
     # The variables interpolation sees. None: an empty environment.
-    env: Optional[Mapping[str, str]]
+    env: Mapping[str, str] | None
     # True when env is the environment of the deploy itself: a required variable it lacks is
     # then an error (Docker would refuse the file), not a warning about the CI environment.
     strict_env: bool
     # A cluster inventory (see stacklint.inventory) for the cluster-aware SL5xx rules.
-    inventory: Optional[Mapping]
+    inventory: Mapping | None
     # The stack name the file will be deployed as (`docker stack deploy NAME`), when known:
     # SL504 then ignores the ports this very stack already publishes.
-    stack_name: Optional[str]
+    stack_name: str | None
     # The Docker Engine version the stack will be deployed to ("20.10", "28.2.2"), for the deploy
     # rules whose answer depends on it; an inventory's engine version wins. None: CURRENT_ENGINE.
-    engine_version: Optional[str]
+    engine_version: str | None
     # Report suppression comments that suppress nothing (SL009).
     report_unused_suppressions: bool
 
@@ -74,4 +74,4 @@ def merged(base: Settings, **changes) -> Settings:
     return base.replace(**changes)
 
 
-EnvMapping = Dict[str, str]
+EnvMapping = dict[str, str]

@@ -13,35 +13,35 @@ import functools
 import importlib
 import json
 from pathlib import Path
-from typing import Any, Dict, List, NamedTuple, Tuple
+from typing import Any, NamedTuple
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "settings.schema.json"
 CONFIG, EDITOR = "config", "editor"  # the two parts: definitions of the schema
 
 
 class Problem(NamedTuple):
-    path: Tuple[Any, ...]  # the keys down to the offending value (or the unknown key itself)
+    path: tuple[Any, ...]  # the keys down to the offending value (or the unknown key itself)
     on_key: bool  # True: the key is wrong (unknown), not its value
     message: str
 
 
 @functools.lru_cache(maxsize=None)
-def schema() -> Dict[str, Any]:
+def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def root(part: str) -> Dict[str, Any]:
+def root(part: str) -> dict[str, Any]:
     """A schema whose root is one part (what the generated validators and jsonschema validate)."""
     return {"$schema": schema()["$schema"], "$id": f"https://stacklint.invalid/settings/{part}.json",
             "$ref": f"#/definitions/{part}", "definitions": schema()["definitions"]}
 
 
-def properties(part: str) -> Dict[str, Dict[str, Any]]:
+def properties(part: str) -> dict[str, dict[str, Any]]:
     """The keys of a part and their schemas, $refs resolved (x-aliases stay with the key)."""
     return {key: resolve(sub) for key, sub in schema()["definitions"][part]["properties"].items()}
 
 
-def resolve(sub: Dict[str, Any]) -> Dict[str, Any]:
+def resolve(sub: dict[str, Any]) -> dict[str, Any]:
     """A property's schema with its $ref followed; keywords beside the $ref are kept over it."""
     if "$ref" not in sub:
         return sub
@@ -49,12 +49,12 @@ def resolve(sub: Dict[str, Any]) -> Dict[str, Any]:
     return {**resolve(target), **{k: v for k, v in sub.items() if k != "$ref"}}
 
 
-def aliases(part: str) -> Dict[str, str]:
+def aliases(part: str) -> dict[str, str]:
     """Other spelling -> the key (the editor accepts the config file's and Python's spellings)."""
     return {alias: key for key, sub in properties(part).items() for alias in sub.get("x-aliases", ())}
 
 
-def problems(data: Any, part: str) -> List[Problem]:
+def problems(data: Any, part: str) -> list[Problem]:
     """What in data does not fit the part of the schema; [] when all of it does."""
     validator = importlib.import_module(f"{__package__}.validators.settings_{part}")
     from .validators import Invalid
@@ -67,7 +67,7 @@ def problems(data: Any, part: str) -> List[Problem]:
     return _explain(data, part)
 
 
-def _explain(data: Any, part: str) -> List[Problem]:
+def _explain(data: Any, part: str) -> list[Problem]:
     errors = list(_validator(part).iter_errors(data))
     out = []
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
@@ -82,7 +82,7 @@ def _validator(part: str):
     return jsonschema.Draft7Validator(root(part))
 
 
-def _problems_of(error, part: str) -> List[Problem]:
+def _problems_of(error, part: str) -> list[Problem]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and error.validator_value is False:
         known = sorted(error.schema.get("properties", {}))
@@ -97,7 +97,7 @@ def _problems_of(error, part: str) -> List[Problem]:
     return [Problem(path, False, f"`{_dotted(path)}` {message}" if path else message)]
 
 
-def _described(error, part: str) -> Tuple[int, Dict[str, Any]]:
+def _described(error, part: str) -> tuple[int, dict[str, Any]]:
     """The deepest schema with an x-message on the path of a failure, and the depth of the value
     it is about (a bad item of a rule list is reported as the list being wrong, in its words)."""
     node: Any = schema()["definitions"][part]
@@ -117,7 +117,7 @@ def _described(error, part: str) -> Tuple[int, Dict[str, Any]]:
     return found
 
 
-def _unknown(key, path, known: List[str], part: str) -> str:
+def _unknown(key, path, known: list[str], part: str) -> str:
     import difflib  # only to word an error
 
     where = f"`{_dotted(path)}`: " if path else ""

@@ -3,7 +3,6 @@ BOM (go-yaml reads both), or something that is not text at all."""
 from __future__ import annotations
 
 import codecs
-from typing import Optional
 
 from .diagnostics import Diagnostic, Range, Severity
 from .lazy_regex import LazyRegex
@@ -19,7 +18,7 @@ class NotText(Exception):
 class Decoded(Record):
     _fields = ("text", "problem")
     text: str
-    problem: Optional[Diagnostic]
+    problem: Diagnostic | None
 
     def __init__(self, text, problem=None):
         self.text = text

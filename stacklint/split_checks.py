@@ -25,10 +25,6 @@ from .context import Context
 from .engine import Checks, run_checks
 from .settings import Settings
 
-TYPE_CHECKING = False  # typing is for annotations only: a plain lint does not import it
-if TYPE_CHECKING:
-    from typing import Dict, Optional, Tuple
-
 # Below this many services, forking and pickling cost about what the worker saves.
 MIN_SERVICES = 200
 
@@ -50,7 +46,7 @@ class SplitChecks(Checks):
 
     def __init__(self, always: bool = False) -> None:
         self._always = always  # split even a small file (the tests' way to compare)
-        self._worker: Optional[_Worker] = None
+        self._worker: _Worker | None = None
         self._enabled: list = []
 
     def start(self, ctx: Context) -> None:
@@ -77,14 +73,14 @@ class SplitChecks(Checks):
         return out
 
 
-def _shares(enabled) -> Tuple[list, list]:
+def _shares(enabled) -> tuple[list, list]:
     """This process's checks and the worker's: the worker takes the per-service ones (on the
     benchmark stacks, about what the schema and the stack-wide checks cost here)."""
     per_service = [(i, check) for i, check in enabled if scope_of(check) == SERVICE_SCOPE]
     return [(i, check) for i, check in enabled if scope_of(check) != SERVICE_SCOPE], per_service
 
 
-def _run(ctx: Context, checks) -> Dict[int, list]:
+def _run(ctx: Context, checks) -> dict[int, list]:
     return {i: list(check(ctx)) for i, check in checks}
 
 

@@ -9,7 +9,7 @@ Pure like `engine.lint`: texts in, findings per file out.
 """
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple, Union
+from collections.abc import Sequence
 
 from . import credentials
 from .context import Context
@@ -26,19 +26,19 @@ from .settings import DEFAULT, Settings
 _STRIDE = 1 << 40
 
 
-def lint_stack(files: Sequence[Tuple[str, Optional[str]]], settings: Settings = DEFAULT,
-               reader_findings: Sequence[Sequence[Diagnostic]] = ()) -> List[List[Diagnostic]]:
+def lint_stack(files: Sequence[tuple[str, str | None]], settings: Settings = DEFAULT,
+               reader_findings: Sequence[Sequence[Diagnostic]] = ()) -> list[list[Diagnostic]]:
     """Findings per file, in the order given; the first file is the base, later ones override.
     reader_findings: per file, what reading its bytes found (as engine.lint takes them)."""
     with gc_paused():
         return _lint_stack(files, settings, reader_findings)
 
 
-def _lint_stack(files, settings: Settings, reader_findings) -> List[List[Diagnostic]]:
+def _lint_stack(files, settings: Settings, reader_findings) -> list[list[Diagnostic]]:
     docs = [parse(text) for text, _ in files]
-    found: List[List[Diagnostic]] = [[*(reader_findings[i] if reader_findings else ()), *doc.problems]
+    found: list[list[Diagnostic]] = [[*(reader_findings[i] if reader_findings else ()), *doc.problems]
                                      for i, doc in enumerate(docs)]
-    contexts: List[Optional[Context]] = []
+    contexts: list[Context | None] = []
     for i, (doc, (_, path)) in enumerate(zip(docs, files)):
         ctx = None
         if not doc.failed:
@@ -70,7 +70,7 @@ def _all_loaded(docs, contexts, found) -> bool:
     return not any(d.stage == "load" and d.severity == Severity.ERROR for f in found for d in f)
 
 
-def _version_mismatch(contexts: List[Context]):
+def _version_mismatch(contexts: list[Context]):
     """loader.go: every file must declare the same version (missing and "3" both mean 3.13)."""
     base = contexts[0].version
     for i, ctx in enumerate(contexts[1:], start=1):
@@ -79,7 +79,7 @@ def _version_mismatch(contexts: List[Context]):
     return None
 
 
-def _merged_context(docs: List[Document], contexts: List[Context], settings: Settings) -> Context:
+def _merged_context(docs: list[Document], contexts: list[Context], settings: Settings) -> Context:
     data, origins = merge_files([ctx.data for ctx in contexts])
     raw, raw_origins = merge_files([doc.data for doc in docs])
     doc = MergedDocument(docs, raw, origins)
@@ -89,7 +89,7 @@ def _merged_context(docs: List[Document], contexts: List[Context], settings: Set
                    settings=settings, from_env=_merged_from_env(data, origins, contexts))
 
 
-def _merged_from_env(data, origins: Origins, contexts: List[Context]) -> dict:
+def _merged_from_env(data, origins: Origins, contexts: list[Context]) -> dict:
     """Each file's record of values the environment supplied, at the merged paths where those
     values ended up (a list entry of an override file can move to another index), so that
     redact.apply keeps them out of the merged checks' messages too."""
@@ -114,7 +114,7 @@ def _merged_from_env(data, origins: Origins, contexts: List[Context]) -> dict:
 class MergedDocument:
     """The Document interface over several files, for the checks of a merged stack."""
 
-    def __init__(self, docs: List[Document], data, origins: Origins):
+    def __init__(self, docs: list[Document], data, origins: Origins):
         self.docs = docs
         self.data = data
         self.origins = origins
@@ -123,10 +123,10 @@ class MergedDocument:
         self.problems: list = []
 
     @property
-    def lines(self) -> "_Lines":
+    def lines(self) -> _Lines:
         return _Lines(self.docs)
 
-    def _locate(self, path: YamlPath) -> Tuple[int, YamlPath]:
+    def _locate(self, path: YamlPath) -> tuple[int, YamlPath]:
         return self.origins.of(path)
 
     def local(self, path: YamlPath) -> tuple:
@@ -134,7 +134,7 @@ class MergedDocument:
         i, source = self._locate(path)
         return self.docs[i], source, lambda edit: TextEdit(_shift(edit.range, i), edit.new_text)
 
-    def span(self, path: YamlPath) -> Optional[Span]:
+    def span(self, path: YamlPath) -> Span | None:
         i, source = self._locate(path)
         span = self.docs[i].span(source)
         return None if span is None else _shift_span(span, i)
@@ -166,7 +166,7 @@ class _Lines:
     """The lines of every file, addressed by the shifted line numbers of the merged document
     (fixes read the lines around the ranges they edit). Its length is the first file's."""
 
-    def __init__(self, docs: List[Document]):
+    def __init__(self, docs: list[Document]):
         self.docs = docs
 
     def __getitem__(self, line: int) -> str:
@@ -186,7 +186,7 @@ def _shift_span(span: Span, i: int) -> Span:
     return Span(None if span.key is None else _shift(span.key, i), _shift(span.value, i))
 
 
-def _route(d: Union[Diagnostic, Omitted], files) -> Tuple[int, Union[Diagnostic, Omitted]]:
+def _route(d: Diagnostic | Omitted, files) -> tuple[int, Diagnostic | Omitted]:
     """The file a merged finding belongs to, with its ranges made that file's again."""
     i = d.range.start.line // _STRIDE
     if isinstance(d, Omitted):  # a count of findings a check did not build: only its place moves

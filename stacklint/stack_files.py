@@ -7,14 +7,13 @@ Python, so tests/test_stack_files.py checks that they say the same.
 from __future__ import annotations
 
 import fnmatch
-from typing import Tuple
 
 # Base names stacklint picks up in a directory, lints in an editor and checks in pre-commit.
-STACK_PATTERNS: Tuple[str, ...] = (
+STACK_PATTERNS: tuple[str, ...] = (
     "docker-stack*.yml", "docker-stack*.yaml", "*stack*.yml", "*stack*.yaml",
     "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 # stacklint's own configuration files, found upward from a stack file.
-CONFIG_NAMES: Tuple[str, ...] = (".stacklint.yaml", ".stacklint.yml")
+CONFIG_NAMES: tuple[str, ...] = (".stacklint.yaml", ".stacklint.yml")
 # A pyproject.toml counts as configuration when it has a [tool.stacklint] table.
 PYPROJECT = "pyproject.toml"
 
@@ -30,11 +29,11 @@ def is_stack_name(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in STACK_PATTERNS)
 
 
-def editor_globs() -> Tuple[str, ...]:
+def editor_globs() -> tuple[str, ...]:
     """STACK_PATTERNS as workspace globs (the extension's `stacklint.files` default)."""
     return tuple(f"**/{p}" for p in STACK_PATTERNS)
 
 
-def config_globs() -> Tuple[str, ...]:
+def config_globs() -> tuple[str, ...]:
     """The configuration files as workspace globs (what the language server watches)."""
     return tuple(f"**/{n}" for n in (*CONFIG_NAMES, PYPROJECT))

@@ -8,7 +8,6 @@ Codes or rule names are accepted; a reason after the bracket is free text.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Set
 
 from .diagnostics import Diagnostic, Range, Severity
 from .lazy_regex import LazyRegex
@@ -22,8 +21,8 @@ class Pragma(Record):
     _fields = ("line", "applies_to", "codes", "used")
     line: int  # where the comment is
     applies_to: int  # the line it covers (-1: the whole file)
-    codes: Dict[str, Range]  # code -> where it is written
-    used: Set[str]
+    codes: dict[str, Range]  # code -> where it is written
+    used: set[str]
 
     def __init__(self, line, applies_to, codes, used=None):
         self.line = line
@@ -32,15 +31,15 @@ class Pragma(Record):
         self.used = set() if used is None else used
 
 
-def find(lines: List[str], resolve) -> tuple:
+def find(lines: list[str], resolve) -> tuple:
     """Pragmas in the text and SL009 problems with the pragmas themselves.
 
     resolve(selector) -> tuple of codes, raising KeyError for unknown ones.
     """
-    pragmas: List[Pragma] = []
-    problems: List[Diagnostic] = []
+    pragmas: list[Pragma] = []
+    problems: list[Diagnostic] = []
     for i, line in enumerate(lines):
-        if "stacklint" not in line:
+        if "stacklint:" not in line:  # both patterns need it: most lines are told without them
             continue
         m = _PRAGMA.search(line)
         if not m:
@@ -59,7 +58,7 @@ def find(lines: List[str], resolve) -> tuple:
             target = _next_content_line(lines, i)
         else:
             target = i
-        codes: Dict[str, Range] = {}
+        codes: dict[str, Range] = {}
         offset = m.start(2)
         for part in re.finditer(r"[^,\s]+", inside):
             r = Range.of(i, offset + part.start(), i, offset + part.end())
@@ -73,7 +72,7 @@ def find(lines: List[str], resolve) -> tuple:
     return pragmas, problems
 
 
-def _next_content_line(lines: List[str], i: int) -> int:
+def _next_content_line(lines: list[str], i: int) -> int:
     for j in range(i + 1, len(lines)):
         stripped = lines[j].strip()
         if stripped and not stripped.startswith("#"):
@@ -81,11 +80,11 @@ def _next_content_line(lines: List[str], i: int) -> int:
     return i + 1
 
 
-def apply(diagnostics: List[Diagnostic], pragmas: List[Pragma]) -> List[Diagnostic]:
+def apply(diagnostics: list[Diagnostic], pragmas: list[Pragma]) -> list[Diagnostic]:
     """The diagnostics no pragma covers; marks the pragmas that were used."""
     if not pragmas:
         return diagnostics
-    by_line: Dict[int, List[Pragma]] = {}
+    by_line: dict[int, list[Pragma]] = {}
     whole = [p for p in pragmas if p.applies_to == -1]
     for p in pragmas:
         if p.applies_to >= 0:
@@ -101,7 +100,7 @@ def apply(diagnostics: List[Diagnostic], pragmas: List[Pragma]) -> List[Diagnost
     return kept
 
 
-def unused(pragmas: List[Pragma], enabled) -> List[Diagnostic]:
+def unused(pragmas: list[Pragma], enabled) -> list[Diagnostic]:
     out = []
     for p in pragmas:
         for code, r in p.codes.items():

@@ -7,9 +7,8 @@ compared as "".
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 import ipaddress
-import string
-from typing import List, Mapping, Optional, Sequence, Tuple
 
 from .record import FrozenRecord
 
@@ -18,10 +17,13 @@ from .record import FrozenRecord
 # allow. Go's (?i)[a-z] also matches U+017F (long s) and U+212A (Kelvin sign), and its \s is
 # ASCII whitespace without \v. (As sets: compiling the two patterns, classes with non-Latin-1
 # letters, was 3M instructions of a 260M small lint, more than checking its constraints.)
-_LETTERS = frozenset(string.ascii_letters + "\u017f\u212a")
+# (string.ascii_letters and .digits written out: importing string builds its Template class,
+# compiling a pattern, for two constants.)
+_DIGITS = "0123456789"
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\u017f\u212a")
 _KEY_START = _LETTERS | frozenset("_")
-_KEY_CHARS = _LETTERS | frozenset(string.digits + "-_.")
-_VALUE_CHARS = _LETTERS | frozenset(string.digits + ":-_\t\n\f\r .*()?+[]\\^$|/")
+_KEY_CHARS = _LETTERS | frozenset(_DIGITS + "-_.")
+_VALUE_CHARS = _LETTERS | frozenset(_DIGITS + ":-_\t\n\f\r .*()?+[]\\^$|/")
 # unicode.IsSpace, which strings.TrimSpace uses (Python's str.strip also strips \x1c-\x1f).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
             "\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -76,7 +78,7 @@ def value_from_environment(written) -> bool:
     return False
 
 
-def parse_all(texts: Sequence[str]) -> List[Constraint]:
+def parse_all(texts: Sequence[str]) -> list[Constraint]:
     return [parse(t) for t in texts]
 
 
@@ -119,7 +121,7 @@ def _network(text: str):
     return net
 
 
-def node_value(key: str, node: Mapping) -> Optional[str]:
+def node_value(key: str, node: Mapping) -> str | None:
     """What the constraint key compares for this node; None for a key swarmkit never matches."""
     k = _fold(key)
     if k == "node.id":
@@ -144,7 +146,7 @@ def node_value(key: str, node: Mapping) -> Optional[str]:
 FIXED_KEYS = ("node.id", "node.hostname", "node.ip", "node.role", "node.platform.os", "node.platform.arch")
 
 
-def key_kind(key: str) -> Optional[str]:
+def key_kind(key: str) -> str | None:
     """Which NodeMatches branch a key takes: one of FIXED_KEYS, NODE_LABELS or ENGINE_LABELS for
     a label, or None for a key that matches no node (the linter's SL302)."""
     k = _fold(key)
@@ -179,7 +181,7 @@ def node_matches(constraints: Sequence[Constraint], node: Mapping) -> bool:
     return all(satisfies(c, node) for c in constraints)
 
 
-def failing(constraints: Sequence[Constraint], node: Mapping) -> List[Tuple[int, Constraint]]:
+def failing(constraints: Sequence[Constraint], node: Mapping) -> list[tuple[int, Constraint]]:
     """(index, constraint) of each constraint this node fails."""
     return [(i, c) for i, c in enumerate(constraints) if not satisfies(c, node)]
 

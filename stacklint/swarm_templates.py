@@ -8,7 +8,6 @@ is never closed, a function that does not exist, a field the context does not ha
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .lazy_regex import LazyRegex
 
@@ -38,7 +37,7 @@ _TOKEN = LazyRegex(r'''"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'|(?P<field>(?:
                     r'''|:?=|[|(),]|\s+''')
 
 
-def error(text: str) -> Optional[str]:
+def error(text: str) -> str | None:
     """Go's error for expanding text, `template: expansion:LINE[:COL]: ...`, or None when it expands."""
     actions = []  # (offset of the action's body, body)
     pos = 0
@@ -88,7 +87,7 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _field_problem(chain: str) -> Optional[str]:
+def _field_problem(chain: str) -> str | None:
     node = CONTEXT
     for name in chain.strip(".").split("."):
         if node is MAP:

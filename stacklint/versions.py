@@ -5,8 +5,6 @@ and needs an exact match with one of its fourteen schema names; "" and "3" mean 
 """
 from __future__ import annotations
 
-from typing import List, Optional
-
 from .diagnostics import Diagnostic, Fix, Range, Severity
 from .edits import quote_plain
 from .scalars import go_format
@@ -22,8 +20,8 @@ def version_key(version: str) -> tuple:
 
 class VersionInfo(Record):
     _fields = ("version", "declared")
-    version: Optional[str]  # the schema to validate against; None: Docker refuses the file here
-    declared: Optional[str]  # what the file says, as Docker formats it
+    version: str | None  # the schema to validate against; None: Docker refuses the file here
+    declared: str | None  # what the file says, as Docker formats it
 
     def __init__(self, version, declared):
         self.version = version
@@ -33,7 +31,7 @@ class VersionInfo(Record):
 def detect(doc) -> tuple:
     """(VersionInfo, diagnostics) for a document whose data is a mapping."""
     data = doc.data
-    out: List[Diagnostic] = []
+    out: list[Diagnostic] = []
     if "version" not in data:
         out.append(Diagnostic(
             "SL003", f"no `version`: `docker stack deploy` loads this file as version {LATEST}",

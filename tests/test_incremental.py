@@ -176,6 +176,27 @@ def test_a_superseded_lint_stops_and_the_next_one_compares_with_what_it_parsed()
     assert linter.parse_mode == BLOCK
 
 
+@pytest.mark.parametrize("settings", [
+    EVERY_RULE,
+    Settings(env={}, select=frozenset({"SL105", "SL203"})),  # stack-wide checks only
+], ids=["every rule", "stack-wide rules only"])
+def test_a_lint_stopped_between_stack_wide_checks_leaves_its_services_and_model_to_the_next(settings):
+    asked = []
+
+    def superseded_after_the_first_stack_check():
+        asked.append(1)
+        return len(asked) > 3  # after parse, after load, before the first stack-wide check: not yet
+
+    linter = IncrementalLinter()
+    typed = STACK.replace("replicas: 2", "replicas: 3")
+    with pytest.raises(Superseded):
+        linter.lint(typed, "stack.yml", settings, superseded=superseded_after_the_first_stack_check)
+    assert len(asked) == 4  # it stopped before the second stack-wide check, not at the end
+    again = typed.replace("replicas: 3", "replicas: 4")
+    assert linter.lint(again, "stack.yml", settings) == lint(again, "stack.yml", settings)
+    assert (linter.parse_mode, linter.model_reused) == (BLOCK, True)
+
+
 def test_a_text_equal_to_the_last_one_reuses_its_document():
     linter, _ = _lint_twice(STACK.replace("replicas: 2", "replicas: 3"))
     again = STACK.replace("replicas: 2", "replicas: 3")
@@ -187,3 +208,50 @@ def test_keys_typed_in_two_adjacent_services_reparse_both_blocks():
     edited = STACK.replace("replicas: 2", "replicas: 3").replace("postgres:16", "postgres:17")
     linter, _ = _lint_twice(edited)
     assert (linter.parse_mode, linter.schema_reused) == (BLOCK, True)
+
+
+def _many_services(count: int) -> str:
+    services = "".join(f"  s{i}:\n    image: nginx:1.27\n    deploy:\n      replicas: 1\n" for i in range(count))
+    return f'version: "3.8"\nservices:\n{services}'
+
+
+def _typed(text: str, service: int, digit: int) -> str:
+    """text with service s{service}'s replica count set to digit (one key typed over another)."""
+    lines = text.split("\n")
+    line = lines.index(f"  s{service}:") + 3
+    lines[line] = lines[line][:-1] + str(digit)
+    return "\n".join(lines)
+
+
+def test_typing_long_in_one_service_keeps_reparsing_only_its_block():
+    """Each splice replaces the block's last parse: one live parse, however many keys (the
+    limit on chained parses counts those still in use)."""
+    from stacklint.incremental_parse import MAX_SPLICES
+
+    text = _many_services(20)
+    linter = IncrementalLinter()
+    linter.lint(text, "stack.yml", EVERY_RULE)
+    modes = []
+    for key in range(3 * MAX_SPLICES):
+        text = _typed(text, 7, 1 + key % 9)
+        got = linter.lint(text, "stack.yml", EVERY_RULE)
+        modes.append(linter.parse_mode)
+        if key % MAX_SPLICES == MAX_SPLICES - 1:
+            assert got == lint(text, "stack.yml", EVERY_RULE)
+    assert set(modes) == {BLOCK}
+
+
+def test_keys_in_many_services_still_parse_everything_now_and_then():
+    from stacklint.incremental_parse import MAX_SPLICES
+
+    text = _many_services(MAX_SPLICES + 10)
+    linter = IncrementalLinter()
+    linter.lint(text, "stack.yml", EVERY_RULE)
+    modes = []
+    for service in range(MAX_SPLICES + 5):  # not the last service: an edit at the end of the file parses it all
+        text = _typed(text, service, 2)
+        got = linter.lint(text, "stack.yml", EVERY_RULE)
+        modes.append(linter.parse_mode)
+    assert got == lint(text, "stack.yml", EVERY_RULE)
+    assert modes.index(FULL) == MAX_SPLICES  # after that many parses in use, one full parse
+    assert modes.count(FULL) == 1

@@ -123,7 +123,7 @@ def test_editor_settings_errors_name_the_key_path_and_skip_only_that_entry():
         "`severity.SL003`: unknown severity 'loud' (expected error, warning or info)",
     ]
     assert (parsed.select, dict(parsed.severity), parsed.fail_on.label, parsed.debounce_ms, dict(parsed.env)) == \
-        (None, {"SL004": client_settings.Severity.INFO}, "warning", 100, {})
+        (None, {"SL004": client_settings.Severity.INFO}, "warning", client_settings.DEFAULT_DEBOUNCE_MS, {})
 
 
 def test_a_valid_config_is_read_without_importing_jsonschema(tmp_path):

@@ -26,6 +26,9 @@ NOT_FOR_A_PLAIN_LINT = (
     "threading",  # document.py's lock comes from _thread
     "json",  # the schema's versions come from the generated stacklint/schema_versions.py
     "decimal",  # the generated validators' number test names validators.NoDecimal
+    # ruamel.yaml's package __init__ (stacklint/ruamel_c.py): its round-trip API and what it imports
+    "ruamel.yaml.main", "ruamel.yaml.cyaml", "ruamel.yaml.loader", "ruamel.yaml.dumper", "glob",
+    "typing",  # annotations only (TYPE_CHECKING); tuples are record.tuple_record, not typing.NamedTuple
 )
 
 _CHILD = """
@@ -64,3 +67,22 @@ def test_a_plain_lint_of_the_example_loads_none_of_what_it_does_not_need(child):
 def test_a_plain_lint_reads_no_rule_page(child):
     (_, pages_parsed), _ = child
     assert pages_parsed == "0"  # names, severities and opt-in rules come from the generated index
+
+
+def test_ruamel_yaml_stays_whole_for_other_users_in_the_process():
+    # The package's __init__, deferred while the C composer imports, runs at the first name asked
+    # of the package: a later user of ruamel.yaml gets the whole library.
+    code = ("import sys\n"
+            "from stacklint import lint\n"
+            "lint('services: {a: {image: x}}\\n')\n"
+            "deferred = 'ruamel.yaml.main' not in sys.modules\n"
+            "import ruamel.yaml\n"
+            "from ruamel.yaml import YAML\n"
+            "data = YAML(typ='rt').load('a: [1, {b: c}]  # note\\n')\n"
+            "version = '.'.join(map(str, ruamel.yaml.version_info[:3])) == ruamel.yaml.__version__\n"
+            "print(deferred, version,\n"
+            "      data['a'][1]['b'], type(data).__name__, ruamel.yaml.error.MarkedYAMLError.__module__)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
+                         check=True).stdout.split()
+    assert out == ["True", "True", "c", "CommentedMap", "ruamel.yaml.error"]

@@ -6,7 +6,7 @@ lives once, in rules/SLnnn.md.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, Tuple
+from collections.abc import Callable, Iterable
 
 from . import (bind_paths, cluster, deploy_cli, deploy_daemon, deploy_spec, dotenv, file_objects, hardening,
                host_ports, ignored, loader, objects, operations, placement, references, rollout, scheduling,
@@ -32,7 +32,7 @@ def scope_of(check: Check) -> str:
 # Codes the engine itself produces while reading the file (not from a check function).
 CORE_CODES = ("SL001", "SL002", "SL003", "SL004", "SL005", "SL009")
 
-REGISTRY: Tuple[Tuple[Tuple[str, ...], Check], ...] = (
+REGISTRY: tuple[tuple[tuple[str, ...], Check], ...] = (
     (("SL004",), loader.forbidden),
     (("SL006",), per_service(values.check)),
     (("SL006", "SL108"), loader.external_conflicts),

@@ -4,8 +4,8 @@ without the inventory section a rule needs, the rule says nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 import math
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..context import Context
 from ..port_ranges import points_within
@@ -25,20 +25,20 @@ _CREATE = {
 }
 
 
-def _inventory(ctx: Context) -> Optional[Mapping]:
+def _inventory(ctx: Context) -> Mapping | None:
     return ctx.settings.inventory
 
 
-def _external_name(ctx: Context, kind: str, key: str) -> Optional[str]:
+def _external_name(ctx: Context, kind: str, key: str) -> str | None:
     """The cluster name of an external declaration, or None when it is not external (or not declared)."""
     obj = ctx.model.objects(kind).get(key)
     return obj.name if obj is not None and obj.external else None
 
 
-def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
+def _service_refs(ctx: Context) -> dict[str, dict[str, list[str]]]:
     """kind -> declared key -> services (in file order) that use it, from the shared reference
     reading (stacklint.refs, as `docker stack deploy` looks them up)."""
-    refs: Dict[str, Dict[str, List[str]]] = {kind: {} for kind in KINDS}
+    refs: dict[str, dict[str, list[str]]] = {kind: {} for kind in KINDS}
     for ref in context_refs(ctx):
         if ref.name:
             users = refs[ref.kind].setdefault(ref.name, [])
@@ -47,7 +47,7 @@ def _service_refs(ctx: Context) -> Dict[str, Dict[str, List[str]]]:
     return refs
 
 
-def _used_by(services: List[str]) -> str:
+def _used_by(services: list[str]) -> str:
     return "used by " + ", ".join(services)
 
 
@@ -114,7 +114,7 @@ def _node_name(node: Mapping) -> str:
     return node.get("hostname") or node.get("id") or "(unnamed node)"
 
 
-def _constraints(svc: Service) -> Tuple[Optional[list], Optional[list]]:
+def _constraints(svc: Service) -> tuple[list | None, list | None]:
     """(constraint Vals, parsed) or (None, None) when the service cannot be placed by them
     at all (a constraint swarmkit refuses: SL301's business)."""
     vals = list(svc.placement.constraints) if svc.placement is not None else []
@@ -124,7 +124,7 @@ def _constraints(svc: Service) -> Tuple[Optional[list], Optional[list]]:
         return None, None
 
 
-def _nodes(ctx: Context) -> Optional[List[Mapping]]:
+def _nodes(ctx: Context) -> list[Mapping] | None:
     inv = _inventory(ctx)
     if not inv or "nodes" not in inv or not inv["nodes"]:
         return None
@@ -166,14 +166,14 @@ def unschedulable(ctx: Context) -> Iterator:
                        vals[first].path, related=related, stage="deploy")
 
 
-def _replicas(svc: Service) -> Optional[int]:
+def _replicas(svc: Service) -> int | None:
     mode = svc.mode.value if svc.mode is not None else "replicated"
     if mode != "replicated":
         return None  # global services run one task per node; jobs finish and free their node
     return svc.replicas.value if svc.replicas is not None else 1
 
 
-def _host_ports(svc: Service) -> List[str]:
+def _host_ports(svc: Service) -> list[str]:
     return [f"{p.published_start}/{p.protocol}" for p in svc.ports if p.mode == "host" and p.published_start]
 
 
@@ -219,7 +219,7 @@ def port_in_use(ctx: Context) -> Iterator:
     if not inv or "services" not in inv:
         return
     own = ctx.settings.stack_name
-    published: Dict[Tuple[int, str], List[Tuple[Mapping, str]]] = {}
+    published: dict[tuple[int, str], list[tuple[Mapping, str]]] = {}
     for other in inv["services"]:
         if own is not None and other.get("stack") == own:
             continue  # redeploying this very stack updates these services
@@ -227,7 +227,7 @@ def port_in_use(ctx: Context) -> Iterator:
             published.setdefault((p["port"], p.get("protocol", "tcp")), []).append((other, p.get("mode", "ingress")))
     if not published:
         return
-    numbers: Dict[str, List[int]] = {}  # protocol -> sorted published ports: a range is searched, not walked
+    numbers: dict[str, list[int]] = {}  # protocol -> sorted published ports: a range is searched, not walked
     for number, proto in sorted(published):
         numbers.setdefault(proto, []).append(number)
     for name, svc in ctx.model.services.items():

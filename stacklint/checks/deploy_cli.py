@@ -5,8 +5,6 @@ created the stack's networks, secrets and configs. Messages are Docker's own.
 """
 from __future__ import annotations
 
-from typing import Dict
-
 from ..context import Context
 from ..parsers import parse_any_reference, parse_normalized_named, parse_restart_policy
 
@@ -130,7 +128,7 @@ def _legacy_restart(ctx: Context, svc):
 # --- SL605 ----------------------------------------------------------------------------------------
 def _targets(ctx: Context, svc, kind: str):
     """ParseSecrets / ParseConfigs: two references of one service with the same target."""
-    seen: Dict[str, object] = {}
+    seen: dict[str, object] = {}
     singular = kind[:-1]
     for ref in getattr(svc, kind):
         if ref.source.value == "" or ref.source.value not in ctx.model.objects(kind):

@@ -7,7 +7,6 @@ configs created before it stay.
 from __future__ import annotations
 
 import posixpath
-from typing import Dict
 
 from ..context import Context
 from .. import swarm_templates
@@ -127,8 +126,8 @@ def _go_g(value: float) -> str:
 def _mount_targets(ctx: Context, svc):
     """validateMounts compares the targets as written and refuses the service; the node compares
     them cleaned (`/data/` is `/data`) and refuses every task while the deploy succeeds."""
-    written: Dict[str, object] = {}
-    cleaned: Dict[str, object] = {}
+    written: dict[str, object] = {}
+    cleaned: dict[str, object] = {}
     for mount in svc.mounts:
         if mount.target is None:
             continue

@@ -7,8 +7,6 @@ Ingress mode has no such limit: the routing mesh forwards each published port.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
-
 from ..context import Context
 from ..diagnostics import Related
 
@@ -18,7 +16,7 @@ _LARGEST_RANGE = 1024
 
 def check(ctx: Context):
     for svc in ctx.model.services.values():
-        published: Dict[Tuple[int, str], List[Tuple[int, object]]] = {}  # (target, protocol) -> (port, entry)
+        published: dict[tuple[int, str], list[tuple[int, object]]] = {}  # (target, protocol) -> (port, entry)
         for entry in svc.ports:
             if entry.mode != "host" or entry.published_start is None:
                 continue
@@ -27,8 +25,8 @@ def check(ctx: Context):
             for target, port in entry.pairs():
                 published.setdefault((target, entry.protocol), []).append((port, entry))
         # id(entry) -> (entry, [(port lost, protocol, target)]): model records are not hashable
-        lost: Dict[int, Tuple[object, List[Tuple[int, str, int]]]] = {}
-        kept: Dict[Tuple[int, str], Tuple[int, object]] = {}
+        lost: dict[int, tuple[object, list[tuple[int, str, int]]]] = {}
+        kept: dict[tuple[int, str], tuple[int, object]] = {}
         for (target, protocol), items in published.items():
             if len(items) < 2:
                 continue

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Dict, Optional, Tuple
 
 from ..context import Context
 from ..diagnostics import Related
@@ -47,14 +46,14 @@ def parse_cidr(text: str):
     return ipaddress.ip_network(f"{address}/{int(prefix)}", strict=False)
 
 
-def _stack_prefix(ctx: Context) -> Tuple[str, bool]:
+def _stack_prefix(ctx: Context) -> tuple[str, bool]:
     """The stack name, or a one-letter stand-in (names then get no longer than with any stack)."""
     return (ctx.settings.stack_name, True) if ctx.settings.stack_name else ("s", False)
 
 
-def _created_networks(ctx: Context) -> Dict[str, str]:
+def _created_networks(ctx: Context) -> dict[str, str]:
     """Key -> the first service attached, for the networks the deploy creates (used, not external)."""
-    out: Dict[str, str] = {}
+    out: dict[str, str] = {}
     networks = ctx.model.networks
     for svc in ctx.model.services.values():
         for attachment in svc.networks:
@@ -65,7 +64,7 @@ def _created_networks(ctx: Context) -> Dict[str, str]:
     return out
 
 
-def name_problem(kind: str, name: str, exact: bool) -> Optional[str]:
+def name_problem(kind: str, name: str, exact: bool) -> str | None:
     """What swarmkit (or, for a predefined network, the daemon) says when the deploy creates the
     object under this name, as "<what is wrong>: docker stack deploy fails ... (<Docker's text>)".
     `exact` is False when the stack name is a one-letter stand-in: lengths are then lower bounds."""

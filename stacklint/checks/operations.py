@@ -6,7 +6,6 @@ a healthcheck, resource limits, state that survives a reschedule, reservations t
 from __future__ import annotations
 
 import ipaddress
-from typing import Optional
 
 from .. import databases
 from ..context import Context, get
@@ -57,7 +56,7 @@ def _constraint_texts(svc: Service):
     return [c.value for c in svc.placement.constraints] if svc.placement is not None else []
 
 
-def _pin(ctx: Context, svc: Service) -> Optional[str]:
+def _pin(ctx: Context, svc: Service) -> str | None:
     """The constraint that ties the service to particular nodes (hostname, id, a label, an address).
 
     One whose value is a variable (`node.hostname == ${NODE_1}`) pins to a node this lint

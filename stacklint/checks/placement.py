@@ -8,7 +8,6 @@ can ever match: then the tasks stay pending with `no suitable node` (SL302-SL304
 from __future__ import annotations
 
 import ipaddress
-from typing import Dict, List, Optional, Tuple
 
 from ..context import Context
 from ..model import Val
@@ -42,8 +41,8 @@ def check(ctx: Context):
         yield from _preferences(ctx, placement.preferences)
 
 
-def _constraints(ctx: Context, items: Tuple[Val, ...], base):
-    usable: List[Tuple[int, Constraint]] = []
+def _constraints(ctx: Context, items: tuple[Val, ...], base):
+    usable: list[tuple[int, Constraint]] = []
     for item in items:
         text, path = item.value, item.path
         i = path[-1]
@@ -80,7 +79,7 @@ def _left_to_environment(ctx: Context, item: Val) -> bool:
 
 
 # --- SL301 ----------------------------------------------------------------------------------------
-def _syntax_fix(ctx: Context, path, text: str) -> Optional[Fix]:
+def _syntax_fix(ctx: Context, path, text: str) -> Fix | None:
     """The one-character slips that have an obvious meaning: `=`, `<>`, `===`, `!==`."""
     candidates = []
     if "===" in text:
@@ -131,7 +130,7 @@ def _unknown_key_message(c: Constraint) -> str:
 
 
 # --- SL303 ----------------------------------------------------------------------------------------
-def _bad_value(c: Constraint) -> Optional[Tuple[str, Optional[Severity]]]:
+def _bad_value(c: Constraint) -> tuple[str, Severity | None] | None:
     """A value the key can never have. With `==` nothing matches (error); with `!=` everything
     does, so the constraint excludes nothing (warning) - except node.ip, which matches no node
     for any operator when the value is not an address."""
@@ -197,7 +196,7 @@ def _node_with(key: str, value: str) -> dict:
     return {kind.split(".", 1)[1]: value}
 
 
-def _satisfiable(group: List[Constraint]) -> bool:
+def _satisfiable(group: list[Constraint]) -> bool:
     """Whether some node satisfies every constraint of a group on one key: only a value one of
     the `==` names can (for node.ip a plain address), or any value at all if there is no `==`."""
     kind = key_kind(group[0].key)
@@ -210,8 +209,8 @@ def _satisfiable(group: List[Constraint]) -> bool:
     return any(all(satisfies(c, _node_with(c.key, cand)) for c in group) for cand in candidates)
 
 
-def _contradictions(ctx: Context, usable: List[Tuple[int, Constraint]], base):
-    by_key: Dict[str, List[Tuple[int, Constraint]]] = {}
+def _contradictions(ctx: Context, usable: list[tuple[int, Constraint]], base):
+    by_key: dict[str, list[tuple[int, Constraint]]] = {}
     for i, c in usable:
         by_key.setdefault(_norm_key(c), []).append((i, c))
     for group in by_key.values():
@@ -234,7 +233,7 @@ def _contradictions(ctx: Context, usable: List[Tuple[int, Constraint]], base):
 
 
 # --- SL305 ----------------------------------------------------------------------------------------
-def _preferences(ctx: Context, items: Tuple[Val, ...]):
+def _preferences(ctx: Context, items: tuple[Val, ...]):
     for item in items:
         path, spread = item.path, item.value
         low = spread.lower()

@@ -5,10 +5,10 @@ network, then looks for evidence that credentials or replicated data cross the o
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 import functools
 import posixpath
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
 
 from .. import credentials, databases
 from ..context import Context
@@ -26,11 +26,13 @@ def _normalise(path: str) -> str:
         return path.lower().replace("/", "\\")  # a Windows named pipe
     if path.startswith("~"):
         return path.rstrip("/") or "~"
-    path = re.sub(r"/+", "/", posixpath.normpath(path))
+    path = posixpath.normpath(path)
+    if "//" in path:  # normpath keeps two leading slashes
+        path = re.sub(r"/+", "/", path)
     return path
 
 
-def host_mounts(ctx: Context, svc: Service) -> Iterator[Tuple[tuple, str, bool]]:
+def host_mounts(ctx: Context, svc: Service) -> Iterator[tuple[tuple, str, bool]]:
     """(yaml path, normalised host path, read-only) of every host path a service mounts.
 
     Bind mounts in short or long syntax, named pipes, and named volumes whose local driver
@@ -117,7 +119,7 @@ def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root + "/")
 
 
-def _sensitive(path: str, read_only: bool) -> Optional[str]:
+def _sensitive(path: str, read_only: bool) -> str | None:
     if path in SOCKETS or path in SOCKET_PARENTS or any(_under(path, h) for h in HARMLESS):
         return None
     if any(d in path + "/" for d in (c + "/" for c in CREDENTIAL_DIRS)):
@@ -230,11 +232,11 @@ class _Profile:
         self.several_tasks = mode in ("global", "global-job") or (svc.replicas is not None and svc.replicas.value > 1)
 
 
-def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[str, List[str]]):
+def _evidence(members: list[str], profiles: dict[str, _Profile], secrets: dict[str, list[str]]):
     """Why credentials or replicated data cross this network: (reason, services involved) or None."""
     on_net = set(members)
     # 1. two services share a Docker secret: one authenticates to the other with it
-    counts: Dict[str, List[str]] = {}
+    counts: dict[str, list[str]] = {}
     for svc in members:
         for secret in secrets.get(svc, ()):
             users = counts.setdefault(secret, [])
@@ -258,7 +260,7 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
             return (f"service {svc} ({p.datastore}, credentials in {p.credential}) serves {shown} over it",
                     [svc] + others[:1])
     # 4. a datastore cluster: its replication traffic carries the data itself between nodes
-    by_kind: Dict[str, List[str]] = {}
+    by_kind: dict[str, list[str]] = {}
     for svc in members:
         p = profiles[svc]
         if not p.replicates:
@@ -274,8 +276,8 @@ def _evidence(members: List[str], profiles: Dict[str, _Profile], secrets: Dict[s
 
 def unencrypted_overlay(ctx: Context):
     networks = ctx.model.networks
-    members: Dict[str, List[str]] = {}
-    secrets: Dict[str, List[str]] = {}
+    members: dict[str, list[str]] = {}
+    secrets: dict[str, list[str]] = {}
     for ref in context_refs(ctx):
         if ref.kind == "networks":
             names = members.setdefault(ref.name, [])
@@ -284,7 +286,7 @@ def unencrypted_overlay(ctx: Context):
         elif ref.kind == "secrets" and ref.name:
             secrets.setdefault(ref.service, []).append(ref.name)
     services = ctx.model.services
-    profiles: Dict[str, _Profile] = {}
+    profiles: dict[str, _Profile] = {}
     for net, names in members.items():
         if net not in networks and net != "default":
             continue  # undefined (SL103)
@@ -317,7 +319,7 @@ def unencrypted_overlay(ctx: Context):
             yield d
 
 
-def _encrypt_fix(ctx: Context, net: str) -> Optional[Fix]:
+def _encrypt_fix(ctx: Context, net: str) -> Fix | None:
     doc = ctx.doc
     raw = doc.data.get("networks") if isinstance(doc.data, dict) else None
     decl = raw.get(net) if isinstance(raw, dict) else None
@@ -398,7 +400,7 @@ def file_modes(ctx: Context):
                     yield ctx.diag("SL207", f"service {name}: {message}", path)
 
 
-def _mode_problem(written: str, mode: int, what: str) -> Optional[str]:
+def _mode_problem(written: str, mode: int, what: str) -> str | None:
     octal_look = re.fullmatch(r"[1-7][0-7]{2,3}", written) is not None
     bad = mode > 0o777 or mode < 0 or mode & 0o022
     if not bad:
@@ -462,7 +464,7 @@ def exposed_ports(ctx: Context):
                            f"every node accepts connections on {where}", port.path)
 
 
-def _admin_port(port: PortRange, extra: Dict[int, str]) -> Optional[Tuple[int, str]]:
+def _admin_port(port: PortRange, extra: dict[int, str]) -> tuple[int, str] | None:
     """The lowest target port of the entry that is an admin interface, and what it is."""
     for target in sorted(set(ADMIN_PORTS) | set(extra)):
         if port.target_start <= target <= port.target_end:
@@ -488,10 +490,10 @@ def unpinned_images(ctx: Context):
             yield ctx.diag("SL209", f"service {name}: {message}", image.path)
 
 
-def _unpinned(image: str, name: ImageName, raw: str) -> Optional[str]:
+def _unpinned(image: str, name: ImageName, raw: str) -> str | None:
     if name.digest is not None:
         return None  # a digest pins it
-    for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw):
+    for m in re.finditer(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", raw) if "${" in raw else ():
         if re.search(r"(^|:)latest$", m.group(1)):
             return f"image {raw} falls back to :latest when the variable is unset; pin a version"
     tag = name.tag

@@ -4,8 +4,6 @@ Docker CLI converts them (cli/compose/convert/service.go) and the Swarm manager 
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
-
 from ..context import Context
 from ..diagnostics import Related, Severity
 from ..limits import MAX_PER_RULE, Omitted
@@ -29,7 +27,7 @@ class Publication:
     """One published port range of one service: what swarmkit's port checks look at."""
     __slots__ = ("service", "start", "end", "protocol", "mode", "path")
 
-    def __init__(self, service: str, start: Optional[int], end: Optional[int], protocol: str, mode: str, path):
+    def __init__(self, service: str, start: int | None, end: int | None, protocol: str, mode: str, path):
         self.service, self.start, self.end = service, start, end
         self.protocol, self.mode, self.path = protocol, mode, path
 
@@ -41,7 +39,7 @@ class Publication:
 
 
 def check(ctx: Context):
-    everyone: List[Publication] = []
+    everyone: list[Publication] = []
     for name, svc in ctx.model.services.items():
         yield from _mode(ctx, svc)
         pubs = list(_publications(svc))
@@ -83,14 +81,14 @@ def _publications(svc: Service):
 
 
 # --- SL308 ----------------------------------------------------------------------------------------
-def _dnsrr(ctx: Context, svc: Service, pubs: List[Publication]):
+def _dnsrr(ctx: Context, svc: Service, pubs: list[Publication]):
     endpoint = svc.endpoint_mode
     if endpoint is None or endpoint.value.lower() != "dnsrr":
         return
     ingress = [p for p in pubs if p.mode == "ingress"]
     if not ingress:
         return
-    by_entry: Dict[tuple, List[str]] = {}  # one related entry per port entry, ranges listed together
+    by_entry: dict[tuple, list[str]] = {}  # one related entry per port entry, ranges listed together
     for p in ingress:
         by_entry.setdefault(p.path, []).append(p.ports())
     # The finding sits on the first ingress port, the line to change; the mode and the others are related.
@@ -104,7 +102,7 @@ def _dnsrr(ctx: Context, svc: Service, pubs: List[Publication]):
 
 
 # --- SL309 ----------------------------------------------------------------------------------------
-def _node_ports(ctx: Context, pubs: List[Publication]):
+def _node_ports(ctx: Context, pubs: list[Publication]):
     """One warning per entry that takes over ports every Swarm node itself uses."""
     for p in pubs:
         if p.start is None:
@@ -134,7 +132,7 @@ def _node_ports(ctx: Context, pubs: List[Publication]):
                            p.path, severity=Severity.WARNING)
 
 
-def _port_conflicts(ctx: Context, pubs: List[Publication]):
+def _port_conflicts(ctx: Context, pubs: list[Publication]):
     """One finding per overlapping pair of publications, on the later one, naming the overlap."""
     intervals = [Interval(p.start, p.end, p.protocol, p) for p in pubs if p.start is not None]
     built = 0
@@ -151,7 +149,7 @@ def _port_conflicts(ctx: Context, pubs: List[Publication]):
         yield last
 
 
-def _conflict(ctx: Context, first: Publication, p: Publication, lo: int, hi: int) -> Optional[object]:
+def _conflict(ctx: Context, first: Publication, p: Publication, lo: int, hi: int) -> object | None:
     one = lo == hi
     shared = p.ports(lo, hi)
     related = (_related(ctx, first, lo, hi),)
@@ -174,7 +172,7 @@ def _conflict(ctx: Context, first: Publication, p: Publication, lo: int, hi: int
                     severity=Severity.WARNING)
 
 
-def _worst_conflict(intervals: List[Interval]) -> Severity:
+def _worst_conflict(intervals: list[Interval]) -> Severity:
     """The severity the pairs not built could have: an error unless only host ports of
     different services are involved."""
     host = [iv.owner.service for iv in intervals if iv.owner.mode == "host"]
@@ -183,10 +181,10 @@ def _worst_conflict(intervals: List[Interval]) -> Severity:
     return Severity.WARNING
 
 
-def _pins(ctx: Context, svc: Service) -> Dict[Tuple[str, str], str]:
+def _pins(ctx: Context, svc: Service) -> dict[tuple[str, str], str]:
     """(key, operator) -> value of the constraints that name particular nodes. A value left to a
     variable is kept as written (`${NODE_1}`): two different variables name two nodes."""
-    out: Dict[Tuple[str, str], str] = {}
+    out: dict[tuple[str, str], str] = {}
     for item in svc.placement.constraints if svc.placement is not None else ():
         written = ctx.model.written(item)
         if value_from_environment(written):

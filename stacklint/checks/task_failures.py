@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from ..context import Context
+from ..parsers import atoi_syntax
 from ..node_runtime import (capability_error, extra_host_errors, isolation_error, log_option_errors, signal_error,
                             sysctl_error, ulimit_name_error)
 from .bind_paths import is_relative
@@ -20,7 +21,6 @@ from ..lazy_regex import LazyRegex
 # moby daemon/daemon_unix.go linuxMinMemory; below 4 MiB swarmkit already refuses the service.
 RUNTIME_MIN_MEMORY = 6 * 1024 * 1024
 SWARM_MIN_MEMORY = 4 * 1024 * 1024
-_INTEGER = LazyRegex(r"[+-]?[0-9]+")  # what strconv.Atoi takes
 _WINDOWS = LazyRegex(r"\s*node\.platform\.os\s*==\s*windows\s*")
 
 
@@ -33,7 +33,7 @@ def fails(service: str, what: str, docker: str) -> str:
 def _on_windows(svc) -> bool:
     placement = svc.placement
     return placement is not None and any(
-        _WINDOWS.fullmatch(c.value) for c in placement.constraints)
+        "windows" in c.value and _WINDOWS.fullmatch(c.value) for c in placement.constraints)
 
 
 def check(ctx: Context):
@@ -160,7 +160,7 @@ def _file_owners(ctx, name, svc):
     for kind, refs in (("secret", svc.secrets), ("config", svc.configs)):
         for ref in refs:
             for field, value in (("uid", ref.uid), ("gid", ref.gid)):
-                if not _INTEGER.fullmatch(value.value):
+                if not atoi_syntax(value.value):
                     yield ctx.diag("SL670", fails(name, f"{kind} {field} {value.value} is not a number (names are "
                                                   "not looked up)", f'strconv.Atoi: parsing "{value.value}": '
                                                   "invalid syntax"), value.path, stage="task")

@@ -10,7 +10,6 @@ deploy.labels; a Traefik that reads containers (plain docker provider) sees `lab
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ..context import Context
 from ..diagnostics import Related
@@ -25,7 +24,7 @@ def _is_traefik(svc) -> bool:
     return svc.image_name is not None and svc.image_name.last_component == "traefik"
 
 
-def _swarm_flag(svc) -> Optional[Val]:
+def _swarm_flag(svc) -> Val | None:
     """The command item of a Traefik service that makes it read Swarm services."""
     command = svc.command
     if command is None or not _is_traefik(svc):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import List
 
 MISSING = ("stacklint lsp needs pygls and lsprotocol (dependencies of stacklint), which this "
            "environment lacks: pip install --force-reinstall stacklint")
@@ -28,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         import lsprotocol  # noqa: F401

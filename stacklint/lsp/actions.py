@@ -6,7 +6,7 @@ WorkspaceEdit in the client's coordinates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
+from collections.abc import Callable, Sequence
 
 from lsprotocol import types
 
@@ -29,7 +29,7 @@ def overlaps(a: types.Range, b: types.Range) -> bool:
         (b.start.line, b.start.character) <= (a.end.line, a.end.character)
 
 
-def _workspace_edit(uri: str, version: Optional[int], edits: List[types.TextEdit],
+def _workspace_edit(uri: str, version: int | None, edits: list[types.TextEdit],
                     features: ClientFeatures) -> types.WorkspaceEdit:
     if features.document_changes:
         return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
@@ -38,17 +38,17 @@ def _workspace_edit(uri: str, version: Optional[int], edits: List[types.TextEdit
     return types.WorkspaceEdit(changes={uri: edits})
 
 
-def code_actions(uri: str, version: Optional[int], pairs: Sequence[Tuple[Diagnostic, types.Diagnostic]],
-                 pmap: PositionMap, lines: List[str], wanted: types.Range, features: ClientFeatures,
-                 parsed: Callable[[], Optional[Document]], newline: str = "\n",
-                 only: Optional[Sequence[str]] = None) -> List[types.CodeAction]:
+def code_actions(uri: str, version: int | None, pairs: Sequence[tuple[Diagnostic, types.Diagnostic]],
+                 pmap: PositionMap, lines: list[str], wanted: types.Range, features: ClientFeatures,
+                 parsed: Callable[[], Document | None], newline: str = "\n",
+                 only: Sequence[str] | None = None) -> list[types.CodeAction]:
     if only is not None and not any(k == "quickfix" or "quickfix".startswith(k + ".") or k == ""
                                     for k in only):
         return []
     here = [(d, ld) for d, ld in pairs if overlaps(ld.range, wanted)]
-    fixes: List[types.CodeAction] = []
-    ignores: List[types.CodeAction] = []
-    doc: Optional[Document] = None
+    fixes: list[types.CodeAction] = []
+    ignores: list[types.CodeAction] = []
+    doc: Document | None = None
     seen_ignores = set()
     for d, ld in here:
         if d.fix is not None and d.fix.edits:
@@ -63,7 +63,7 @@ def code_actions(uri: str, version: Optional[int], pairs: Sequence[Tuple[Diagnos
         seen_ignores.add(key)
         if doc is None:
             doc = parsed()  # only when there is a finding under the cursor: it costs a parse
-        edit: Optional[TextEdit] = ignore_edit(d.code, d.range.start.line, lines, doc, newline)
+        edit: TextEdit | None = ignore_edit(d.code, d.range.start.line, lines, doc, newline)
         if edit is None:
             continue
         ignores.append(types.CodeAction(

@@ -1,7 +1,7 @@
 """Engine diagnostics and edits -> LSP types, with positions converted at this edge."""
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
+from collections.abc import Callable
 
 from lsprotocol import types
 
@@ -22,7 +22,7 @@ def rule_url(code: str) -> str:
     return catalogue.page_url(code)  # README "Editors" documents the pattern
 
 
-def _client_range(r: Range, pmap: PositionMap) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+def _client_range(r: Range, pmap: PositionMap) -> tuple[tuple[int, int], tuple[int, int]]:
     start = pmap.to_client(r.start.line, r.start.column)
     end = pmap.to_client(r.end.line, r.end.column)
     return start, max(start, end)
@@ -33,7 +33,7 @@ def lsp_range(r: Range, pmap: PositionMap) -> types.Range:
     return types.Range(start=types.Position(*start), end=types.Position(*end))
 
 
-def _tags(d: Diagnostic) -> Optional[List[types.DiagnosticTag]]:
+def _tags(d: Diagnostic) -> list[types.DiagnosticTag] | None:
     """Unnecessary greys the text out: right for what Docker ignores or nothing uses."""
     name = d.name or ""
     if "unused" in name or "ignored" in name or d.message.startswith("unused suppression"):
@@ -44,10 +44,10 @@ def _tags(d: Diagnostic) -> Optional[List[types.DiagnosticTag]]:
 
 
 # path -> (uri, position map) of another file of a merged stack, for related locations there
-Elsewhere = Callable[[str], Optional[Tuple[str, PositionMap]]]
+Elsewhere = Callable[[str], tuple[str, PositionMap] | None]
 
 
-def to_lsp(d: Diagnostic, pmap: PositionMap, uri: str, elsewhere: Optional[Elsewhere] = None) -> types.Diagnostic:
+def to_lsp(d: Diagnostic, pmap: PositionMap, uri: str, elsewhere: Elsewhere | None = None) -> types.Diagnostic:
     rules = catalogue.load()
     known = d.code in rules
     name = d.name or (rules[d.code].name if known else "")
@@ -76,7 +76,7 @@ class Converter:
     def __init__(self) -> None:
         self._last: dict = {}
 
-    def __call__(self, found: List[Diagnostic], pmap: PositionMap, uri: str) -> List[Tuple[Diagnostic, types.Diagnostic]]:
+    def __call__(self, found: list[Diagnostic], pmap: PositionMap, uri: str) -> list[tuple[Diagnostic, types.Diagnostic]]:
         last, kept, out = self._last, {}, []
         for d in found:
             key = (d.code, d.message, d.severity, d.name, d.stage, d.fix is not None, _client_range(d.range, pmap),
@@ -88,7 +88,7 @@ class Converter:
         return out
 
 
-def _related(rel: Related, pmap: PositionMap, uri: str, elsewhere: Optional[Elsewhere]):
+def _related(rel: Related, pmap: PositionMap, uri: str, elsewhere: Elsewhere | None):
     place = elsewhere(rel.path) if elsewhere is not None and rel.path is not None else None
     if place is not None:
         uri, pmap = place

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import List, Optional, Tuple
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -19,21 +18,21 @@ from ..incremental import IncrementalLinter
 from ..memo import Tables
 from ..settings import Settings
 from .conversion import Converter
-from .positions import PositionMap, apply_change
+from .positions import PositionMap
 
 
 @dataclass
 class LintResult:
     text: str  # the exact text object linted: `is` tells whether it is still current
-    settings: Optional[Settings]
+    settings: Settings | None
     pmap: PositionMap
-    pairs: List[Tuple[Diagnostic, types.Diagnostic]] = field(default_factory=list)
+    pairs: list[tuple[Diagnostic, types.Diagnostic]] = field(default_factory=list)
     # The engine failed: one internal-error diagnostic, no engine findings.
-    failure: Optional[types.Diagnostic] = None
-    trace: Optional[str] = None  # the failure's traceback, for the log
+    failure: types.Diagnostic | None = None
+    trace: str | None = None  # the failure's traceback, for the log
 
     @property
-    def lsp(self) -> List[types.Diagnostic]:
+    def lsp(self) -> list[types.Diagnostic]:
         return [self.failure] if self.failure is not None else [ld for _d, ld in self.pairs]
 
 
@@ -41,11 +40,11 @@ class LintResult:
 class OpenDocument:
     uri: str
     text: str
-    version: Optional[int]
+    version: int | None
     language_id: str = ""
-    path: Optional[str] = None  # a filesystem path for file: URIs
-    result: Optional[LintResult] = None
-    task: Optional[asyncio.Task] = None
+    path: str | None = None  # a filesystem path for file: URIs
+    result: LintResult | None = None
+    task: asyncio.Task | None = None
     published: bool = False  # whether non-empty push diagnostics may be showing
     last_change: float = float("-inf")  # event-loop time of the last didChange
     # What the last lint found, per service: the next lint re-checks only what an edit touched.
@@ -55,8 +54,8 @@ class OpenDocument:
     # leaving the other documents' tables as they are.
     memo: Tables = field(default_factory=Tables, repr=False)
     converter: Converter = field(default_factory=Converter, repr=False)  # also the worker thread's only
-    _pmap: Optional[PositionMap] = None
-    _parsed: Optional[Tuple[str, Document]] = None
+    _pmap: PositionMap | None = None
+    _parsed: tuple[str, Document] | None = None
 
     @property
     def name(self) -> str:
@@ -72,14 +71,14 @@ class OpenDocument:
         if pmap.text is self.text:
             self._pmap = pmap
 
-    def apply(self, changes, version: Optional[int], encoding: str) -> None:
+    def apply(self, changes, version: int | None, encoding: str) -> None:
         text = self.text
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
-                pmap = self.position_map(encoding)
                 r = change.range
-                text = apply_change(text, (r.start.line, r.start.character), (r.end.line, r.end.character),
-                                    change.text, encoding, pmap)
+                pmap = self.position_map(encoding).changed((r.start.line, r.start.character),
+                                                           (r.end.line, r.end.character), change.text)
+                text, self._pmap = pmap.text, pmap
             else:
                 text = change.text
             self.text = text
@@ -99,7 +98,7 @@ class OpenDocument:
         return "\r\n" if i > 0 and self.text[i - 1] == "\r" else "\n"
 
 
-def uri_to_path(uri: str) -> Optional[str]:
+def uri_to_path(uri: str) -> str | None:
     if not uri.startswith("file:"):
         return None
     from pygls.uris import to_fs_path

@@ -1,7 +1,7 @@
 """Hover on a finding: its message and the rule's page from the catalogue."""
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from collections.abc import Sequence
 
 from lsprotocol import types
 
@@ -13,12 +13,12 @@ def _contains(r: types.Range, pos: types.Position) -> bool:
     return (r.start.line, r.start.character) <= (pos.line, pos.character) <= (r.end.line, r.end.character)
 
 
-def hover(diagnostics: Sequence[types.Diagnostic], pos: types.Position, markdown: bool) -> Optional[types.Hover]:
+def hover(diagnostics: Sequence[types.Diagnostic], pos: types.Position, markdown: bool) -> types.Hover | None:
     here = [d for d in diagnostics if _contains(d.range, pos)]
     if not here:
         return None
     rules = catalogue.load()
-    parts: List[str] = []
+    parts: list[str] = []
     shown = set()
     for d in here:
         code = str(d.code) if d.code is not None else ""

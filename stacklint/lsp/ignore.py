@@ -9,9 +9,8 @@ covers the next line; when the line starts inside such a scalar there is no plac
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Tuple
 
-from ..diagnostics import Diagnostic, Range, TextEdit
+from ..diagnostics import Range, TextEdit
 from ..document import Document
 from ..suppress import _PRAGMA
 
@@ -20,7 +19,7 @@ UNSUPPRESSABLE = ("SL009",)
 _BLOCK_SCALAR = re.compile(r"(?:[&!]\S*\s+)*[|>]")
 
 
-def _multiline_scalars(doc: Document) -> List[Tuple[Range, bool]]:
+def _multiline_scalars(doc: Document) -> list[tuple[Range, bool]]:
     """(value range, is a block scalar) of every scalar that spans lines."""
     out = []
     for path, span in doc.spans.items():
@@ -62,8 +61,8 @@ def _line_start_inside(scalars, line: int) -> bool:
     return False
 
 
-def ignore_edit(code: str, line: int, lines: List[str], doc: Optional[Document] = None,
-                newline: str = "\n") -> Optional[TextEdit]:
+def ignore_edit(code: str, line: int, lines: list[str], doc: Document | None = None,
+                newline: str = "\n") -> TextEdit | None:
     """The edit that suppresses code on line, or None when no comment can do it."""
     if code in UNSUPPRESSABLE or not code:
         return None

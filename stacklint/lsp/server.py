@@ -13,7 +13,7 @@ import os
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -26,8 +26,9 @@ from .. import __version__, config, memo
 from ..stack_files import config_globs
 from . import lifecycle, settings as client_settings
 from .actions import ClientFeatures, code_actions
-from .conversion import SOURCE, internal_error, to_lsp
+from .conversion import SOURCE, internal_error
 from .documents import LintResult, OpenDocument, uri_to_path
+from .gc_pause import CollectorPause
 from .hover import hover
 from .positions import UTF8, UTF16, UTF32, PositionMap
 from .stacks import StackLinting
@@ -86,19 +87,20 @@ class StacklintServer(LanguageServer):
         # `exit` sets it (0 after `shutdown`, else 1), and so does a stream that lost its framing
         # (1); a stream that simply ends (the editor went away) is not an error
         self.exit_code = 0
-        self.docs: Dict[str, OpenDocument] = {}
-        self.folders: List[Tuple[str, Path]] = []  # (uri, path), longest first
-        self.global_raw: Dict[str, Any] = {}
-        self.folder_raw: Dict[str, Dict[str, Any]] = {}
-        self._client_cache: Dict[Optional[str], client_settings.ClientSettings] = {}
+        self.docs: dict[str, OpenDocument] = {}
+        self.folders: list[tuple[str, Path]] = []  # (uri, path), longest first
+        self.global_raw: dict[str, Any] = {}
+        self.folder_raw: dict[str, dict[str, Any]] = {}
+        self._client_cache: dict[str | None, client_settings.ClientSettings] = {}
         self.encoding = UTF16
         self.pull = False
         self.ready = asyncio.Event()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stacklint-lint")
-        self.config_errors: Dict[Path, config.ConfigError] = {}
-        self._inventories: Dict[Path, Tuple[float, Any]] = {}
-        self._last_message: Dict[str, str] = {}
+        self.config_errors: dict[Path, config.ConfigError] = {}
+        self._inventories: dict[Path, tuple[float, Any]] = {}
+        self._last_message: dict[str, str] = {}
         self.stacks = StackLinting()  # documents of stacks declared in the configuration
+        self.collector_pause = CollectorPause()
 
     # ---- capabilities -------------------------------------------------------------------
     def client_has(self, field: str) -> bool:
@@ -125,7 +127,7 @@ class StacklintServer(LanguageServer):
                 out.append((f.uri, Path(path)))
         self.folders = sorted(out, key=lambda item: len(str(item[1])), reverse=True)
 
-    def folder_of(self, doc: OpenDocument) -> Tuple[Optional[str], Optional[Path]]:
+    def folder_of(self, doc: OpenDocument) -> tuple[str | None, Path | None]:
         if doc.path:
             p = Path(doc.path)
             for uri, folder in self.folders:
@@ -133,7 +135,7 @@ class StacklintServer(LanguageServer):
                     return uri, folder
         return None, None
 
-    def client_settings_for(self, folder_uri: Optional[str]) -> client_settings.ClientSettings:
+    def client_settings_for(self, folder_uri: str | None) -> client_settings.ClientSettings:
         if folder_uri in self._client_cache:
             return self._client_cache[folder_uri]
         raw = dict(self.global_raw)
@@ -149,7 +151,7 @@ class StacklintServer(LanguageServer):
     def settings_changed(self) -> None:
         self._client_cache.clear()
 
-    def inventory_for(self, client: client_settings.ClientSettings, folder: Optional[Path]):
+    def inventory_for(self, client: client_settings.ClientSettings, folder: Path | None):
         if not client.inventory:
             return None
         path = client_settings.resolve_path(client.inventory, folder)
@@ -177,7 +179,7 @@ class StacklintServer(LanguageServer):
         base = client_settings.engine_settings(client, self.inventory_for(client, folder))
         if not doc.path:
             return base
-        found: Optional[Path] = None
+        found: Path | None = None
         try:
             if client.config_file:
                 found = client_settings.resolve_path(client.config_file, folder)
@@ -267,7 +269,7 @@ class StacklintServer(LanguageServer):
         else:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self.worker, memo.within, doc.memo, _lint_guarded, doc, text,
-                                                settings, self.encoding)
+                                                settings, doc.position_map(self.encoding))
         if result is None:
             return await self.lint_now(doc)  # the text changed before the worker got to it
         if result.trace is not None:
@@ -280,8 +282,10 @@ class StacklintServer(LanguageServer):
 
     def change_delay(self, doc: OpenDocument) -> float:
         """The debounce of an edit. The first edit after a pause is linted at once (an isolated
-        change, a quick fix, a paste); an edit that follows another within the debounce waits
-        until the edits pause. Stale runs are dropped either way."""
+        change, a quick fix, a paste); with a debounce set, an edit that follows another within it
+        waits until the edits pause. With none (the default), every edit is linted as soon as the
+        one worker is free: the lint of an older text stops at its next stage (Superseded), so the
+        last key of a burst waits for one stage, not for a pause. Stale runs are dropped either way."""
         debounce = self.debounce_of(doc)
         now = asyncio.get_running_loop().time()
         busy = doc.task is not None and not doc.task.done()
@@ -296,6 +300,7 @@ class StacklintServer(LanguageServer):
         if doc.task is not None and not doc.task.done():
             doc.task.cancel()
         doc.task = asyncio.get_running_loop().create_task(self._push(doc, delay))
+        self.collector_pause.hold_until_done(doc.task)
 
     async def _push(self, doc: OpenDocument, delay: float) -> None:
         if delay:
@@ -315,7 +320,7 @@ class StacklintServer(LanguageServer):
             return  # stale: a newer run is scheduled
         self.publish(doc, result.lsp, version)
 
-    def publish(self, doc: OpenDocument, items, version: Optional[int] = None) -> None:
+    def publish(self, doc: OpenDocument, items, version: int | None = None) -> None:
         doc.published = bool(items)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=list(items), version=version))
@@ -349,11 +354,11 @@ class StacklintServer(LanguageServer):
         self.settings_changed()
 
 
-def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Optional[LintResult]:
-    """Runs on the worker thread. Never raises: a failure becomes one diagnostic at 0:0."""
+def _lint_guarded(doc: OpenDocument, text: str, settings, pmap: PositionMap) -> LintResult | None:
+    """Runs on the worker thread. Never raises: a failure becomes one diagnostic at 0:0.
+    pmap: the text's position map, which the edits that made the text kept up to date."""
     if doc.text is not text:
         return None  # cancelled before it started
-    pmap = PositionMap(text, encoding)
     # The engine's temporaries are acyclic and freed by reference counting; with the cyclic
     # collector running, it rescans the large live node tree again and again (a third of the
     # time of a 300-service lint). Only this thread lints, so nothing else toggles it meanwhile.
@@ -361,6 +366,8 @@ def _lint_guarded(doc: OpenDocument, text: str, settings, encoding: str) -> Opti
     gc.disable()
     try:
         found = doc.linter.lint(text, doc.path, settings, superseded=lambda: doc.text is not text)
+        if doc.text is not text:
+            return None  # a newer text came during the final pass: no need to convert this one
         return LintResult(text, settings, pmap, doc.converter(found, pmap, doc.uri))
     except Superseded:
         return None  # a newer text came while it ran: lint_now lints that one
@@ -514,7 +521,7 @@ def build() -> StacklintServer:
             is_preferred=ls.client_has("text_document.code_action.is_preferred_support"))
         lines = doc.text.splitlines() or [""]
         loop = asyncio.get_running_loop()
-        parsed_box: Dict[str, Any] = {}
+        parsed_box: dict[str, Any] = {}
 
         def parsed():
             return parsed_box.get("doc")
@@ -541,7 +548,7 @@ def _is_configured_file(ls: StacklintServer, doc: OpenDocument) -> bool:
     return False
 
 
-def serve(tcp: Optional[Tuple[str, int]] = None) -> int:
+def serve(tcp: tuple[str, int] | None = None) -> int:
     """Run until `exit` or the end of the stream; the exit code the specification asks for."""
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message at INFO
     server = build()

@@ -10,7 +10,7 @@ path) and skipped, never fatal:
     files: ["deploy/*.yml"]       (globs; default: stack and compose file names)
     env: {TAG: "1.2"}             inheritEnv: true (the server's own environment underneath)
     strictEnv: false              inventory: cluster.json (relative to the workspace folder)
-    debounceMs: 100
+    debounceMs: 0
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any
+from collections.abc import Mapping
 
 from .. import catalogue, settings_schema
 from ..diagnostics import Severity
@@ -26,7 +27,8 @@ from ..settings import Settings
 from ..stack_files import is_config_name, is_stack_name
 
 SECTION = "stacklint"
-DEFAULT_DEBOUNCE_MS = 100
+# 0: an edit waits only for the lint of an earlier text to stop (see StacklintServer.change_delay)
+DEFAULT_DEBOUNCE_MS = settings_schema.properties(settings_schema.EDITOR)["debounceMs"]["default"]
 # The keys and their other spellings (the config file's and Python's) come from the settings
 # schema, which also validates the values.
 KEYS = tuple(settings_schema.properties(settings_schema.EDITOR))
@@ -35,20 +37,20 @@ _ALIASES = settings_schema.aliases(settings_schema.EDITOR)
 
 @dataclass(frozen=True)
 class ClientSettings:
-    select: Optional[frozenset] = None
+    select: frozenset | None = None
     ignore: frozenset = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
-    fail_on: Optional[Severity] = None
-    config_file: Optional[str] = None
-    files: Optional[Tuple[str, ...]] = None
+    fail_on: Severity | None = None
+    config_file: str | None = None
+    files: tuple[str, ...] | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     inherit_env: bool = True
     strict_env: bool = False
-    inventory: Optional[str] = None
+    inventory: str | None = None
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
 
 
-def section_of(raw: Any) -> Dict[str, Any]:
+def section_of(raw: Any) -> dict[str, Any]:
     """Our settings out of what a client sent: {"stacklint": {...}} or the mapping itself."""
     if not isinstance(raw, Mapping):
         return {}
@@ -57,7 +59,7 @@ def section_of(raw: Any) -> Dict[str, Any]:
     return {k: v for k, v in raw.items() if _ALIASES.get(k, k) in KEYS}
 
 
-def _code_list(value: Any, key: str, problems: List[str]) -> frozenset:
+def _code_list(value: Any, key: str, problems: list[str]) -> frozenset:
     if isinstance(value, str):
         value = value.split(",")
     codes = set()
@@ -71,7 +73,7 @@ def _code_list(value: Any, key: str, problems: List[str]) -> frozenset:
     return frozenset(codes)
 
 
-def _valid_part(data: Dict[str, Any], problems: List[str]) -> Dict[str, Any]:
+def _valid_part(data: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     """data without what the schema refuses (a key, or one entry of a mapping); a line each."""
     found = settings_schema.problems(data, settings_schema.EDITOR)
     if not found:
@@ -90,13 +92,13 @@ def _valid_part(data: Dict[str, Any], problems: List[str]) -> Dict[str, Any]:
     return data
 
 
-def parse(section: Any) -> Tuple[ClientSettings, List[str]]:
+def parse(section: Any) -> tuple[ClientSettings, list[str]]:
     """ClientSettings from our section's mapping, and one line per entry that was skipped.
     VS Code sends null for settings left at their default: those are left out."""
     raw = dict(section) if isinstance(section, Mapping) else {}
-    problems: List[str] = []
+    problems: list[str] = []
     data = _valid_part({_ALIASES.get(k, k): v for k, v in raw.items() if v is not None}, problems)
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
         if key == "select":
             codes = _code_list(value, key, problems)
@@ -128,7 +130,7 @@ def parse(section: Any) -> Tuple[ClientSettings, List[str]]:
     return ClientSettings(**out), problems
 
 
-def resolve_path(value: str, folder: Optional[Path]) -> Path:
+def resolve_path(value: str, folder: Path | None) -> Path:
     """A setting's file path: ~ expanded, relative to the workspace folder when there is one."""
     path = Path(os.path.expanduser(value))
     if not path.is_absolute() and folder is not None:
@@ -136,7 +138,7 @@ def resolve_path(value: str, folder: Optional[Path]) -> Path:
     return path
 
 
-def engine_settings(client: ClientSettings, inventory: Optional[Mapping] = None) -> Settings:
+def engine_settings(client: ClientSettings, inventory: Mapping | None = None) -> Settings:
     """The base Settings a project's config file is then applied over."""
     env = dict(os.environ) if client.inherit_env else {}
     env.update(client.env)
@@ -144,7 +146,7 @@ def engine_settings(client: ClientSettings, inventory: Optional[Mapping] = None)
                     fail_on=client.fail_on, env=env, strict_env=client.strict_env, inventory=inventory)
 
 
-def wanted(path: str, folder: Optional[Path], client: ClientSettings) -> bool:
+def wanted(path: str, folder: Path | None, client: ClientSettings) -> bool:
     """Whether a document at path is a stack file the server should lint."""
     name = PurePosixPath(path).name
     if is_config_name(name):

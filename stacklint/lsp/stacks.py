@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from dataclasses import replace
-from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -35,12 +35,12 @@ if TYPE_CHECKING:
 class StackLinting:
     def __init__(self):
         # The uris each stack last published diagnostics for (push mode), to clear them later.
-        self.shown: Dict[DeclaredStack, Set[str]] = {}
+        self.shown: dict[DeclaredStack, set[str]] = {}
         # Open documents whose cached result is their stack's (dropped once they are alone).
-        self.stacked: Set[str] = set()
+        self.stacked: set[str] = set()
 
     # ---- hooks called by the server ---------------------------------------------------------
-    async def push(self, ls: "StacklintServer", doc: OpenDocument) -> bool:
+    async def push(self, ls: StacklintServer, doc: OpenDocument) -> bool:
         """Lint and publish doc's stack; False when doc belongs to none (lint it alone)."""
         stack = self.stack_for(ls, doc)
         if stack is None:
@@ -55,7 +55,7 @@ class StackLinting:
         self.shown[stack] = set(linted)
         return True
 
-    async def pull(self, ls: "StacklintServer", doc: OpenDocument) -> Optional[List[types.Diagnostic]]:
+    async def pull(self, ls: StacklintServer, doc: OpenDocument) -> list[types.Diagnostic] | None:
         """doc's share of its stack's findings; None when doc belongs to no stack."""
         stack = self.stack_for(ls, doc)
         if stack is None:
@@ -66,7 +66,7 @@ class StackLinting:
             return (await ls.lint_now(doc)).lsp
         return linted[doc.uri][0]
 
-    def closed(self, ls: "StacklintServer", doc: OpenDocument) -> bool:
+    def closed(self, ls: StacklintServer, doc: OpenDocument) -> bool:
         """After doc closed: True when its stack took care of its diagnostics (the stack is linted
         again from another open file, or cleared with all its files), False if doc had none."""
         self.stacked.discard(doc.uri)
@@ -81,13 +81,13 @@ class StackLinting:
             return True
         return False
 
-    def forget(self, ls: "StacklintServer") -> None:
+    def forget(self, ls: StacklintServer) -> None:
         """The configuration may have changed: clear what no open document will publish again."""
         for stack in list(self.shown):
             self._clear(ls, stack, keep_open=True)
 
     # ---- the work ---------------------------------------------------------------------------
-    def stack_for(self, ls: "StacklintServer", doc: OpenDocument) -> Optional[DeclaredStack]:
+    def stack_for(self, ls: StacklintServer, doc: OpenDocument) -> DeclaredStack | None:
         if not doc.path or client_settings.is_config_name(doc.name):
             return None
         folder_uri, folder = ls.folder_of(doc)
@@ -98,7 +98,7 @@ class StackLinting:
         except (OSError, ValueError):
             return None  # an invalid configuration: linting the file alone reports it
 
-    async def _lint(self, ls: "StacklintServer", doc: OpenDocument, stack: DeclaredStack):
+    async def _lint(self, ls: StacklintServer, doc: OpenDocument, stack: DeclaredStack):
         """{uri: (LSP diagnostics, version or None)} for every file of the stack, or None."""
         await ls.wait_ready()
         base = ls.settings_for(doc)
@@ -128,7 +128,7 @@ class StackLinting:
         return out
 
     @staticmethod
-    def _source(ls: "StacklintServer", path: str) -> Tuple[str, str, str, Optional[OpenDocument]]:
+    def _source(ls: StacklintServer, path: str) -> tuple[str, str, str, OpenDocument | None]:
         """(path, uri, text, the open document or None): the editor's buffer, else the file."""
         uri = from_fs_path(path)
         open_doc = ls.docs.get(uri)
@@ -143,14 +143,14 @@ class StackLinting:
             self.stacked.discard(doc.uri)
             doc.result = None
 
-    def _clear(self, ls: "StacklintServer", stack: DeclaredStack, keep_open: bool) -> None:
+    def _clear(self, ls: StacklintServer, stack: DeclaredStack, keep_open: bool) -> None:
         for uri in self.shown.pop(stack, ()):
             if keep_open and uri in ls.docs:
                 continue  # its document is linted again and publishes anew
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
-def _lint_guarded(sources, settings, encoding: str) -> Tuple[List[LintResult], Optional[str]]:
+def _lint_guarded(sources, settings, encoding: str) -> tuple[list[LintResult], str | None]:
     """Runs on the worker thread: a LintResult per file, and the traceback of a failure (which
     becomes one internal-error diagnostic on each file, as a single file's does)."""
     pmaps = [PositionMap(text, encoding) for _p, _u, text, _d in sources]

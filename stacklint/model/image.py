@@ -5,7 +5,6 @@ refuses text, so rules about image names work on any string; syntax is a separat
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
 
 from ..memo import memo
 from ..record import FrozenRecord
@@ -14,8 +13,8 @@ from ..record import FrozenRecord
 class ImageName(FrozenRecord):
     _fields = ("repository", "tag", "digest")
     repository: str  # as written, without tag and digest (registry and path included)
-    tag: Optional[str]
-    digest: Optional[str]
+    tag: str | None
+    digest: str | None
 
     def __init__(self, repository, tag, digest):
         self._set(repository, tag, digest)
@@ -26,7 +25,7 @@ class ImageName(FrozenRecord):
         return self.repository.lower().rsplit("/", 1)[-1]
 
     @property
-    def tokens(self) -> Tuple[str, ...]:
+    def tokens(self) -> tuple[str, ...]:
         """The repository's words, lower-case, split at / _ . - and the registry port's colon."""
         return tuple(t for t in re.split(r"[/_.\-:]+", self.repository.lower()) if t)
 

@@ -6,7 +6,7 @@ Service-level `tmpfs:` is not a mount: convert.Service never reads it (SL306 say
 """
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
+from collections.abc import Callable
 
 from ..parsers import parse_volume
 from . import read
@@ -19,12 +19,12 @@ _PROPAGATIONS = frozenset(["private", "rprivate", "shared", "rshared", "slave", 
 BIND_WITHOUT_SOURCE = 'invalid mount config for type "bind": field Source must not be empty'
 
 
-def service_mounts(volumes, base, volume_name: Callable[[str], Optional[str]]) -> Tuple[List[Mount], List[Refused]]:
+def service_mounts(volumes, base, volume_name: Callable[[str], str | None]) -> tuple[list[Mount], list[Refused]]:
     """One Mount per valid entry of a service's `volumes` list, and the entries the loader
     refuses; volume_name(key) is the Swarm name of a declared top-level volume (None when the
     file does not declare it)."""
-    out: List[Mount] = []
-    refused: List[Refused] = []
+    out: list[Mount] = []
+    refused: list[Refused] = []
     if not isinstance(volumes, list):
         return out, refused
     for i, entry in enumerate(volumes):
@@ -61,7 +61,7 @@ def _short(spec: str, path, volume_name) -> Mount:
                  has_volume_options=nocopy is not None)
 
 
-def _long(entry: dict, path, volume_name) -> Optional[Mount]:
+def _long(entry: dict, path, volume_name) -> Mount | None:
     kind = entry.get("type")
     if not isinstance(kind, str):
         return None  # the schema requires a type
@@ -86,7 +86,7 @@ def _long(entry: dict, path, volume_name) -> Optional[Mount]:
         has_tmpfs_options=tmpfs is not None, has_cluster_options=entry.get("cluster") is not None)
 
 
-def _named(kind: str, source: str, volume_name) -> Optional[str]:
+def _named(kind: str, source: str, volume_name) -> str | None:
     """The Swarm name of the volume a mount names (handleVolumeToMount, handleClusterToMount)."""
     if not source:
         return None

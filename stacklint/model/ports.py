@@ -7,8 +7,6 @@ swarmkit's enums, where an unknown name is 0: ingress and tcp. So `mode: HOST` i
 """
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 from ..parsers import parse_port_range_spec
 from . import read
 from .records import PortRange, Refused
@@ -26,10 +24,10 @@ def protocol(written) -> str:
     return written.lower() if isinstance(written, str) and written.upper() in _PROTOCOLS else "tcp"
 
 
-def service_ports(ports, base) -> Tuple[List[PortRange], List[Refused]]:
+def service_ports(ports, base) -> tuple[list[PortRange], list[Refused]]:
     """The entries Docker publishes, and the ones its loader refuses."""
-    out: List[PortRange] = []
-    refused: List[Refused] = []
+    out: list[PortRange] = []
+    refused: list[Refused] = []
     if not isinstance(ports, list):
         return out, refused
     for i, entry in enumerate(ports):
@@ -59,7 +57,7 @@ def _short(spec: str, path) -> PortRange:
                      path, short=True, host_ip=p.host_ip)
 
 
-def _number(entry: dict, key) -> Optional[int]:
+def _number(entry: dict, key) -> int | None:
     value = entry.get(key)
     if isinstance(value, bool):
         return None
@@ -68,7 +66,7 @@ def _number(entry: dict, key) -> Optional[int]:
     return value if isinstance(value, int) and 0 <= value <= 65535 else None
 
 
-def _long(entry: dict, path) -> Optional[PortRange]:
+def _long(entry: dict, path) -> PortRange | None:
     target = _number(entry, "target")
     if target is None:
         return None  # the schema requires an integer target

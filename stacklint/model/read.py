@@ -6,7 +6,6 @@ parser refuses: the schema (SL004) or SL006 reports those, the model leaves them
 from __future__ import annotations
 
 import functools
-from typing import Dict, Optional, Tuple
 
 from ..parsers import parse_bytes, parse_cpus, parse_duration
 from .records import Val
@@ -17,12 +16,12 @@ def mapping(data, key) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def text(data: dict, key, base) -> Optional[Val]:
+def text(data: dict, key, base) -> Val | None:
     value = data.get(key)
     return Val(value, base + (key,)) if isinstance(value, str) else None
 
 
-def integer(data: dict, key, base, unsigned: bool = False) -> Optional[Val]:
+def integer(data: dict, key, base, unsigned: bool = False) -> Val | None:
     """An int (Docker's uint64 fields refuse negatives at load: unsigned=True leaves them out)."""
     value = data.get(key)
     if isinstance(value, bool):
@@ -36,19 +35,19 @@ def integer(data: dict, key, base, unsigned: bool = False) -> Optional[Val]:
     return Val(value, base + (key,))
 
 
-def number(data: dict, key, base) -> Optional[Val]:
+def number(data: dict, key, base) -> Val | None:
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return Val(float(value), base + (key,))
 
 
-def boolean(data: dict, key, base) -> Optional[Val]:
+def boolean(data: dict, key, base) -> Val | None:
     value = data.get(key)
     return Val(value, base + (key,)) if isinstance(value, bool) else None
 
 
-def duration(data: dict, key, base) -> Optional[Val]:
+def duration(data: dict, key, base) -> Val | None:
     """time.ParseDuration of a string, in nanoseconds (the loader refuses other types)."""
     value = data.get(key)
     if not isinstance(value, str):
@@ -59,7 +58,7 @@ def duration(data: dict, key, base) -> Optional[Val]:
         return None
 
 
-def size(data: dict, key, base) -> Optional[Val]:
+def size(data: dict, key, base) -> Val | None:
     """A byte count: an integer as is, a string through go-units RAMInBytes."""
     value = data.get(key)
     if isinstance(value, bool):
@@ -74,7 +73,7 @@ def size(data: dict, key, base) -> Optional[Val]:
     return None
 
 
-def nano_cpus(data: dict, key, base) -> Optional[Val]:
+def nano_cpus(data: dict, key, base) -> Val | None:
     """opts.ParseCPUs: the text as a rational number, times 10^9."""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -84,14 +83,14 @@ def nano_cpus(data: dict, key, base) -> Optional[Val]:
 
 
 @functools.lru_cache(maxsize=4096)  # stacks repeat the same few values in every service
-def _nano_cpus(text: str) -> Optional[int]:
+def _nano_cpus(text: str) -> int | None:
     try:
         return int(parse_cpus(text) * 10**9)
     except ValueError:
         return None
 
 
-def strings(data: dict, key, base) -> Tuple[Val, ...]:
+def strings(data: dict, key, base) -> tuple[Val, ...]:
     """A string or a list of strings (dns, dns_search, ...): a lone string is a list of one."""
     value = data.get(key)
     if isinstance(value, str):
@@ -101,10 +100,10 @@ def strings(data: dict, key, base) -> Tuple[Val, ...]:
     return ()
 
 
-def labels(data: dict, key, base) -> Dict[str, Val]:
+def labels(data: dict, key, base) -> dict[str, Val]:
     """Mapping or `k=v` list (the loader's transformMappingOrList; `k` alone is "")."""
     value = data.get(key)
-    out: Dict[str, Val] = {}
+    out: dict[str, Val] = {}
     if isinstance(value, dict):
         for k, v in value.items():
             out[str(k)] = Val("" if v is None else scalar_text(v), base + (key, k))

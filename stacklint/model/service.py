@@ -5,7 +5,6 @@ reads only ports pays only for ports.
 from __future__ import annotations
 
 from .lazy import lazy
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 from ..parsers import parse_restart_policy
 from . import read
@@ -16,6 +15,7 @@ from .records import (CredentialSpec, EnvVar, ExtraHost, FileReference, GenericR
                       Mount, NetworkAttachment, Placement, PortRange, Refused, ResourceSet, Resources, RestartPolicy, Ulimit,
                       UpdateConfig, Val)
 
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:  # pragma: no cover
     from .stack import Names
 
@@ -26,7 +26,7 @@ _NOT_USER_DEFINED = frozenset(["default", "bridge", "host", "none"])
 class Service:
     """A service of the stack. `raw` is its interpolated mapping; prefer the converted fields."""
 
-    def __init__(self, names: "Names", name: str, raw: dict):
+    def __init__(self, names: Names, name: str, raw: dict):
         self.names = names  # not the stack, which holds this service
         self.name = name
         self.raw = raw
@@ -42,11 +42,11 @@ class Service:
 
     # --- ContainerSpec ----------------------------------------------------------------------------
     @lazy
-    def image(self) -> Optional[Val]:
+    def image(self) -> Val | None:
         return read.text(self.raw, "image", self.path)
 
     @lazy
-    def image_name(self) -> Optional[ImageName]:
+    def image_name(self) -> ImageName | None:
         """The image split into repository, tag and digest (leniently: no syntax check)."""
         return split_image(self.image.value) if self.image is not None else None
 
@@ -55,94 +55,94 @@ class Service:
         return service_mounts(self.raw.get("volumes"), self.path + ("volumes",), self.names.volume_name)
 
     @property
-    def mounts(self) -> List[Mount]:
+    def mounts(self) -> list[Mount]:
         return self._mounts_and_refused[0]
 
     @property
-    def refused_volumes(self) -> List[Refused]:
+    def refused_volumes(self) -> list[Refused]:
         """`volumes` entries the loader refuses (SL006), in file order."""
         return self._mounts_and_refused[1]
 
     @lazy
-    def hostname(self) -> Optional[Val]:
+    def hostname(self) -> Val | None:
         return read.text(self.raw, "hostname", self.path)
 
     @lazy
-    def user(self) -> Optional[Val]:
+    def user(self) -> Val | None:
         return read.text(self.raw, "user", self.path)
 
     @lazy
-    def working_dir(self) -> Optional[Val]:
+    def working_dir(self) -> Val | None:
         return read.text(self.raw, "working_dir", self.path)
 
     @lazy
-    def stop_signal(self) -> Optional[Val]:
+    def stop_signal(self) -> Val | None:
         return read.text(self.raw, "stop_signal", self.path)
 
     @lazy
-    def stop_grace_period(self) -> Optional[Val]:
+    def stop_grace_period(self) -> Val | None:
         return read.duration(self.raw, "stop_grace_period", self.path)
 
     @lazy
-    def isolation(self) -> Optional[Val]:
+    def isolation(self) -> Val | None:
         return read.text(self.raw, "isolation", self.path)
 
     @lazy
-    def network_mode(self) -> Optional[Val]:
+    def network_mode(self) -> Val | None:
         """Read for the rules that explain it; `docker stack deploy` ignores it."""
         return read.text(self.raw, "network_mode", self.path)
 
     @lazy
-    def init(self) -> Optional[Val]:
+    def init(self) -> Val | None:
         return read.boolean(self.raw, "init", self.path)
 
     @lazy
-    def read_only(self) -> Optional[Val]:
+    def read_only(self) -> Val | None:
         return read.boolean(self.raw, "read_only", self.path)
 
     @lazy
-    def tty(self) -> Optional[Val]:
+    def tty(self) -> Val | None:
         return read.boolean(self.raw, "tty", self.path)
 
     @lazy
-    def stdin_open(self) -> Optional[Val]:
+    def stdin_open(self) -> Val | None:
         return read.boolean(self.raw, "stdin_open", self.path)
 
     @lazy
-    def oom_score_adj(self) -> Optional[Val]:
+    def oom_score_adj(self) -> Val | None:
         return read.integer(self.raw, "oom_score_adj", self.path)
 
     @lazy
-    def command(self) -> Optional[Val]:
+    def command(self) -> Val | None:
         """As written: a string (Docker splits it like a shell, see parsers.split_command) or a list."""
         value = self.raw.get("command")
         return Val(value, self.path + ("command",)) if isinstance(value, (str, list)) else None
 
     @lazy
-    def entrypoint(self) -> Optional[Val]:
+    def entrypoint(self) -> Val | None:
         value = self.raw.get("entrypoint")
         return Val(value, self.path + ("entrypoint",)) if isinstance(value, (str, list)) else None
 
     @lazy
-    def dns(self) -> Tuple[Val, ...]:
+    def dns(self) -> tuple[Val, ...]:
         return read.strings(self.raw, "dns", self.path)
 
     @lazy
-    def dns_search(self) -> Tuple[Val, ...]:
+    def dns_search(self) -> tuple[Val, ...]:
         return read.strings(self.raw, "dns_search", self.path)
 
     @lazy
-    def dns_options(self) -> Tuple[Val, ...]:
+    def dns_options(self) -> tuple[Val, ...]:
         """Read if present; convertDNSConfig sends only nameservers and search domains."""
         return read.strings(self.raw, "dns_opt", self.path)
 
     @lazy
-    def environment(self) -> List[EnvVar]:
+    def environment(self) -> list[EnvVar]:
         """`environment` as written (mapping or KEY=VALUE list; `KEY` alone has value None).
         Docker also merges `env_file`, which the model does not read."""
         env = self.raw.get("environment")
         base = self.path + ("environment",)
-        out: List[EnvVar] = []
+        out: list[EnvVar] = []
         if isinstance(env, dict):
             for key, value in env.items():
                 if value is not None and value.__class__ is not str:
@@ -156,17 +156,17 @@ class Service:
         return out
 
     @lazy
-    def labels(self) -> Dict[str, Val]:
+    def labels(self) -> dict[str, Val]:
         return read.labels(self.raw, "labels", self.path)
 
     @lazy
-    def sysctls(self) -> Dict[str, Val]:
+    def sysctls(self) -> dict[str, Val]:
         return read.labels(self.raw, "sysctls", self.path)
 
     @lazy
-    def ulimits(self) -> List[Ulimit]:
+    def ulimits(self) -> list[Ulimit]:
         """convertUlimits: a single number sets soft and hard alike."""
-        out: List[Ulimit] = []
+        out: list[Ulimit] = []
         base = self.path + ("ulimits",)
         for name, value in read.mapping(self.raw, "ulimits").items():
             if isinstance(value, int) and not isinstance(value, bool):
@@ -178,15 +178,15 @@ class Service:
         return out
 
     @lazy
-    def cap_add(self) -> Tuple[Val, ...]:
+    def cap_add(self) -> tuple[Val, ...]:
         return read.strings(self.raw, "cap_add", self.path) if isinstance(self.raw.get("cap_add"), list) else ()
 
     @lazy
-    def cap_drop(self) -> Tuple[Val, ...]:
+    def cap_drop(self) -> tuple[Val, ...]:
         return read.strings(self.raw, "cap_drop", self.path) if isinstance(self.raw.get("cap_drop"), list) else ()
 
     @lazy
-    def logging(self) -> Optional[Logging]:
+    def logging(self) -> Logging | None:
         value = self.raw.get("logging")
         if not isinstance(value, dict):
             return None
@@ -194,11 +194,11 @@ class Service:
         return Logging(read.text(value, "driver", base), read.labels(value, "options", base), base)
 
     @lazy
-    def extra_hosts(self) -> List[ExtraHost]:
+    def extra_hosts(self) -> list[ExtraHost]:
         """The loader's transformHostsList: `host:ip`, `host=ip` or a mapping; [v6] brackets dropped."""
         value = self.raw.get("extra_hosts")
         base = self.path + ("extra_hosts",)
-        out: List[ExtraHost] = []
+        out: list[ExtraHost] = []
         if isinstance(value, dict):
             for host, ip in value.items():
                 out.append(ExtraHost(str(host), _unbracket(str(ip if ip is not None else "")), base + (host,)))
@@ -212,7 +212,7 @@ class Service:
         return out
 
     @lazy
-    def credential_spec(self) -> Optional[CredentialSpec]:
+    def credential_spec(self) -> CredentialSpec | None:
         value = self.raw.get("credential_spec")
         if not isinstance(value, dict):
             return None
@@ -221,7 +221,7 @@ class Service:
                               read.text(value, "registry", base), base)
 
     @lazy
-    def healthcheck(self) -> Optional[Healthcheck]:
+    def healthcheck(self) -> Healthcheck | None:
         value = self.raw.get("healthcheck")
         if not isinstance(value, dict):
             return None
@@ -239,17 +239,17 @@ class Service:
                            base)
 
     @lazy
-    def secrets(self) -> List[FileReference]:
+    def secrets(self) -> list[FileReference]:
         return self._file_references("secrets")
 
     @lazy
-    def configs(self) -> List[FileReference]:
+    def configs(self) -> list[FileReference]:
         return self._file_references("configs")
 
-    def _file_references(self, kind: str) -> List[FileReference]:
+    def _file_references(self, kind: str) -> list[FileReference]:
         """convertFileObject: target defaults to the source key, uid/gid to "0", mode to 0444."""
         items = self.raw.get(kind)
-        out: List[FileReference] = []
+        out: list[FileReference] = []
         if not isinstance(items, list):
             return out
         base = self.path + (kind,)
@@ -277,11 +277,11 @@ class Service:
 
     # --- networks ---------------------------------------------------------------------------------
     @lazy
-    def networks(self) -> List[NetworkAttachment]:
+    def networks(self) -> list[NetworkAttachment]:
         """convertServiceNetworks: `default` when none is given; kept in file order."""
         value = self.raw.get("networks")
         base = self.path + ("networks",)
-        out: List[NetworkAttachment] = []
+        out: list[NetworkAttachment] = []
         if isinstance(value, list):
             for i, key in enumerate(value):
                 if isinstance(key, str):
@@ -311,34 +311,34 @@ class Service:
         return service_ports(self.raw.get("ports"), self.path + ("ports",))
 
     @property
-    def ports(self) -> List[PortRange]:
+    def ports(self) -> list[PortRange]:
         return self._ports_and_refused[0]
 
     @property
-    def refused_ports(self) -> List[Refused]:
+    def refused_ports(self) -> list[Refused]:
         """`ports` entries the loader refuses (SL006): a float, or text nat.ParsePortSpec refuses."""
         return self._ports_and_refused[1]
 
     @lazy
-    def endpoint_mode(self) -> Optional[Val]:
+    def endpoint_mode(self) -> Val | None:
         """As written; the CLI lower-cases it, the daemon accepts vip and dnsrr in any case."""
         return read.text(self._deploy, "endpoint_mode", self._deploy_path)
 
     @lazy
-    def mode(self) -> Optional[Val]:
+    def mode(self) -> Val | None:
         return read.text(self._deploy, "mode", self._deploy_path)
 
     @lazy
-    def replicas(self) -> Optional[Val]:
+    def replicas(self) -> Val | None:
         return read.integer(self._deploy, "replicas", self._deploy_path, unsigned=True)
 
     @lazy
-    def deploy_labels(self) -> Dict[str, Val]:
+    def deploy_labels(self) -> dict[str, Val]:
         return read.labels(self._deploy, "labels", self._deploy_path)
 
     # --- TaskSpec ---------------------------------------------------------------------------------
     @lazy
-    def restart_policy(self) -> Optional[RestartPolicy]:
+    def restart_policy(self) -> RestartPolicy | None:
         """deploy.restart_policy when present, else the legacy `restart:` (convertRestartPolicy)."""
         value = self._deploy.get("restart_policy")
         if isinstance(value, dict):
@@ -349,15 +349,15 @@ class Service:
         return legacy_restart_policy(self.raw.get("restart"), self.path + ("restart",))
 
     @lazy
-    def update_config(self) -> Optional[UpdateConfig]:
+    def update_config(self) -> UpdateConfig | None:
         return _update_config(self._deploy, "update_config", self._deploy_path)
 
     @lazy
-    def rollback_config(self) -> Optional[UpdateConfig]:
+    def rollback_config(self) -> UpdateConfig | None:
         return _update_config(self._deploy, "rollback_config", self._deploy_path)
 
     @lazy
-    def resources(self) -> Optional[Resources]:
+    def resources(self) -> Resources | None:
         value = self._deploy.get("resources")
         if not isinstance(value, dict):
             return None
@@ -365,7 +365,7 @@ class Service:
         return Resources(_resource_set(value, "limits", base), _resource_set(value, "reservations", base), base)
 
     @lazy
-    def placement(self) -> Optional[Placement]:
+    def placement(self) -> Placement | None:
         value = self._deploy.get("placement")
         if not isinstance(value, dict):
             return None
@@ -382,7 +382,7 @@ def _unbracket(ip: str) -> str:
     return ip[1:-1] if ip.startswith("[") and ip.endswith("]") else ip
 
 
-def legacy_restart_policy(restart, path) -> Optional[RestartPolicy]:
+def legacy_restart_policy(restart, path) -> RestartPolicy | None:
     """convertRestartPolicy's fallback (docker/cli v28, parsers.parse_restart_policy): `no` is no
     policy, `always`/`unless-stopped` become `any`, `on-failure[:N]` becomes `on-failure` with
     MaxAttempts N (0 without a count). Values Docker refuses give None (SL604 reports them)."""
@@ -400,7 +400,7 @@ def legacy_restart_policy(restart, path) -> Optional[RestartPolicy]:
                          path, legacy=True)
 
 
-def _update_config(deploy: dict, key: str, base) -> Optional[UpdateConfig]:
+def _update_config(deploy: dict, key: str, base) -> UpdateConfig | None:
     """convertUpdateConfig: parallelism defaults to 1."""
     value = deploy.get(key)
     if not isinstance(value, dict):
@@ -412,7 +412,7 @@ def _update_config(deploy: dict, key: str, base) -> Optional[UpdateConfig]:
                         read.text(value, "order", path), path)
 
 
-def _resource_set(resources: dict, key: str, base) -> Optional[ResourceSet]:
+def _resource_set(resources: dict, key: str, base) -> ResourceSet | None:
     value = resources.get(key)
     if not isinstance(value, dict):
         return None

@@ -4,7 +4,6 @@ Docker gives them (cli/compose/convert/compose.go: Namespace.Scope, networks, se
 from __future__ import annotations
 
 from .lazy import lazy
-from typing import Dict, Optional
 
 from . import read
 from .records import TopLevelObject, Val
@@ -18,13 +17,13 @@ DEFAULT_NAMESPACE = "STACK"
 class Stack:
     """Built once per lint from the interpolated data; every part is converted on first use."""
 
-    def __init__(self, data: dict, namespace: Optional[str] = None, written=None):
+    def __init__(self, data: dict, namespace: str | None = None, written=None):
         self.data = data if isinstance(data, dict) else {}
         self.namespace = namespace or DEFAULT_NAMESPACE
         self._written = written if written is not None else data  # the file before interpolation
         self.names = Names(self.data, self.namespace)
 
-    def with_data(self, data: dict) -> "Stack":
+    def with_data(self, data: dict) -> Stack:
         """This stack read through other data with the same top-level sections and some of its
         services (one, for an editor's per-service re-check): what both have is converted once and
         shared (a Service reads its stack's top-level sections only)."""
@@ -43,7 +42,7 @@ class Stack:
         other.__dict__["services"] = services
         return other
 
-    def carried_over(self, data: dict, written) -> "Stack":
+    def carried_over(self, data: dict, written) -> Stack:
         """The stack of an edited text (data interpolated, written as parsed): when every top-level
         section but services is the same object as here, the services whose data is the same
         object keep their converted Service (an editor's lint after an edit inside one service)."""
@@ -72,31 +71,31 @@ class Stack:
         return f"{self.namespace}_{key}"
 
     @lazy
-    def services(self) -> Dict[str, Service]:
+    def services(self) -> dict[str, Service]:
         return {str(name): Service(self.names, str(name), svc) for name, svc in read.mapping(self.data, "services").items()
                 if isinstance(svc, dict)}
 
     @lazy
-    def networks(self) -> Dict[str, TopLevelObject]:
+    def networks(self) -> dict[str, TopLevelObject]:
         return self._objects("networks")
 
     @lazy
-    def volumes(self) -> Dict[str, TopLevelObject]:
+    def volumes(self) -> dict[str, TopLevelObject]:
         return self._objects("volumes")
 
     @lazy
-    def secrets(self) -> Dict[str, TopLevelObject]:
+    def secrets(self) -> dict[str, TopLevelObject]:
         return self._objects("secrets")
 
     @lazy
-    def configs(self) -> Dict[str, TopLevelObject]:
+    def configs(self) -> dict[str, TopLevelObject]:
         return self._objects("configs")
 
-    def objects(self, kind: str) -> Dict[str, TopLevelObject]:
+    def objects(self, kind: str) -> dict[str, TopLevelObject]:
         return getattr(self, kind)
 
-    def _objects(self, kind: str) -> Dict[str, TopLevelObject]:
-        out: Dict[str, TopLevelObject] = {}
+    def _objects(self, kind: str) -> dict[str, TopLevelObject]:
+        out: dict[str, TopLevelObject] = {}
         for key, decl in read.mapping(self.data, kind).items():
             key = str(key)
             path = (kind, key)
@@ -130,7 +129,7 @@ class Names:
     def __init__(self, data: dict, namespace: str):
         self.data = data
         self.namespace = namespace
-        self._cache: Dict[tuple, str] = {}
+        self._cache: dict[tuple, str] = {}
 
     def object_name(self, kind: str, key: str) -> str:
         """The Swarm name of what a service refers to by key (STACK_key when undeclared)."""
@@ -139,7 +138,7 @@ class Names:
             name = self._cache[(kind, key)] = swarm_name(key, read.mapping(self.data, kind).get(key), self.namespace)
         return name
 
-    def volume_name(self, key: str) -> Optional[str]:
+    def volume_name(self, key: str) -> str | None:
         """The Swarm name of a declared top-level volume, None when the file does not declare it."""
         volumes = read.mapping(self.data, "volumes")
         return self.object_name("volumes", key) if key in volumes else None
@@ -162,7 +161,7 @@ def swarm_name(key: str, decl, namespace: str) -> str:
     return key if is_external(decl) else f"{namespace}_{key}"
 
 
-def _declared_name(decl, path) -> Optional[Val]:
+def _declared_name(decl, path) -> Val | None:
     """`name:`, else the legacy `external.name` (both used verbatim, without the namespace)."""
     if not isinstance(decl, dict):
         return None

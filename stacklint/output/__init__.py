@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-from typing import List
 
 from ..diagnostics import FileResult
 
@@ -19,5 +18,5 @@ FORMATS = {
 }
 
 
-def render(fmt: str, results: List[FileResult], **options) -> str:
+def render(fmt: str, results: list[FileResult], **options) -> str:
     return importlib.import_module(f"{__name__}.{FORMATS[fmt]}").render(results, **options)

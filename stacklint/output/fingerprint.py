@@ -8,14 +8,14 @@ wording (a clearer message in a new release), so code scanning and GitLab keep t
 from __future__ import annotations
 
 import hashlib
-from typing import Dict, Iterable, List, Tuple
+from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
 
 
-def fingerprints(path: str, diagnostics: Iterable[Diagnostic]) -> List[str]:
+def fingerprints(path: str, diagnostics: Iterable[Diagnostic]) -> list[str]:
     """One hex digest per diagnostic, in order (the findings of one file, in position order)."""
-    seen: Dict[Tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], int] = {}
     out = []
     for d in diagnostics:
         key = (d.code, d.dotted_path())

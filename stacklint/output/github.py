@@ -6,7 +6,6 @@ Control characters are made visible first, so ANSI sequences cannot repaint the 
 """
 from __future__ import annotations
 
-from typing import List
 
 from ..diagnostics import FileResult, Severity
 from .artifact import relative_path
@@ -28,7 +27,7 @@ def _command(kind: str, properties: dict, message: str) -> str:
     return f"::{kind} {props}::{escape_data(message)}"
 
 
-def render(results: List[FileResult], **_) -> str:
+def render(results: list[FileResult], **_) -> str:
     lines = []
     for result in results:
         path = relative_path(result.path)

@@ -6,7 +6,6 @@ the deploy, hence `blocker`; other errors are `critical`, warnings `major`, info
 from __future__ import annotations
 
 import json
-from typing import List
 
 from ..diagnostics import Diagnostic, FileResult, Severity
 from .artifact import relative_path
@@ -20,7 +19,7 @@ def severity(d: Diagnostic) -> str:
     return "major" if d.severity == Severity.WARNING else "info"
 
 
-def render(results: List[FileResult], **_) -> str:
+def render(results: list[FileResult], **_) -> str:
     issues = []
     for result in results:
         path = relative_path(result.path)

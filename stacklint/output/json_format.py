@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from typing import List
 
 from ..diagnostics import Diagnostic, FileResult
 from .escape import json_safe
@@ -34,7 +33,7 @@ def diagnostic_dict(path: str, d: Diagnostic) -> dict:
     }
 
 
-def render(results: List[FileResult], **_) -> str:
+def render(results: list[FileResult], **_) -> str:
     out = []
     for result in results:
         if result.input_error:

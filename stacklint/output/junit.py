@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import List
 
 from ..diagnostics import FileResult
 from .artifact import relative_path
@@ -24,7 +23,7 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", escape_control(text))
 
 
-def render(results: List[FileResult], **_) -> str:
+def render(results: list[FileResult], **_) -> str:
     root = ET.Element("testsuites", name="stacklint")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for result in results:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Dict, List
 from urllib.parse import quote
 
 from .. import __version__, catalogue
@@ -74,12 +73,12 @@ def rule_descriptor(rule: catalogue.Rule) -> dict:
     }
 
 
-def omitted(results: List[FileResult]) -> int:
+def omitted(results: list[FileResult]) -> int:
     """How many findings a SARIF report leaves out to stay within GitHub's result cap."""
     return max(0, sum(len(r.diagnostics) for r in results if not r.input_error) - MAX_RESULTS)
 
 
-def _within_cap(found: List[dict]) -> List[dict]:
+def _within_cap(found: list[dict]) -> list[dict]:
     """The MAX_RESULTS most severe results, in their original order."""
     if len(found) <= MAX_RESULTS:
         return found
@@ -100,7 +99,7 @@ def _fix(d: Diagnostic, location: dict) -> dict:
     }
 
 
-def _result(d: Diagnostic, location: dict, fingerprint: str, rule_index: Dict[str, int]) -> dict:
+def _result(d: Diagnostic, location: dict, fingerprint: str, rule_index: dict[str, int]) -> dict:
     out = {"ruleId": d.code}
     if d.code in rule_index:
         out["ruleIndex"] = rule_index[d.code]
@@ -128,7 +127,7 @@ def _result(d: Diagnostic, location: dict, fingerprint: str, rule_index: Dict[st
     return out
 
 
-def render(results: List[FileResult], **_) -> str:
+def render(results: list[FileResult], **_) -> str:
     rules = list(catalogue.load().values())
     rule_index = {r.code: i for i, r in enumerate(rules)}
     sarif_results, notifications = [], []

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import List
 
 from .. import catalogue
 from ..diagnostics import FileResult
@@ -11,7 +10,7 @@ from ..diagnostics import FileResult
 FORMATS = ("text", "json")
 
 
-def counts(results: List[FileResult]) -> List[dict]:
+def counts(results: list[FileResult]) -> list[dict]:
     """Rows sorted by count (most first), then code."""
     counter = Counter(d.code for r in results for d in r.diagnostics)
     rules = catalogue.load()
@@ -23,7 +22,7 @@ def counts(results: List[FileResult]) -> List[dict]:
     return rows
 
 
-def render(results: List[FileResult], fmt: str = "text") -> str:
+def render(results: list[FileResult], fmt: str = "text") -> str:
     rows = counts(results)
     if fmt == "json":
         return json.dumps(rows, indent=2) + "\n"

@@ -5,10 +5,10 @@ repeat across a file grouped by rule.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 import os
 import unicodedata
 from collections import Counter
-from typing import List, Sequence
 
 from ..credentials import mask_source_line
 from ..diagnostics import Diagnostic, FileResult, Severity
@@ -57,7 +57,7 @@ def _show(line: str) -> str:
     return escape_control(line.replace("\t", " " * TAB_WIDTH))
 
 
-def frame(lines: Sequence[str], d: Diagnostic, colour: bool = False) -> List[str]:
+def frame(lines: Sequence[str], d: Diagnostic, colour: bool = False) -> list[str]:
     """The finding's first line with carets under its range (to the line's end when it goes on)."""
     r = d.range
     if r.start.line >= len(lines):
@@ -88,7 +88,7 @@ def headline(path: str, d: Diagnostic, colour: bool = False) -> str:
     return f"{where} {severity} {code} {escape_control(d.message)}{name}"
 
 
-def summary(results: List[FileResult]) -> List[str]:
+def summary(results: list[FileResult]) -> list[str]:
     counts = Counter(d.severity for r in results for d in r.diagnostics)
     total = sum(counts.values())
     unread = sum(1 for r in results if r.input_error)
@@ -110,9 +110,9 @@ def summary(results: List[FileResult]) -> List[str]:
     return lines
 
 
-def render(results: List[FileResult], colour: bool = False, quiet: bool = False, concise: bool = False,
+def render(results: list[FileResult], colour: bool = False, quiet: bool = False, concise: bool = False,
            **_) -> str:
-    lines: List[str] = []
+    lines: list[str] = []
     for result in results:
         path = escape_control(result.path)
         source = result.lines

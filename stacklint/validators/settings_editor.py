@@ -86,7 +86,7 @@ def validate_https___stacklint_invalid_settings_editor_json__definitions_editor(
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".debounceMs must be bigger than or equal to 0")
                 if data__debounceMs > 10000:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".debounceMs must be smaller than or equal to 10000")
-        else: data["debounceMs"] = 100
+        else: data["debounceMs"] = 0
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data

@@ -119,3 +119,47 @@ def test_ascii_texts_convert_like_the_general_path_even_past_a_line_or_the_file(
             for col in range(-1, 12):
                 general = pmap.offset_to_client(pmap.lines.offset(line, col))
                 assert pmap.to_client(line, col) == general, (repr(text), line, col)
+
+
+@pytest.mark.parametrize("text,start,end,new", [
+    ("a\rX\nb", (1, 0), (1, 1), ""),  # the CR and the LF around the deleted X become one break
+    ("a\rX\nb", (1, 0), (1, 1), "Y"),
+    ("é\nX\r\nb", (1, 0), (1, 1), FACE),
+])
+def test_the_map_after_a_change_counts_the_lines_of_the_new_text(text, start, end, new):
+    after = PositionMap(text).changed(start, end, new)
+    assert (after.text, after.lines.starts) == (apply_change(text, start, end, new), PositionMap(after.text).lines.starts)
+
+
+def test_the_map_after_a_change_equals_one_built_from_the_new_text(monkeypatch):
+    """PositionMap.changed moves the old map's line starts when an edit breaks no line; on random
+    texts and random edits (line breaks, a CR before the edit, non-ASCII) it must equal a map built
+    from scratch, and its text what apply_change makes."""
+    import random
+
+    from stacklint.lsp import positions
+
+    scans = []  # per LineIndex made: whether it scanned its text
+    unspied = positions.LineIndex.__init__
+    monkeypatch.setattr(positions.LineIndex, "__init__",
+                        lambda self, text, starts=None: scans.append(starts is None) or unspied(self, text, starts))
+    rng = random.Random(11)
+    alphabet = ["a", "b", " ", ":", "\n", "\r", "\r\n", "é", FACE, "\u2028", "\x85", "\t"]
+    typed = ["", "x", "é", FACE, "ab", "\n", "\r", "a\nb", "\r\n"]
+    moved = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        encoding = rng.choice([UTF8, UTF16, UTF32])
+        pmap = PositionMap(text, encoding)
+        lines = max(len(pmap.lines), 1)
+        start = (rng.randrange(lines + 1), rng.randrange(6))
+        end = start if rng.random() < 0.4 else (rng.randrange(lines + 1), rng.randrange(6))
+        new = rng.choice(typed)
+        before = len(scans)
+        after = pmap.changed(start, end, new)
+        moved += scans[before:] == [False]
+        fresh = PositionMap(after.text, encoding)
+        assert after.text == apply_change(text, start, end, new, encoding)
+        assert (after.lines.starts, after.ascii, after.encoding) == (fresh.lines.starts, fresh.ascii, encoding), \
+            (repr(text), start, end, repr(new))
+    assert moved > 500  # a good share of the edits took the moved-starts path, not a rebuild
