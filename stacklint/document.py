@@ -15,7 +15,6 @@ import re
 
 import bisect
 from array import array
-import gc
 import math
 from _thread import allocate_lock  # threading's Lock without importing threading
 
@@ -30,6 +29,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
+from .collector import gc_paused
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
 from .record import FrozenRecord, Record
 from . import go_yaml
@@ -891,13 +891,8 @@ def parse(text: str) -> Document:
         doc.failed = True
         return doc
     # The node tree is large and acyclic; the cyclic GC only slows its construction down.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _parse(doc, text, positions)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _parse(doc: Document, text: str, positions: _Positions) -> Document:

@@ -24,7 +24,8 @@ from .checks import REGISTRY, SERVICE_SCOPE, scope_of
 from .context import Context
 from .diagnostics import Range
 from .document import Document, parse, split_lines
-from .engine import _finish, gc_paused, load
+from .collector import gc_paused
+from .engine import _finish, load
 from .incremental_parse import ANCHOR as _ANCHOR, MAX_RUN, BlockParser
 from .schema import validate
 from .settings import DEFAULT, Settings

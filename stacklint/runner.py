@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from .declared_stacks import DeclaredStack, stack_of, stack_settings
 from .diagnostics import FileResult
 from .document import MAX_BYTES, too_large
-from .engine import finish_unread, gc_paused, lint
+from .collector import gc_paused
+from .engine import finish_unread, lint
 from .files import NotRegular, TooLarge, read_regular
 from .settings import Settings
 from .source import NotText, decode

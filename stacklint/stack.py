@@ -15,7 +15,8 @@ from . import credentials
 from .context import Context
 from .diagnostics import Diagnostic, Fix, Range, Related, Severity, TextEdit, YamlPath
 from .document import Document, Span, parse
-from .engine import _finish, gc_paused, load, run_checks
+from .collector import gc_paused
+from .engine import _finish, load, run_checks
 from .limits import Omitted
 from .merge import Origins, merge_files
 from .settings import DEFAULT, Settings

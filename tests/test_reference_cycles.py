@@ -1,6 +1,6 @@
 """A lint frees what it built by reference counting alone.
 
-The engine pauses the cyclic GC while it lints (engine.gc_paused). Any reference cycle through
+The engine pauses the cyclic GC while it lints (collector.gc_paused). Any reference cycle through
 the document or the deploy model then keeps the whole node tree and model alive until the next
 collection, which scans all of it: a tenth of a lint on a 1,000-service stack, and in a
 directory run, the garbage of one file after another.

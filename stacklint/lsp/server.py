@@ -7,7 +7,6 @@ Everything that talks to the client runs on the event loop.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import sys
@@ -24,6 +23,7 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__, config, memo
+from ..collector import gc_paused
 from ..stack_files import config_globs
 from . import lifecycle, settings as client_settings
 from .actions import ClientFeatures, code_actions
@@ -363,20 +363,16 @@ def _lint_guarded(doc: OpenDocument, text: str, settings, pmap: PositionMap) -> 
     # The engine's temporaries are acyclic and freed by reference counting; with the cyclic
     # collector running, it rescans the large live node tree again and again (a third of the
     # time of a 300-service lint). Only this thread lints, so nothing else toggles it meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        found = doc.linter.lint(text, doc.path, settings, superseded=lambda: doc.text is not text)
-        if doc.text is not text:
-            return None  # a newer text came during the final pass: no need to convert this one
-        return LintResult(text, settings, pmap, doc.converter(found, pmap, doc.uri))
-    except Superseded:
-        return None  # a newer text came while it ran: lint_now lints that one
-    except Exception as exc:  # malformed input must never kill the server
-        return LintResult(text, settings, pmap, failure=internal_error(exc), trace=traceback.format_exc())
-    finally:
-        if collecting:
-            gc.enable()
+    with gc_paused():
+        try:
+            found = doc.linter.lint(text, doc.path, settings, superseded=lambda: doc.text is not text)
+            if doc.text is not text:
+                return None  # a newer text came during the final pass: no need to convert this one
+            return LintResult(text, settings, pmap, doc.converter(found, pmap, doc.uri))
+        except Superseded:
+            return None  # a newer text came while it ran: lint_now lints that one
+        except Exception as exc:  # malformed input must never kill the server
+            return LintResult(text, settings, pmap, failure=internal_error(exc), trace=traceback.format_exc())
 
 
 def _encoding_of(server: StacklintServer) -> str:
