@@ -66,14 +66,13 @@ def lint_paths(paths: list[str], settings_for: Callable[[str], Settings], jobs: 
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     # Largest first, a few files a round trip: the last files handed out are the smallest, so
     # no worker idles long at the end while another finishes a big batch.
-    order = sorted(range(len(files)), key=lambda i: -_size(files[i]))
+    largest_first = sorted(files, key=_size, reverse=True)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        linted = pool.map(functools.partial(lint_path, settings_for=settings_for), [files[i] for i in order],
-                          chunksize=_CHUNK)
+        linted = pool.map(functools.partial(lint_path, settings_for=settings_for), largest_first, chunksize=_CHUNK)
         # (the workers are forked by now, with the GC as it was.) The findings come back as
         # many small acyclic objects; unpickling them with the GC on took three times as long.
         with gc_paused():
-            by_file = dict(zip((files[i] for i in order), linted))
+            by_file = dict(zip(largest_first, linted))
     return [lint_path(p, settings_for) if p == "-" else by_file[p] for p in paths]
 
 
