@@ -50,7 +50,7 @@ def column_of_units(line: str, count: int, encoding: str = UTF16) -> int:
 class LineIndex:
     """Start offsets of each line of a text."""
 
-    def __init__(self, text: str, starts: Optional[List[int]] = None):
+    def __init__(self, text: str, starts: list[int] | None = None):
         self.text = text
         if starts is not None:
             self.starts = starts  # worked out by the caller (PositionMap.changed)
@@ -91,14 +91,14 @@ class LineIndex:
 class PositionMap:
     """Converts between engine positions and client positions for one version of a text."""
 
-    def __init__(self, text: str, encoding: str = UTF16, lines: Optional[LineIndex] = None):
+    def __init__(self, text: str, encoding: str = UTF16, lines: LineIndex | None = None):
         self.text = text
         self.encoding = encoding
         self.lines = LineIndex(text) if lines is None else lines
         # every encoding counts an ASCII character as one unit: columns need no conversion
         self.ascii = text.isascii()
 
-    def changed(self, start: Tuple[int, int], end: Tuple[int, int], new_text: str) -> PositionMap:
+    def changed(self, start: tuple[int, int], end: tuple[int, int], new_text: str) -> PositionMap:
         """The map of the text after an incremental didChange replaced the client range start..end.
         When neither the replaced text nor the new one breaks a line (a keystroke), the lines after
         the edited one only move: no scan of a text of 40,000 lines on every key."""
@@ -143,10 +143,3 @@ class PositionMap:
 
     def to_engine(self, line: int, character: int) -> tuple[int, int]:
         return self.lines.position(self.client_offset(line, character))
-
-
-def apply_change(text: str, start: tuple[int, int], end: tuple[int, int], new_text: str,
-                 encoding: str = UTF16, pmap: PositionMap | None = None) -> str:
-    """The text after an incremental didChange: replace the client range start..end."""
-    pmap = pmap if pmap is not None and pmap.text is text and pmap.encoding == encoding else PositionMap(text, encoding)
-    return pmap.changed(start, end, new_text).text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stacklint.lsp.positions import UTF8, UTF16, UTF32, PositionMap, apply_change, column_of_units, units
+from stacklint.lsp.positions import UTF8, UTF16, UTF32, PositionMap, column_of_units, units
 
 FACE = "\U0001F600"  # astral plane: two UTF-16 units, four UTF-8 bytes
 
@@ -76,9 +76,17 @@ def test_positions_past_the_end_clamp():
     ((1, 0), (0, 1), "", "éy"),  # reversed range: still the text between the two
     ((5, 0), (5, 0), "+", f"é{FACE}x\r\ny+"),
 ])
-def test_apply_change_in_utf16_units(start, end, new, expected):
+def test_a_change_replaces_the_client_range_in_utf16_units(start, end, new, expected):
     text = f"é{FACE}x\r\ny"
-    assert apply_change(text, start, end, new) == expected
+    assert PositionMap(text).changed(start, end, new).text == expected
+
+
+def replaced(text: str, start, end, new: str, encoding: str = UTF16) -> str:
+    """The text after a didChange, spliced here at the offsets a map of the old text gives (not
+    by PositionMap.changed, which the tests below check against it)."""
+    pmap = PositionMap(text, encoding)
+    a, b = sorted((pmap.client_offset(*start), pmap.client_offset(*end)))
+    return text[:a] + new + text[b:]
 
 
 def test_every_position_agrees_with_an_independent_reference_on_random_texts():
@@ -128,13 +136,13 @@ def test_ascii_texts_convert_like_the_general_path_even_past_a_line_or_the_file(
 ])
 def test_the_map_after_a_change_counts_the_lines_of_the_new_text(text, start, end, new):
     after = PositionMap(text).changed(start, end, new)
-    assert (after.text, after.lines.starts) == (apply_change(text, start, end, new), PositionMap(after.text).lines.starts)
+    assert (after.text, after.lines.starts) == (replaced(text, start, end, new), PositionMap(after.text).lines.starts)
 
 
 def test_the_map_after_a_change_equals_one_built_from_the_new_text(monkeypatch):
     """PositionMap.changed moves the old map's line starts when an edit breaks no line; on random
     texts and random edits (line breaks, a CR before the edit, non-ASCII) it must equal a map built
-    from scratch, and its text what apply_change makes."""
+    from scratch, and its text the splice `replaced` makes."""
     import random
 
     from stacklint.lsp import positions
@@ -159,7 +167,7 @@ def test_the_map_after_a_change_equals_one_built_from_the_new_text(monkeypatch):
         after = pmap.changed(start, end, new)
         moved += scans[before:] == [False]
         fresh = PositionMap(after.text, encoding)
-        assert after.text == apply_change(text, start, end, new, encoding)
+        assert after.text == replaced(text, start, end, new, encoding)
         assert (after.lines.starts, after.ascii, after.encoding) == (fresh.lines.starts, fresh.ascii, encoding), \
             (repr(text), start, end, repr(new))
     assert moved > 500  # a good share of the edits took the moved-starts path, not a rebuild
