@@ -23,6 +23,7 @@ from . import redact
 from .checks import REGISTRY, SERVICE_SCOPE, scope_of
 from .context import Context
 from .engine import Checks, run_checks
+from .runner import default_jobs  # (runner imports this module only when a file is split)
 from .settings import Settings
 
 # Below this many services, forking and pickling cost about what the worker saves.
@@ -30,14 +31,7 @@ MIN_SERVICES = 200
 
 
 def worth_it(services: int) -> bool:
-    return services >= MIN_SERVICES and hasattr(os, "fork") and _cpus() > 1
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    return services >= MIN_SERVICES and hasattr(os, "fork") and default_jobs() > 1
 
 
 class SplitChecks(Checks):

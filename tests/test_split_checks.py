@@ -86,7 +86,7 @@ def test_only_a_run_that_asks_for_it_forks(big_stack, monkeypatch):
         return real_fork()
 
     monkeypatch.setattr(os, "fork", counted_fork)
-    monkeypatch.setattr(split_checks, "_cpus", lambda: 2)
+    monkeypatch.setattr(split_checks, "default_jobs", lambda: 2)
     settings_for = lambda path: EVERY_RULE  # noqa: E731
     serial = runner.lint_paths([str(big_stack)], settings_for, jobs=2)
     assert forks == []
