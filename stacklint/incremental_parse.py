@@ -145,7 +145,12 @@ class BlockParser:
         one, None when none) became lines [start, new_end); None when only a full parse is sure."""
         start, old_end, new_end = edit
         first, last = block
-        if not first < start <= old_end <= last or start == old_end == new_end:
+        # A block with a next key ends on that key's line, which the edit may not reach. One
+        # without (the section's last service) ends on its own last line, which it may: the line
+        # after it is at column 0 (a top-level key) or the end of the file, so no value there can
+        # run on into it, and a stand-in that reads the edited line otherwise is refused below.
+        end = last if following is not None else last + 1
+        if not first < start <= old_end <= end or start == old_end == new_end:
             return None  # (no line changed in the middle: the end of the file did, which places nodes there)
         if _too_chained(old.spans):
             return None
