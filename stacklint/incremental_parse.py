@@ -115,6 +115,10 @@ def _paths(value, path: tuple):
             yield from _paths(v, path + (i,))
 
 
+def _text_end(lines: list[str]) -> Position:
+    return Position(len(lines) - 1, len(lines[-1])) if lines else Position(0, 0)
+
+
 def _has_merge_key(node) -> bool:
     return any(getattr(k, "value", None) == "<<" for k, _ in node.value)
 
@@ -219,8 +223,13 @@ class BlockParser:
         head, tail = ("services", names[0]), ("services", names[-1])
         shifts: Shifts = ((old_end, delta),) if delta else ()
         if None in (old.span(head), old.span(tail), syn.span(head), syn.span(tail)) \
-                or syn.span(head).key != old.span(head).key \
-                or syn.span(tail).value.end != _shift_position(old.span(tail).value.end, shifts):
+                or syn.span(head).key != old.span(head).key:
+            return None
+        old_tail_end, tail_end = old.span(tail).value.end, syn.span(tail).value.end
+        # the block must end where it ended, moved by the edit; or, in a file without a final
+        # line break, at the end of the text as before (typing at the end moves that end)
+        if tail_end != _shift_position(old_tail_end, shifts) and not (
+                following is None and old_tail_end == _text_end(old.lines) and tail_end == _text_end(lines)):
             return None
         generations, live = _generations_of(old.spans)
         generations = [g if g is None else (g[0], g[1] + shifts) for g in generations]

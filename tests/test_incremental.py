@@ -165,12 +165,14 @@ def test_edits_a_block_reparse_cannot_be_sure_of_parse_the_whole_text(old, new):
     assert linter.parse_mode == FULL
 
 
-@pytest.mark.parametrize("stack", [STACK, STACK.split("networks:")[0]], ids=["before networks", "at the end"])
+@pytest.mark.parametrize("stack", [STACK, STACK.split("networks:")[0], STACK.split("networks:")[0].rstrip("\n")],
+                         ids=["before networks", "at the end", "at the end, no final line break"])
 def test_the_last_line_of_the_last_service_reparses_only_its_block(stack):
     # db's block has no next key: its own last line may be edited (a service typed at the end)
     linter = IncrementalLinter()
     linter.lint(stack, "stack.yml", EVERY_RULE)
-    edited = stack.replace("      replicas: 1\n", "      replicas: 12\n")
+    assert stack.count("replicas: 1") == 1
+    edited = stack.replace("replicas: 1", "replicas: 12")
     assert linter.lint(edited, "stack.yml", EVERY_RULE) == lint(edited, "stack.yml", EVERY_RULE)
     assert linter.parse_mode == BLOCK
 
