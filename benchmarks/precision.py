@@ -4,6 +4,7 @@
     python3 benchmarks/precision/fetch_files.py   # once: the extra files into an ignored folder
     python3 benchmarks/precision.py               # the table
     python3 benchmarks/precision.py --unlabelled  # findings nobody has judged yet, as TSV rows
+    python3 benchmarks/precision.py --batch oos1  # the table for one batch of files only
 
 Files: `../shared/corpus/files` (60) and `benchmarks/precision/files` (manifest.tsv pins each
 one's repo, path, commit and sha256). Every warning- and error-level finding there is judged by
@@ -12,6 +13,8 @@ the harness causes: a `file:` or env_file that exists in the repository beside t
 which the harness does not copy). A finding is matched to
 its label by file, code, line and column; a finding without a label, or a label whose finding
 is gone, is listed so that the table never silently drifts. Targets: warning >= 0.95, error 1.00.
+manifest.tsv's `batch` column names when a file joined: empty for the files the rules were tuned
+on (and the corpus), `oos1` for 46 files collected afterwards to measure precision out of sample.
 The files are linted with an empty environment, so SL005's warning-level "variable is not set"
 says only that this run lacks the variable: it is not a claim about the file and is not judged.
 """
@@ -35,17 +38,34 @@ SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "
 SETS = {"corpus": SHARED / "corpus" / "files",
         "extra": ROOT / "benchmarks" / "precision" / "files"}
 LABELS = ROOT / "benchmarks" / "precision" / "labels.tsv"
+MANIFEST = ROOT / "benchmarks" / "precision" / "manifest.tsv"
+TUNED = "tuned"  # the batch of the corpus and of the manifest rows with an empty batch
 COLUMNS = ("set", "file", "code", "line", "col", "verdict", "reason")
 TARGET = {Severity.ERROR: 1.0, Severity.WARNING: 0.95}
 
 
-def findings():
+def batches():
+    """File name -> batch, for the extra files (the corpus files are all in TUNED)."""
+    with open(MANIFEST, newline="") as fh:
+        return {r["file"]: r.get("batch") or TUNED for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def in_batch(set_name, file, batch, batch_of):
+    if batch is None:
+        return True
+    return (TUNED if set_name == "corpus" else batch_of.get(file, TUNED)) == batch
+
+
+def findings(batch=None):
     """(set, file, code, line, col) -> (severity, message) for every judged-level finding."""
     out = {}
+    batch_of = batches()
     for name, folder in SETS.items():
         if not folder.exists():
             continue
         for path in sorted(folder.iterdir()):
+            if not in_batch(name, path.name, batch, batch_of):
+                continue
             text = path.read_text(encoding="utf-8", errors="replace")
             for d in lint(text, str(path), Settings(env={})):
                 if d.severity not in TARGET or (d.code == "SL005" and d.severity == Severity.WARNING):
@@ -84,11 +104,18 @@ def table(found, labels):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--unlabelled", action="store_true", help="print unjudged findings as TSV rows")
+    ap.add_argument("--batch", metavar="NAME",
+                    help=f"only the files of this manifest batch ({TUNED!r} = the files the rules were tuned on)")
     args = ap.parse_args()
     missing = [str(f) for f in SETS.values() if not f.exists()]
     if missing:
         print("absent (run benchmarks/precision/fetch_files.py?): " + ", ".join(missing), file=sys.stderr)
-    found, labels = findings(), load_labels()
+    batch_of = batches()
+    if args.batch is not None and args.batch != TUNED and args.batch not in batch_of.values():
+        print(f"no such batch in {MANIFEST.name}: {args.batch}", file=sys.stderr)
+        return 2
+    found = findings(args.batch)
+    labels = {k: v for k, v in load_labels().items() if in_batch(k[0], k[1], args.batch, batch_of)}
     if args.unlabelled:
         for key, (sev, msg) in sorted(found.items()):
             if key not in labels:
@@ -101,7 +128,8 @@ def main() -> int:
     stale = [k for k in labels if k not in found and (SETS[k[0]]).exists()]
     for k in stale:
         print("stale label (no such finding any more): " + "\t".join(map(str, k)))
-    files = sum(len(list(f.iterdir())) for f in SETS.values() if f.exists())
+    files = sum(in_batch(name, p.name, args.batch, batch_of)
+                for name, f in SETS.items() if f.exists() for p in f.iterdir())
     bad = [r for r in rows if not r[7]]
     print(f"\n{files} files; {len(rows) - len(bad)} of {len(rows)} rules at target "
           f"(warning >= {TARGET[Severity.WARNING]}, error {TARGET[Severity.ERROR]:.2f})")
