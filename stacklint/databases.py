@@ -65,6 +65,7 @@ _ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "my
 _REPLICATION = LazyRegex(r"--(replicaof|slaveof|cluster-enabled)\b|\bsentinel\b")
 _WORD_BREAK = LazyRegex(r"[_.\-]+")
 _PERSISTS = LazyRegex(r"--appendonly\s+yes|--save\s+['\"]?\d")
+_REPLICA_OF = LazyRegex(r"--(replicaof|slaveof)\b")
 
 
 class Server(FrozenRecord):
@@ -160,8 +161,10 @@ def holds_data(target: str) -> bool:
 
 
 def persists(svc: Service) -> bool:
-    """A cache told to write its data to disk (`--appendonly yes`, `--save 60 1`)."""
-    return bool(_PERSISTS.search(_command_text(svc)))
+    """A cache told to write data of its own to disk (`--appendonly yes`, `--save 60 1`). A replica's
+    (`--replicaof primary 6379`) is a copy: a new task fetches it again from the primary."""
+    command = _command_text(svc)
+    return bool(_PERSISTS.search(command)) and not _REPLICA_OF.search(command)
 
 
 def replicates(svc: Service, srv: Server) -> bool:

@@ -185,6 +185,26 @@ def test_servers_by_configuration_and_registry_prefix_are_found(lint_text):
     ]
 
 
+REDIS_PAIR = """\
+services:
+  redis:
+    image: redis:7-alpine
+    command: redis-server --appendonly yes
+  redis-replica:
+    image: redis:7-alpine
+    command: redis-server --appendonly yes --maxmemory 256mb
+      --replicaof redis 6379
+"""
+
+
+def test_a_redis_replica_refetches_its_data_but_its_primary_keeps_its_own(lint_text):
+    # out-of-sample batch oos1 (GhoshNet/Distributed-Traffic-Service): a replaced replica task
+    # copies the data again from its primary; the primary without a volume loses it
+    assert only(lint_text(REDIS_PAIR), "SL404") == [
+        ("SL404", 3, 12, f"services.redis runs a redis server with no volume on its data directory /data: {LOST}"),
+    ]
+
+
 # --- SL206 on single files and subfolders -----------------------------------------------------------
 
 def test_single_configuration_files_are_not_the_hosts_secrets(lint_text):
