@@ -86,6 +86,38 @@ def test_a_service_does_not_share_a_secret_with_itself(lint_text):
     ]
 
 
+TWIN_BOTS = """\
+services:
+  bot-sol:
+    image: node:20.0-bullseye-slim
+    secrets: [discord_token, datadog_api_key]
+  bot-btc:
+    image: node:20.0-bullseye-slim
+    secrets: [discord_token, datadog_api_key]
+networks:
+  default:
+    driver: overlay
+secrets:
+  discord_token:
+    external: true
+  datadog_api_key:
+    external: true
+"""
+
+
+def test_two_instances_of_one_program_sharing_an_outside_key_send_it_nothing(lint_text):
+    # out-of-sample batch oos1 (RedactDigital/discord-crypto-bot; a restic job and its backup twin):
+    # both use the keys towards Discord and Datadog, not towards each other
+    assert only(lint_text(TWIN_BOTS), "SL203") == []
+    # the same image as a datastore: the nodes of one cluster authenticate to each other
+    galera = TWIN_BOTS.replace("node:20.0-bullseye-slim", "mariadb:11.4")
+    assert only(lint_text(galera), "SL203") == [
+        ("SL203", 9, 3, "network default is an unencrypted overlay and carries credentials or data between "
+                        "nodes: services bot-sol and bot-btc share secret discord_token; encrypt it with "
+                        'driver_opts: {encrypted: "true"}'),
+    ]
+
+
 CACHES = """\
 services:
   cache:

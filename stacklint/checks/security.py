@@ -211,7 +211,7 @@ def _hosts(var: str, value: str) -> Iterator[str]:
 class _Profile:
     """What a service brings onto a network: credentials, the hosts it talks to, replication."""
 
-    __slots__ = ("credential", "hosts", "datastore", "replicates", "several_tasks")
+    __slots__ = ("credential", "hosts", "datastore", "replicates", "several_tasks", "image")
 
     def __init__(self, svc: Service):
         self.credential = None  # the first credential-like variable
@@ -230,21 +230,29 @@ class _Profile:
         self.replicates = bool(srv and srv.datastore and databases.replicates(svc, srv))
         mode = svc.mode.value if svc.mode is not None else None
         self.several_tasks = mode in ("global", "global-job") or (svc.replicas is not None and svc.replicas.value > 1)
+        self.image = svc.image.value if svc.image is not None else None
+
+    def is_twin_of(self, other: "_Profile") -> bool:
+        """The same image, not a datastore: another instance of one program, not its server or client."""
+        return self.image is not None and self.image == other.image and not self.datastore
 
 
 def _evidence(members: list[str], profiles: dict[str, _Profile], secrets: dict[str, list[str]]):
     """Why credentials or replicated data cross this network: (reason, services involved) or None."""
     on_net = set(members)
-    # 1. two services share a Docker secret: one authenticates to the other with it
+    # 1. two services share a Docker secret: one authenticates to the other with it. Two services of
+    #    one image that is no datastore are the same program twice (bots, a job and its cron twin):
+    #    each uses the secret towards something else, not towards the other.
     counts: dict[str, list[str]] = {}
     for svc in members:
         for secret in secrets.get(svc, ()):
             users = counts.setdefault(secret, [])
             if svc in users:
                 continue  # the same secret mounted twice by one service: it shares it with nobody
+            for other in users:
+                if not profiles[svc].is_twin_of(profiles[other]):
+                    return f"services {other} and {svc} share secret {secret}", [other, svc]
             users.append(svc)
-            if len(users) == 2:
-                return f"services {users[0]} and {users[1]} share secret {secret}", users
     # 2. a service with credentials names another service on the network as the host it talks to
     for svc in members:
         p = profiles[svc]
