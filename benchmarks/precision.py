@@ -6,11 +6,12 @@
     python3 benchmarks/precision.py --unlabelled  # findings nobody has judged yet, as TSV rows
     python3 benchmarks/precision.py --batch oos1  # the table for one batch of files only
 
-Files: `../shared/corpus/files` (60) and `benchmarks/precision/files` (manifest.tsv pins each
+Files: `../shared/corpus/files` (60) and `benchmarks/precision/files` (136; manifest.tsv pins each
 one's repo, path, commit and sha256). Every warning- and error-level finding there is judged by
 hand in `benchmarks/precision/labels.tsv` (TP or FP, with the reason; NA for a finding that only
 the harness causes: a `file:` or env_file that exists in the repository beside the stack file,
-which the harness does not copy). A finding is matched to
+which the harness does not copy; an error from a `${VAR}` the empty environment leaves empty; an
+override file, linted alone, missing what its base file gives). A finding is matched to
 its label by file, code, line and column; a finding without a label, or a label whose finding
 is gone, is listed so that the table never silently drifts. Targets: warning >= 0.95, error 1.00.
 manifest.tsv's `batch` column names when a file joined: empty for the files the rules were tuned
