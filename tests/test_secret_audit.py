@@ -129,7 +129,7 @@ services:
     image: nginx:1.27
     secrets: ["${QX_SECRET}"]
   b:
-    image: nginx:1.27
+    image: example/app:1.0
     secrets: ["${QX_SECRET}"]
     environment: {API_TOKEN: "tok$QXFLOWAFTER", HOME: /x}
 networks:
