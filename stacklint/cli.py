@@ -19,6 +19,7 @@ from .diagnostics import Severity
 from .output import FORMATS, render
 from .output.escape import escape_control
 from .output.text import COLOR_MODES, use_colour
+from .quick_exit import exit_now
 from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
 
@@ -368,7 +369,10 @@ def main(argv: list[str] | None = None) -> int:
 def entry() -> None:
     """The program: the `stacklint` command and `python -m stacklint` (stacklint/__main__.py,
     which both import first, freezes what importing made)."""
-    sys.exit(main())
+    code = main()
+    if "stacklint.lsp" in sys.modules:
+        sys.exit(code)  # the language server's libraries clean up at exit
+    exit_now(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
