@@ -10,8 +10,6 @@ import os
 import stat
 import sys
 
-from pathlib import Path
-
 from . import __version__, catalogue, config
 from .console import say, silence_stdout
 from .files import kind_of
@@ -199,7 +197,11 @@ def lint_main(argv: list[str]) -> int:
     except InventoryUnavailable as err:
         say(str(err))
         return EXIT_USAGE
-    config_path = Path(args.config) if args.config else None
+    config_path = None
+    if args.config:
+        from pathlib import Path  # only for --config: see files.pathlib_form
+
+        config_path = Path(args.config)
     if config_path is not None:
         try:
             mode = config_path.stat().st_mode

@@ -31,6 +31,8 @@ NOT_FOR_A_PLAIN_LINT = (
     # what the C module takes only its emitter's exception classes from (stand-ins until imported)
     "ruamel.yaml.constructor", "ruamel.yaml.representer", "ruamel.yaml.emitter", "ruamel.yaml.serializer",
     "ruamel.yaml.scalarint", "ruamel.yaml.scalarfloat", "ruamel.yaml.scalarbool", "ruamel.yaml.timestamp",
+    # a file naming no other file, no address: os.path answers as pathlib would (files.pathlib_form)
+    "pathlib", "urllib.parse", "ipaddress",
     "typing",  # annotations only (TYPE_CHECKING); tuples are record.tuple_record, not typing.NamedTuple
 )
 
