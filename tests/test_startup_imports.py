@@ -33,6 +33,7 @@ NOT_FOR_A_PLAIN_LINT = (
     "ruamel.yaml.scalarint", "ruamel.yaml.scalarfloat", "ruamel.yaml.scalarbool", "ruamel.yaml.timestamp",
     # a file naming no other file, no address: os.path answers as pathlib would (files.pathlib_form)
     "pathlib", "urllib.parse", "ipaddress",
+    "stacklint.envfile", "stacklint.swarm_templates",  # an env file read, a `{{` template in a value
     "typing",  # annotations only (TYPE_CHECKING); tuples are record.tuple_record, not typing.NamedTuple
 )
 

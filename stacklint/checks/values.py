@@ -9,7 +9,6 @@ from __future__ import annotations
 import stat
 
 from ..context import Context, get
-from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file
 from ..files import kind_of, read_regular
 from ..model import Service
 from ..parsers import parse_bytes, parse_cpus, parse_duration, split_command
@@ -158,6 +157,8 @@ def _env_files(ctx, svc, base):
 
 def _env_file_problem(target: Path, folder: Path):
     """Docker's env-file syntax error for this file, if any (naming lines, never values)."""
+    from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file  # here: a lint that reads no env file does not import it
+
     try:
         resolved = target.resolve()
         if folder not in resolved.parents:
