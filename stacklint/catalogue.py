@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 from .catalogue_index import FRONT_MATTER
 from .diagnostics import Severity
 from .resources import data_dir
 from .lazy_regex import LazyRegex
 from .record import FrozenRecord
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Where each rule's page is published (the rules/ folder of the repository's default branch).
 PAGES_URL = "https://github.com/stacklint/stacklint/blob/main/rules"

@@ -10,8 +10,6 @@ import os
 import stat
 import sys
 
-from pathlib import Path
-
 from . import __version__, catalogue, config
 from .console import say, silence_stdout
 from .files import kind_of
@@ -19,6 +17,7 @@ from .diagnostics import Severity
 from .output import FORMATS, render
 from .output.escape import escape_control
 from .output.text import COLOR_MODES, use_colour
+from .quick_exit import exit_now
 from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
 
@@ -198,7 +197,11 @@ def lint_main(argv: list[str]) -> int:
     except InventoryUnavailable as err:
         say(str(err))
         return EXIT_USAGE
-    config_path = Path(args.config) if args.config else None
+    config_path = None
+    if args.config:
+        from pathlib import Path  # only for --config: see files.pathlib_form
+
+        config_path = Path(args.config)
     if config_path is not None:
         try:
             mode = config_path.stat().st_mode
@@ -368,7 +371,10 @@ def main(argv: list[str] | None = None) -> int:
 def entry() -> None:
     """The program: the `stacklint` command and `python -m stacklint` (stacklint/__main__.py,
     which both import first, freezes what importing made)."""
-    sys.exit(main())
+    code = main()
+    if "stacklint.lsp" in sys.modules:
+        sys.exit(code)  # the language server's libraries clean up at exit
+    exit_now(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,17 +18,17 @@ from __future__ import annotations
 import functools
 import os
 import re
-from pathlib import Path
 
 from . import catalogue
 from .diagnostics import Severity
-from .files import read_regular
+from .files import is_file, parent_folder, read_regular
 from .settings import PerFileIgnore, Settings, merged
 from .stack_files import CONFIG_NAMES, PYPROJECT
 from .lazy_regex import LazyRegex
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 # A configuration is a few lines; a pyproject.toml a few kB. /dev/zero is neither.
@@ -42,19 +42,21 @@ class ConfigError(ValueError):
         super().__init__(f"{path}:{line}:{column}: invalid configuration: {message}")
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest .stacklint.yaml, or pyproject.toml with [tool.stacklint], at or above start."""
-    folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        for name in CONFIG_NAMES:
-            path = candidate / name
-            if path.is_file():
-                return path
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_tool_section(pyproject):
-            return pyproject
-    return None
+def find_config(start: str | Path) -> Path | None:
+    """The nearest .stacklint.yaml, or pyproject.toml with [tool.stacklint], at or above start.
+    The walk is in os.path: pathlib is imported only for a configuration found."""
+    start = os.fspath(start)
+    folder = os.path.realpath(start if os.path.isdir(start) else parent_folder(start))
+    while True:
+        for name in (*CONFIG_NAMES, PYPROJECT):
+            path = os.path.join(folder, name)
+            if is_file(path) and (name != PYPROJECT or _has_tool_section(path)):
+                from pathlib import Path
+
+                return Path(path)
+        if os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
 
 
 def _read(path: Path) -> str:
@@ -161,6 +163,8 @@ def _load_toml(path: Path):
 
 @functools.lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: float) -> dict[str, Any]:
+    from pathlib import Path  # a configuration's error messages and stacks take its Path
+
     return _parse(Path(path))
 
 
@@ -239,7 +243,7 @@ def _stacks(entries, locate, path: Path):
 def stacks_for(file_path: str, config_path: Path | None = None):
     """The stacks declared in a file's configuration (config_path, else the nearest one); ()
     when there is none. Raises ConfigError for an invalid configuration."""
-    path = config_path or find_config(Path(file_path))
+    path = config_path or find_config(file_path)
     if path is None:
         return ()
     return load_config(path).get("stacks", ())
@@ -249,7 +253,7 @@ def settings_for(file_path: str | None, base: Settings, config_path: Path | None
     """base (from the command line or the editor) over the file's project configuration.
 
     Options given on the command line win over the config file; `ignore` lists add up."""
-    path = config_path or (find_config(Path(file_path)) if file_path and file_path != "-" else None)
+    path = config_path or (find_config(file_path) if file_path and file_path != "-" else None)
     if path is None:
         return base
     options = dict(load_config(path))

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import os
-from pathlib import Path
 
 from .record import FrozenRecord
 from .settings import Settings, merged
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 import fnmatch
-from pathlib import Path
 
 from . import catalogue, credentials, limits, redact, suppress
 from .collector import gc_paused
@@ -206,6 +205,8 @@ def finish_unread(found: Sequence[Diagnostic], path: str | None, settings: Setti
 def _per_file_ignores(path: str | None, settings: Settings) -> set:
     if not path or not settings.per_file_ignores:
         return set()
+    from pathlib import Path  # only for per-file-ignores: see files.pathlib_form
+
     p = Path(path).resolve()
     codes = set()
     for entry in settings.per_file_ignores:

@@ -7,6 +7,7 @@ never takes more than the caller's limit plus one byte.
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
@@ -59,3 +60,39 @@ def read_regular_text(path, limit: int, what: str) -> str:
         raise ValueError(f"{what} {path}: not UTF-8 text (byte {err.start})") from None
     except OSError as err:
         raise ValueError(f"{what} {path}: {err.strerror.lower() if err.strerror else err}") from None
+
+
+# What follows answers as pathlib does, in os.path: importing pathlib (with the urllib.parse and
+# ipaddress it imports) is 8% of a small lint's instructions, and a lint that reads no file
+# beside the stack's needs none of it.
+
+def pathlib_form(path: str) -> str:
+    """str(pathlib.Path(path)), the form reports show: pathlib is asked only about a path it
+    would change (empty or `.` components: `./a`, `a//b`, `a/`), not the plain ones most are."""
+    if os.sep == "/" and path and "//" not in path and "/./" not in path and not path.startswith("./") \
+            and not path.endswith(("/", "/.")):
+        return path
+    from pathlib import Path
+
+    return str(Path(path))
+
+
+def parent_folder(path: str) -> str:
+    """str(pathlib.Path(path).parent)."""
+    return os.path.dirname(pathlib_form(path)) or "."
+
+
+# The errors pathlib's is_file() takes for "no such file" (pathlib._IGNORED_ERRNOS); it raises others.
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def is_file(path: str) -> bool:
+    """pathlib.Path(path).is_file(): a permission error on the way is raised, not taken for no."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as err:
+        if err.errno not in _NOT_THERE:
+            raise
+        return False
+    except ValueError:
+        return False

@@ -6,7 +6,6 @@ raises ValueError with Docker's message when Docker would fail.
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from .lazy_regex import LazyRegex
@@ -193,6 +192,8 @@ def parse_port_range_spec(raw: str) -> PortSpec:
             raise ValueError(f"invalid IP address {ip}")
         ip = ip[1:-1]
     if ip:
+        import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+
         try:
             ipaddress.ip_address(ip)
         except ValueError:

@@ -10,11 +10,18 @@ So the package module is created from its own spec but its `__init__` is not run
 submodules import into it as usual, and the first name asked of the package that they did not
 bind (`ruamel.yaml.YAML`, `__version__`, a `from ruamel.yaml import *`) runs the `__init__`
 then, in place. Whoever else in the process uses ruamel.yaml sees the whole package.
+
+Four of those submodules (constructor, representer, emitter, serializer) give the C module only an
+exception class, which its emitter raises and a parse never does; they import comments,
+scalar types, datetime, base64...: 9M instructions of a small lint's 217M. The C module gets a
+stand-in class for each instead (see _stand_in), and the submodules stay unimported until someone
+imports them, for real.
 """
 from __future__ import annotations
 
 import _imp
 import sys
+from importlib import import_module
 from importlib.machinery import PathFinder
 from types import ModuleType
 
@@ -60,11 +67,52 @@ def _defer_package_init() -> None:
     ruamel.yaml = module
 
 
+# module -> the exception class the C module takes from it, only for emitting
+_EMITTER_ERRORS = {
+    "ruamel.yaml.constructor": "ConstructorError",
+    "ruamel.yaml.representer": "RepresenterError",
+    "ruamel.yaml.emitter": "EmitterError",
+    "ruamel.yaml.serializer": "SerializerError",
+}
+
+
+def _stand_in(module_name: str, class_name: str) -> type:
+    """A class that, called, imports the real module and returns the real exception: whatever
+    the C module raises is ruamel's own class, caught by `except ruamel.yaml.emitter.EmitterError`."""
+
+    def __new__(cls, *args, **kwargs):
+        return getattr(import_module(module_name), class_name)(*args, **kwargs)
+
+    return type(class_name, (Exception,), {"__new__": __new__, "__module__": module_name,
+                                           "__doc__": f"Stands for {module_name}.{class_name}."})
+
+
+def _import_with_stand_ins():
+    """`import _ruamel_yaml` with stand-in modules for those not imported yet, in sys.modules only
+    while it runs (the import lock keeps other threads from seeing them)."""
+    stand_ins = {}
+    _imp.acquire_lock()
+    try:
+        for module_name, class_name in _EMITTER_ERRORS.items():
+            if module_name not in sys.modules:
+                module = ModuleType(module_name)
+                setattr(module, class_name, _stand_in(module_name, class_name))
+                stand_ins[module_name] = sys.modules[module_name] = module
+        import _ruamel_yaml
+    finally:
+        for module_name, module in stand_ins.items():
+            if sys.modules.get(module_name) is module:
+                del sys.modules[module_name]
+        _imp.release_lock()
+    return _ruamel_yaml
+
+
 def import_c_composer():
     """The `_ruamel_yaml` module, or None where ruamel.yaml.clib is not installed."""
     _defer_package_init()
+    if "_ruamel_yaml" in sys.modules:
+        return sys.modules["_ruamel_yaml"]
     try:
-        import _ruamel_yaml
+        return _import_with_stand_ins()
     except ImportError:
         return None
-    return _ruamel_yaml

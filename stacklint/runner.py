@@ -5,7 +5,6 @@ from collections.abc import Iterable
 import functools
 import os
 import sys
-from pathlib import Path
 from collections.abc import Callable, Sequence
 
 from .declared_stacks import DeclaredStack, stack_of, stack_settings
@@ -13,7 +12,7 @@ from .diagnostics import FileResult
 from .document import MAX_BYTES, too_large
 from .collector import gc_paused
 from .engine import finish_unread, lint
-from .files import NotRegular, TooLarge, read_regular
+from .files import NotRegular, TooLarge, pathlib_form, read_regular
 from .settings import Settings
 from .source import NotText, decode
 from .stack_files import is_stack_name
@@ -100,7 +99,7 @@ def lint_path(path: str, settings_for: Callable[[str], Settings], split: bool = 
         from .split_checks import SplitChecks
 
         checks = SplitChecks()
-    diagnostics = lint(decoded.text, None if path == "-" else str(Path(path)), settings, _reader_findings(decoded),
+    diagnostics = lint(decoded.text, None if path == "-" else pathlib_form(path), settings, _reader_findings(decoded),
                        checks)
     return FileResult(shown, diagnostics, text=decoded.text, data=data, threshold=settings.threshold)
 
@@ -116,7 +115,7 @@ def lint_stack_paths(paths: list[str], settings_for: Callable[[str], Settings]) 
         # Docker stops at a file it cannot read; so do we, and say which.
         return failed
     settings = reads[0][1]
-    texts = [(decoded.text, None if p == "-" else str(Path(p))) for p, (decoded, _, _) in zip(paths, reads)]
+    texts = [(decoded.text, None if p == "-" else pathlib_form(p)) for p, (decoded, _, _) in zip(paths, reads)]
     per_file = lint_stack(texts, settings, [_reader_findings(decoded) for decoded, _, _ in reads])
     return [FileResult("<stdin>" if p == "-" else p, found, text=decoded.text, data=data, threshold=settings.threshold)
             for p, (decoded, _, data), found in zip(paths, reads, per_file)]
@@ -212,7 +211,7 @@ def _read(path: str, shown: str, settings_for: Callable[[str], Settings]):
         settings = settings_for(path)
     except ValueError as err:  # an invalid configuration file
         return FileResult(shown, input_error=str(err))
-    file_path = None if path == "-" else str(Path(path))
+    file_path = None if path == "-" else pathlib_form(path)
     if data is None or len(data) > MAX_BYTES:
         unread = finish_unread([too_large(size, exact=path != "-")], file_path, settings)
         return FileResult(shown, unread, threshold=settings.threshold)

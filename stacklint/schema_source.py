@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from .resources import data_dir
 from .schema_versions import SUPPORTED_VERSIONS  # generated from the schema's x-versions: a lint reads no JSON
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:  # imported when a failure is explained: ~0.1 s that valid files never pay
+    from pathlib import Path
     from typing import Any
     import jsonschema
 

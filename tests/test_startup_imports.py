@@ -28,6 +28,12 @@ NOT_FOR_A_PLAIN_LINT = (
     "decimal",  # the generated validators' number test names validators.NoDecimal
     # ruamel.yaml's package __init__ (stacklint/ruamel_c.py): its round-trip API and what it imports
     "ruamel.yaml.main", "ruamel.yaml.cyaml", "ruamel.yaml.loader", "ruamel.yaml.dumper", "glob",
+    # what the C module takes only its emitter's exception classes from (stand-ins until imported)
+    "ruamel.yaml.constructor", "ruamel.yaml.representer", "ruamel.yaml.emitter", "ruamel.yaml.serializer",
+    "ruamel.yaml.scalarint", "ruamel.yaml.scalarfloat", "ruamel.yaml.scalarbool", "ruamel.yaml.timestamp",
+    # a file naming no other file, no address: os.path answers as pathlib would (files.pathlib_form)
+    "pathlib", "urllib.parse", "ipaddress",
+    "stacklint.envfile", "stacklint.swarm_templates",  # an env file read, a `{{` template in a value
     "typing",  # annotations only (TYPE_CHECKING); tuples are record.tuple_record, not typing.NamedTuple
 )
 
@@ -69,12 +75,18 @@ def test_a_plain_lint_reads_no_rule_page(child):
     assert pages_parsed == "0"  # names, severities and opt-in rules come from the generated index
 
 
+def _printed_after_a_lint(code: str) -> list[str]:
+    """The words `code` prints in a child process that linted a small file first."""
+    lint_first = "from stacklint import lint\nlint('services: {a: {image: x}}\\n')\n"
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-c", lint_first + code], capture_output=True, text=True, env=env,
+                          cwd=ROOT, check=True).stdout.split()
+
+
 def test_ruamel_yaml_stays_whole_for_other_users_in_the_process():
     # The package's __init__, deferred while the C composer imports, runs at the first name asked
     # of the package: a later user of ruamel.yaml gets the whole library.
     code = ("import sys\n"
-            "from stacklint import lint\n"
-            "lint('services: {a: {image: x}}\\n')\n"
             "deferred = 'ruamel.yaml.main' not in sys.modules\n"
             "import ruamel.yaml\n"
             "from ruamel.yaml import YAML\n"
@@ -82,7 +94,32 @@ def test_ruamel_yaml_stays_whole_for_other_users_in_the_process():
             "version = '.'.join(map(str, ruamel.yaml.version_info[:3])) == ruamel.yaml.__version__\n"
             "print(deferred, version,\n"
             "      data['a'][1]['b'], type(data).__name__, ruamel.yaml.error.MarkedYAMLError.__module__)\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
-                         check=True).stdout.split()
+    out = _printed_after_a_lint(code)
     assert out == ["True", "True", "c", "CommentedMap", "ruamel.yaml.error"]
+
+
+def test_the_c_module_raises_ruamels_own_emitter_errors_and_the_submodules_stay_whole():
+    # The C module was imported with stand-ins for the modules of its emitter's exception
+    # classes: what it raises, and what those modules give a later importer, are ruamel's own.
+    code = ("import io, sys\n"
+            "import _ruamel_yaml\n"
+            "from ruamel.yaml.events import DocumentEndEvent\n"
+            "try:\n"
+            "    _ruamel_yaml.CEmitter(io.StringIO()).emit(DocumentEndEvent())\n"
+            "except Exception as err:\n"
+            "    emitted = err\n"
+            "try:\n"
+            "    _ruamel_yaml.CEmitter(io.StringIO()).serialize(None)\n"
+            "except Exception as err:\n"
+            "    serialized = err\n"
+            "import ruamel.yaml.emitter, ruamel.yaml.serializer, ruamel.yaml.constructor\n"
+            "from ruamel.yaml.representer import RepresenterError, SafeRepresenter\n"
+            "from ruamel.yaml import YAML\n"
+            "out = io.StringIO()\n"
+            "YAML(typ='safe').dump({'a': [1, 2]}, out)\n"
+            "print(type(emitted) is ruamel.yaml.emitter.EmitterError, str(emitted) == 'expected STREAM-START',\n"
+            "      type(serialized) is ruamel.yaml.serializer.SerializerError,\n"
+            "      hasattr(ruamel.yaml.constructor, 'SafeConstructor'), RepresenterError.__module__,\n"
+            "      repr(out.getvalue()))\n")
+    out = _printed_after_a_lint(code)
+    assert out == ["True", "True", "True", "True", "ruamel.yaml.representer", "'a:", "[1,", "2]\\n'"]

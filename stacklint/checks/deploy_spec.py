@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 
 from ..context import Context
-from .. import swarm_templates
 from .objects import name_problem
 
 STAGE = "deploy"
@@ -160,6 +159,8 @@ def _templates(ctx: Context, svc):
                 fields.append((part.value, part.path, f'expanding mounts failed: expanding mount {label} "{part.value}": '))
     for text, path, prefix in fields:
         if "{{" in text:
+            from .. import swarm_templates  # here: a file without templates does not import it
+
             problem = swarm_templates.error(text)
             if problem:
                 yield ctx.diag("SL617", f"service {svc.name}: {prefix}{problem}", path, stage=STAGE)

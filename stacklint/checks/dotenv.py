@@ -6,7 +6,6 @@ variables it would supply are empty at deploy. Names are reported, never values.
 from __future__ import annotations
 
 from ..context import Context
-from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file
 from ..files import read_regular
 
 CODE = "SL007"
@@ -29,6 +28,8 @@ def check(ctx: Context):
 
 
 def _dotenv_names(path) -> frozenset:
+    from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file  # here: a lint that reads no env file does not import it
+
     try:
         data = read_regular(path, MAX_ENV_FILE_BYTES)  # NotRegular and TooLarge are OSErrors
     except OSError:

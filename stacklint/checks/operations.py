@@ -5,8 +5,6 @@ a healthcheck, resource limits, state that survives a reschedule, reservations t
 """
 from __future__ import annotations
 
-import ipaddress
-
 from .. import databases
 from ..context import Context, get
 from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
@@ -81,6 +79,8 @@ def _pin(ctx: Context, svc: Service) -> str | None:
 
 
 def _is_ip(value: str) -> bool:
+    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+
     try:
         ipaddress.ip_address(value)
         return True

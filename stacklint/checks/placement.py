@@ -7,8 +7,6 @@ can ever match: then the tasks stay pending with `no suitable node` (SL302-SL304
 """
 from __future__ import annotations
 
-import ipaddress
-
 from ..context import Context
 from ..model import Val
 from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, OPERATORS, Constraint, ConstraintError,
@@ -166,6 +164,8 @@ def _bad_value(c: Constraint) -> tuple[str, Severity | None] | None:
 # --- SL304 ----------------------------------------------------------------------------------------
 def is_ip_or_cidr(value: str) -> bool:
     """What node.ip can match: net.ParseIP, else net.ParseCIDR (a decimal prefix length, no netmask)."""
+    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+
     try:
         ipaddress.ip_address(value)
         return True

@@ -9,8 +9,6 @@ silently ignores (the load-time SL108 errors are in loader.py).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..context import Context
 from ..diagnostics import Fix, Related, Severity
 from ..edits import add_to_section, section_lines
@@ -145,7 +143,6 @@ def _shell_word(text: str) -> str:
 
 def missing_files(ctx: Context):
     """SL107: what `docker stack deploy` reads for every non-external secret and config."""
-    folder = ctx.folder
     env = ctx.settings.env or {}
     raw = ctx.doc.data if isinstance(ctx.doc.data, dict) else {}
     for kind in ("secrets", "configs"):
@@ -156,18 +153,20 @@ def missing_files(ctx: Context):
             what = SINGULAR[kind]
             file = decl.get("file")
             if file is None:
-                where = str(folder) if folder else "the stack file's folder"
+                where = str(ctx.folder) if ctx.path else "the stack file's folder"
                 yield ctx.diag("SL107", f"{what} {key} has no file, external or driver: docker stack deploy reads "
                                f"the stack file's folder as its content and fails (read {where}: is a directory)",
                                (kind, key), on_key=True, stage="deploy")
                 continue
-            if folder is None or not isinstance(file, str) or not file:
+            if not ctx.path or not isinstance(file, str) or not file:
                 continue
             raw_file = raw_section.get(key, {}).get("file") if isinstance(raw_section.get(key), dict) else None
             if isinstance(raw_file, str) and _depends_on_unset(raw_file, env):
                 continue  # the path is not known without the deploy's environment (SL005 says so)
             # Docker joins a relative path to the stack file's folder; it expands neither ~ nor globs.
-            target = Path(file) if Path(file).is_absolute() else folder / file
+            from pathlib import Path  # here, for a file: a lint that reads none does not import it
+
+            target = Path(file) if Path(file).is_absolute() else ctx.folder / file
             try:
                 is_dir, exists = target.is_dir(), target.exists()
             except OSError as err:  # a name too long for the file system, a loop of links, ...

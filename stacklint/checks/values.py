@@ -7,13 +7,15 @@ Durations, byte sizes, short port and volume specs, command lines, unsigned coun
 from __future__ import annotations
 
 import stat
-from pathlib import Path
 
 from ..context import Context, get
-from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file
 from ..files import kind_of, read_regular
 from ..model import Service
 from ..parsers import parse_bytes, parse_cpus, parse_duration, split_command
+
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CODE = "SL006"
 
@@ -123,6 +125,8 @@ def _env_files(ctx, svc, base):
         items = [(base + ("env_file", i), f) for i, f in enumerate(env_file) if isinstance(f, str)]
     else:
         return  # not a string or list: the schema reports it
+    from pathlib import Path  # here, for a file: a lint that reads none does not import it
+
     for path, rel in items:
         try:
             target = Path(rel).expanduser()
@@ -153,6 +157,8 @@ def _env_files(ctx, svc, base):
 
 def _env_file_problem(target: Path, folder: Path):
     """Docker's env-file syntax error for this file, if any (naming lines, never values)."""
+    from ..envfile import MAX_ENV_FILE_BYTES, EnvFileError, parse_key_value_file  # here: a lint that reads no env file does not import it
+
     try:
         resolved = target.resolve()
         if folder not in resolved.parents:
