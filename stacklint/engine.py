@@ -119,7 +119,7 @@ def _interpolation_diagnostics(doc, findings, settings: Settings) -> list[Diagno
         f = pf.finding
         r = _substring_range(doc, pf.path, f.offset, f.length)
         where = ".".join(str(p) for p in pf.path)
-        if f.kind != "cast" and credentials.may_be_secret(doc.data, pf.path):
+        if f.kind != "cast" and credentials.may_be_secret(doc.data, pf.path) and not _meant(doc, pf):
             # the text after a `$` in a password is part of the password: never quote it
             sev, stage = (Severity.ERROR, "load") if pf.docker_error else (Severity.WARNING, "")
             msg = (f"{where}: this value looks like a secret and a `$` in it starts "
@@ -148,6 +148,23 @@ def _interpolation_diagnostics(doc, findings, settings: Settings) -> list[Diagno
                   f"(${{{f.variable}:?message}})"
         out.append(Diagnostic("SL005", msg, sev, r, pf.path, stage=stage))
     return out
+
+
+def _meant(doc, pf) -> bool:
+    """Whether a substitution in a secret-looking value is plainly meant as one, so naming its
+    variable quotes nothing of a secret: `${VAR:?message}` (only written on purpose), or a value
+    that is one `${VAR}` (after `NAME=` in a list entry). Else a `$` may be part of a password
+    (`pa$word`), and the text after it is never quoted."""
+    f = pf.finding
+    if f.kind == "required":
+        return True
+    raw = doc.data
+    for key in pf.path:
+        raw = raw.get(key) if isinstance(raw, dict) else raw[key] if isinstance(raw, list) else None
+    if f.kind != "unset" or not isinstance(raw, str) or f.offset < 0:
+        return False
+    before = raw[:f.offset]
+    return raw[f.offset:] == f"${{{f.variable}}}" and (before == "" or before.endswith("=") and "$" not in before)
 
 
 def _substring_range(doc: Document, path, offset: int, length: int) -> Range:

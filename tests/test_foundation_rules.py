@@ -96,6 +96,29 @@ CASES = {
                               '(strconv.Atoi: parsing "${N}": invalid syntax)'),
         ],
     ),
+    "interpolation-in-secrets": (
+        # a substitution plainly meant as one names its variable; a `$` that may be part of a
+        # password never has the text after it quoted
+        'version: "3.8"\nservices:\n  db:\n    image: postgres:16\n    environment:\n'
+        '      DB_PASSWORD: ${DB_PASSWORD:?set it}\n      OTHER_PASSWORD: ${OTHER_PASSWORD}\n'
+        '      THIRD_PASSWORD: pa$word\n  x:\n    image: a:1\n    environment:\n'
+        '      - API_TOKEN=${API_TOKEN}\n      - DB_TOKEN=ab${CD}\n',
+        [
+            ("SL005", 6, 20, "services.db.environment.DB_PASSWORD: required variable DB_PASSWORD is not set (set it); "
+                             "`docker stack deploy` fails unless it is set"),
+            ("SL005", 7, 23, "services.db.environment.OTHER_PASSWORD: variable OTHER_PASSWORD is not set; Docker "
+                             "substitutes an empty string; give a default (${OTHER_PASSWORD:-value}) or require it "
+                             "(${OTHER_PASSWORD:?message})"),
+            ("SL005", 8, 25, "services.db.environment.THIRD_PASSWORD: this value looks like a secret and a `$` in it "
+                             "starts a substitution, so Docker does not keep it as written (the value is not shown); "
+                             "write a literal $ as $$, or better, pass it as a Docker secret"),
+            ("SL005", 12, 19, "services.x.environment.0: variable API_TOKEN is not set; Docker substitutes an empty "
+                              "string; give a default (${API_TOKEN:-value}) or require it (${API_TOKEN:?message})"),
+            ("SL005", 13, 20, "services.x.environment.1: this value looks like a secret and a `$` in it starts a "
+                              "substitution, so Docker does not keep it as written (the value is not shown); write a "
+                              "literal $ as $$, or better, pass it as a Docker secret"),
+        ],
+    ),
     "interpolation-swallowed": (
         'version: "3.8"\nservices:\n  web:\n    image: nginx\n    hostname: "$1-${B:-b}"\n',
         [("SL005", 5, 16, "services.web.hostname: invalid interpolation `$1`: write a literal $ as $$ (Docker lets it "
