@@ -666,7 +666,7 @@ class _Walker:
         if merges:
             if counting:
                 self.decodes += len(node.value)  # go-yaml decodes the keys once more to merge
-            self._merge(out, merges, path, depth, _is_string_map(node))
+            self._merge(out, merges, path, depth, _is_string_map(node, self.plain))
         return out
 
     def _merge(self, out: dict, merges: list, path: YamlPath, depth: int, string_keys: bool) -> None:
@@ -710,7 +710,7 @@ class _Walker:
                     raw = knode.value
                     if raw in out or _is_merge_key(knode):
                         continue
-                    if string_keys and knode.ctag == _PLAIN and resolve_plain(raw) is None:
+                    if string_keys and knode.ctag == _PLAIN and self.plain(raw) is None:
                         continue
                     p = path + (raw,)
                     self.doc.spans[p] = (knode, vnode)
@@ -776,12 +776,13 @@ def _written_after(mapping: MappingNode, i: int) -> int:
     return after
 
 
-def _is_string_map(node: MappingNode) -> bool:
-    """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string]."""
+def _is_string_map(node: MappingNode, plain) -> bool:
+    """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string].
+    plain: how a plain text is typed (the walk's _Walker.plain, which remembers)."""
     for knode, _ in node.value:
         if not isinstance(knode, ScalarNode):
             return False
-        if knode.ctag == _PLAIN and type(resolve_plain(knode.value)) is not str:
+        if knode.ctag == _PLAIN and type(plain(knode.value)) is not str:
             return False
         if knode.ctag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
             return False
