@@ -82,6 +82,17 @@ class Context(Record):
             if isinstance(svc, dict):
                 yield name, svc
 
+    def left_to_environment(self, path: YamlPath) -> bool:
+        """Whether a variable this lint's environment lacks went into the value at path, and that
+        environment is not declared to be the deploy's (strict_env). The deploy's environment then
+        decides the value: a finding about what this lint made of it would be about this lint's
+        environment, not the file. SL005 reports the variable."""
+        return not self.settings.strict_env and tuple(path) in self._emptied_paths
+
+    @cached_property
+    def _emptied_paths(self) -> frozenset:
+        return frozenset(path for _, path, _, _ in self.missing_variables)
+
 
 def _default_severity(code: str) -> Severity:
     from . import catalogue

@@ -554,7 +554,7 @@ class _Walker:
     def sequence(self, node: SequenceNode, path: YamlPath, depth: int) -> list:
         out = []
         spans = self.doc.spans
-        typed, typed_get = self.typed, self.typed.get
+        typed_get = self.typed.get
         deeper = depth + 1
         # scalars are most of the nodes: typed here as in walk(), without a call each
         inline = deeper <= MAX_DEPTH

@@ -245,8 +245,11 @@ class IncrementalLinter:
         blocks = [last.services[name].lines for name in names]
         # the run of adjacent services the edited lines lie in: from the last one keyed above them
         # to the first one whose block (which ends on the next key's line) reaches past them
+        # (the last service's block ends on its own last line, and an edit may reach that line:
+        # what follows it is at column 0 or the end of the file, see BlockParser.reparse)
         i = next((k for k in range(len(blocks) - 1, -1, -1) if blocks[k][0] < edit.start), None)
-        j = next((k for k in range(i or 0, len(blocks)) if edit.old_end <= blocks[k][1]), None)
+        j = next((k for k in range(i or 0, len(blocks))
+                  if edit.old_end <= blocks[k][1] + (k == len(blocks) - 1)), None)
         if i is None or j is None or j - i >= MAX_RUN \
                 or any(blocks[k + 1][0] != blocks[k][1] for k in range(i, j)):
             return None

@@ -115,6 +115,10 @@ def _paths(value, path: tuple):
             yield from _paths(v, path + (i,))
 
 
+def _text_end(lines: list[str]) -> Position:
+    return Position(len(lines) - 1, len(lines[-1])) if lines else Position(0, 0)
+
+
 def _has_merge_key(node) -> bool:
     return any(getattr(k, "value", None) == "<<" for k, _ in node.value)
 
@@ -145,7 +149,12 @@ class BlockParser:
         one, None when none) became lines [start, new_end); None when only a full parse is sure."""
         start, old_end, new_end = edit
         first, last = block
-        if not first < start <= old_end <= last or start == old_end == new_end:
+        # A block with a next key ends on that key's line, which the edit may not reach. One
+        # without (the section's last service) ends on its own last line, which it may: the line
+        # after it is at column 0 (a top-level key) or the end of the file, so no value there can
+        # run on into it, and a stand-in that reads the edited line otherwise is refused below.
+        end = last if following is not None else last + 1
+        if not first < start <= old_end <= end or start == old_end == new_end:
             return None  # (no line changed in the middle: the end of the file did, which places nodes there)
         if _too_chained(old.spans):
             return None
@@ -214,8 +223,13 @@ class BlockParser:
         head, tail = ("services", names[0]), ("services", names[-1])
         shifts: Shifts = ((old_end, delta),) if delta else ()
         if None in (old.span(head), old.span(tail), syn.span(head), syn.span(tail)) \
-                or syn.span(head).key != old.span(head).key \
-                or syn.span(tail).value.end != _shift_position(old.span(tail).value.end, shifts):
+                or syn.span(head).key != old.span(head).key:
+            return None
+        old_tail_end, tail_end = old.span(tail).value.end, syn.span(tail).value.end
+        # the block must end where it ended, moved by the edit; or, in a file without a final
+        # line break, at the end of the text as before (typing at the end moves that end)
+        if tail_end != _shift_position(old_tail_end, shifts) and not (
+                following is None and old_tail_end == _text_end(old.lines) and tail_end == _text_end(lines)):
             return None
         generations, live = _generations_of(old.spans)
         generations = [g if g is None else (g[0], g[1] + shifts) for g in generations]

@@ -13,6 +13,10 @@ from .lazy_regex import LazyRegex
 from .memo import memo
 from .record import FrozenRecord, Record
 
+TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
+if TYPE_CHECKING:
+    from fractions import Fraction
+
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
              "m": 60 * 10**9, "h": 3600 * 10**9}
@@ -91,7 +95,7 @@ _RAT = LazyRegex(r"^[+-]?(?:[0-9]+/[0-9]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-
 
 
 @memo
-def parse_cpus(text: str) -> "Fraction":
+def parse_cpus(text: str) -> Fraction:
     """big.Rat.SetString, then the nano-CPU conversion Docker does at deploy."""
     from fractions import Fraction  # (imported by the files that set cpus only)
 

@@ -53,7 +53,8 @@ def _errors(case, tmp_path: Path):
     text = case.path.read_text(encoding="utf-8")
     stack.write_text(text, encoding="utf-8")
     inventory = oracle.swarm_inventory(case, RECORDED_ENGINE) if case.inventory == "swarm" else None
-    settings = Settings(env=dict(case.env), stack_name=oracle.STACK, engine_version=RECORDED_ENGINE,
+    # the environment is the deploy's own (strict_env): an unset variable's empty value is Docker's too
+    settings = Settings(env=dict(case.env), strict_env=True, stack_name=oracle.STACK, engine_version=RECORDED_ENGINE,
                         inventory=inventory)
     return [d for d in lint(text, str(stack), settings) if d.severity >= Severity.ERROR]
 

@@ -165,6 +165,27 @@ def test_edits_a_block_reparse_cannot_be_sure_of_parse_the_whole_text(old, new):
     assert linter.parse_mode == FULL
 
 
+@pytest.mark.parametrize("stack", [STACK, STACK.split("networks:")[0], STACK.split("networks:")[0].rstrip("\n")],
+                         ids=["before networks", "at the end", "at the end, no final line break"])
+def test_the_last_line_of_the_last_service_reparses_only_its_block(stack):
+    # db's block has no next key: its own last line may be edited (a service typed at the end)
+    linter = IncrementalLinter()
+    linter.lint(stack, "stack.yml", EVERY_RULE)
+    assert stack.count("replicas: 1") == 1
+    edited = stack.replace("replicas: 1", "replicas: 12")
+    assert linter.lint(edited, "stack.yml", EVERY_RULE) == lint(edited, "stack.yml", EVERY_RULE)
+    assert linter.parse_mode == BLOCK
+
+
+@pytest.mark.parametrize("new", [
+    "      replicas: 1\nx:\n",  # a top-level key after the last service
+    '      replicas: "1\n',  # a quote the next line could close
+], ids=["a top-level key", "an open quote"])
+def test_last_line_edits_that_reach_past_the_last_service_parse_the_whole_text(new):
+    linter, _ = _lint_twice(STACK.replace("      replicas: 1\n", new))
+    assert linter.parse_mode == FULL
+
+
 def test_a_superseded_lint_stops_and_the_next_one_compares_with_what_it_parsed():
     linter = IncrementalLinter()
     linter.lint(STACK, "stack.yml", EVERY_RULE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from stacklint.diagnostics import Severity
 from stacklint.engine import lint
 from stacklint.parsers import parse_any_reference, parse_normalized_named, parse_restart_policy
 from stacklint.settings import Settings
@@ -96,7 +97,7 @@ services:
   e:
     image: Registry.Example.COM:5000/team/app:1
 """
-    assert findings(text) == [
+    a, b, c, d = [
         ("SL601", 3, 12, 3, 20, "invalid image reference for service a: invalid reference format", "deploy"),
         ("SL601", 4, 3, 4, 4, "invalid image reference for service b: no image specified", "deploy"),
         ("SL601", 7, 12, 7, 20, "invalid image reference for service c: no image specified", "deploy"),
@@ -104,6 +105,25 @@ services:
          "repository/tag (an image ID is not a reference the Swarm accepts: use repository:tag or "
          "repository@digest)", "deploy"),
     ]
+    # c's image is IMAGE, which this lint's environment lacks: the deploy's environment decides it
+    # (SL005 warns), unless this environment is declared the deploy's own
+    assert findings(text) == [a, b, d]
+    assert findings(text, strict_env=True) == [a, b, c, d]
+
+
+def test_sl601_an_image_made_of_variables_this_environment_lacks_is_left_to_sl005():
+    text = """\
+services:
+  api:
+    image: ${REGISTRY}/shop/api:${TAG:-1.4}
+"""
+    assert findings(text) == []
+    assert [(d.code, d.severity, d.message) for d in lint(text, None, Settings(env={})) if d.code == "SL005"] == [
+        ("SL005", Severity.WARNING, "services.api.image: variable REGISTRY is not set; Docker substitutes an empty string; "
+         "give a default (${REGISTRY:-value}) or require it (${REGISTRY:?message})")]
+    assert findings(text, strict_env=True) == [
+        ("SL601", 3, 12, 3, 44, "invalid image reference for service api: invalid reference format", "deploy")]
+    assert findings(text, env={"REGISTRY": "registry.example.com"}) == []
 
 
 def test_sl602_credential_spec_on_the_key():

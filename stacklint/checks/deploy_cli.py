@@ -25,6 +25,8 @@ def check(ctx: Context):
 def _image(ctx: Context, svc):
     """LoadComposefile: reference.ParseAnyReference on every service's image (missing: refused)."""
     image = svc.image
+    if image is not None and ctx.left_to_environment(image.path):
+        return  # `${REGISTRY}/app`: the deploy's environment makes the reference; SL005 says what is unset
     if image is None or image.value == "":
         if "image" in svc.raw and image is None:
             return  # not a string: the schema reports it
