@@ -100,10 +100,18 @@ def _default_severity(code: str) -> Severity:
     return catalogue.severity_of(code) or Severity.ERROR
 
 
+_ABSENT = object()
+
+
 def get(data, *keys, default=None):
     """data[k1][k2]... where every step must be a mapping (or a list for int keys)."""
     cur = data
     for k in keys:
+        if k.__class__ is str and cur.__class__ is dict:  # most steps: one lookup, no type tests
+            cur = cur.get(k, _ABSENT)
+            if cur is _ABSENT:
+                return default
+            continue
         if isinstance(k, int):
             if not isinstance(cur, list) or k >= len(cur):
                 return default
