@@ -88,8 +88,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="stacklint-split-"))
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(work / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    print(f"{'services':>8} | {'wall 1 s':>8} {'wall 2 s':>8} {'ratio':>6} | {'cpu 1 s':>7} {'cpu 2 s':>7} {'ratio':>6} | "
-          f"{'MiB 1':>6} {'MiB 2':>6} {'ratio':>6} | {'lint cpu':>8} {'critical':>8} {'ratio':>6}")
+    print(f"{'services':>8} | {'wall 1 s':>8} {'wall 2 s':>8} {'ratio':>6} | {'cpu 1 s':>7} {'cpu 2 s':>7} "
+          f"{'ratio':>6} | {'MiB 1':>6} {'MiB 2':>6} {'ratio':>6} | {'lint cpu':>8} {'critical':>8} {'ratio':>6}")
     for n in args.sizes:
         stack = work / f"stack-{n}.yml"
         subprocess.run([sys.executable, str(GEN), str(n), "-o", str(stack)], check=True, stdout=subprocess.DEVNULL)

@@ -37,9 +37,10 @@ from .engine import Checks, run_checks
 from .runner import default_jobs  # (runner imports this module only when a file is split)
 from .settings import Settings
 
-# Where the split starts to pay: the critical path of a split lint in CPU time, against a serial
-# lint (benchmarks/split.py, loaded machine, 7 runs): 100 services 0.98, 200 0.92, 400 0.94,
-# 1,000 0.85 (0.63 in another sitting). Below 200, forking, copying and pickling cost about what the worker saves.
+# Where the split starts to pay: the critical path of a split lint in CPU time against a serial
+# lint (benchmarks/split.py on a loaded machine, median of 7): 100 services 0.98, 200 0.92,
+# 400 0.94, 1,000 0.85 (0.63 in another sitting). Below 200, forking, copying pages and pickling
+# cost about what the worker saves.
 MIN_SERVICES = 200
 # The worker's share of the services: this process also validates the schema and runs the
 # stack-wide checks (converting the worker's services to the model again). At 85%, both sides

@@ -96,11 +96,13 @@ def test_services_split_across_processes_with_findings_about_each_other():
     assert {"SL101", "SL105", "SL201", "SL309"} <= codes
 
 
-def test_each_process_checks_at_least_one_service():
-    assert split_checks._shares(["a", "b"]) == (["a"], ["b"])
-    first, last = split_checks._shares([str(i) for i in range(100)])
-    assert (len(first), len(last)) == (15, 85)
-    assert first + last == [str(i) for i in range(100)]
+def test_the_worker_takes_the_last_services_and_each_process_at_least_one(monkeypatch):
+    names = [f"s{i}" for i in range(10)]
+    monkeypatch.setattr(split_checks, "WORKER_SHARE", 0.7)
+    assert split_checks._shares(names) == (names[:3], names[3:])
+    for share in (0.0, 1.0):
+        monkeypatch.setattr(split_checks, "WORKER_SHARE", share)
+        assert split_checks._shares(["a", "b"]) == (["a"], ["b"])
 
 
 def test_a_file_with_one_service_is_not_split(monkeypatch):
