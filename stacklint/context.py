@@ -47,15 +47,22 @@ class Context(Record):
         return Path(self.path).resolve().parent if self.path else None
 
     def for_service(self, name) -> Context:
-        """This context with that one service (every top-level section kept): what a per-service
-        check sees when an editor re-checks only the service an edit touched."""
+        """This context with that one service: what a per-service check sees when an editor
+        re-checks only the service an edit touched."""
+        return self.for_services((name,))
+
+    def for_services(self, names) -> Context:
+        """This context with those services only (every top-level section kept): a per-service
+        check finds there what it finds about them in the whole stack (split_checks.py runs each
+        process's share of the services this way)."""
+        services = self.section("services")
         data = dict(self.data)
-        data["services"] = {name: self.section("services")[name]}
-        one = self.replace(data=data)
+        data["services"] = {name: services[name] for name in names}
+        some = self.replace(data=data)
         # the same file and top-level sections: its folder and top-level objects are worked out once
-        one.__dict__["folder"] = self.folder
-        one.__dict__["model"] = self.model.with_data(data)
-        return one
+        some.__dict__["folder"] = self.folder
+        some.__dict__["model"] = self.model.with_data(data)
+        return some
 
     def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,
              severity: Severity = None, fix: Fix = None, related: tuple[Related, ...] = (),
