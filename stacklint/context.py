@@ -59,15 +59,22 @@ class Context(Record):
         return Path(self.path).resolve().parent
 
     def for_service(self, name) -> Context:
-        """This context with that one service (every top-level section kept): what a per-service
-        check sees when an editor re-checks only the service an edit touched."""
+        """This context with that one service: what a per-service check sees when an editor
+        re-checks only the service an edit touched."""
+        return self.for_services((name,))
+
+    def for_services(self, names) -> Context:
+        """This context with those services only (every top-level section kept): a per-service
+        check finds there what it finds about them in the whole stack (split_checks.py runs each
+        process's share of the services this way)."""
+        services = self.section("services")
         data = dict(self.data)
-        data["services"] = {name: self.section("services")[name]}
-        one = self.replace(data=data)
+        data["services"] = {name: services[name] for name in names}
+        some = self.replace(data=data)
         # the same file and top-level sections: its folder and top-level objects are worked out once
-        one.__dict__["_whole"] = self
-        one.__dict__["model"] = self.model.with_data(data)
-        return one
+        some.__dict__["_whole"] = self  # its folder is the whole context's (asked only where needed)
+        some.__dict__["model"] = self.model.with_data(data)
+        return some
 
     def diag(self, code: str, message: str, path: YamlPath, *, on_key: bool = False,
              severity: Severity = None, fix: Fix = None, related: tuple[Related, ...] = (),
@@ -105,10 +112,18 @@ def _default_severity(code: str) -> Severity:
     return catalogue.severity_of(code) or Severity.ERROR
 
 
+_ABSENT = object()
+
+
 def get(data, *keys, default=None):
     """data[k1][k2]... where every step must be a mapping (or a list for int keys)."""
     cur = data
     for k in keys:
+        if k.__class__ is str and cur.__class__ is dict:  # most steps: one lookup, no type tests
+            cur = cur.get(k, _ABSENT)
+            if cur is _ABSENT:
+                return default
+            continue
         if isinstance(k, int):
             if not isinstance(cur, list) or k >= len(cur):
                 return default

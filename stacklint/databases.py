@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 
-from .model import Service
 from .lazy_regex import LazyRegex
 from .memo import memo
 from .record import FrozenRecord
+
+TYPE_CHECKING = False  # for annotations only: the model imports this module (Service.database)
+if TYPE_CHECKING:
+    from .model import Service
 
 # Datastores (clients authenticate to them, their tasks may replicate) -> the official image's data
 # directory, or None: a mount anywhere counts.

@@ -16,6 +16,7 @@ import re
 import bisect
 from array import array
 import math
+import operator
 from _thread import allocate_lock  # threading's Lock without importing threading
 
 from .ruamel_c import import_c_composer
@@ -558,13 +559,14 @@ class _Walker:
         deeper = depth + 1
         # scalars are most of the nodes: typed here as in walk(), without a call each
         inline = deeper <= MAX_DEPTH
+        counting = not self.in_alias  # decode steps as in mapping()
+        steps = 0
         for i, item in enumerate(node.value):
             p = path + (i,)
             spans[p] = (None, item)
             if isinstance(item, ScalarNode):  # no alias accounting for scalars: they cannot multiply
                 if inline:
-                    if not self.in_alias:
-                        self.decodes += 1
+                    steps += 1
                     tag = item.ctag
                     if tag == _QUOTED:
                         out.append(item.value)
@@ -576,10 +578,16 @@ class _Walker:
                                    else self.scalar(item, p))
                     else:
                         out.append(self.scalar(item, p))
-                else:
-                    out.append(self.walk(item, p, deeper))
+                    continue
+            if counting:
+                self.decodes += steps
+            steps = 0
+            if isinstance(item, ScalarNode):
+                out.append(self.walk(item, p, deeper))
             else:
                 out.append(self.child(item, p, deeper, (node, i)))
+        if counting:
+            self.decodes += steps
         return out
 
     def _after(self, item, cursor: int) -> int:
@@ -597,10 +605,15 @@ class _Walker:
         typed_get = self.typed.get
         inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
-        for i, (knode, vnode) in enumerate(node.value):
+        # go-yaml's decode steps for the keys and scalar values here, added to self.decodes before
+        # anything below reads it (a nested collection) and at the end: the same counts at every
+        # read, without an attribute update per node. Outside aliases only, as in walk().
+        counting = not self.in_alias
+        steps = 0
+        for i, pair in enumerate(node.value):
+            knode, vnode = pair
             if not isinstance(knode, ScalarNode):
-                if not self.in_alias:
-                    self.decodes += 1
+                steps += 1
                 if id(knode) in self.active:
                     self.fail("recursive alias: this key is a node that contains it (Docker: \"anchor value "
                               "contains itself\")", self._alias_at(_written_after(node, i)), path)
@@ -616,21 +629,19 @@ class _Walker:
                 continue
             seen[ident] = i
             if raw == "<<" and ident is raw and _is_merge_key(knode):  # the cheap test first
-                merges.append((knode, vnode))
+                merges.append(pair)
                 continue
-            if not self.in_alias:
-                self.decodes += 1  # go-yaml decodes every key too
+            steps += 1  # go-yaml decodes every key too
             if not knode.style and path and type(typed_get(raw) or self.plain(raw)) is not str:
                 # Docker cannot hand a non-string key below the top level to its schema validator.
                 self.doc.problems.append(_problem(
                     "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
                     path + (raw,)))
             p = path + (raw,)
-            spans[p] = (knode, vnode)
+            spans[p] = pair  # the composer's (key node, value node) tuple itself
             if isinstance(vnode, ScalarNode):
                 if inline:  # as in sequence()
-                    if not self.in_alias:
-                        self.decodes += 1
+                    steps += 1
                     tag = vnode.ctag
                     if tag == _QUOTED:
                         out[raw] = vnode.value
@@ -642,14 +653,20 @@ class _Walker:
                             else self.scalar(vnode, p)
                     else:
                         out[raw] = self.scalar(vnode, p)
-                else:
-                    out[raw] = self.walk(vnode, p, depth + 1)
+                    continue
+            if counting:
+                self.decodes += steps
+            steps = 0
+            if isinstance(vnode, ScalarNode):
+                out[raw] = self.walk(vnode, p, depth + 1)
             else:
                 out[raw] = self.child(vnode, p, depth + 1, knode)
+        if counting:
+            self.decodes += steps
         if merges:
-            if not self.in_alias:
+            if counting:
                 self.decodes += len(node.value)  # go-yaml decodes the keys once more to merge
-            self._merge(out, merges, path, depth, _is_string_map(node))
+            self._merge(out, merges, path, depth, _is_string_map(node, self.plain))
         return out
 
     def _merge(self, out: dict, merges: list, path: YamlPath, depth: int, string_keys: bool) -> None:
@@ -693,7 +710,7 @@ class _Walker:
                     raw = knode.value
                     if raw in out or _is_merge_key(knode):
                         continue
-                    if string_keys and knode.ctag == _PLAIN and resolve_plain(raw) is None:
+                    if string_keys and knode.ctag == _PLAIN and self.plain(raw) is None:
                         continue
                     p = path + (raw,)
                     self.doc.spans[p] = (knode, vnode)
@@ -759,12 +776,13 @@ def _written_after(mapping: MappingNode, i: int) -> int:
     return after
 
 
-def _is_string_map(node: MappingNode) -> bool:
-    """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string]."""
+def _is_string_map(node: MappingNode, plain) -> bool:
+    """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string].
+    plain: how a plain text is typed (the walk's _Walker.plain, which remembers)."""
     for knode, _ in node.value:
         if not isinstance(knode, ScalarNode):
             return False
-        if knode.ctag == _PLAIN and type(resolve_plain(knode.value)) is not str:
+        if knode.ctag == _PLAIN and type(plain(knode.value)) is not str:
             return False
         if knode.ctag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
             return False
@@ -794,37 +812,54 @@ class _UntypedResolver(BaseResolver):
             return _PLAIN if plain else _QUOTED if quoted else _NON_SPECIFIC
         return "!seq" if issubclass(kind, SequenceNode) else "!map"
 
-    def descend_resolver(self, current_node, current_index):
-        pass
-
-    def ascend_resolver(self):
-        pass
+    # Path-dependent resolution is not used. Both are called for every node (by the C composer
+    # too): builtins that take the same arguments and do nothing with them cost a fraction of an
+    # empty Python method (a tenth of composing a big file).
+    descend_resolver = staticmethod(operator.is_)
+    ascend_resolver = staticmethod(tuple)
 
 
 # The C composer builds nodes through these Python classes; ruamel's versions wrap every tag
-# in a Tag object, which costs a third of the parse. Same classes, minus that wrapping.
+# in a Tag object, which costs a third of the parse. Same classes, minus that wrapping. One
+# store a line: assigning four names from a tuple builds and unpacks the tuple (13% of a
+# constructor that runs for every node).
 class _Scalar(ScalarNode):
     __slots__ = ()
 
     def __init__(self, tag, value, start_mark=None, end_mark=None, style=None, comment=None, anchor=None):
-        self.ctag, self.value, self.style, self.anchor = tag, value, style, anchor
-        self.start_mark, self.end_mark, self.comment = start_mark, end_mark, comment
+        self.ctag = tag
+        self.value = value
+        self.style = style
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
 
 
 class _Sequence(SequenceNode):
     __slots__ = ()
 
     def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
-        self.ctag, self.value, self.flow_style, self.anchor = tag, value, flow_style, anchor
-        self.start_mark, self.end_mark, self.comment = start_mark, end_mark, comment
+        self.ctag = tag
+        self.value = value
+        self.flow_style = flow_style
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
 
 
 class _Mapping(MappingNode):
     __slots__ = ()
 
     def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
-        self.ctag, self.value, self.flow_style, self.anchor = tag, value, flow_style, anchor
-        self.start_mark, self.end_mark, self.comment = start_mark, end_mark, comment
+        self.ctag = tag
+        self.value = value
+        self.flow_style = flow_style
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.comment = comment
+        self.anchor = anchor
         self.merge = None
 
 

@@ -188,7 +188,8 @@ def _finish(doc: Document, found: list, path: str | None, settings: Settings,
             literals: tuple | None = None) -> list[Diagnostic]:
     """The final pass. literals: the literal secrets to hide (default: those this document writes)."""
     ignored_here = _per_file_ignores(path, settings)
-    pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve)
+    # Most files have no pragma: one search of the text, not one per line (nor the list of lines)
+    pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve) if suppress.MARK in doc.text else ([], [])
     found, omitted = limits.split(found)
 
     def wanted(code: str) -> bool:

@@ -80,11 +80,12 @@ def hide_literals(found: Iterable, literals: tuple) -> None:
     (credentials.literal_values: values, sources, texts) as ****, wherever the value was used: `secrets: *env` makes a
     password a secret's name. A fix that would write it again is dropped."""
     found = [d for d in found if isinstance(d, Diagnostic)]
+    texts = [_texts(d) for d in found]  # read twice below: made once
     values, sources, files = literals
     values = [v for v in values if len(v) >= _LITERAL_FROM]
     if values and found:
         # one substring search per literal over all the texts (C speed) before any regex
-        everything = "\0".join(t for d in found for t in _texts(d))
+        everything = "\0".join(t for printed in texts for t in printed)
         # A value the files also write outside their secrets is no secret there: the password
         # "zabbix" of the image zabbix/zabbix-server-mysql, "postgres" of the image postgres.
         values = sorted((v for v in values if v in everything and
@@ -96,15 +97,18 @@ def hide_literals(found: Iterable, literals: tuple) -> None:
         text = _NAME_VALUE.sub(_mask_credential_value, text) if "=" in text else text
         return pattern.sub("****", text) if pattern is not None else text
 
-    for d in found:
-        if all(hide(t) == t for t in _texts(d)):
+    for d, printed in zip(found, texts):
+        if all(hide(t) == t for t in printed):
             continue
         _rewrite(d, hide, d.fix is not None and any(hide(t) != t for t in _fix_texts(d.fix)))
 
 
 def _texts(d: Diagnostic) -> list:
     """What a finding prints: message, related messages, path keys, fix title and new text."""
-    texts = [d.message, *(r.message for r in d.related), *(p for p in d.path if isinstance(p, str))]
+    texts = [d.message]
+    if d.related:  # most findings have none: no generator made for them
+        texts.extend([r.message for r in d.related])
+    texts.extend([p for p in d.path if isinstance(p, str)])
     return texts + _fix_texts(d.fix) if d.fix is not None else texts
 
 

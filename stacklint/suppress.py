@@ -13,6 +13,8 @@ from .diagnostics import Diagnostic, Range, Severity
 from .lazy_regex import LazyRegex
 from .record import Record
 
+# What every pragma, well-formed or not, contains: a text without it has none.
+MARK = "stacklint:"
 _PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(ignore-file|ignore)\s*\[([^\]]*)\]")
 _ANY_PRAGMA = LazyRegex(r"(?:^|\s)#\s*stacklint:\s*(\S*)")
 
@@ -39,7 +41,7 @@ def find(lines: list[str], resolve) -> tuple:
     pragmas: list[Pragma] = []
     problems: list[Diagnostic] = []
     for i, line in enumerate(lines):
-        if "stacklint:" not in line:  # both patterns need it: most lines are told without them
+        if MARK not in line:  # both patterns need it: most lines are told without them
             continue
         m = _PRAGMA.search(line)
         if not m:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .lazy_regex import LazyRegex
+from .memo import memo
 
 # swarmkit template/context.go: the fields a task's template sees (Labels is a map: any key), with
 # the type names Go prints when a field is missing.
@@ -37,6 +38,7 @@ _TOKEN = LazyRegex(r'''"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'|(?P<field>(?:
                     r'''|:?=|[|(),]|\s+''')
 
 
+@memo  # services repeat their templates (`hostname: "{{.Service.Name}}-{{.Task.Slot}}"`)
 def error(text: str) -> str | None:
     """Go's error for expanding text, `template: expansion:LINE[:COL]: ...`, or None when it expands."""
     actions = []  # (offset of the action's body, body)

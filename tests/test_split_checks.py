@@ -9,7 +9,8 @@ import pytest
 
 from stacklint import catalogue, split_checks
 from stacklint.checks import registered_codes
-from stacklint.engine import lint
+from stacklint.document import parse
+from stacklint.engine import lint, load, run_checks
 from stacklint.settings import Settings
 from tests.conftest import EXAMPLE, run_cli, shared_or_skip
 
@@ -23,6 +24,19 @@ def _same_split_and_serial(text: str, path, settings: Settings) -> None:
     serial = lint(text, path, settings)
     split = lint(text, path, settings, checks=split_checks.SplitChecks(always=True))
     assert split == serial, path
+    # and before the final pass sorts them: the checks' findings in the order run_checks gives
+    assert _checks_split(text, path, settings) == _checks_serial(text, path, settings), path
+
+
+def _checks_split(text: str, path, settings: Settings) -> list | None:
+    split = split_checks.SplitChecks(always=True)
+    ctx, _ = load(parse(text), path, settings, started=split.start)
+    return None if ctx is None else split.results(ctx, settings)
+
+
+def _checks_serial(text: str, path, settings: Settings) -> list | None:
+    ctx, _ = load(parse(text), path, settings)
+    return None if ctx is None else run_checks(ctx, settings)
 
 
 def test_bundled_examples():
@@ -45,8 +59,55 @@ def test_corpus():
 
 
 def test_a_worker_that_dies_leaves_its_share_to_this_process(monkeypatch):
-    monkeypatch.setattr(split_checks, "_work", lambda ctx, checks, writer: os._exit(3))
+    monkeypatch.setattr(split_checks, "_work", lambda ctx, services, checks, writer: os._exit(3))
     _same_split_and_serial(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE), EVERY_RULE)
+
+
+CROSS_SERVICE = """\
+services:
+  web:
+    image: nginx
+    networks: [front, missing]
+    ports: ["80:80"]
+    secrets: [db_password]
+  api:
+    image: api:latest
+    ports: ["80:8080"]
+    volumes: [/var/run/docker.sock:/var/run/docker.sock]
+  worker:
+    image: worker
+    networks: [front]
+    secrets: [absent]
+networks:
+  front:
+    driver: overlay
+  unused: {}
+secrets:
+  db_password:
+    file: ./db_password.txt
+"""
+
+
+def test_services_split_across_processes_with_findings_about_each_other():
+    # a port both publish, references to what is declared and what is not, a declaration no
+    # service uses: stack-wide findings read every service while each process checks a share
+    _same_split_and_serial(CROSS_SERVICE, None, EVERY_RULE)
+    codes = {d.code for d in _checks_split(CROSS_SERVICE, None, EVERY_RULE)}
+    assert {"SL101", "SL105", "SL201", "SL309"} <= codes
+
+
+def test_the_worker_takes_the_last_services_and_each_process_at_least_one(monkeypatch):
+    names = [f"s{i}" for i in range(10)]
+    monkeypatch.setattr(split_checks, "WORKER_SHARE", 0.7)
+    assert split_checks._shares(names) == (names[:3], names[3:])
+    for share in (0.0, 1.0):
+        monkeypatch.setattr(split_checks, "WORKER_SHARE", share)
+        assert split_checks._shares(["a", "b"]) == (["a"], ["b"])
+
+
+def test_a_file_with_one_service_is_not_split(monkeypatch):
+    monkeypatch.setattr(split_checks, "_Worker", None)  # forking would fail
+    _same_split_and_serial("services:\n  web:\n    image: nginx\n", None, EVERY_RULE)
 
 
 def test_small_files_are_not_split():

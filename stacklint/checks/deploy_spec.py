@@ -147,20 +147,20 @@ def _mount_targets(ctx: Context, svc):
 def _templates(ctx: Context, svc):
     """template.ExpandContainerSpec, which the manager runs once at creation: hostname, environment
     values, mount sources and targets (nothing else is expanded)."""
+    # (text, path, how Swarm's error begins): the words only for a text with an action in it
     fields = []
-    if svc.hostname is not None:
+    if svc.hostname is not None and "{{" in svc.hostname.value:
         fields.append((svc.hostname.value, svc.hostname.path, "expanding hostname failed: "))
     for var in svc.environment:
-        if var.value is not None:
+        if var.value is not None and "{{" in var.value:
             fields.append((var.value, var.path, f'expanding env failed: expanding env "{var.key}={var.value}": '))
     for mount in svc.mounts:
         for part, label in ((mount.source, "source"), (mount.target, "target")):
-            if part is not None:
+            if part is not None and "{{" in part.value:
                 fields.append((part.value, part.path, f'expanding mounts failed: expanding mount {label} "{part.value}": '))
     for text, path, prefix in fields:
-        if "{{" in text:
-            from .. import swarm_templates  # here: a file without templates does not import it
+        from .. import swarm_templates  # here: a file without templates does not import it
 
-            problem = swarm_templates.error(text)
-            if problem:
-                yield ctx.diag("SL617", f"service {svc.name}: {prefix}{problem}", path, stage=STAGE)
+        problem = swarm_templates.error(text)
+        if problem:
+            yield ctx.diag("SL617", f"service {svc.name}: {prefix}{problem}", path, stage=STAGE)

@@ -124,7 +124,7 @@ def _covers(target: str, data: str) -> bool:
 
 def _stateful(ctx: Context, svc: Service):
     name = svc.name
-    srv = databases.server(svc)
+    srv = svc.database
     if srv is None or (srv.cache and (srv.data is None or not databases.persists(svc))):
         return
     # The Docker socket is a door to the engine, not a place to keep data.

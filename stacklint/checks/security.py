@@ -224,7 +224,7 @@ class _Profile:
                 self.credential = var
             if isinstance(value, str):
                 self.hosts.update(_hosts(var, value))
-        srv = databases.server(svc)
+        srv = svc.database
         self.datastore = srv.family if srv and srv.datastore else None
         # several Redis tasks (or services) are independent caches unless told to replicate
         self.replicates = bool(srv and srv.datastore and databases.replicates(svc, srv))

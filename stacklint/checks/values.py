@@ -34,19 +34,44 @@ _UNSIGNED = [
 _DURATION_HELP = "a Go duration such as 10s, 1m30s, 500ms or 1h (units ns, us, ms, s, m, h)"
 
 
+def _tree(paths: list) -> dict:
+    """The key paths as nested mappings (None at a leaf): _written reads each section once for
+    all the settings below it, not once per setting."""
+    tree: dict = {}
+    for keys in paths:
+        node = tree
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = None
+    return tree
+
+
+_DURATION_TREE = _tree(_DURATIONS)
+_UNSIGNED_TREE = _tree(_UNSIGNED)
+
+
+def _written(data: dict, tree: dict, keys: tuple = ()):
+    """(key path, value) of each setting of tree that data writes."""
+    for key, below in tree.items():
+        value = data.get(key)
+        if below is None:
+            if value is not None:
+                yield keys + (key,), value
+        elif isinstance(value, dict):
+            yield from _written(value, below, keys + (key,))
+
+
 def check(ctx: Context):
     for name, svc in ctx.services():
         base = ("services", name)
-        for keys in _DURATIONS:
-            value = get(svc, *keys)
+        for keys, value in _written(svc, _DURATION_TREE):
             if isinstance(value, str):
                 try:
                     parse_duration(value)
                 except ValueError as err:
                     yield ctx.diag(CODE, f"{'.'.join(base + keys)}: {err}; write {_DURATION_HELP}",
                                    base + keys, stage="load")
-        for keys in _UNSIGNED:
-            value = get(svc, *keys)
+        for keys, value in _written(svc, _UNSIGNED_TREE):
             if isinstance(value, int) and not isinstance(value, bool) and value < 0:
                 yield ctx.diag(CODE, f"{'.'.join(base + keys)} is {value}; Docker reads it as an unsigned "
                                "number and refuses negatives", base + keys, stage="load")

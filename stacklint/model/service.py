@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .lazy import lazy
 
+from .. import databases
 from ..parsers import parse_restart_policy
 from . import read
 from .image import ImageName, split_image
@@ -17,6 +18,7 @@ from .records import (CredentialSpec, EnvVar, ExtraHost, FileReference, GenericR
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
 if TYPE_CHECKING:  # pragma: no cover
+    from ..databases import Server
     from .stack import Names
 
 # container.NetworkMode(target).IsUserDefined() is false for these: they get no alias.
@@ -376,6 +378,13 @@ class Service:
                        for i, p in enumerate(prefs if isinstance(prefs, list) else ())
                        if isinstance(p, dict) and isinstance(p.get("spread"), str))
         return Placement(constraints, spread, read.integer(value, "max_replicas_per_node", base, unsigned=True), base)
+
+    # --- what it runs ------------------------------------------------------------------------------
+    @lazy
+    def database(self) -> Server | None:
+        """databases.server(self): the data-keeping server it runs. Worked out once per lint, as
+        several checks ask (the image, command and environment are read each time)."""
+        return databases.server(self)
 
 
 def _unbracket(ip: str) -> str:

@@ -142,7 +142,7 @@ def validate_https___stacklint_invalid_settings_config_json__definitions_rules(d
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be string")
+                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be string")
     return data
 
 validate = validate_https___stacklint_invalid_settings_config_json

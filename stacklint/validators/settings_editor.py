@@ -46,7 +46,7 @@ def validate_https___stacklint_invalid_settings_editor_json__definitions_editor(
                 data__files_len = len(data__files)
                 for data__files_x, data__files_item in enumerate(data__files):
                     if not isinstance(data__files_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".files[{data__files_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".files[{data__files_x}]" + " must be string")
         if "env" in data_keys:
             data_keys.remove("env")
             data__env = data["env"]
@@ -59,7 +59,7 @@ def validate_https___stacklint_invalid_settings_editor_json__definitions_editor(
                     if data__env_key not in []:
                         data__env_value = data__env.get(data__env_key)
                         if not isinstance(data__env_value, (str, int, float, Decimal, bool, NoneType)):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".env.{data__env_key}".format(**locals()) + " must be string or number or boolean or null")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".env.{data__env_key}" + " must be string or number or boolean or null")
         if "inheritEnv" in data_keys:
             data_keys.remove("inheritEnv")
             data__inheritEnv = data["inheritEnv"]
@@ -123,7 +123,7 @@ def validate_https___stacklint_invalid_settings_editor_json__definitions_rules(d
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be string")
+                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be string")
     return data
 
 validate = validate_https___stacklint_invalid_settings_editor_json

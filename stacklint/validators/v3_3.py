@@ -148,7 +148,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ma
                         if data_key in data_keys:
                             data_keys.remove(data_key)
                         if not isinstance(data_val, (str, int, float, Decimal, NoneType)) or isinstance(data_val, bool):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be string or number or null")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".{data_key}" + " must be string or number or null")
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
             data_one_of_count1 += 1
@@ -165,7 +165,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ma
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items")
                 for data_x, data_item in enumerate(data):
                     if not isinstance(data_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be string")
             data_one_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count1 != 1:
@@ -228,7 +228,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
                         if data__driveropts_key in data__driveropts_keys:
                             data__driveropts_keys.remove(data__driveropts_key)
                         if not isinstance(data__driveropts_val, (str, int, float, Decimal)) or isinstance(data__driveropts_val, bool):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".driver_opts.{data__driveropts_key}".format(**locals()) + " must be string or number")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".driver_opts.{data__driveropts_key}" + " must be string or number")
         if "external" in data_keys:
             data_keys.remove("external")
             data__external = data["external"]
@@ -276,7 +276,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                         if data__driveropts_key in data__driveropts_keys:
                             data__driveropts_keys.remove(data__driveropts_key)
                         if not isinstance(data__driveropts_val, (str, int, float, Decimal)) or isinstance(data__driveropts_val, bool):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".driver_opts.{data__driveropts_key}".format(**locals()) + " must be string or number")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".driver_opts.{data__driveropts_key}" + " must be string or number")
         if "ipam" in data_keys:
             data_keys.remove("ipam")
             data__ipam = data["ipam"]
@@ -300,7 +300,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                         data__ipam__config_len = len(data__ipam__config)
                         for data__ipam__config_x, data__ipam__config_item in enumerate(data__ipam__config):
                             if not isinstance(data__ipam__config_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ipam.config[{data__ipam__config_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".ipam.config[{data__ipam__config_x}]" + " must be object")
                             data__ipam__config_item_is_dict = isinstance(data__ipam__config_item, dict)
                             if data__ipam__config_item_is_dict:
                                 data__ipam__config_item_keys = set(data__ipam__config_item.keys())
@@ -308,9 +308,9 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                                     data__ipam__config_item_keys.remove("subnet")
                                     data__ipam__config_item__subnet = data__ipam__config_item["subnet"]
                                     if not isinstance(data__ipam__config_item__subnet, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ipam.config[{data__ipam__config_x}].subnet".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ipam.config[{data__ipam__config_x}].subnet" + " must be string")
                                 if data__ipam__config_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".ipam.config[{data__ipam__config_x}]".format(**locals()) + " must not contain "+str(data__ipam__config_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".ipam.config[{data__ipam__config_x}]" + " must not contain "+str(data__ipam__config_item_keys)+" properties")
                 if data__ipam_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".ipam must not contain "+str(data__ipam_keys)+" properties")
         if "external" in data_keys:
@@ -414,7 +414,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".cap_add must contain unique items")
                 for data__capadd_x, data__capadd_item in enumerate(data__capadd):
                     if not isinstance(data__capadd_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".cap_add[{data__capadd_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".cap_add[{data__capadd_x}]" + " must be string")
         if "cap_drop" in data_keys:
             data_keys.remove("cap_drop")
             data__capdrop = data["cap_drop"]
@@ -428,7 +428,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".cap_drop must contain unique items")
                 for data__capdrop_x, data__capdrop_item in enumerate(data__capdrop):
                     if not isinstance(data__capdrop_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".cap_drop[{data__capdrop_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".cap_drop[{data__capdrop_x}]" + " must be string")
         if "cgroup_parent" in data_keys:
             data_keys.remove("cgroup_parent")
             data__cgroupparent = data["cgroup_parent"]
@@ -451,13 +451,13 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     if data__configs_item_one_of_count3 < 2:
                         try:
                             if not isinstance(data__configs_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}]" + " must be string")
                             data__configs_item_one_of_count3 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__configs_item_one_of_count3 < 2:
                         try:
                             if not isinstance(data__configs_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}]" + " must be object")
                             data__configs_item_is_dict = isinstance(data__configs_item, dict)
                             if data__configs_item_is_dict:
                                 data__configs_item_keys = set(data__configs_item.keys())
@@ -465,31 +465,31 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                     data__configs_item_keys.remove("source")
                                     data__configs_item__source = data__configs_item["source"]
                                     if not isinstance(data__configs_item__source, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}].source".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}].source" + " must be string")
                                 if "target" in data__configs_item_keys:
                                     data__configs_item_keys.remove("target")
                                     data__configs_item__target = data__configs_item["target"]
                                     if not isinstance(data__configs_item__target, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}].target".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}].target" + " must be string")
                                 if "uid" in data__configs_item_keys:
                                     data__configs_item_keys.remove("uid")
                                     data__configs_item__uid = data__configs_item["uid"]
                                     if not isinstance(data__configs_item__uid, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}].uid".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}].uid" + " must be string")
                                 if "gid" in data__configs_item_keys:
                                     data__configs_item_keys.remove("gid")
                                     data__configs_item__gid = data__configs_item["gid"]
                                     if not isinstance(data__configs_item__gid, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}].gid".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}].gid" + " must be string")
                                 if "mode" in data__configs_item_keys:
                                     data__configs_item_keys.remove("mode")
                                     data__configs_item__mode = data__configs_item["mode"]
                                     if not isinstance(data__configs_item__mode, (int, float, Decimal)) or isinstance(data__configs_item__mode, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}].mode".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}].mode" + " must be number")
                             data__configs_item_one_of_count3 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__configs_item_one_of_count3 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs[{data__configs_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}]" + " must be valid exactly by one definition")
         if "container_name" in data_keys:
             data_keys.remove("container_name")
             data__containername = data["container_name"]
@@ -532,7 +532,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".devices must contain unique items")
                 for data__devices_x, data__devices_item in enumerate(data__devices):
                     if not isinstance(data__devices_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".devices[{data__devices_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".devices[{data__devices_x}]" + " must be string")
         if "dns" in data_keys:
             data_keys.remove("dns")
             data__dns = data["dns"]
@@ -571,7 +571,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".expose must contain unique items")
                 for data__expose_x, data__expose_item in enumerate(data__expose):
                     if not isinstance(data__expose_item, (str, int, float, Decimal)) or isinstance(data__expose_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".expose[{data__expose_x}]".format(**locals()) + " must be string or number")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".expose[{data__expose_x}]" + " must be string or number")
         if "external_links" in data_keys:
             data_keys.remove("external_links")
             data__externallinks = data["external_links"]
@@ -585,7 +585,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".external_links must contain unique items")
                 for data__externallinks_x, data__externallinks_item in enumerate(data__externallinks):
                     if not isinstance(data__externallinks_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".external_links[{data__externallinks_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".external_links[{data__externallinks_x}]" + " must be string")
         if "extra_hosts" in data_keys:
             data_keys.remove("extra_hosts")
             data__extrahosts = data["extra_hosts"]
@@ -626,7 +626,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".links must contain unique items")
                 for data__links_x, data__links_item in enumerate(data__links):
                     if not isinstance(data__links_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".links[{data__links_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".links[{data__links_x}]" + " must be string")
         if "logging" in data_keys:
             data_keys.remove("logging")
             data__logging = data["logging"]
@@ -653,7 +653,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                 if data__logging__options_key in data__logging__options_keys:
                                     data__logging__options_keys.remove(data__logging__options_key)
                                 if not isinstance(data__logging__options_val, (str, int, float, Decimal, NoneType)) or isinstance(data__logging__options_val, bool):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".logging.options.{data__logging__options_key}".format(**locals()) + " must be string or number or null")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".logging.options.{data__logging__options_key}" + " must be string or number or null")
                 if data__logging_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".logging must not contain "+str(data__logging_keys)+" properties")
         if "mac_address" in data_keys:
@@ -690,7 +690,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                 if data__networks_val_one_of_count5 < 2:
                                     try:
                                         if not isinstance(data__networks_val, (dict)):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks.{data__networks_key}".format(**locals()) + " must be object")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}" + " must be object")
                                         data__networks_val_is_dict = isinstance(data__networks_val, dict)
                                         if data__networks_val_is_dict:
                                             data__networks_val_keys = set(data__networks_val.keys())
@@ -702,24 +702,24 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                                 data__networks_val_keys.remove("ipv4_address")
                                                 data__networks_val__ipv4address = data__networks_val["ipv4_address"]
                                                 if not isinstance(data__networks_val__ipv4address, (str)):
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks.{data__networks_key}.ipv4_address".format(**locals()) + " must be string")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}.ipv4_address" + " must be string")
                                             if "ipv6_address" in data__networks_val_keys:
                                                 data__networks_val_keys.remove("ipv6_address")
                                                 data__networks_val__ipv6address = data__networks_val["ipv6_address"]
                                                 if not isinstance(data__networks_val__ipv6address, (str)):
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks.{data__networks_key}.ipv6_address".format(**locals()) + " must be string")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}.ipv6_address" + " must be string")
                                             if data__networks_val_keys:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks.{data__networks_key}".format(**locals()) + " must not contain "+str(data__networks_val_keys)+" properties")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}" + " must not contain "+str(data__networks_val_keys)+" properties")
                                         data__networks_val_one_of_count5 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if data__networks_val_one_of_count5 < 2:
                                     try:
                                         if not isinstance(data__networks_val, (NoneType)):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks.{data__networks_key}".format(**locals()) + " must be null")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}" + " must be null")
                                         data__networks_val_one_of_count5 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if data__networks_val_one_of_count5 != 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks.{data__networks_key}".format(**locals()) + " must be valid exactly by one definition")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}" + " must be valid exactly by one definition")
                         if data__networks_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks must not contain "+str(data__networks_keys)+" properties")
                     data__networks_one_of_count4 += 1
@@ -747,19 +747,19 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     if data__ports_item_one_of_count6 < 2:
                         try:
                             if not isinstance(data__ports_item, (int, float, Decimal)) or isinstance(data__ports_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}]".format(**locals()) + " must be number")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must be number")
                             data__ports_item_one_of_count6 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__ports_item_one_of_count6 < 2:
                         try:
                             if not isinstance(data__ports_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must be string")
                             data__ports_item_one_of_count6 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__ports_item_one_of_count6 < 2:
                         try:
                             if not isinstance(data__ports_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must be object")
                             data__ports_item_is_dict = isinstance(data__ports_item, dict)
                             if data__ports_item_is_dict:
                                 data__ports_item_keys = set(data__ports_item.keys())
@@ -767,28 +767,28 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                     data__ports_item_keys.remove("mode")
                                     data__ports_item__mode = data__ports_item["mode"]
                                     if not isinstance(data__ports_item__mode, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}].mode".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}].mode" + " must be string")
                                 if "target" in data__ports_item_keys:
                                     data__ports_item_keys.remove("target")
                                     data__ports_item__target = data__ports_item["target"]
                                     if not isinstance(data__ports_item__target, (int)) and not (isinstance(data__ports_item__target, float) and data__ports_item__target.is_integer()) or isinstance(data__ports_item__target, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}].target".format(**locals()) + " must be integer")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}].target" + " must be integer")
                                 if "published" in data__ports_item_keys:
                                     data__ports_item_keys.remove("published")
                                     data__ports_item__published = data__ports_item["published"]
                                     if not isinstance(data__ports_item__published, (int)) and not (isinstance(data__ports_item__published, float) and data__ports_item__published.is_integer()) or isinstance(data__ports_item__published, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}].published".format(**locals()) + " must be integer")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}].published" + " must be integer")
                                 if "protocol" in data__ports_item_keys:
                                     data__ports_item_keys.remove("protocol")
                                     data__ports_item__protocol = data__ports_item["protocol"]
                                     if not isinstance(data__ports_item__protocol, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}].protocol".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}].protocol" + " must be string")
                                 if data__ports_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}]".format(**locals()) + " must not contain "+str(data__ports_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must not contain "+str(data__ports_item_keys)+" properties")
                             data__ports_item_one_of_count6 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__ports_item_one_of_count6 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports[{data__ports_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must be valid exactly by one definition")
         if "privileged" in data_keys:
             data_keys.remove("privileged")
             data__privileged = data["privileged"]
@@ -817,7 +817,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".security_opt must contain unique items")
                 for data__securityopt_x, data__securityopt_item in enumerate(data__securityopt):
                     if not isinstance(data__securityopt_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".security_opt[{data__securityopt_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".security_opt[{data__securityopt_x}]" + " must be string")
         if "shm_size" in data_keys:
             data_keys.remove("shm_size")
             data__shmsize = data["shm_size"]
@@ -836,13 +836,13 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     if data__secrets_item_one_of_count7 < 2:
                         try:
                             if not isinstance(data__secrets_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}]" + " must be string")
                             data__secrets_item_one_of_count7 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__secrets_item_one_of_count7 < 2:
                         try:
                             if not isinstance(data__secrets_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}]" + " must be object")
                             data__secrets_item_is_dict = isinstance(data__secrets_item, dict)
                             if data__secrets_item_is_dict:
                                 data__secrets_item_keys = set(data__secrets_item.keys())
@@ -850,31 +850,31 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                     data__secrets_item_keys.remove("source")
                                     data__secrets_item__source = data__secrets_item["source"]
                                     if not isinstance(data__secrets_item__source, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}].source".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}].source" + " must be string")
                                 if "target" in data__secrets_item_keys:
                                     data__secrets_item_keys.remove("target")
                                     data__secrets_item__target = data__secrets_item["target"]
                                     if not isinstance(data__secrets_item__target, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}].target".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}].target" + " must be string")
                                 if "uid" in data__secrets_item_keys:
                                     data__secrets_item_keys.remove("uid")
                                     data__secrets_item__uid = data__secrets_item["uid"]
                                     if not isinstance(data__secrets_item__uid, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}].uid".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}].uid" + " must be string")
                                 if "gid" in data__secrets_item_keys:
                                     data__secrets_item_keys.remove("gid")
                                     data__secrets_item__gid = data__secrets_item["gid"]
                                     if not isinstance(data__secrets_item__gid, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}].gid".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}].gid" + " must be string")
                                 if "mode" in data__secrets_item_keys:
                                     data__secrets_item_keys.remove("mode")
                                     data__secrets_item__mode = data__secrets_item["mode"]
                                     if not isinstance(data__secrets_item__mode, (int, float, Decimal)) or isinstance(data__secrets_item__mode, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}].mode".format(**locals()) + " must be number")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}].mode" + " must be number")
                             data__secrets_item_one_of_count7 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__secrets_item_one_of_count7 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets[{data__secrets_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}]" + " must be valid exactly by one definition")
         if "sysctls" in data_keys:
             data_keys.remove("sysctls")
             data__sysctls = data["sysctls"]
@@ -919,35 +919,35 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         if data__ulimits_val_one_of_count8 < 2:
                             try:
                                 if not isinstance(data__ulimits_val, (int)) and not (isinstance(data__ulimits_val, float) and data__ulimits_val.is_integer()) or isinstance(data__ulimits_val, bool):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits.{data__ulimits_key}".format(**locals()) + " must be integer")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must be integer")
                                 data__ulimits_val_one_of_count8 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
                         if data__ulimits_val_one_of_count8 < 2:
                             try:
                                 if not isinstance(data__ulimits_val, (dict)):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits.{data__ulimits_key}".format(**locals()) + " must be object")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must be object")
                                 data__ulimits_val_is_dict = isinstance(data__ulimits_val, dict)
                                 if data__ulimits_val_is_dict:
                                     data__ulimits_val__missing_keys = set(['soft', 'hard']) - data__ulimits_val.keys()
                                     if data__ulimits_val__missing_keys:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits.{data__ulimits_key}".format(**locals()) + " must contain ")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must contain ")
                                     data__ulimits_val_keys = set(data__ulimits_val.keys())
                                     if "hard" in data__ulimits_val_keys:
                                         data__ulimits_val_keys.remove("hard")
                                         data__ulimits_val__hard = data__ulimits_val["hard"]
                                         if not isinstance(data__ulimits_val__hard, (int)) and not (isinstance(data__ulimits_val__hard, float) and data__ulimits_val__hard.is_integer()) or isinstance(data__ulimits_val__hard, bool):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits.{data__ulimits_key}.hard".format(**locals()) + " must be integer")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}.hard" + " must be integer")
                                     if "soft" in data__ulimits_val_keys:
                                         data__ulimits_val_keys.remove("soft")
                                         data__ulimits_val__soft = data__ulimits_val["soft"]
                                         if not isinstance(data__ulimits_val__soft, (int)) and not (isinstance(data__ulimits_val__soft, float) and data__ulimits_val__soft.is_integer()) or isinstance(data__ulimits_val__soft, bool):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits.{data__ulimits_key}.soft".format(**locals()) + " must be integer")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}.soft" + " must be integer")
                                     if data__ulimits_val_keys:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits.{data__ulimits_key}".format(**locals()) + " must not contain "+str(data__ulimits_val_keys)+" properties")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must not contain "+str(data__ulimits_val_keys)+" properties")
                                 data__ulimits_val_one_of_count8 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
                         if data__ulimits_val_one_of_count8 != 1:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits.{data__ulimits_key}".format(**locals()) + " must be valid exactly by one definition")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must be valid exactly by one definition")
         if "user" in data_keys:
             data_keys.remove("user")
             data__user = data["user"]
@@ -971,49 +971,49 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     if data__volumes_item_one_of_count9 < 2:
                         try:
                             if not isinstance(data__volumes_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must be string")
                             data__volumes_item_one_of_count9 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__volumes_item_one_of_count9 < 2:
                         try:
                             if not isinstance(data__volumes_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must be object")
                             data__volumes_item_is_dict = isinstance(data__volumes_item, dict)
                             if data__volumes_item_is_dict:
                                 data__volumes_item__missing_keys = set(['type']) - data__volumes_item.keys()
                                 if data__volumes_item__missing_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}]".format(**locals()) + " must contain ")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must contain ")
                                 data__volumes_item_keys = set(data__volumes_item.keys())
                                 if "type" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("type")
                                     data__volumes_item__type = data__volumes_item["type"]
                                     if not isinstance(data__volumes_item__type, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].type".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].type" + " must be string")
                                 if "source" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("source")
                                     data__volumes_item__source = data__volumes_item["source"]
                                     if not isinstance(data__volumes_item__source, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].source".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].source" + " must be string")
                                 if "target" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("target")
                                     data__volumes_item__target = data__volumes_item["target"]
                                     if not isinstance(data__volumes_item__target, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].target".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].target" + " must be string")
                                 if "read_only" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("read_only")
                                     data__volumes_item__readonly = data__volumes_item["read_only"]
                                     if not isinstance(data__volumes_item__readonly, (bool)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].read_only".format(**locals()) + " must be boolean")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].read_only" + " must be boolean")
                                 if "consistency" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("consistency")
                                     data__volumes_item__consistency = data__volumes_item["consistency"]
                                     if not isinstance(data__volumes_item__consistency, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].consistency".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].consistency" + " must be string")
                                 if "bind" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("bind")
                                     data__volumes_item__bind = data__volumes_item["bind"]
                                     if not isinstance(data__volumes_item__bind, (dict)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].bind".format(**locals()) + " must be object")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].bind" + " must be object")
                                     data__volumes_item__bind_is_dict = isinstance(data__volumes_item__bind, dict)
                                     if data__volumes_item__bind_is_dict:
                                         data__volumes_item__bind_keys = set(data__volumes_item__bind.keys())
@@ -1021,12 +1021,12 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                             data__volumes_item__bind_keys.remove("propagation")
                                             data__volumes_item__bind__propagation = data__volumes_item__bind["propagation"]
                                             if not isinstance(data__volumes_item__bind__propagation, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].bind.propagation".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].bind.propagation" + " must be string")
                                 if "volume" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("volume")
                                     data__volumes_item__volume = data__volumes_item["volume"]
                                     if not isinstance(data__volumes_item__volume, (dict)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].volume".format(**locals()) + " must be object")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].volume" + " must be object")
                                     data__volumes_item__volume_is_dict = isinstance(data__volumes_item__volume, dict)
                                     if data__volumes_item__volume_is_dict:
                                         data__volumes_item__volume_keys = set(data__volumes_item__volume.keys())
@@ -1034,13 +1034,13 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                             data__volumes_item__volume_keys.remove("nocopy")
                                             data__volumes_item__volume__nocopy = data__volumes_item__volume["nocopy"]
                                             if not isinstance(data__volumes_item__volume__nocopy, (bool)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}].volume.nocopy".format(**locals()) + " must be boolean")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].volume.nocopy" + " must be boolean")
                                 if data__volumes_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}]".format(**locals()) + " must not contain "+str(data__volumes_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must not contain "+str(data__volumes_item_keys)+" properties")
                             data__volumes_item_one_of_count9 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__volumes_item_one_of_count9 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes[{data__volumes_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must be valid exactly by one definition")
         if "working_dir" in data_keys:
             data_keys.remove("working_dir")
             data__workingdir = data["working_dir"]
@@ -1118,7 +1118,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_st
                 data_len = len(data)
                 for data_x, data_item in enumerate(data):
                     if not isinstance(data_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be string")
             data_one_of_count11 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count11 != 1:
@@ -1136,7 +1136,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_un
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain unique items")
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be string")
+                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be string")
     return data
 
 def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_deployment(data, custom_formats={}, name_prefix=None):
@@ -1297,7 +1297,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                         data__placement__constraints_len = len(data__placement__constraints)
                         for data__placement__constraints_x, data__placement__constraints_item in enumerate(data__placement__constraints):
                             if not isinstance(data__placement__constraints_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".placement.constraints[{data__placement__constraints_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".placement.constraints[{data__placement__constraints_x}]" + " must be string")
                 if "preferences" in data__placement_keys:
                     data__placement_keys.remove("preferences")
                     data__placement__preferences = data__placement["preferences"]
@@ -1308,7 +1308,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                         data__placement__preferences_len = len(data__placement__preferences)
                         for data__placement__preferences_x, data__placement__preferences_item in enumerate(data__placement__preferences):
                             if not isinstance(data__placement__preferences_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".placement.preferences[{data__placement__preferences_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".placement.preferences[{data__placement__preferences_x}]" + " must be object")
                             data__placement__preferences_item_is_dict = isinstance(data__placement__preferences_item, dict)
                             if data__placement__preferences_item_is_dict:
                                 data__placement__preferences_item_keys = set(data__placement__preferences_item.keys())
@@ -1316,9 +1316,9 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                                     data__placement__preferences_item_keys.remove("spread")
                                     data__placement__preferences_item__spread = data__placement__preferences_item["spread"]
                                     if not isinstance(data__placement__preferences_item__spread, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".placement.preferences[{data__placement__preferences_x}].spread".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".placement.preferences[{data__placement__preferences_x}].spread" + " must be string")
                                 if data__placement__preferences_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".placement.preferences[{data__placement__preferences_x}]".format(**locals()) + " must not contain "+str(data__placement__preferences_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".placement.preferences[{data__placement__preferences_x}]" + " must not contain "+str(data__placement__preferences_item_keys)+" properties")
                 if data__placement_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".placement must not contain "+str(data__placement_keys)+" properties")
         if data_keys:
