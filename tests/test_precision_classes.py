@@ -485,3 +485,31 @@ services:
 """
     # the neighbour: one slash is not a path of a file, it is a (strange) password
     assert [f[:3] for f in lint_text(text) if f[0] == "SL202"] == [("SL202", 7, 22)]
+
+
+def test_a_local_volume_binding_a_host_folder_is_judged_like_a_bind_mount(lint_text):
+    # FHEMSwarm's shape: the local driver binding /nfsdata/... (a shared NFS mount on every node)
+    text = """\
+services:
+  fhem:
+    image: fhem/fhem:3.0
+    volumes:
+      - fhem:/opt/fhem
+      - cache:/cache
+volumes:
+  fhem:
+    driver: local
+    driver_opts:
+      type: none
+      o: bind
+      device: /nfsdata/fhem
+  cache:
+    driver_opts:
+      type: tmpfs
+      device: tmpfs
+      o: size=100m
+"""
+    # the neighbour: a tmpfs of the local driver is on the node that runs the task, and empty
+    assert [f for f in lint_text(text) if f[0] == "SL403"] == [
+        ("SL403", 6, 9, "services.fhem writes the local volume cache and nothing pins it to one node: a task "
+                        "rescheduled elsewhere starts with an empty volume")]

@@ -45,9 +45,17 @@ def _is_node_local(decl) -> bool:
     if driver not in (None, "local"):
         return False
     opts = decl.get("driver_opts")
-    if isinstance(opts, dict) and str(opts.get("type", "")).lower() in _REMOTE_LOCAL_TYPES:
+    if isinstance(opts, dict) and (str(opts.get("type", "")).lower() in _REMOTE_LOCAL_TYPES or _binds_host_path(opts)):
         return False
     return True
+
+
+def _binds_host_path(opts: dict) -> bool:
+    """`o: bind` with an absolute `device`: each node mounts its own copy of that host folder, as an
+    absolute bind mount does. Whether that folder is the same everywhere (an NFS or Gluster mount)
+    or one node's disk is a fact about the nodes' file systems, which the file does not record,
+    so it is not judged, as absolute bind sources are not (SL669)."""
+    return "bind" in str(opts.get("o", "")).replace(" ", "").split(",") and str(opts.get("device", "")).startswith("/")
 
 
 def _constraint_texts(svc: Service):
