@@ -26,7 +26,9 @@ exit_now(3)
 
 def _run(setup: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-c", _PROGRAM.format(setup=setup)], capture_output=True, text=True,
+    # -S: no site hooks, whose .pth files may register atexit callbacks of their own (then the
+    # ordinary exit is right, and these tests would not see the quick one)
+    return subprocess.run([sys.executable, "-S", "-c", _PROGRAM.format(setup=setup)], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=60)
 
 
