@@ -35,7 +35,26 @@ def stacklint_command() -> list:
     interpreter (pip's wrapper imports re and compiles a pattern: about 5M instructions, 2%,
     more than `python -m stacklint`); `-m stacklint` where there is none."""
     script = Path(sys.executable).parent / "stacklint"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "stacklint"]
+    if not script.is_file():
+        return [sys.executable, "-m", "stacklint"]
+    module = _entry_module()
+    if module and f"from {module} import" not in script.read_text(encoding="utf-8", errors="replace"):
+        # a wrapper installed before pyproject.toml's entry point changed runs other code than a
+        # fresh install does (it once skipped __main__'s start-up work: 217M instructions, not 195M)
+        sys.exit(f"{script} does not import {module}, the entry point pyproject.toml names: it is from an "
+                 "older install; reinstall (pip install -e .) and run again")
+    return [str(script)]
+
+
+def _entry_module() -> str | None:
+    """The module of pyproject.toml's `stacklint` console script (None where tomllib is missing)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        return None
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        target = tomllib.load(fh)["project"]["scripts"]["stacklint"]
+    return target.split(":", 1)[0]
 
 
 def measure(cmd, env):
