@@ -49,7 +49,7 @@ def stacklint_command() -> list:
 def _entry_module() -> str | None:
     """The module of pyproject.toml's `stacklint` console script (None where tomllib is missing)."""
     try:
-        import tomllib
+        import tomllib  # novermin: the ImportError below is the 3.10 path
     except ImportError:  # Python 3.10
         return None
     with open(ROOT / "pyproject.toml", "rb") as fh:
