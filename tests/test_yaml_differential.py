@@ -32,7 +32,12 @@ from stacklint.scalars import GoTime
 from stacklint.settings import Settings
 
 from .conftest import docker_or_skip
-from .yaml_syntax_cases import CACHE, ask_docker, digest, documents
+from .yaml_syntax_cases import CACHE, ask_docker, digest, docker_answer, documents
+
+# How often an answer that differs from the cached one is asked again (see test_cached_answers_are_dockers):
+# with two unknown keys, sixteen tries all missing the cached one has odds 1 in 65,536.
+RETRIES = 16
+
 
 class _DockerOutputLoader(pyyaml.SafeLoader):
     """Reads what go-yaml's encoder writes: only its own plain forms of null, bool, int, float and
@@ -138,6 +143,9 @@ def test_cached_answers_are_dockers():
     texts = documents()
     answers = _cache()["answers"]
     live = ask_docker(texts, docker)
-    changed = [i for i, (t, a) in enumerate(zip(texts, live)) if answers[digest(t)] != a]
+    # Docker names one of several unknown keys, whichever Go's map order gives first (document
+    # 434 has two): an answer that differs is asked again, and the cached one must come back
+    changed = [i for i, (t, a) in enumerate(zip(texts, live)) if answers[digest(t)] != a
+               and not any(answers[digest(t)] == docker_answer(t, docker) for _ in range(RETRIES))]
     print(f"\n{len(texts)} cached answers re-verified against the live docker CLI, {len(changed)} changed")
     assert not changed, f"documents {changed[:10]} answer differently now: rewrite the cache"
