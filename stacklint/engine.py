@@ -13,7 +13,7 @@ from . import catalogue, credentials, limits, redact, suppress
 from .collector import gc_paused
 from .checks import REGISTRY
 from .checks.loader import forbidden_paths
-from .context import Context
+from .context import Context, get
 from .diagnostics import Diagnostic, Range, Severity
 from .document import Document, parse
 from .interpolation import interpolate
@@ -158,9 +158,7 @@ def _meant(doc, pf) -> bool:
     f = pf.finding
     if f.kind == "required":
         return True
-    raw = doc.data
-    for key in pf.path:
-        raw = raw.get(key) if isinstance(raw, dict) else raw[key] if isinstance(raw, list) else None
+    raw = get(doc.data, *pf.path)
     if f.kind != "unset" or not isinstance(raw, str) or f.offset < 0:
         return False
     before = raw[:f.offset]
