@@ -28,7 +28,6 @@ _ruamel_yaml = import_c_composer()
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, DocumentEndEvent, DocumentStartEvent, StreamEndEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import BaseResolver
 
 from .collector import gc_paused
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
@@ -798,11 +797,11 @@ def _is_merge_key(node) -> bool:
     return isinstance(node, ScalarNode) and node.value == "<<" and node.ctag in (_PLAIN, _MERGE_TAG)
 
 
-class _UntypedResolver(BaseResolver):
-    """Leaves typing to scalars.py: ruamel's own resolver is YAML 1.2 and costs more than parsing."""
+class _UntypedResolver:
+    """Leaves typing to scalars.py: ruamel's own resolver is YAML 1.2 and costs more than parsing.
 
-    def __init__(self, version=None, loader=None, loadumper=None):
-        BaseResolver.__init__(self, loadumper=loadumper or loader)
+    What the C composer asks of its resolver (never its __init__); the pure loader adds ruamel's
+    BaseResolver (pure_yaml.py), which a plain lint need not import (it imports datetime)."""
 
     def resolve(self, kind, value, implicit):
         # kind is the class the C composer is about to build: ours (below) or ruamel's. Called

@@ -33,6 +33,8 @@ NOT_FOR_A_PLAIN_LINT = (
     "ruamel.yaml.constructor", "ruamel.yaml.representer", "ruamel.yaml.emitter", "ruamel.yaml.serializer",
     "ruamel.yaml.scalarint", "ruamel.yaml.scalarfloat", "ruamel.yaml.scalarbool", "ruamel.yaml.timestamp",
     "ruamel.yaml.reader", "ruamel.yaml.scanner", "ruamel.yaml.parser", "ruamel.yaml.composer", "ruamel.yaml.comments",
+    "ruamel.yaml.resolver", "ruamel.yaml.util",  # the pure loader's BaseResolver (pure_yaml.py)
+    "datetime", "base64", "binascii",  # a date-like value, a !!binary tag (scalars.py)
     # a file naming no other file, no address: os.path answers as pathlib would (files.pathlib_form)
     "pathlib", "urllib.parse", "ipaddress",
     "stacklint.envfile", "stacklint.swarm_templates",  # an env file read, a `{{` template in a value
