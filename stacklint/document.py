@@ -617,13 +617,13 @@ class _Walker:
 
     def mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict:
         out: dict = {}
-        seen: dict = {}
         merges = []
         spans = self.doc.spans
         typed_get = self.typed.get
         string_keys = self.string_keys
         inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
+        seen: dict = {}  # ident -> index of its first pair, where keys compare by ident
         # go-yaml's decode steps for the keys and scalar values here, added to self.decodes before
         # anything below reads it (a nested collection) and at the end: the same counts at every
         # read, without an attribute update per node. Outside aliases only, as in walk().
@@ -640,14 +640,16 @@ class _Walker:
                     self._complex_key(knode, path)
                 continue
             raw = knode.value
-            # An alias whose value repeats a key is no duplicate: it replaces the value.
-            ident = raw if idents is None else idents[i]
-            first = seen.get(ident)
-            if first is not None:
-                self._duplicate(node, i, ident, first, path)
-                continue
-            seen[ident] = i
-            if raw == "<<" and ident is raw and _is_merge_key(knode):  # the cheap test first
+            if idents is None:  # keys compare by text: a repeat is a key already read (or a `<<`)
+                if raw in out or raw == "<<" and merges:
+                    self._duplicate(node, i, raw, _key_index(node, raw), path)
+                    continue
+            else:  # an alias whose value repeats a key is no duplicate: it replaces the value
+                first = seen.setdefault(idents[i], i)
+                if first != i:
+                    self._duplicate(node, i, idents[i], first, path)
+                    continue
+            if raw == "<<" and (idents is None or idents[i] is raw) and _is_merge_key(knode):  # the cheap test first
                 merges.append(pair)
                 continue
             if raw not in string_keys and not knode.style and path:
@@ -781,6 +783,11 @@ class _Walker:
         self.doc.problems.append(_problem(
             "SL004", "a mapping key must be a plain string, not a "
             + ("mapping" if isinstance(knode, MappingNode) else "list"), self.range(knode), path))
+
+
+def _key_index(mapping: MappingNode, text: str) -> int:
+    """The index of the first pair of mapping whose key is the scalar text."""
+    return next(i for i, (knode, _) in enumerate(mapping.value) if isinstance(knode, ScalarNode) and knode.value == text)
 
 
 def _written_after(mapping: MappingNode, i: int) -> int:
