@@ -11,7 +11,8 @@ from .declared_stacks import DeclaredStack, stack_of, stack_settings
 from .diagnostics import FileResult
 from .document import MAX_BYTES, too_large
 from .collector import gc_paused
-from .engine import finish_unread, lint
+from .context import Context
+from .engine import Checks, finish_unread, lint
 from .files import NotRegular, TooLarge, pathlib_form, read_regular
 from .settings import Settings
 from .source import NotText, decode
@@ -75,6 +76,25 @@ def lint_paths(paths: list[str], settings_for: Callable[[str], Settings], jobs: 
     return [lint_path(p, settings_for) if p == "-" else by_file[p] for p in paths]
 
 
+class _KeepingContext(Checks):
+    """Runs another Checks and keeps the lint's context (the document, its data and model) until
+    the next file's lint starts. The command line leaves with os._exit (quick_exit.py), so the last
+    file's objects are never freed one by one: freeing them took 0.06 s of a 1.1 s lint at 1,000
+    services and 0.35 s of 5 s at 5,000. A class attribute, not per call: only the last file's
+    context is kept, whatever the number of files."""
+    last: Context | None = None
+
+    def __init__(self, inner: Checks) -> None:
+        self._inner = inner
+
+    def start(self, ctx: Context) -> None:
+        self._inner.start(ctx)
+
+    def results(self, ctx: Context, settings: Settings) -> list:
+        _KeepingContext.last = ctx
+        return self._inner.results(ctx, settings)
+
+
 # Files a worker takes at a time: one round trip costs well under a millisecond, a stack file
 # tens of milliseconds; at the end a worker waits at most for its last few small files.
 _CHUNK = 2
@@ -94,11 +114,13 @@ def lint_path(path: str, settings_for: Callable[[str], Settings], split: bool = 
     if isinstance(read, FileResult):
         return read
     decoded, settings, data = read
-    checks = None
     if split:
         from .split_checks import SplitChecks
 
-        checks = SplitChecks()
+        checks = _KeepingContext(SplitChecks())
+    else:
+        checks = _KeepingContext(Checks())
+    _KeepingContext.last = None  # the previous file's objects go before this file's are made
     diagnostics = lint(decoded.text, None if path == "-" else pathlib_form(path), settings, _reader_findings(decoded),
                        checks)
     return FileResult(shown, diagnostics, text=decoded.text, data=data, threshold=settings.threshold)
