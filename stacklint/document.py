@@ -278,7 +278,8 @@ class _Positions:
         self.text = text
         # str.__contains__ is a memchr; a regex scan of a 5 MB text took 70 ms
         self.exotic = "\x85" in text or "\u2028" in text or "\u2029" in text
-        self.last_line = text.count("\n") + text.count("\r") - text.count("\r\n")
+        # most files have no \r: one count, not three (str.__contains__ is a memchr)
+        self.last_line = text.count("\n") + (text.count("\r") - text.count("\r\n") if "\r" in text else 0)
         self.last_width = len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
         self._starts: list[int] | None = None
         # What a range is made from: lines and columns, or where the lines are not the editor's,
@@ -417,6 +418,7 @@ class _Walker:
         # plain text -> its value: a stack repeats its keys and values (1,000 gen_stack services:
         # 74,000 plain scalars, 3,800 distinct), and typing one is a few string tests and a regex.
         self.typed: dict = {}
+        self.string_keys: set = set()  # plain key texts that type as strings (see _check_key)
         text = doc.text
         self.alias_keys = ("*" in text and _ALIAS_KEY.search(text) is not None) or \
             ("?" in text and _ALIAS_COMPLEX_KEY.search(text) is not None)
@@ -468,7 +470,7 @@ class _Walker:
         strings themselves, without the call)."""
         tag = node.ctag
         if tag == _PLAIN:
-            value = resolve_plain(node.value)
+            value = self.plain(node.value)
             if value.__class__ is str:
                 return value
             if node.style:  # `! "1"`: libyaml marks a quoted scalar tagged `!` plain; go-yaml keeps a string
@@ -488,13 +490,28 @@ class _Walker:
         return value
 
     def plain(self, text: str):
-        """resolve_plain(text), remembered for the rest of the walk (up to _TYPED_MAX texts)."""
+        """resolve_plain(text), remembered for the rest of the walk (up to _TYPED_MAX texts)
+        unless it is NaN or an infinity: a remembered value is a plain scalar's value as it is
+        (sequence() and mapping() read self.typed), the others are reported where written."""
         value = self.typed.get(text, _UNTYPED)
         if value is _UNTYPED:
             value = resolve_plain(text)
-            if len(self.typed) < _TYPED_MAX:
+            if len(self.typed) < _TYPED_MAX and not (
+                    value.__class__ is float and (value != value or value in _INFINITIES)):
                 self.typed[text] = value
         return value
+
+    def _check_key(self, knode, path: YamlPath) -> None:
+        """Docker cannot hand a non-string key below the top level to its schema validator.
+        Called for a plain key text not yet known to type as a string."""
+        raw = knode.value
+        if self.plain(raw).__class__ is str:
+            if len(self.string_keys) < _TYPED_MAX:
+                self.string_keys.add(raw)
+            return
+        self.doc.problems.append(_problem(
+            "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
+            path + (raw,)))
 
     def child(self, node, path: YamlPath, depth: int, where):
         """Walk a collection's item (not a scalar); where: how to find an alias for it in the text
@@ -563,20 +580,22 @@ class _Walker:
         for i, item in enumerate(node.value):
             p = path + (i,)
             spans[p] = (None, item)
-            if isinstance(item, ScalarNode):  # no alias accounting for scalars: they cannot multiply
-                if inline:
+            # No alias accounting for scalars: they cannot multiply. The tag tells the common
+            # scalars apart (our resolver's own strings: a written `!plain` is another object).
+            if inline:
+                tag = item.ctag
+                if tag is _PLAIN and not item.style:
+                    value = typed_get(item.value, _UNTYPED)  # as plain(), without the call
+                    out.append(self.scalar(item, p) if value is _UNTYPED else value)
                     steps += 1
-                    tag = item.ctag
-                    if tag == _QUOTED:
-                        out.append(item.value)
-                    elif tag == _PLAIN:
-                        value = typed_get(item.value, _UNTYPED)  # as plain(), without the call
-                        if value is _UNTYPED:
-                            value = self.plain(item.value)
-                        out.append(value if value.__class__ is not float and (value.__class__ is str or not item.style)
-                                   else self.scalar(item, p))
-                    else:
-                        out.append(self.scalar(item, p))
+                    continue
+                if tag is _QUOTED:
+                    out.append(item.value)
+                    steps += 1
+                    continue
+                if isinstance(item, ScalarNode):
+                    out.append(self.scalar(item, p))
+                    steps += 1
                     continue
             if counting:
                 self.decodes += steps
@@ -598,12 +617,13 @@ class _Walker:
 
     def mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict:
         out: dict = {}
-        seen: dict = {}
         merges = []
         spans = self.doc.spans
         typed_get = self.typed.get
+        string_keys = self.string_keys
         inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
+        seen: dict = {}  # ident -> index of its first pair, where keys compare by ident
         # go-yaml's decode steps for the keys and scalar values here, added to self.decodes before
         # anything below reads it (a nested collection) and at the end: the same counts at every
         # read, without an attribute update per node. Outside aliases only, as in walk().
@@ -620,39 +640,38 @@ class _Walker:
                     self._complex_key(knode, path)
                 continue
             raw = knode.value
-            # An alias whose value repeats a key is no duplicate: it replaces the value.
-            ident = raw if idents is None else idents[i]
-            first = seen.get(ident)
-            if first is not None:
-                self._duplicate(node, i, ident, first, path)
-                continue
-            seen[ident] = i
-            if raw == "<<" and ident is raw and _is_merge_key(knode):  # the cheap test first
+            if idents is None:  # keys compare by text: a repeat is a key already read (or a `<<`)
+                if raw in out or raw == "<<" and merges:
+                    self._duplicate(node, i, raw, _key_index(node, raw), path)
+                    continue
+            else:  # an alias whose value repeats a key is no duplicate: it replaces the value
+                first = seen.setdefault(idents[i], i)
+                if first != i:
+                    self._duplicate(node, i, idents[i], first, path)
+                    continue
+            if raw == "<<" and (idents is None or idents[i] is raw) and _is_merge_key(knode):  # the cheap test first
                 merges.append(pair)
                 continue
-            steps += 1  # go-yaml decodes every key too
-            if not knode.style and path and type(typed_get(raw) or self.plain(raw)) is not str:
-                # Docker cannot hand a non-string key below the top level to its schema validator.
-                self.doc.problems.append(_problem(
-                    "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
-                    path + (raw,)))
+            if raw not in string_keys and not knode.style and path:
+                self._check_key(knode, path)
             p = path + (raw,)
             spans[p] = pair  # the composer's (key node, value node) tuple itself
-            if isinstance(vnode, ScalarNode):
-                if inline:  # as in sequence()
-                    steps += 1
-                    tag = vnode.ctag
-                    if tag == _QUOTED:
-                        out[raw] = vnode.value
-                    elif tag == _PLAIN:
-                        value = typed_get(vnode.value, _UNTYPED)
-                        if value is _UNTYPED:
-                            value = self.plain(vnode.value)
-                        out[raw] = value if value.__class__ is not float and (value.__class__ is str or not vnode.style) \
-                            else self.scalar(vnode, p)
-                    else:
-                        out[raw] = self.scalar(vnode, p)
+            if inline:  # as in sequence(); go-yaml decodes every key too (the 2 steps)
+                tag = vnode.ctag
+                if tag is _PLAIN and not vnode.style:
+                    value = typed_get(vnode.value, _UNTYPED)
+                    out[raw] = self.scalar(vnode, p) if value is _UNTYPED else value
+                    steps += 2
                     continue
+                if tag is _QUOTED:
+                    out[raw] = vnode.value
+                    steps += 2
+                    continue
+                if isinstance(vnode, ScalarNode):
+                    out[raw] = self.scalar(vnode, p)
+                    steps += 2
+                    continue
+            steps += 1
             if counting:
                 self.decodes += steps
             steps = 0
@@ -764,6 +783,11 @@ class _Walker:
         self.doc.problems.append(_problem(
             "SL004", "a mapping key must be a plain string, not a "
             + ("mapping" if isinstance(knode, MappingNode) else "list"), self.range(knode), path))
+
+
+def _key_index(mapping: MappingNode, text: str) -> int:
+    """The index of the first pair of mapping whose key is the scalar text."""
+    return next(i for i, (knode, _) in enumerate(mapping.value) if isinstance(knode, ScalarNode) and knode.value == text)
 
 
 def _written_after(mapping: MappingNode, i: int) -> int:

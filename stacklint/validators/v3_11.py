@@ -155,10 +155,8 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_co
 
 def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_mappingorlist(data, custom_formats={}, name_prefix=None):
     data_one_of_count1 = 0
-    if data_one_of_count1 < 2:
+    if data_one_of_count1 < 2 and isinstance(data, (dict)):
         try:
-            if not isinstance(data, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
                 data_keys = set(data.keys())
@@ -172,10 +170,8 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ma
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
             data_one_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count1 < 2:
+    if data_one_of_count1 < 2 and isinstance(data, (list, tuple)):
         try:
-            if not isinstance(data, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
             data_is_list = isinstance(data, (list, tuple))
             if data_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
@@ -557,16 +553,12 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
             data_keys.remove("build")
             data__build = data["build"]
             data__build_one_of_count2 = 0
-            if data__build_one_of_count2 < 2:
+            if data__build_one_of_count2 < 2 and isinstance(data__build, (str)):
                 try:
-                    if not isinstance(data__build, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".build must be string")
                     data__build_one_of_count2 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if data__build_one_of_count2 < 2:
+            if data__build_one_of_count2 < 2 and isinstance(data__build, (dict)):
                 try:
-                    if not isinstance(data__build, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".build must be object")
                     data__build_is_dict = isinstance(data__build, dict)
                     if data__build_is_dict:
                         data__build_keys = set(data__build.keys())
@@ -667,16 +659,12 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 data__configs_len = len(data__configs)
                 for data__configs_x, data__configs_item in enumerate(data__configs):
                     data__configs_item_one_of_count3 = 0
-                    if data__configs_item_one_of_count3 < 2:
+                    if data__configs_item_one_of_count3 < 2 and isinstance(data__configs_item, (str)):
                         try:
-                            if not isinstance(data__configs_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}]" + " must be string")
                             data__configs_item_one_of_count3 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if data__configs_item_one_of_count3 < 2:
+                    if data__configs_item_one_of_count3 < 2 and isinstance(data__configs_item, (dict)):
                         try:
-                            if not isinstance(data__configs_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".configs[{data__configs_x}]" + " must be object")
                             data__configs_item_is_dict = isinstance(data__configs_item, dict)
                             if data__configs_item_is_dict:
                                 data__configs_item_keys = set(data__configs_item.keys())
@@ -909,10 +897,8 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_uniquestrings(data__networks, custom_formats, None)
                     data__networks_one_of_count4 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if data__networks_one_of_count4 < 2:
+            if data__networks_one_of_count4 < 2 and isinstance(data__networks, (dict)):
                 try:
-                    if not isinstance(data__networks, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks must be object")
                     data__networks_is_dict = isinstance(data__networks, dict)
                     if data__networks_is_dict:
                         data__networks_keys = set(data__networks.keys())
@@ -921,10 +907,8 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                 if data__networks_key in data__networks_keys:
                                     data__networks_keys.remove(data__networks_key)
                                 data__networks_val_one_of_count5 = 0
-                                if data__networks_val_one_of_count5 < 2:
+                                if data__networks_val_one_of_count5 < 2 and isinstance(data__networks_val, (dict)):
                                     try:
-                                        if not isinstance(data__networks_val, (dict)):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}" + " must be object")
                                         data__networks_val_is_dict = isinstance(data__networks_val, dict)
                                         if data__networks_val_is_dict:
                                             data__networks_val_keys = set(data__networks_val.keys())
@@ -946,10 +930,8 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                                 raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}" + " must not contain "+str(data__networks_val_keys)+" properties")
                                         data__networks_val_one_of_count5 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                                if data__networks_val_one_of_count5 < 2:
+                                if data__networks_val_one_of_count5 < 2 and isinstance(data__networks_val, (NoneType)):
                                     try:
-                                        if not isinstance(data__networks_val, (NoneType)):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".networks.{data__networks_key}" + " must be null")
                                         data__networks_val_one_of_count5 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if data__networks_val_one_of_count5 != 1:
@@ -978,22 +960,16 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".ports must contain unique items")
                 for data__ports_x, data__ports_item in enumerate(data__ports):
                     data__ports_item_one_of_count6 = 0
-                    if data__ports_item_one_of_count6 < 2:
+                    if data__ports_item_one_of_count6 < 2 and not (not isinstance(data__ports_item, (int, float, Decimal)) or isinstance(data__ports_item, bool)):
                         try:
-                            if not isinstance(data__ports_item, (int, float, Decimal)) or isinstance(data__ports_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must be number")
                             data__ports_item_one_of_count6 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if data__ports_item_one_of_count6 < 2:
+                    if data__ports_item_one_of_count6 < 2 and isinstance(data__ports_item, (str)):
                         try:
-                            if not isinstance(data__ports_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must be string")
                             data__ports_item_one_of_count6 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if data__ports_item_one_of_count6 < 2:
+                    if data__ports_item_one_of_count6 < 2 and isinstance(data__ports_item, (dict)):
                         try:
-                            if not isinstance(data__ports_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".ports[{data__ports_x}]" + " must be object")
                             data__ports_item_is_dict = isinstance(data__ports_item, dict)
                             if data__ports_item_is_dict:
                                 data__ports_item_keys = set(data__ports_item.keys())
@@ -1067,16 +1043,12 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 data__secrets_len = len(data__secrets)
                 for data__secrets_x, data__secrets_item in enumerate(data__secrets):
                     data__secrets_item_one_of_count7 = 0
-                    if data__secrets_item_one_of_count7 < 2:
+                    if data__secrets_item_one_of_count7 < 2 and isinstance(data__secrets_item, (str)):
                         try:
-                            if not isinstance(data__secrets_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}]" + " must be string")
                             data__secrets_item_one_of_count7 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if data__secrets_item_one_of_count7 < 2:
+                    if data__secrets_item_one_of_count7 < 2 and isinstance(data__secrets_item, (dict)):
                         try:
-                            if not isinstance(data__secrets_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".secrets[{data__secrets_x}]" + " must be object")
                             data__secrets_item_is_dict = isinstance(data__secrets_item, dict)
                             if data__secrets_item_is_dict:
                                 data__secrets_item_keys = set(data__secrets_item.keys())
@@ -1150,16 +1122,12 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         if data__ulimits_key in data__ulimits_keys:
                             data__ulimits_keys.remove(data__ulimits_key)
                         data__ulimits_val_one_of_count8 = 0
-                        if data__ulimits_val_one_of_count8 < 2:
+                        if data__ulimits_val_one_of_count8 < 2 and not (not isinstance(data__ulimits_val, (int)) and not (isinstance(data__ulimits_val, float) and data__ulimits_val.is_integer()) or isinstance(data__ulimits_val, bool)):
                             try:
-                                if not isinstance(data__ulimits_val, (int)) and not (isinstance(data__ulimits_val, float) and data__ulimits_val.is_integer()) or isinstance(data__ulimits_val, bool):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must be integer")
                                 data__ulimits_val_one_of_count8 += 1
                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                        if data__ulimits_val_one_of_count8 < 2:
+                        if data__ulimits_val_one_of_count8 < 2 and isinstance(data__ulimits_val, (dict)):
                             try:
-                                if not isinstance(data__ulimits_val, (dict)):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must be object")
                                 data__ulimits_val_is_dict = isinstance(data__ulimits_val, dict)
                                 if data__ulimits_val_is_dict:
                                     data__ulimits_val__missing_keys = set(['soft', 'hard']) - data__ulimits_val.keys()
@@ -1202,16 +1170,12 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 data__volumes_len = len(data__volumes)
                 for data__volumes_x, data__volumes_item in enumerate(data__volumes):
                     data__volumes_item_one_of_count9 = 0
-                    if data__volumes_item_one_of_count9 < 2:
+                    if data__volumes_item_one_of_count9 < 2 and isinstance(data__volumes_item, (str)):
                         try:
-                            if not isinstance(data__volumes_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must be string")
                             data__volumes_item_one_of_count9 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                    if data__volumes_item_one_of_count9 < 2:
+                    if data__volumes_item_one_of_count9 < 2 and isinstance(data__volumes_item, (dict)):
                         try:
-                            if not isinstance(data__volumes_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must be object")
                             data__volumes_item_is_dict = isinstance(data__volumes_item, dict)
                             if data__volumes_item_is_dict:
                                 data__volumes_item__missing_keys = set(['type']) - data__volumes_item.keys()
@@ -1345,10 +1309,8 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_he
 
 def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringoruniquestrings(data, custom_formats={}, name_prefix=None):
     data_one_of_count10 = 0
-    if data_one_of_count10 < 2:
+    if data_one_of_count10 < 2 and isinstance(data, (str)):
         try:
-            if not isinstance(data, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
             data_one_of_count10 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if data_one_of_count10 < 2:
@@ -1362,16 +1324,12 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_st
 
 def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_stringorstrings(data, custom_formats={}, name_prefix=None):
     data_one_of_count11 = 0
-    if data_one_of_count11 < 2:
+    if data_one_of_count11 < 2 and isinstance(data, (str)):
         try:
-            if not isinstance(data, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
             data_one_of_count11 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if data_one_of_count11 < 2:
+    if data_one_of_count11 < 2 and isinstance(data, (list, tuple)):
         try:
-            if not isinstance(data, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
             data_is_list = isinstance(data, (list, tuple))
             if data_is_list:
                 data_len = len(data)
