@@ -50,8 +50,12 @@ _UNSIGNED_SECTIONS = _sections(_UNSIGNED)
 def _written(svc: dict, sections: tuple):
     """(section, key, value) of each setting in sections that the service writes."""
     for section, keys in sections:
-        data = get(svc, *section) if section else svc
-        if isinstance(data, dict):
+        data = svc
+        for part in section:  # one or two keys: read here, not through get(*section)
+            data = data.get(part)
+            if not isinstance(data, dict):
+                break
+        else:
             for key in keys:
                 value = data.get(key)
                 if value is not None:
