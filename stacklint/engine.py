@@ -193,7 +193,8 @@ def _finish(doc: Document, found: list, path: str | None, settings: Settings,
     def wanted(code: str) -> bool:
         return settings.enabled(code) and code not in ignored_here
 
-    kept = suppress.apply([d for d in found if wanted(d.code)], pragmas)
+    shown = {code for code in {d.code for d in found} if wanted(code)}  # asked per code, not per finding
+    kept = suppress.apply([d for d in found if d.code in shown], pragmas)
     if settings.report_unused_suppressions and not doc.failed:
         pragma_problems.extend(suppress.unused(pragmas, settings.enabled))
     kept.extend(p for p in pragma_problems if wanted("SL009"))
