@@ -226,7 +226,9 @@ def lint_main(argv: list[str]) -> int:
     def lint_all():
         found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
         alone, stacks = plan(args.paths, paths, stacks_for)
-        found += lint_paths(alone, settings_for_file, args.jobs or default_jobs(), split=args.jobs is not None)
+        # keep: this process leaves without freeing what it linted (quick_exit.py)
+        found += lint_paths(alone, settings_for_file, args.jobs or default_jobs(), split=args.jobs is not None,
+                            keep=True)
         for stack in stacks:
             found += lint_declared_stack(stack, settings_for_file, paths + args.paths)
         return found

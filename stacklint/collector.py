@@ -23,3 +23,10 @@ class gc_paused:
     def __exit__(self, *exc_info) -> None:
         if self._was_enabled:
             gc.enable()
+
+
+def keep_out_of_collections() -> None:
+    """Leave every object alive now out of all later collections (gc.freeze): for what a process
+    keeps to its end, where a collection would only scan it. They are still freed by reference
+    counting when dropped; a reference cycle among them is never collected."""
+    gc.freeze()

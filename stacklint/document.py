@@ -17,6 +17,7 @@ import bisect
 from array import array
 import math
 import operator
+import sys
 from _thread import allocate_lock  # threading's Lock without importing threading
 
 from .ruamel_c import import_c_composer
@@ -26,9 +27,7 @@ from .ruamel_c import import_c_composer
 _ruamel_yaml = import_c_composer()
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, DocumentEndEvent, DocumentStartEvent, StreamEndEvent
-from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import BaseResolver
 
 from .collector import gc_paused
 from .diagnostics import Diagnostic, Position, Range, Severity, YamlPath
@@ -798,11 +797,11 @@ def _is_merge_key(node) -> bool:
     return isinstance(node, ScalarNode) and node.value == "<<" and node.ctag in (_PLAIN, _MERGE_TAG)
 
 
-class _UntypedResolver(BaseResolver):
-    """Leaves typing to scalars.py: ruamel's own resolver is YAML 1.2 and costs more than parsing."""
+class _UntypedResolver:
+    """Leaves typing to scalars.py: ruamel's own resolver is YAML 1.2 and costs more than parsing.
 
-    def __init__(self, version=None, loader=None, loadumper=None):
-        BaseResolver.__init__(self, loadumper=loadumper or loader)
+    What the C composer asks of its resolver (never its __init__); the pure loader adds ruamel's
+    BaseResolver (pure_yaml.py), which a plain lint need not import (it imports datetime)."""
 
     def resolve(self, kind, value, implicit):
         # kind is the class the C composer is about to build: ours (below) or ruamel's. Called
@@ -942,7 +941,11 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
         doc.problems.append(_problem("SL001", _clean(message), r))
         doc.failed = True
         return doc
-    except ReaderError as err:
+    except (YAMLError, ValueError, UnicodeError) as err:
+        if not _is_reader_error(err):
+            doc.problems.append(_problem("SL001", _clean(str(err)), Range.of(0, 0, 0, 0)))
+            doc.failed = True
+            return doc
         # A character YAML forbids. Its position is a byte offset in the C reader and a character
         # index in the pure one; the first occurrence of that character is where both stopped.
         found = text.find(chr(err.character)) if isinstance(err.character, int) else -1
@@ -950,10 +953,6 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
         doc.problems.append(_problem(
             "SL001", f"control character U+{err.character:04X} is not allowed in YAML" if found >= 0
             else _clean(str(err)), Range.of(at.line, at.column, at.line, at.column + (found >= 0))))
-        doc.failed = True
-        return doc
-    except (YAMLError, ValueError, UnicodeError) as err:
-        doc.problems.append(_problem("SL001", _clean(str(err)), Range.of(0, 0, 0, 0)))
         doc.failed = True
         return doc
     if root is None:
@@ -969,6 +968,13 @@ def _parse(doc: Document, text: str, positions: _Positions) -> Document:
     if len(text) > COMPACT_ABOVE:
         doc.spans.compact()
     return doc
+
+
+def _is_reader_error(err: Exception) -> bool:
+    """Whether err is ruamel's ReaderError (a character YAML forbids). Its module is imported only
+    once the reader raises one (ruamel_c.py): before that, no error can be one."""
+    reader = sys.modules.get("ruamel.yaml.reader")
+    return reader is not None and isinstance(err, reader.ReaderError)
 
 
 def alias_links(text: str):

@@ -190,8 +190,13 @@ def _finish(doc: Document, found: list, path: str | None, settings: Settings,
     pragmas, pragma_problems = suppress.find(doc.lines, catalogue.resolve) if suppress.MARK in doc.text else ([], [])
     found, omitted = limits.split(found)
 
+    verdicts: dict[str, bool] = {}  # per code: a big file has thousands of findings and a few dozen codes
+
     def wanted(code: str) -> bool:
-        return settings.enabled(code) and code not in ignored_here
+        verdict = verdicts.get(code)
+        if verdict is None:
+            verdict = verdicts[code] = settings.enabled(code) and code not in ignored_here
+        return verdict
 
     shown = {code for code in {d.code for d in found} if wanted(code)}  # asked per code, not per finding
     kept = suppress.apply([d for d in found if d.code in shown], pragmas)

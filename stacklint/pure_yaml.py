@@ -16,6 +16,7 @@ from __future__ import annotations
 from ruamel.yaml import YAML
 from ruamel.yaml.events import ScalarEvent
 from ruamel.yaml.parser import Parser
+from ruamel.yaml.resolver import BaseResolver
 from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tag import Tag
 from ruamel.yaml.tokens import ValueToken
@@ -24,9 +25,12 @@ from ruamel.yaml.tokens import ValueToken
 def make_loader(untyped_resolver: type) -> YAML:
     """A pure-Python safe loader that leaves typing to scalars.py, like document._yaml."""
 
-    class Resolver(untyped_resolver):
+    class Resolver(untyped_resolver, BaseResolver):
         # The pure composer asserts it gets Tag objects where the C composer takes strings.
         _tags: dict = {}
+
+        def __init__(self, version=None, loader=None, loadumper=None):
+            BaseResolver.__init__(self, loadumper=loadumper or loader)
 
         def resolve(self, kind, value, implicit):
             name = untyped_resolver.resolve(self, kind, value, implicit)

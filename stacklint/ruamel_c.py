@@ -11,11 +11,13 @@ submodules import into it as usual, and the first name asked of the package that
 bind (`ruamel.yaml.YAML`, `__version__`, a `from ruamel.yaml import *`) runs the `__init__`
 then, in place. Whoever else in the process uses ruamel.yaml sees the whole package.
 
-Four of those submodules (constructor, representer, emitter, serializer) give the C module only an
-exception class, which its emitter raises and a parse never does; they import comments,
-scalar types, datetime, base64...: 9M instructions of a small lint's 217M. The C module gets a
-stand-in class for each instead (see _stand_in), and the submodules stay unimported until someone
-imports them, for real.
+Eight of those submodules give the C module only an exception class. Four (constructor,
+representer, emitter, serializer) for its emitter, which a parse never runs; they import comments,
+scalar types, datetime, base64...: 9M instructions of a small lint's 217M. Four (reader, scanner,
+parser, composer) for a file that is not YAML, which a valid file never raises; they import the
+pure scanner and parser, comments and datetime. The C module gets a stand-in class for each
+instead (see _stand_in), and the submodules stay unimported until someone imports them, for real,
+or the stand-in is called.
 """
 from __future__ import annotations
 
@@ -67,18 +69,22 @@ def _defer_package_init() -> None:
     ruamel.yaml = module
 
 
-# module -> the exception class the C module takes from it, only for emitting
-_EMITTER_ERRORS = {
+# module -> the exception class the C module takes from it, and only raises (never catches)
+_ERRORS_ONLY = {
     "ruamel.yaml.constructor": "ConstructorError",
     "ruamel.yaml.representer": "RepresenterError",
     "ruamel.yaml.emitter": "EmitterError",
     "ruamel.yaml.serializer": "SerializerError",
+    "ruamel.yaml.reader": "ReaderError",
+    "ruamel.yaml.scanner": "ScannerError",
+    "ruamel.yaml.parser": "ParserError",
+    "ruamel.yaml.composer": "ComposerError",
 }
 
 
 def _stand_in(module_name: str, class_name: str) -> type:
     """A class that, called, imports the real module and returns the real exception: whatever
-    the C module raises is ruamel's own class, caught by `except ruamel.yaml.emitter.EmitterError`."""
+    the C module raises is ruamel's own class, caught by `except ruamel.yaml.parser.ParserError`."""
 
     def __new__(cls, *args, **kwargs):
         return getattr(import_module(module_name), class_name)(*args, **kwargs)
@@ -93,7 +99,7 @@ def _import_with_stand_ins():
     stand_ins = {}
     _imp.acquire_lock()
     try:
-        for module_name, class_name in _EMITTER_ERRORS.items():
+        for module_name, class_name in _ERRORS_ONLY.items():
             if module_name not in sys.modules:
                 module = ModuleType(module_name)
                 setattr(module, class_name, _stand_in(module_name, class_name))

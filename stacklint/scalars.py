@@ -6,9 +6,6 @@ ruamel's own resolver differs on several of these, so plain scalars are re-typed
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime
 import math
 
 from .lazy_regex import LazyRegex
@@ -106,6 +103,8 @@ def is_timestamp(text: str) -> bool:
     clock = [int(g) for g in (m.group(4, 5, 6) if m.group(4) else m.group(9, 10, 11)) if g is not None]
     if clock and (clock[0] > 23 or clock[1] > 59 or clock[2] > 59):
         return False
+    import datetime  # here: a plain lint of a file without dates never needs it (start-up)
+
     try:
         datetime.date(max(year, 1), month, day)
     except ValueError:
@@ -180,6 +179,9 @@ def resolve_tagged(tag: str, text: str):
             return float(value)
         raise TagError(f"cannot decode !!{found} `{text}` as a !!{kind}")
     if kind == "binary":
+        import base64  # here, as datetime above: rare tags pay their own imports
+        import binascii
+
         try:
             return base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True) \
                 .decode("utf-8", "replace")

@@ -28,9 +28,13 @@ NOT_FOR_A_PLAIN_LINT = (
     "decimal",  # the generated validators' number test names validators.NoDecimal
     # ruamel.yaml's package __init__ (stacklint/ruamel_c.py): its round-trip API and what it imports
     "ruamel.yaml.main", "ruamel.yaml.cyaml", "ruamel.yaml.loader", "ruamel.yaml.dumper", "glob",
-    # what the C module takes only its emitter's exception classes from (stand-ins until imported)
+    # what the C module takes only exception classes from (stand-ins until imported): its emitter's,
+    # and those a file that is not YAML raises
     "ruamel.yaml.constructor", "ruamel.yaml.representer", "ruamel.yaml.emitter", "ruamel.yaml.serializer",
     "ruamel.yaml.scalarint", "ruamel.yaml.scalarfloat", "ruamel.yaml.scalarbool", "ruamel.yaml.timestamp",
+    "ruamel.yaml.reader", "ruamel.yaml.scanner", "ruamel.yaml.parser", "ruamel.yaml.composer", "ruamel.yaml.comments",
+    "ruamel.yaml.resolver", "ruamel.yaml.util",  # the pure loader's BaseResolver (pure_yaml.py)
+    "datetime", "base64", "binascii",  # a date-like value, a !!binary tag (scalars.py)
     # a file naming no other file, no address: os.path answers as pathlib would (files.pathlib_form)
     "pathlib", "urllib.parse", "ipaddress",
     "stacklint.envfile", "stacklint.swarm_templates",  # an env file read, a `{{` template in a value
@@ -123,3 +127,26 @@ def test_the_c_module_raises_ruamels_own_emitter_errors_and_the_submodules_stay_
             "      repr(out.getvalue()))\n")
     out = _printed_after_a_lint(code)
     assert out == ["True", "True", "True", "True", "ruamel.yaml.representer", "'a:", "[1,", "2]\\n'"]
+
+
+def test_a_file_that_is_not_yaml_raises_ruamels_own_errors_and_is_reported():
+    # The reader's, scanner's, parser's and composer's exception classes are stand-ins in the C
+    # module too: the error raised is ruamel's own (the C composer document.py uses), and the lint reports each where it stops.
+    code = ("import sys\n"
+            "from stacklint.document import _CComposer\n"
+            "unloaded = [m for m in ('reader', 'scanner', 'parser', 'composer') if 'ruamel.yaml.' + m not in sys.modules]\n"
+            "raised = []\n"
+            "for text in ('a: b\\x01', 'a: \"b', 'a: [b', 'a: *b'):\n"
+            "    try:\n"
+            "        _CComposer(text).get_single_node()\n"
+            "    except Exception as err:\n"
+            "        raised.append(type(err).__module__ + '.' + type(err).__name__)\n"
+            "from ruamel.yaml.parser import ParserError\n"
+            "from stacklint import lint\n"
+            "found = [(d.code, d.range.start.line, d.range.start.column) for text in ('a: b\\x01\\n', 'a: [b\\n')\n"
+            "         for d in lint(text)]\n"
+            "print(len(unloaded), *raised, *found)\n")
+    out = _printed_after_a_lint(code)
+    assert out == ["4", "ruamel.yaml.reader.ReaderError", "ruamel.yaml.scanner.ScannerError",
+                   "ruamel.yaml.parser.ParserError", "ruamel.yaml.composer.ComposerError",
+                   "('SL001',", "0,", "4)", "('SL001',", "1,", "0)"]
