@@ -198,8 +198,7 @@ def _finish(doc: Document, found: list, path: str | None, settings: Settings,
             verdict = verdicts[code] = settings.enabled(code) and code not in ignored_here
         return verdict
 
-    shown = {code for code in {d.code for d in found} if wanted(code)}  # asked per code, not per finding
-    kept = suppress.apply([d for d in found if d.code in shown], pragmas)
+    kept = suppress.apply([d for d in found if wanted(d.code)], pragmas)
     if settings.report_unused_suppressions and not doc.failed:
         pragma_problems.extend(suppress.unused(pragmas, settings.enabled))
     kept.extend(p for p in pragma_problems if wanted("SL009"))
