@@ -82,8 +82,8 @@ class Context(Record):
         """A diagnostic at the node of path. The severity comes from the catalogue unless given."""
         doc = self.doc
         r = doc.key_range(path) if on_key else doc.value_range(path)
-        return Diagnostic(code=code, message=message, severity=severity or _default_severity(code),
-                          range=r, path=tuple(path), fix=fix, related=related, stage=stage)
+        return Diagnostic(code, message, severity or _DEFAULT_SEVERITY.get(code) or _default_severity(code),
+                          r, tuple(path), fix, related, "", stage)
 
     def section(self, name: str) -> dict:
         value = self.data.get(name)
@@ -106,10 +106,15 @@ class Context(Record):
         return frozenset(path for _, path, _, _ in self.missing_variables)
 
 
+# code -> the catalogue's severity for it: a pure function of the code, asked for every finding
+_DEFAULT_SEVERITY: dict[str, Severity] = {}
+
+
 def _default_severity(code: str) -> Severity:
     from . import catalogue
 
-    return catalogue.severity_of(code) or Severity.ERROR
+    severity = _DEFAULT_SEVERITY[code] = catalogue.severity_of(code) or Severity.ERROR
+    return severity
 
 
 _ABSENT = object()

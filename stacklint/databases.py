@@ -128,12 +128,13 @@ def server(svc: Service) -> Server | None:
     """The database (or data-keeping application) this service runs as a server, or None."""
     image = svc.image.value if svc.image is not None else ""
     namespace, last = repository(svc) if image else ("", "")
-    command = _command_text(svc)
     family = _by_image(namespace, last) if image else None
-    if family is not None and _CLIENT_COMMAND.search(command):
-        return None  # e.g. a postgres image that runs pg_dump from a loop: a client
-    if family == "consul" and not re.search(r"(^|\s)-server\b", command):
-        return None  # a client agent keeps no data worth a volume
+    if family is not None:  # the command matters only for a server image (most images are none)
+        command = _command_text(svc)
+        if _CLIENT_COMMAND.search(command):
+            return None  # e.g. a postgres image that runs pg_dump from a loop: a client
+        if family == "consul" and not re.search(r"(^|\s)-server\b", command):
+            return None  # a client agent keeps no data worth a volume
     names = [var.key for var in svc.environment]
     if family is None:
         words = set(_words(last))

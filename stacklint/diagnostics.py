@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 import enum
+from operator import attrgetter
 from .record import FrozenRecord, Record, tuple_record
 
 PathItem = str | int
@@ -114,7 +115,7 @@ class Diagnostic(Record):
         self.stage = stage
 
     def sort_key(self):
-        return (self.range.start, self.range.end, self.code, self.message)
+        return reading_order(self)
 
     def dotted_path(self) -> str:
         return dotted(self.path)
@@ -155,3 +156,8 @@ class FileResult(Record):
         from .document import split_lines  # document imports this module
 
         return split_lines(self.text) if self.text is not None else ()
+
+
+# The order findings are reported in: by range (its start, then its end), code, message. A C-level
+# key, as a big file sorts ten thousand findings twice.
+reading_order = attrgetter("range", "code", "message")

@@ -14,7 +14,7 @@ from .collector import gc_paused
 from .checks import REGISTRY
 from .checks.loader import forbidden_paths
 from .context import Context, get
-from .diagnostics import Diagnostic, Range, Severity
+from .diagnostics import Diagnostic, Range, Severity, reading_order
 from .document import Document, parse
 from .interpolation import interpolate
 from .schema import validate
@@ -205,7 +205,7 @@ def _finish(doc: Document, found: list, path: str | None, settings: Settings,
     for d in kept:
         if d.code in settings.severity:
             d.severity = settings.severity[d.code]
-    kept.sort(key=Diagnostic.sort_key)
+    kept.sort(key=reading_order)
     kept = limits.cap(kept, [o.replace(severity=settings.severity.get(o.code, o.severity))
                              for o in omitted if wanted(o.code)])
     # after the cap: its cost then has a bound whatever the file holds
@@ -214,7 +214,7 @@ def _finish(doc: Document, found: list, path: str | None, settings: Settings,
         name = catalogue.name_of(d.code)
         if name:
             d.name = name
-    kept.sort(key=Diagnostic.sort_key)
+    kept.sort(key=reading_order)
     return kept
 
 

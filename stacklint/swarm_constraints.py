@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .memo import memo
 from .record import FrozenRecord
 
 # swarmkit's patterns, `^(?i)[a-z_][a-z0-9\-_.]+$` for keys and
@@ -48,6 +49,7 @@ class Constraint(FrozenRecord):
         return f"{self.key} {self.operator} {self.value}"
 
 
+@memo  # several checks parse each service's constraints, and stacks repeat them
 def parse(text: str) -> Constraint:
     for op in OPERATORS:
         if op not in text:

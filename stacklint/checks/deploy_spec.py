@@ -158,9 +158,11 @@ def _templates(ctx: Context, svc):
         for part, label in ((mount.source, "source"), (mount.target, "target")):
             if part is not None and "{{" in part.value:
                 fields.append((part.value, part.path, f'expanding mounts failed: expanding mount {label} "{part.value}": '))
-    for text, path, prefix in fields:
-        from .. import swarm_templates  # here: a file without templates does not import it
+    if not fields:
+        return
+    from .. import swarm_templates  # here: a file without templates does not import it
 
+    for text, path, prefix in fields:
         problem = swarm_templates.error(text)
         if problem:
             yield ctx.diag("SL617", f"service {svc.name}: {prefix}{problem}", path, stage=STAGE)

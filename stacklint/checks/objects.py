@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..context import Context
 from ..diagnostics import Related
 from ..lazy_regex import LazyRegex
+from ..refs import context_refs
 
 # swarmkit manager/controlapi/common.go
 _DNS_LABEL = LazyRegex(r"^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$")
@@ -51,15 +52,21 @@ def _stack_prefix(ctx: Context) -> tuple[str, bool]:
 
 
 def _created_networks(ctx: Context) -> dict[str, str]:
-    """Key -> the first service attached, for the networks the deploy creates (used, not external)."""
-    out: dict[str, str] = {}
+    """Key -> the first service attached, for the networks the deploy creates (used, not external).
+    Worked out once per lint from the services' references: three checks ask."""
+    out = getattr(ctx, "_created_networks_cache", None)
+    if out is not None:
+        return out
+    out = {}
     networks = ctx.model.networks
-    for svc in ctx.model.services.values():
-        for attachment in svc.networks:
-            key = attachment.key
-            obj = networks.get(key)
-            if key not in out and (obj is not None and not obj.external or obj is None and key == "default"):
-                out[key] = svc.name
+    for ref in context_refs(ctx):
+        if ref.kind != "networks":
+            continue
+        key = ref.name
+        obj = networks.get(key)
+        if key not in out and (obj is not None and not obj.external or obj is None and key == "default"):
+            out[key] = ref.service
+    ctx._created_networks_cache = out
     return out
 
 

@@ -99,16 +99,20 @@ def _is_ip(value: str) -> bool:
 def _local_unpinned(ctx: Context, svc: Service, volumes: dict):
     name = svc.name
     mode = svc.mode.value if svc.mode is not None else ""
-    if mode not in REPLICATED_MODES or _pin(ctx, svc):
+    if mode not in REPLICATED_MODES:
         return
-    role = _role_constraint(svc)
+    local = []
     for m in svc.mounts:
         source = m.source.value if m.source is not None else ""
         if m.type.value != "volume" or not source or m.read_only.value or source not in volumes:
             continue
-        if not _is_node_local(volumes[source]):
-            continue
-        why = f" ({role} alone does not)" if role else ""
+        if _is_node_local(volumes[source]):
+            local.append((m, source))
+    if not local or _pin(ctx, svc):  # the constraints only for a service that writes a local volume
+        return
+    role = _role_constraint(svc)
+    why = f" ({role} alone does not)" if role else ""
+    for m, source in local:
         yield ctx.diag("SL403", f"services.{name} writes the local volume {source} and nothing pins it to one "
                        f"node{why}: a task rescheduled elsewhere starts with an empty volume", m.path)
 

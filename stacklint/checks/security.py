@@ -195,10 +195,8 @@ def _names_hosts(var: str) -> bool:
     return bool(_HOST_WORDS.intersection(credentials.words(var)))
 
 
-def _hosts(var: str, value: str) -> Iterator[str]:
-    """The host names a variable's value points at, when it is a URL or a host-ish variable."""
-    if "://" not in value and not _names_hosts(var):
-        return
+def _hosts(value: str) -> Iterator[str]:
+    """The host names a variable's value points at (asked when it is a URL or a host-ish variable)."""
     for token in _HOST_TOKEN.split(value):
         token = token.split("://", 1)[-1].rsplit("@", 1)[-1]
         host = re.split(r"[:/?]", token, 1)[0]
@@ -222,8 +220,8 @@ class _Profile:
             if self.credential is None and (credentials.is_credential_name(var) or
                                             credentials.is_secret_file_name(var)):
                 self.credential = var
-            if isinstance(value, str):
-                self.hosts.update(_hosts(var, value))
+            if isinstance(value, str) and ("://" in value or _names_hosts(var)):
+                self.hosts.update(_hosts(value))
         srv = svc.database
         self.datastore = srv.family if srv and srv.datastore else None
         # several Redis tasks (or services) are independent caches unless told to replicate

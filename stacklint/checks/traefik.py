@@ -45,19 +45,22 @@ def _traefik_labels(labels) -> dict:
 def check(ctx: Context):
     services = ctx.model.services
     flag = next((f for f in map(_swarm_flag, services.values()) if f is not None), None)
-    by_service_labels = [s.name for s in services.values() if _traefik_labels(s.deploy_labels)]
-    if flag is None and not by_service_labels:
-        return
     if flag is not None:
         evidence = Related("Traefik reads Swarm services here", ctx.doc.value_range(flag.path))
         why = "Traefik here reads Swarm services"
     else:
-        evidence = Related("Traefik labels on the service here", ctx.doc.key_range(("services", by_service_labels[0])))
-        why = f"the Traefik this stack uses reads service labels (service {by_service_labels[0]} puts its own under " \
+        labelled = next((s.name for s in services.values() if _traefik_labels(s.deploy_labels)), None)
+        if labelled is None:
+            return
+        evidence = Related("Traefik labels on the service here", ctx.doc.key_range(("services", labelled)))
+        why = f"the Traefik this stack uses reads service labels (service {labelled} puts its own under " \
               "deploy.labels)"
     for svc in services.values():
+        on_containers = _traefik_labels(svc.labels)
+        if not on_containers:
+            continue
         on_service = _traefik_labels(svc.deploy_labels)
-        hidden = [(k, v) for k, v in _traefik_labels(svc.labels).items() if k not in on_service]
+        hidden = [(k, v) for k, v in on_containers.items() if k not in on_service]
         if not hidden:
             continue
         key, val = hidden[0]

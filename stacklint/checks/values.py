@@ -34,59 +34,69 @@ _UNSIGNED = [
 _DURATION_HELP = "a Go duration such as 10s, 1m30s, 500ms or 1h (units ns, us, ms, s, m, h)"
 
 
-def _tree(paths: list) -> dict:
-    """The key paths as nested mappings (None at a leaf): _written reads each section once for
-    all the settings below it, not once per setting."""
-    tree: dict = {}
+def _sections(paths: list) -> tuple:
+    """(section, its setting keys) for key paths, sections in the order first named: _written
+    reads each section once for all the settings in it, without walking a tree."""
+    sections: dict = {}
     for keys in paths:
-        node = tree
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = None
-    return tree
+        sections.setdefault(keys[:-1], []).append(keys[-1])
+    return tuple((section, tuple(keys)) for section, keys in sections.items())
 
 
-_DURATION_TREE = _tree(_DURATIONS)
-_UNSIGNED_TREE = _tree(_UNSIGNED)
+_DURATION_SECTIONS = _sections(_DURATIONS)
+_UNSIGNED_SECTIONS = _sections(_UNSIGNED)
 
 
-def _written(data: dict, tree: dict, keys: tuple = ()):
-    """(key path, value) of each setting of tree that data writes."""
-    for key, below in tree.items():
-        value = data.get(key)
-        if below is None:
-            if value is not None:
-                yield keys + (key,), value
-        elif isinstance(value, dict):
-            yield from _written(value, below, keys + (key,))
+def _written(svc: dict, sections: tuple):
+    """(section, key, value) of each setting in sections that the service writes."""
+    for section, keys in sections:
+        data = svc
+        for part in section:  # one or two keys: read here, not through get(*section)
+            data = data.get(part)
+            if not isinstance(data, dict):
+                break
+        else:
+            for key in keys:
+                value = data.get(key)
+                if value is not None:
+                    yield section, key, value
 
 
 def check(ctx: Context):
+    services = ctx.model.services
     for name, svc in ctx.services():
         base = ("services", name)
-        for keys, value in _written(svc, _DURATION_TREE):
+        for section, key, value in _written(svc, _DURATION_SECTIONS):
             if isinstance(value, str):
                 try:
                     parse_duration(value)
                 except ValueError as err:
-                    yield ctx.diag(CODE, f"{'.'.join(base + keys)}: {err}; write {_DURATION_HELP}",
-                                   base + keys, stage="load")
-        for keys, value in _written(svc, _UNSIGNED_TREE):
+                    path = base + section + (key,)
+                    yield ctx.diag(CODE, f"{'.'.join(path)}: {err}; write {_DURATION_HELP}", path, stage="load")
+        for section, key, value in _written(svc, _UNSIGNED_SECTIONS):
             if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                yield ctx.diag(CODE, f"{'.'.join(base + keys)} is {value}; Docker reads it as an unsigned "
-                               "number and refuses negatives", base + keys, stage="load")
+                path = base + section + (key,)
+                yield ctx.diag(CODE, f"{'.'.join(path)} is {value}; Docker reads it as an unsigned "
+                               "number and refuses negatives", path, stage="load")
         yield from _resources(ctx, svc, base)
-        yield from _ports(ctx, ctx.model.services[str(name)])
-        yield from _volumes(ctx, ctx.model.services[str(name)])
+        service = services[str(name)]
+        yield from _ports(ctx, service)
+        yield from _volumes(ctx, service)
         for key in ("command", "entrypoint"):
             value = svc.get(key)
-            if isinstance(value, str):
+            if isinstance(value, str) and _may_not_split(value):
                 try:
                     split_command(value)
                 except ValueError as err:
                     yield ctx.diag(CODE, f"services.{name}.{key}: {err} (Docker splits a string {key} "
                                    "like a shell would)", base + (key,), stage="load")
         yield from _env_files(ctx, svc, base)
+
+
+def _may_not_split(command: str) -> bool:
+    """Shell splitting fails only on an unclosed quote or a trailing backslash: a command without
+    quotes or backslashes always splits (most do, and shlex is slow)."""
+    return "'" in command or '"' in command or "\\" in command
 
 
 def _resources(ctx, svc, base):

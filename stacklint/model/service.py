@@ -56,11 +56,11 @@ class Service:
     def _mounts_and_refused(self):
         return service_mounts(self.raw.get("volumes"), self.path + ("volumes",), self.names.volume_name)
 
-    @property
+    @lazy
     def mounts(self) -> list[Mount]:
         return self._mounts_and_refused[0]
 
-    @property
+    @lazy
     def refused_volumes(self) -> list[Refused]:
         """`volumes` entries the loader refuses (SL006), in file order."""
         return self._mounts_and_refused[1]
@@ -312,11 +312,11 @@ class Service:
     def _ports_and_refused(self):
         return service_ports(self.raw.get("ports"), self.path + ("ports",))
 
-    @property
+    @lazy
     def ports(self) -> list[PortRange]:
         return self._ports_and_refused[0]
 
-    @property
+    @lazy
     def refused_ports(self) -> list[Refused]:
         """`ports` entries the loader refuses (SL006): a float, or text nat.ParsePortSpec refuses."""
         return self._ports_and_refused[1]
