@@ -141,7 +141,47 @@ CASES = {
                               'as "0.5" (at most 9 decimals) or a fraction such as "1/2"'),
         ],
     ),
+    # a value repeated in a later service is reported there too; commands split like a shell
+    "invalid-values-repeated-and-commands": (
+        'version: "3.8"\nservices:\n  a:\n    image: nginx:1\n    stop_grace_period: 1m30\n'
+        '    command: sh -c "echo \\"hi\\"\n    healthcheck:\n      interval: 10s\n      retries: -1\n'
+        '  b:\n    image: nginx:1\n    stop_grace_period: 1m30\n    entrypoint: echo \'it\'\'s\' "a\\\\" b\\\n'
+        '    healthcheck:\n      interval: 10s\n'
+        '  c:\n    image: nginx:1\n    entrypoint: echo \'it\'\'s\' "a\\\\" b\n',
+        [
+            ("SL006", 5, 24, 'services.a.stop_grace_period: time: invalid duration "1m30"; write a Go duration such '
+                             "as 10s, 1m30s, 500ms or 1h (units ns, us, ms, s, m, h)"),
+            ("SL006", 6, 14, "services.a.command: EOF found when expecting closing quote (Docker splits a string "
+                             "command like a shell would)"),
+            ("SL006", 9, 16, "services.a.healthcheck.retries is -1; Docker reads it as an unsigned number and "
+                             "refuses negatives"),
+            ("SL006", 12, 24, 'services.b.stop_grace_period: time: invalid duration "1m30"; write a Go duration such '
+                              "as 10s, 1m30s, 500ms or 1h (units ns, us, ms, s, m, h)"),
+            ("SL006", 13, 17, "services.b.entrypoint: EOF found when expecting closing quote (Docker splits a string "
+                              "entrypoint like a shell would)"),
+        ],
+    ),
 }
+
+
+def test_commands_that_shlex_cannot_split_are_the_ones_sl006_splits():
+    """values._may_not_split settles most commands without shlex: it must say True exactly
+    where shlex.split fails, over every text of up to 6 characters from the characters that
+    matter to it."""
+    import itertools
+    import shlex
+
+    from stacklint.checks.values import _may_not_split
+
+    for n in range(7):
+        for chars in itertools.product("a \\'\"\n", repeat=n):
+            text = "".join(chars)
+            try:
+                shlex.split(text, posix=True)
+                fails = False
+            except ValueError:
+                fails = True
+            assert _may_not_split(text) == fails, text
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
