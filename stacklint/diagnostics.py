@@ -40,6 +40,11 @@ class Position:
     column: int
 
 
+# _new(Position, (line, column)) is Position(line, column) without the namedtuple's Python-level
+# __new__: a finding's range is three tuples, built for every position a lint reads
+_new = tuple.__new__
+
+
 @tuple_record
 class Range:
     start: Position
@@ -47,11 +52,12 @@ class Range:
 
     @classmethod
     def of(cls, line: int, column: int, end_line: int, end_column: int) -> Range:
-        return cls(Position(line, column), Position(end_line, end_column))
+        return _new(cls, (_new(Position, (line, column)), _new(Position, (end_line, end_column))))
 
     @classmethod
     def point(cls, line: int, column: int) -> Range:
-        return cls(Position(line, column), Position(line, column))
+        start = _new(Position, (line, column))
+        return _new(cls, (start, start))
 
 
 # Records, not dataclasses: importing dataclasses (and inspect with it) cost a plain lint more

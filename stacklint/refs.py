@@ -31,18 +31,24 @@ class Ref:
     implicit: bool = False  # the `default` network of a service without `networks:`
 
 
+# _new(Ref, (every field)) is Ref(...) without the namedtuple's Python-level __new__: a stack has
+# a few references per service
+_new = tuple.__new__
+
+
 def service_refs(svc: Service) -> Iterator[Ref]:
+    name = svc.name
     for kind in ("secrets", "configs"):
         for ref in getattr(svc, kind):
-            yield Ref(kind, ref.source.value, svc.name, ref.source.path)
+            yield _new(Ref, (kind, ref.source.value, name, ref.source.path, False, False))
     spec = svc.credential_spec
     if spec is not None and spec.config is not None:
-        yield Ref("configs", spec.config.value, svc.name, spec.config.path)
+        yield _new(Ref, ("configs", spec.config.value, name, spec.config.path, False, False))
     for net in svc.networks:
-        yield Ref("networks", net.key, svc.name, net.path, on_key=net.on_key, implicit=net.implicit)
+        yield _new(Ref, ("networks", net.key, name, net.path, net.on_key, net.implicit))
     for mount in svc.mounts:
         if names_top_level_volume(mount):
-            yield Ref("volumes", mount.source.value, svc.name, mount.source.path)
+            yield _new(Ref, ("volumes", mount.source.value, name, mount.source.path, False, False))
 
 
 def all_refs(stack: Stack) -> list[Ref]:

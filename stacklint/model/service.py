@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..databases import Server
     from .stack import Names
 
+# _new(Val, (value, path)) is Val(value, path) without the namedtuple's Python-level __new__ (see
+# read.py): for the records built per entry of every service
+_new = tuple.__new__
+
 # container.NetworkMode(target).IsUserDefined() is false for these: they get no alias.
 _NOT_USER_DEFINED = frozenset(["default", "bridge", "host", "none"])
 
@@ -149,12 +153,12 @@ class Service:
             for key, value in env.items():
                 if value is not None and value.__class__ is not str:
                     value = read.scalar_text(value)
-                out.append(EnvVar(str(key), value, base + (key,)))
+                out.append(_new(EnvVar, (str(key), value, base + (key,))))
         elif isinstance(env, list):
             for i, item in enumerate(env):
                 if isinstance(item, str):
                     key, sep, value = item.partition("=")
-                    out.append(EnvVar(key, value if sep else None, base + (i,)))
+                    out.append(_new(EnvVar, (key, value if sep else None, base + (i,))))
         return out
 
     @lazy
@@ -258,23 +262,23 @@ class Service:
         for i, item in enumerate(items):
             path = base + (i,)
             if isinstance(item, str):
-                source, root = Val(item, path), Val("0", path)
+                source, root = _new(Val, (item, path)), _new(Val, ("0", path))
                 out.append(FileReference(source, self.names.object_name(kind, item), source, root, root,
-                                         Val(0o444, path), path, short=True))
+                                         _new(Val, (0o444, path)), path, short=True))
             elif isinstance(item, dict):
                 source = read.text(item, "source", path)
                 if source is None or source.value == "":
-                    source = Val("", path)  # Docker: undefined secret ""
+                    source = _new(Val, ("", path))  # Docker: undefined secret ""
                 target = read.text(item, "target", path)
                 if target is None or target.value == "":
-                    target = Val(source.value, source.path)
+                    target = _new(Val, (source.value, source.path))
                 uid = read.text(item, "uid", path)
                 gid = read.text(item, "gid", path)
                 mode = read.integer(item, "mode", path)
                 out.append(FileReference(source, self.names.object_name(kind, source.value), target,
-                                         uid if uid and uid.value else Val("0", path),
-                                         gid if gid and gid.value else Val("0", path),
-                                         mode if mode is not None else Val(0o444, path), path, short=False))
+                                         uid if uid and uid.value else _new(Val, ("0", path)),
+                                         gid if gid and gid.value else _new(Val, ("0", path)),
+                                         mode if mode is not None else _new(Val, (0o444, path)), path, short=False))
         return out
 
     # --- networks ---------------------------------------------------------------------------------
