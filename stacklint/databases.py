@@ -16,7 +16,7 @@ import re
 
 from .lazy_regex import LazyRegex
 from .memo import memo
-from .record import FrozenRecord
+from .record import FrozenRecord, tuple_record
 
 TYPE_CHECKING = False  # for annotations only: the model imports this module (Service.database)
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ _NOT_SERVER = {"exporter", "backup", "admin", "adminer", "client", "cli", "proxy
                "migrate", "migrations", "migration", "operator", "agent", "tools", "init", "commander", "insight",
                "sentinel", "pgadmin", "pgbouncer", "kibana", "logstash", "beat", "filebeat", "express", "hq",
                "curator", "runner", "connect", "rest", "schema", "registry", "manager"}
+_DB_WORDS = frozenset(["db", "database"])  # a custom image named so (`shop-db`) may be a database server
 _VENDOR_PREFIXES = ("cp", "docker")  # confluentinc/cp-kafka, someone/docker-mysql
 # Registries that serve the official and vendors' images; an image from any other registry is custom.
 _PUBLIC_REGISTRIES = ("docker.io", "index.docker.io", "registry-1.docker.io", "docker.elastic.co",
@@ -82,14 +83,9 @@ class Server(FrozenRecord):
         self._set(family, data, datastore, cache)
 
 
-def repository(svc: Service):
-    """(namespace, last component) of the service's image: registry, tag and digest dropped, lower-case.
-    An image from a private registry gets the namespace "<private>": nobody's official image."""
-    return _repository(svc.image_name.repository)
-
-
-@memo  # a stack repeats its images; two checks ask per service
 def _repository(name: str):
+    """(namespace, last component) of an image's repository: the registry dropped, lower-case.
+    An image from a private registry gets the namespace "<private>": nobody's official image."""
     parts = name.lower().split("/")
     if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
         registry, parts = parts[0], parts[1:]  # docker.io/bitnami/postgresql is bitnami/postgresql
@@ -100,7 +96,6 @@ def _repository(name: str):
     return ("/".join(parts[:-1]), parts[-1])
 
 
-@memo
 def _words(text: str) -> tuple:
     return tuple(w for w in _WORD_BREAK.split(text) if w)
 
@@ -113,9 +108,7 @@ def _command_text(svc: Service) -> str:
     return " ".join(out)
 
 
-@memo
-def _by_image(namespace: str, last: str) -> str | None:
-    words = _words(last)
+def _by_image(words: tuple) -> str | None:
     if not words or _NOT_SERVER & set(words):
         return None
     first = words[1] if words[0] in _VENDOR_PREFIXES and len(words) > 1 else words[0]
@@ -124,25 +117,47 @@ def _by_image(namespace: str, last: str) -> str | None:
     return None
 
 
+@tuple_record
+class _Image:
+    """What server() reads of an image's repository, worked out once per repository (a stack
+    repeats them, and each was five memo look-ups per service)."""
+    namespace: str  # _repository()
+    last: str
+    family: str | None  # the server the name alone says it runs
+    words: frozenset  # the last component's words
+    db_named: bool  # its last two words include db or database (a custom database image)
+
+
+@memo
+def _image(repository: str) -> _Image:
+    namespace, last = _repository(repository)
+    words = _words(last)
+    return _Image(namespace, last, _by_image(words), frozenset(words), bool(_DB_WORDS.intersection(words[-2:])))
+
+
+_NO_IMAGE = _Image("", "", None, frozenset(), False)
+
+
 def server(svc: Service) -> Server | None:
     """The database (or data-keeping application) this service runs as a server, or None."""
-    image = svc.image.value if svc.image is not None else ""
-    namespace, last = repository(svc) if image else ("", "")
-    family = _by_image(namespace, last) if image else None
+    image = _image(svc.image_name.repository) if svc.image is not None and svc.image.value else _NO_IMAGE
+    namespace, last, family = image.namespace, image.last, image.family
     if family is not None:  # the command matters only for a server image (most images are none)
         command = _command_text(svc)
         if _CLIENT_COMMAND.search(command):
             return None  # e.g. a postgres image that runs pg_dump from a loop: a client
         if family == "consul" and not re.search(r"(^|\s)-server\b", command):
             return None  # a client agent keeps no data worth a volume
-    names = [var.key for var in svc.environment]
-    if family is None:
-        words = set(_words(last))
-        family = next((fam for var, fam, hint in _ENV_SERVERS if var in names and words & hint), None)
     official = namespace in _VENDORS
-    if family is None and last and {"db", "database"} & set(_words(last)[-2:]):
-        family = next((fam for prefix, fam in _ENV_FAMILY if any(n.startswith(prefix) for n in names)), "db")
-        official = False  # a custom image: its data directory is its own
+    if family is None:
+        # the environment is read only for an image whose name hints at a server
+        hinted = [(var, fam) for var, fam, hint in _ENV_SERVERS if image.words & hint]
+        if hinted or (last and image.db_named):
+            names = [var.key for var in svc.environment]
+            family = next((fam for var, fam in hinted if var in names), None)
+            if family is None and last and image.db_named:
+                family = next((fam for prefix, fam in _ENV_FAMILY if any(n.startswith(prefix) for n in names)), "db")
+                official = False  # a custom image: its data directory is its own
     if family is None:
         return None
     data = _SERVERS.get(family) or _APPLICATIONS.get(family) or _CACHES.get(family)
