@@ -36,21 +36,31 @@ class Service:
         self.names = names  # not the stack, which holds this service
         self.name = name
         self.raw = raw
-        self.path = ("services", name)
-        self._deploy_path = self.path + ("deploy",)
+        path = self.path = ("services", name)
+        # The scalars every lint reads are converted here: a lazy field's first read costs two
+        # Python calls, more than reading the value itself. The others convert on first use.
+        self.image: Val | None = read.text(raw, "image", path)
+        self.hostname: Val | None = read.text(raw, "hostname", path)
+        self.working_dir: Val | None = read.text(raw, "working_dir", path)
+        self.stop_signal: Val | None = read.text(raw, "stop_signal", path)
+        self.isolation: Val | None = read.text(raw, "isolation", path)
+        # read for the rules that explain it; `docker stack deploy` ignores it
+        self.network_mode: Val | None = read.text(raw, "network_mode", path)
+        # as written: a string (Docker splits it like a shell, see parsers.split_command) or a list
+        self.command: Val | None = _command_line(raw, "command", path)
+        self.entrypoint: Val | None = _command_line(raw, "entrypoint", path)
+        deploy = raw.get("deploy")
+        self._deploy: dict = deploy if isinstance(deploy, dict) else {}
+        deploy_path = self._deploy_path = path + ("deploy",)
+        # as written; the CLI lower-cases it, the daemon accepts vip and dnsrr in any case
+        self.endpoint_mode: Val | None = read.text(self._deploy, "endpoint_mode", deploy_path)
+        self.mode: Val | None = read.text(self._deploy, "mode", deploy_path)
+        self.replicas: Val | None = read.integer(self._deploy, "replicas", deploy_path, unsigned=True)
 
     def __repr__(self) -> str:
         return f"Service({self.name!r})"
 
-    @lazy
-    def _deploy(self) -> dict:
-        return read.mapping(self.raw, "deploy")
-
     # --- ContainerSpec ----------------------------------------------------------------------------
-    @lazy
-    def image(self) -> Val | None:
-        return read.text(self.raw, "image", self.path)
-
     @lazy
     def image_name(self) -> ImageName | None:
         """The image split into repository, tag and digest (leniently: no syntax check)."""
@@ -70,33 +80,12 @@ class Service:
         return self._mounts_and_refused[1]
 
     @lazy
-    def hostname(self) -> Val | None:
-        return read.text(self.raw, "hostname", self.path)
-
-    @lazy
     def user(self) -> Val | None:
         return read.text(self.raw, "user", self.path)
 
     @lazy
-    def working_dir(self) -> Val | None:
-        return read.text(self.raw, "working_dir", self.path)
-
-    @lazy
-    def stop_signal(self) -> Val | None:
-        return read.text(self.raw, "stop_signal", self.path)
-
-    @lazy
     def stop_grace_period(self) -> Val | None:
         return read.duration(self.raw, "stop_grace_period", self.path)
-
-    @lazy
-    def isolation(self) -> Val | None:
-        return read.text(self.raw, "isolation", self.path)
-
-    @lazy
-    def network_mode(self) -> Val | None:
-        """Read for the rules that explain it; `docker stack deploy` ignores it."""
-        return read.text(self.raw, "network_mode", self.path)
 
     @lazy
     def init(self) -> Val | None:
@@ -117,17 +106,6 @@ class Service:
     @lazy
     def oom_score_adj(self) -> Val | None:
         return read.integer(self.raw, "oom_score_adj", self.path)
-
-    @lazy
-    def command(self) -> Val | None:
-        """As written: a string (Docker splits it like a shell, see parsers.split_command) or a list."""
-        value = self.raw.get("command")
-        return Val(value, self.path + ("command",)) if isinstance(value, (str, list)) else None
-
-    @lazy
-    def entrypoint(self) -> Val | None:
-        value = self.raw.get("entrypoint")
-        return Val(value, self.path + ("entrypoint",)) if isinstance(value, (str, list)) else None
 
     @lazy
     def dns(self) -> tuple[Val, ...]:
@@ -326,19 +304,6 @@ class Service:
         return self._ports_and_refused[1]
 
     @lazy
-    def endpoint_mode(self) -> Val | None:
-        """As written; the CLI lower-cases it, the daemon accepts vip and dnsrr in any case."""
-        return read.text(self._deploy, "endpoint_mode", self._deploy_path)
-
-    @lazy
-    def mode(self) -> Val | None:
-        return read.text(self._deploy, "mode", self._deploy_path)
-
-    @lazy
-    def replicas(self) -> Val | None:
-        return read.integer(self._deploy, "replicas", self._deploy_path, unsigned=True)
-
-    @lazy
     def deploy_labels(self) -> dict[str, Val]:
         return read.labels(self._deploy, "labels", self._deploy_path)
 
@@ -389,6 +354,11 @@ class Service:
         """databases.server(self): the data-keeping server it runs. Worked out once per lint, as
         several checks ask (the image, command and environment are read each time)."""
         return databases.server(self)
+
+
+def _command_line(raw: dict, key: str, base) -> Val | None:
+    value = raw.get(key)
+    return _new(Val, (value, base + (key,))) if isinstance(value, (str, list)) else None
 
 
 def _unbracket(ip: str) -> str:
