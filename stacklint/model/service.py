@@ -1,6 +1,7 @@
 """One service as `docker stack deploy` converts it (docker/cli cli/compose/convert/service.go,
-convert.Service and its helpers). Each part is converted on first use and kept: a check that
-reads only ports pays only for ports.
+convert.Service and its helpers). The parts the default checks read for every service are
+converted when the service is made (a Service is made when a lint first reads the stack's
+services); the others on first use, and kept.
 """
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ class Service:
         self.endpoint_mode: Val | None = read.text(self._deploy, "endpoint_mode", deploy_path)
         self.mode: Val | None = read.text(self._deploy, "mode", deploy_path)
         self.replicas: Val | None = read.integer(self._deploy, "replicas", deploy_path, unsigned=True)
+        fields = self.__dict__
+        for name, convert in _CONVERTED_AT_ONCE:
+            fields[name] = convert(self)
 
     def __repr__(self) -> str:
         return f"Service({self.name!r})"
@@ -354,6 +358,15 @@ class Service:
         """databases.server(self): the data-keeping server it runs. Worked out once per lint, as
         several checks ask (the image, command and environment are read each time)."""
         return databases.server(self)
+
+
+# Lazy fields the default checks read for every service (measured: a lint reads them all),
+# converted when the service is made: first reads through the descriptor cost more than the
+# laziness saves. The others (dns, user, tty, database ...) still convert on first use.
+_CONVERTED_AT_ONCE = tuple((name, vars(Service)[name].func) for name in (
+    "environment", "labels", "sysctls", "ulimits", "cap_add", "cap_drop", "logging", "extra_hosts",
+    "credential_spec", "healthcheck", "secrets", "configs", "networks", "mounts", "refused_volumes", "ports",
+    "refused_ports", "restart_policy", "update_config", "rollback_config", "resources", "placement"))
 
 
 def _command_line(raw: dict, key: str, base) -> Val | None:
