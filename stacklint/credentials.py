@@ -74,19 +74,16 @@ def is_secret_file_name(name: str) -> bool:
     return False
 
 
-def entry(container, key):
-    """container[key] for a mapping or a list, None when absent."""
-    if isinstance(container, dict):
-        return container.get(key)
-    if isinstance(container, list) and isinstance(key, int) and key < len(container):
-        return container[key]
-    return None
-
-
-def written_value(written, path: tuple):
-    """The value of an environment entry as the file writes it (before interpolation): the
-    mapping's value, or what follows `=` in a list entry."""
-    if isinstance(path[-1], int) and isinstance(written, str):
+def written_value(environment, key):
+    """The value of the `environment` entry at key as the file writes it (before interpolation):
+    the mapping's value, or what follows `=` in a list entry; None when absent."""
+    if isinstance(environment, dict):
+        written = environment.get(key)
+    elif isinstance(environment, list) and isinstance(key, int) and key < len(environment):
+        written = environment[key]
+    else:
+        return None
+    if isinstance(key, int) and isinstance(written, str):
         _, sep, value = written.partition("=")
         return value if sep else None
     return written

@@ -159,7 +159,7 @@ def plaintext_secrets(ctx: Context):
     for name, svc in ctx.model.services.items():
         written = ctx.model.written(svc.path + ("environment",))  # before interpolation
         for var, value, path in svc.environment:
-            raw = credentials.written_value(credentials.entry(written, path[-1]), path)
+            raw = credentials.written_value(written, path[-1])
             if credentials.is_credential_name(var):
                 kind = credentials.literal_kind(raw, value)
                 if kind == "literal":
@@ -172,7 +172,7 @@ def plaintext_secrets(ctx: Context):
                                    f"({credentials.masked(raw)}) when the variable is unset; deploy it from a "
                                    f"Docker secret or require it with ${{VAR:?message}}", path)
                     continue
-            found = credentials.url_password(raw)
+            found = credentials.url_password(raw) if isinstance(raw, str) and "://" in raw else None
             if found:
                 scheme, user, _ = found
                 yield ctx.diag("SL202", f"service {name}: {var} contains a password inside a URL "
