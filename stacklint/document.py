@@ -827,9 +827,11 @@ class _UntypedResolver:
     What the C composer asks of its resolver (never its __init__); the pure loader adds ruamel's
     BaseResolver (pure_yaml.py), which a plain lint need not import (it imports datetime)."""
 
-    def resolve(self, kind, value, implicit):
+    @staticmethod
+    def resolve(kind, value, implicit):
         # kind is the class the C composer is about to build: ours (below) or ruamel's. Called
-        # for every node: the identity test spares most of them the subclass check.
+        # for every node: the identity test spares most of them the subclass check. Static:
+        # looked up per node, a plain function is not bound to a new method object first.
         if kind is _Scalar or issubclass(kind, ScalarNode):
             plain, quoted = implicit
             return _PLAIN if plain else _QUOTED if quoted else _NON_SPECIFIC
