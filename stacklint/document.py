@@ -845,47 +845,44 @@ class _UntypedResolver:
 
 
 # The C composer builds nodes through these Python classes; ruamel's versions wrap every tag
-# in a Tag object, which costs a third of the parse. Same classes, minus that wrapping. One
-# store a line: assigning four names from a tuple builds and unpacks the tuple (13% of a
-# constructor that runs for every node).
+# in a Tag object, which costs a third of the parse. Same classes, minus that wrapping, and
+# storing only what is read: the C composer passes no comment or anchor, and nothing reads
+# them (class-level None keeps ruamel's repr working). One store a line: assigning four names
+# from a tuple builds and unpacks the tuple (13% of a constructor that runs for every node).
 class _Scalar(ScalarNode):
     __slots__ = ()
+    comment = anchor = None
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, style=None, comment=None, anchor=None):
+    def __init__(self, tag, value, start_mark, end_mark, style=None):
         self.ctag = tag
         self.value = value
         self.style = style
         self.start_mark = start_mark
         self.end_mark = end_mark
-        self.comment = comment
-        self.anchor = anchor
 
 
 class _Sequence(SequenceNode):
     __slots__ = ()
+    comment = anchor = None
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
+    def __init__(self, tag, value, start_mark, end_mark, flow_style=None):
         self.ctag = tag
         self.value = value
         self.flow_style = flow_style
         self.start_mark = start_mark
         self.end_mark = end_mark
-        self.comment = comment
-        self.anchor = anchor
 
 
 class _Mapping(MappingNode):
     __slots__ = ()
+    comment = anchor = merge = None
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
+    def __init__(self, tag, value, start_mark, end_mark, flow_style=None):
         self.ctag = tag
         self.value = value
         self.flow_style = flow_style
         self.start_mark = start_mark
         self.end_mark = end_mark
-        self.comment = comment
-        self.anchor = anchor
-        self.merge = None
 
 
 _FAST_NODES = (_Scalar, _Sequence, _Mapping)
