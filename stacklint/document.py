@@ -438,7 +438,17 @@ class _Walker:
             self.doc.problems.append(_problem("SL001", message, r, path))
         self.stopped = True
 
-    def walk(self, node, path: YamlPath, depth: int):
+    def walk(self, node, path: YamlPath, depth: int, where=None):
+        """The value of node. where: for a collection's item, how to find an alias for it in the
+        text (see _cursor), worked out only when needed; an item already walked is an alias."""
+        if where is not None:  # checked here, not in a call of its own: once per collection item
+            if id(node) in self.active:
+                self.fail("recursive alias: it refers to a node that contains it (Docker: \"anchor value "
+                          "contains itself\")", self._alias_at(self._cursor(where)), path)
+                return None
+            size = None if self.in_alias else self.sizes.get(id(node))
+            if size is not None:
+                return self._expand(node, path, depth, where, size)
         if not self.in_alias:
             self.decodes += 1
         if depth > MAX_DEPTH:
@@ -513,16 +523,8 @@ class _Walker:
             "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
             path + (raw,)))
 
-    def child(self, node, path: YamlPath, depth: int, where):
-        """Walk a collection's item (not a scalar); where: how to find an alias for it in the text
-        (see _cursor), worked out only when needed."""
-        if id(node) in self.active:
-            self.fail("recursive alias: it refers to a node that contains it (Docker: \"anchor value "
-                      "contains itself\")", self._alias_at(self._cursor(where)), path)
-            return None
-        size = None if self.in_alias else self.sizes.get(id(node))
-        if size is None:
-            return self.walk(node, path, depth)
+    def _expand(self, node, path: YamlPath, depth: int, where, size: int):
+        """Walk an alias of node (already walked, size decode steps), if go-yaml admits it."""
         if not self._admit(size, where, path):
             return None
         if not self.in_alias:
@@ -603,7 +605,7 @@ class _Walker:
             if isinstance(item, ScalarNode):
                 out.append(self.walk(item, p, deeper))
             else:
-                out.append(self.child(item, p, deeper, (node, i)))
+                out.append(self.walk(item, p, deeper, (node, i)))
         if counting:
             self.decodes += steps
         return out
@@ -678,7 +680,7 @@ class _Walker:
             if isinstance(vnode, ScalarNode):
                 out[raw] = self.walk(vnode, p, depth + 1)
             else:
-                out[raw] = self.child(vnode, p, depth + 1, knode)
+                out[raw] = self.walk(vnode, p, depth + 1, knode)
         if counting:
             self.decodes += steps
         if merges:
@@ -732,7 +734,7 @@ class _Walker:
                         continue
                     p = path + (raw,)
                     self.doc.spans[p] = (knode, vnode)
-                    out[raw] = self.child(vnode, p, depth + 1, knode)
+                    out[raw] = self.walk(vnode, p, depth + 1, knode)
                 # nested merges inside the source mapping
                 inner = [(k, v) for k, v in src.value if _is_merge_key(k)]
                 if inner:
