@@ -20,7 +20,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "version" in data_keys:
             data_keys.remove("version")
             data__version = data["version"]
@@ -33,7 +33,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must be object")
             data__services_is_dict = isinstance(data__services, dict)
             if data__services_is_dict:
-                data__services_keys = set(data__services.keys())
+                data__services_keys = set(data__services)
                 for data__services_key, data__services_val in data__services.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__services_key):
                         if data__services_key in data__services_keys:
@@ -48,7 +48,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks must be object")
             data__networks_is_dict = isinstance(data__networks, dict)
             if data__networks_is_dict:
-                data__networks_keys = set(data__networks.keys())
+                data__networks_keys = set(data__networks)
                 for data__networks_key, data__networks_val in data__networks.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__networks_key):
                         if data__networks_key in data__networks_keys:
@@ -61,7 +61,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes must be object")
             data__volumes_is_dict = isinstance(data__volumes, dict)
             if data__volumes_is_dict:
-                data__volumes_keys = set(data__volumes.keys())
+                data__volumes_keys = set(data__volumes)
                 for data__volumes_key, data__volumes_val in data__volumes.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__volumes_key):
                         if data__volumes_key in data__volumes_keys:
@@ -78,7 +78,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "driver" in data_keys:
             data_keys.remove("driver")
             data__driver = data["driver"]
@@ -91,7 +91,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".driver_opts must be object")
             data__driveropts_is_dict = isinstance(data__driveropts, dict)
             if data__driveropts_is_dict:
-                data__driveropts_keys = set(data__driveropts.keys())
+                data__driveropts_keys = set(data__driveropts)
                 for data__driveropts_key, data__driveropts_val in data__driveropts.items():
                     if REGEX_PATTERNS['^.+$'].search(data__driveropts_key):
                         if data__driveropts_key in data__driveropts_keys:
@@ -105,7 +105,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".external must be boolean or object")
             data__external_is_dict = isinstance(data__external, dict)
             if data__external_is_dict:
-                data__external_keys = set(data__external.keys())
+                data__external_keys = set(data__external)
                 if "name" in data__external_keys:
                     data__external_keys.remove("name")
                     data__external__name = data__external["name"]
@@ -127,7 +127,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ma
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
-                data_keys = set(data.keys())
+                data_keys = set(data)
                 for data_key, data_val in data.items():
                     if REGEX_PATTERNS['.+'].search(data_key):
                         if data_key in data_keys:
@@ -160,7 +160,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "driver" in data_keys:
             data_keys.remove("driver")
             data__driver = data["driver"]
@@ -173,7 +173,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".driver_opts must be object")
             data__driveropts_is_dict = isinstance(data__driveropts, dict)
             if data__driveropts_is_dict:
-                data__driveropts_keys = set(data__driveropts.keys())
+                data__driveropts_keys = set(data__driveropts)
                 for data__driveropts_key, data__driveropts_val in data__driveropts.items():
                     if REGEX_PATTERNS['^.+$'].search(data__driveropts_key):
                         if data__driveropts_key in data__driveropts_keys:
@@ -187,7 +187,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".ipam must be object")
             data__ipam_is_dict = isinstance(data__ipam, dict)
             if data__ipam_is_dict:
-                data__ipam_keys = set(data__ipam.keys())
+                data__ipam_keys = set(data__ipam)
                 if "driver" in data__ipam_keys:
                     data__ipam_keys.remove("driver")
                     data__ipam__driver = data__ipam["driver"]
@@ -206,7 +206,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + f".ipam.config[{data__ipam__config_x}]" + " must be object")
                             data__ipam__config_item_is_dict = isinstance(data__ipam__config_item, dict)
                             if data__ipam__config_item_is_dict:
-                                data__ipam__config_item_keys = set(data__ipam__config_item.keys())
+                                data__ipam__config_item_keys = set(data__ipam__config_item)
                                 if "subnet" in data__ipam__config_item_keys:
                                     data__ipam__config_item_keys.remove("subnet")
                                     data__ipam__config_item__subnet = data__ipam__config_item["subnet"]
@@ -223,7 +223,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".external must be boolean or object")
             data__external_is_dict = isinstance(data__external, dict)
             if data__external_is_dict:
-                data__external_keys = set(data__external.keys())
+                data__external_keys = set(data__external)
                 if "name" in data__external_keys:
                     data__external_keys.remove("name")
                     data__external__name = data__external["name"]
@@ -249,7 +249,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "deploy" in data_keys:
             data_keys.remove("deploy")
             data__deploy = data["deploy"]
@@ -266,7 +266,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 try:
                     data__build_is_dict = isinstance(data__build, dict)
                     if data__build_is_dict:
-                        data__build_keys = set(data__build.keys())
+                        data__build_keys = set(data__build)
                         if "context" in data__build_keys:
                             data__build_keys.remove("context")
                             data__build__context = data__build["context"]
@@ -448,7 +448,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".logging must be object")
             data__logging_is_dict = isinstance(data__logging, dict)
             if data__logging_is_dict:
-                data__logging_keys = set(data__logging.keys())
+                data__logging_keys = set(data__logging)
                 if "driver" in data__logging_keys:
                     data__logging_keys.remove("driver")
                     data__logging__driver = data__logging["driver"]
@@ -461,7 +461,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".logging.options must be object")
                     data__logging__options_is_dict = isinstance(data__logging__options, dict)
                     if data__logging__options_is_dict:
-                        data__logging__options_keys = set(data__logging__options.keys())
+                        data__logging__options_keys = set(data__logging__options)
                         for data__logging__options_key, data__logging__options_val in data__logging__options.items():
                             if REGEX_PATTERNS['^.+$'].search(data__logging__options_key):
                                 if data__logging__options_key in data__logging__options_keys:
@@ -493,7 +493,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 try:
                     data__networks_is_dict = isinstance(data__networks, dict)
                     if data__networks_is_dict:
-                        data__networks_keys = set(data__networks.keys())
+                        data__networks_keys = set(data__networks)
                         for data__networks_key, data__networks_val in data__networks.items():
                             if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__networks_key):
                                 if data__networks_key in data__networks_keys:
@@ -503,7 +503,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                     try:
                                         data__networks_val_is_dict = isinstance(data__networks_val, dict)
                                         if data__networks_val_is_dict:
-                                            data__networks_val_keys = set(data__networks_val.keys())
+                                            data__networks_val_keys = set(data__networks_val)
                                             if "aliases" in data__networks_val_keys:
                                                 data__networks_val_keys.remove("aliases")
                                                 data__networks_val__aliases = data__networks_val["aliases"]
@@ -631,7 +631,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits must be object")
             data__ulimits_is_dict = isinstance(data__ulimits, dict)
             if data__ulimits_is_dict:
-                data__ulimits_keys = set(data__ulimits.keys())
+                data__ulimits_keys = set(data__ulimits)
                 for data__ulimits_key, data__ulimits_val in data__ulimits.items():
                     if REGEX_PATTERNS['^[a-z]+$'].search(data__ulimits_key):
                         if data__ulimits_key in data__ulimits_keys:
@@ -648,7 +648,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                     data__ulimits_val__missing_keys = set(['soft', 'hard']) - data__ulimits_val.keys()
                                     if data__ulimits_val__missing_keys:
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must contain ")
-                                    data__ulimits_val_keys = set(data__ulimits_val.keys())
+                                    data__ulimits_val_keys = set(data__ulimits_val)
                                     if "hard" in data__ulimits_val_keys:
                                         data__ulimits_val_keys.remove("hard")
                                         data__ulimits_val__hard = data__ulimits_val["hard"]
@@ -703,7 +703,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_he
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "disable" in data_keys:
             data_keys.remove("disable")
             data__disable = data["disable"]
@@ -786,7 +786,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "mode" in data_keys:
             data_keys.remove("mode")
             data__mode = data["mode"]
@@ -808,7 +808,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".update_config must be object")
             data__updateconfig_is_dict = isinstance(data__updateconfig, dict)
             if data__updateconfig_is_dict:
-                data__updateconfig_keys = set(data__updateconfig.keys())
+                data__updateconfig_keys = set(data__updateconfig)
                 if "parallelism" in data__updateconfig_keys:
                     data__updateconfig_keys.remove("parallelism")
                     data__updateconfig__parallelism = data__updateconfig["parallelism"]
@@ -843,7 +843,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".resources must be object")
             data__resources_is_dict = isinstance(data__resources, dict)
             if data__resources_is_dict:
-                data__resources_keys = set(data__resources.keys())
+                data__resources_keys = set(data__resources)
                 if "limits" in data__resources_keys:
                     data__resources_keys.remove("limits")
                     data__resources__limits = data__resources["limits"]
@@ -851,7 +851,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".resources.limits must be object")
                     data__resources__limits_is_dict = isinstance(data__resources__limits, dict)
                     if data__resources__limits_is_dict:
-                        data__resources__limits_keys = set(data__resources__limits.keys())
+                        data__resources__limits_keys = set(data__resources__limits)
                         if "cpus" in data__resources__limits_keys:
                             data__resources__limits_keys.remove("cpus")
                             data__resources__limits__cpus = data__resources__limits["cpus"]
@@ -871,7 +871,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".resources.reservations must be object")
                     data__resources__reservations_is_dict = isinstance(data__resources__reservations, dict)
                     if data__resources__reservations_is_dict:
-                        data__resources__reservations_keys = set(data__resources__reservations.keys())
+                        data__resources__reservations_keys = set(data__resources__reservations)
                         if "cpus" in data__resources__reservations_keys:
                             data__resources__reservations_keys.remove("cpus")
                             data__resources__reservations__cpus = data__resources__reservations["cpus"]
@@ -893,7 +893,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".restart_policy must be object")
             data__restartpolicy_is_dict = isinstance(data__restartpolicy, dict)
             if data__restartpolicy_is_dict:
-                data__restartpolicy_keys = set(data__restartpolicy.keys())
+                data__restartpolicy_keys = set(data__restartpolicy)
                 if "condition" in data__restartpolicy_keys:
                     data__restartpolicy_keys.remove("condition")
                     data__restartpolicy__condition = data__restartpolicy["condition"]
@@ -923,7 +923,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".placement must be object")
             data__placement_is_dict = isinstance(data__placement, dict)
             if data__placement_is_dict:
-                data__placement_keys = set(data__placement.keys())
+                data__placement_keys = set(data__placement)
                 if "constraints" in data__placement_keys:
                     data__placement_keys.remove("constraints")
                     data__placement__constraints = data__placement["constraints"]

@@ -21,7 +21,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "version" in data_keys:
             data_keys.remove("version")
             data__version = data["version"]
@@ -34,7 +34,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must be object")
             data__services_is_dict = isinstance(data__services, dict)
             if data__services_is_dict:
-                data__services_keys = set(data__services.keys())
+                data__services_keys = set(data__services)
                 for data__services_key, data__services_val in data__services.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__services_key):
                         if data__services_key in data__services_keys:
@@ -49,7 +49,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".networks must be object")
             data__networks_is_dict = isinstance(data__networks, dict)
             if data__networks_is_dict:
-                data__networks_keys = set(data__networks.keys())
+                data__networks_keys = set(data__networks)
                 for data__networks_key, data__networks_val in data__networks.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__networks_key):
                         if data__networks_key in data__networks_keys:
@@ -62,7 +62,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".volumes must be object")
             data__volumes_is_dict = isinstance(data__volumes, dict)
             if data__volumes_is_dict:
-                data__volumes_keys = set(data__volumes.keys())
+                data__volumes_keys = set(data__volumes)
                 for data__volumes_key, data__volumes_val in data__volumes.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__volumes_key):
                         if data__volumes_key in data__volumes_keys:
@@ -77,7 +77,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".secrets must be object")
             data__secrets_is_dict = isinstance(data__secrets, dict)
             if data__secrets_is_dict:
-                data__secrets_keys = set(data__secrets.keys())
+                data__secrets_keys = set(data__secrets)
                 for data__secrets_key, data__secrets_val in data__secrets.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__secrets_key):
                         if data__secrets_key in data__secrets_keys:
@@ -92,7 +92,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs must be object")
             data__configs_is_dict = isinstance(data__configs, dict)
             if data__configs_is_dict:
-                data__configs_keys = set(data__configs.keys())
+                data__configs_keys = set(data__configs)
                 for data__configs_key, data__configs_val in data__configs.items():
                     if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__configs_key):
                         if data__configs_key in data__configs_keys:
@@ -100,10 +100,11 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json(data, custom_fo
                         validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_config(data__configs_val, custom_formats, None)
                 if data__configs_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".configs must not contain "+str(data__configs_keys)+" properties")
-        for data_key, data_val in data.items():
-            if REGEX_PATTERNS['^x-'].search(data_key):
-                if data_key in data_keys:
-                    data_keys.remove(data_key)
+        if data_keys:
+            for data_key in list(data_keys):
+                if REGEX_PATTERNS['^x-'].search(data_key):
+                    if data_key in data_keys:
+                        data_keys.remove(data_key)
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -113,7 +114,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_co
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "file" in data_keys:
             data_keys.remove("file")
             data__file = data["file"]
@@ -126,7 +127,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_co
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".external must be boolean or object")
             data__external_is_dict = isinstance(data__external, dict)
             if data__external_is_dict:
-                data__external_keys = set(data__external.keys())
+                data__external_keys = set(data__external)
                 if "name" in data__external_keys:
                     data__external_keys.remove("name")
                     data__external__name = data__external["name"]
@@ -146,7 +147,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ma
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
-                data_keys = set(data.keys())
+                data_keys = set(data)
                 for data_key, data_val in data.items():
                     if REGEX_PATTERNS['.+'].search(data_key):
                         if data_key in data_keys:
@@ -179,7 +180,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "file" in data_keys:
             data_keys.remove("file")
             data__file = data["file"]
@@ -192,7 +193,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".external must be boolean or object")
             data__external_is_dict = isinstance(data__external, dict)
             if data__external_is_dict:
-                data__external_keys = set(data__external.keys())
+                data__external_keys = set(data__external)
                 if "name" in data__external_keys:
                     data__external_keys.remove("name")
                     data__external__name = data__external["name"]
@@ -211,7 +212,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
@@ -229,7 +230,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".driver_opts must be object")
             data__driveropts_is_dict = isinstance(data__driveropts, dict)
             if data__driveropts_is_dict:
-                data__driveropts_keys = set(data__driveropts.keys())
+                data__driveropts_keys = set(data__driveropts)
                 for data__driveropts_key, data__driveropts_val in data__driveropts.items():
                     if REGEX_PATTERNS['^.+$'].search(data__driveropts_key):
                         if data__driveropts_key in data__driveropts_keys:
@@ -243,7 +244,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_vo
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".external must be boolean or object")
             data__external_is_dict = isinstance(data__external, dict)
             if data__external_is_dict:
-                data__external_keys = set(data__external.keys())
+                data__external_keys = set(data__external)
                 if "name" in data__external_keys:
                     data__external_keys.remove("name")
                     data__external__name = data__external["name"]
@@ -264,7 +265,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "driver" in data_keys:
             data_keys.remove("driver")
             data__driver = data["driver"]
@@ -277,7 +278,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".driver_opts must be object")
             data__driveropts_is_dict = isinstance(data__driveropts, dict)
             if data__driveropts_is_dict:
-                data__driveropts_keys = set(data__driveropts.keys())
+                data__driveropts_keys = set(data__driveropts)
                 for data__driveropts_key, data__driveropts_val in data__driveropts.items():
                     if REGEX_PATTERNS['^.+$'].search(data__driveropts_key):
                         if data__driveropts_key in data__driveropts_keys:
@@ -291,7 +292,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".ipam must be object")
             data__ipam_is_dict = isinstance(data__ipam, dict)
             if data__ipam_is_dict:
-                data__ipam_keys = set(data__ipam.keys())
+                data__ipam_keys = set(data__ipam)
                 if "driver" in data__ipam_keys:
                     data__ipam_keys.remove("driver")
                     data__ipam__driver = data__ipam["driver"]
@@ -310,7 +311,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + f".ipam.config[{data__ipam__config_x}]" + " must be object")
                             data__ipam__config_item_is_dict = isinstance(data__ipam__config_item, dict)
                             if data__ipam__config_item_is_dict:
-                                data__ipam__config_item_keys = set(data__ipam__config_item.keys())
+                                data__ipam__config_item_keys = set(data__ipam__config_item)
                                 if "subnet" in data__ipam__config_item_keys:
                                     data__ipam__config_item_keys.remove("subnet")
                                     data__ipam__config_item__subnet = data__ipam__config_item["subnet"]
@@ -327,7 +328,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_ne
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".external must be boolean or object")
             data__external_is_dict = isinstance(data__external, dict)
             if data__external_is_dict:
-                data__external_keys = set(data__external.keys())
+                data__external_keys = set(data__external)
                 if "name" in data__external_keys:
                     data__external_keys.remove("name")
                     data__external__name = data__external["name"]
@@ -358,7 +359,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "deploy" in data_keys:
             data_keys.remove("deploy")
             data__deploy = data["deploy"]
@@ -375,7 +376,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 try:
                     data__build_is_dict = isinstance(data__build, dict)
                     if data__build_is_dict:
-                        data__build_keys = set(data__build.keys())
+                        data__build_keys = set(data__build)
                         if "context" in data__build_keys:
                             data__build_keys.remove("context")
                             data__build__context = data__build["context"]
@@ -469,7 +470,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         try:
                             data__configs_item_is_dict = isinstance(data__configs_item, dict)
                             if data__configs_item_is_dict:
-                                data__configs_item_keys = set(data__configs_item.keys())
+                                data__configs_item_keys = set(data__configs_item)
                                 if "source" in data__configs_item_keys:
                                     data__configs_item_keys.remove("source")
                                     data__configs_item__source = data__configs_item["source"]
@@ -511,7 +512,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".credential_spec must be object")
             data__credentialspec_is_dict = isinstance(data__credentialspec, dict)
             if data__credentialspec_is_dict:
-                data__credentialspec_keys = set(data__credentialspec.keys())
+                data__credentialspec_keys = set(data__credentialspec)
                 if "file" in data__credentialspec_keys:
                     data__credentialspec_keys.remove("file")
                     data__credentialspec__file = data__credentialspec["file"]
@@ -643,7 +644,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".logging must be object")
             data__logging_is_dict = isinstance(data__logging, dict)
             if data__logging_is_dict:
-                data__logging_keys = set(data__logging.keys())
+                data__logging_keys = set(data__logging)
                 if "driver" in data__logging_keys:
                     data__logging_keys.remove("driver")
                     data__logging__driver = data__logging["driver"]
@@ -656,7 +657,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".logging.options must be object")
                     data__logging__options_is_dict = isinstance(data__logging__options, dict)
                     if data__logging__options_is_dict:
-                        data__logging__options_keys = set(data__logging__options.keys())
+                        data__logging__options_keys = set(data__logging__options)
                         for data__logging__options_key, data__logging__options_val in data__logging__options.items():
                             if REGEX_PATTERNS['^.+$'].search(data__logging__options_key):
                                 if data__logging__options_key in data__logging__options_keys:
@@ -688,7 +689,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 try:
                     data__networks_is_dict = isinstance(data__networks, dict)
                     if data__networks_is_dict:
-                        data__networks_keys = set(data__networks.keys())
+                        data__networks_keys = set(data__networks)
                         for data__networks_key, data__networks_val in data__networks.items():
                             if REGEX_PATTERNS['^[a-zA-Z0-9._-]+$'].search(data__networks_key):
                                 if data__networks_key in data__networks_keys:
@@ -698,7 +699,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                     try:
                                         data__networks_val_is_dict = isinstance(data__networks_val, dict)
                                         if data__networks_val_is_dict:
-                                            data__networks_val_keys = set(data__networks_val.keys())
+                                            data__networks_val_keys = set(data__networks_val)
                                             if "aliases" in data__networks_val_keys:
                                                 data__networks_val_keys.remove("aliases")
                                                 data__networks_val__aliases = data__networks_val["aliases"]
@@ -759,7 +760,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         try:
                             data__ports_item_is_dict = isinstance(data__ports_item, dict)
                             if data__ports_item_is_dict:
-                                data__ports_item_keys = set(data__ports_item.keys())
+                                data__ports_item_keys = set(data__ports_item)
                                 if "mode" in data__ports_item_keys:
                                     data__ports_item_keys.remove("mode")
                                     data__ports_item__mode = data__ports_item["mode"]
@@ -838,7 +839,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                         try:
                             data__secrets_item_is_dict = isinstance(data__secrets_item, dict)
                             if data__secrets_item_is_dict:
-                                data__secrets_item_keys = set(data__secrets_item.keys())
+                                data__secrets_item_keys = set(data__secrets_item)
                                 if "source" in data__secrets_item_keys:
                                     data__secrets_item_keys.remove("source")
                                     data__secrets_item__source = data__secrets_item["source"]
@@ -903,7 +904,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".ulimits must be object")
             data__ulimits_is_dict = isinstance(data__ulimits, dict)
             if data__ulimits_is_dict:
-                data__ulimits_keys = set(data__ulimits.keys())
+                data__ulimits_keys = set(data__ulimits)
                 for data__ulimits_key, data__ulimits_val in data__ulimits.items():
                     if REGEX_PATTERNS['^[a-z]+$'].search(data__ulimits_key):
                         if data__ulimits_key in data__ulimits_keys:
@@ -920,7 +921,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                     data__ulimits_val__missing_keys = set(['soft', 'hard']) - data__ulimits_val.keys()
                                     if data__ulimits_val__missing_keys:
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + f".ulimits.{data__ulimits_key}" + " must contain ")
-                                    data__ulimits_val_keys = set(data__ulimits_val.keys())
+                                    data__ulimits_val_keys = set(data__ulimits_val)
                                     if "hard" in data__ulimits_val_keys:
                                         data__ulimits_val_keys.remove("hard")
                                         data__ulimits_val__hard = data__ulimits_val["hard"]
@@ -968,7 +969,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                 data__volumes_item__missing_keys = set(['type']) - data__volumes_item.keys()
                                 if data__volumes_item__missing_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}]" + " must contain ")
-                                data__volumes_item_keys = set(data__volumes_item.keys())
+                                data__volumes_item_keys = set(data__volumes_item)
                                 if "type" in data__volumes_item_keys:
                                     data__volumes_item_keys.remove("type")
                                     data__volumes_item__type = data__volumes_item["type"]
@@ -1001,7 +1002,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].bind" + " must be object")
                                     data__volumes_item__bind_is_dict = isinstance(data__volumes_item__bind, dict)
                                     if data__volumes_item__bind_is_dict:
-                                        data__volumes_item__bind_keys = set(data__volumes_item__bind.keys())
+                                        data__volumes_item__bind_keys = set(data__volumes_item__bind)
                                         if "propagation" in data__volumes_item__bind_keys:
                                             data__volumes_item__bind_keys.remove("propagation")
                                             data__volumes_item__bind__propagation = data__volumes_item__bind["propagation"]
@@ -1014,7 +1015,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_se
                                         raise JsonSchemaValueException("" + (name_prefix or "data") + f".volumes[{data__volumes_x}].volume" + " must be object")
                                     data__volumes_item__volume_is_dict = isinstance(data__volumes_item__volume, dict)
                                     if data__volumes_item__volume_is_dict:
-                                        data__volumes_item__volume_keys = set(data__volumes_item__volume.keys())
+                                        data__volumes_item__volume_keys = set(data__volumes_item__volume)
                                         if "nocopy" in data__volumes_item__volume_keys:
                                             data__volumes_item__volume_keys.remove("nocopy")
                                             data__volumes_item__volume__nocopy = data__volumes_item__volume["nocopy"]
@@ -1040,7 +1041,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_he
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "disable" in data_keys:
             data_keys.remove("disable")
             data__disable = data["disable"]
@@ -1128,7 +1129,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "mode" in data_keys:
             data_keys.remove("mode")
             data__mode = data["mode"]
@@ -1155,7 +1156,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".update_config must be object")
             data__updateconfig_is_dict = isinstance(data__updateconfig, dict)
             if data__updateconfig_is_dict:
-                data__updateconfig_keys = set(data__updateconfig.keys())
+                data__updateconfig_keys = set(data__updateconfig)
                 if "parallelism" in data__updateconfig_keys:
                     data__updateconfig_keys.remove("parallelism")
                     data__updateconfig__parallelism = data__updateconfig["parallelism"]
@@ -1197,7 +1198,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".resources must be object")
             data__resources_is_dict = isinstance(data__resources, dict)
             if data__resources_is_dict:
-                data__resources_keys = set(data__resources.keys())
+                data__resources_keys = set(data__resources)
                 if "limits" in data__resources_keys:
                     data__resources_keys.remove("limits")
                     data__resources__limits = data__resources["limits"]
@@ -1205,7 +1206,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".resources.limits must be object")
                     data__resources__limits_is_dict = isinstance(data__resources__limits, dict)
                     if data__resources__limits_is_dict:
-                        data__resources__limits_keys = set(data__resources__limits.keys())
+                        data__resources__limits_keys = set(data__resources__limits)
                         if "cpus" in data__resources__limits_keys:
                             data__resources__limits_keys.remove("cpus")
                             data__resources__limits__cpus = data__resources__limits["cpus"]
@@ -1225,7 +1226,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".resources.reservations must be object")
                     data__resources__reservations_is_dict = isinstance(data__resources__reservations, dict)
                     if data__resources__reservations_is_dict:
-                        data__resources__reservations_keys = set(data__resources__reservations.keys())
+                        data__resources__reservations_keys = set(data__resources__reservations)
                         if "cpus" in data__resources__reservations_keys:
                             data__resources__reservations_keys.remove("cpus")
                             data__resources__reservations__cpus = data__resources__reservations["cpus"]
@@ -1247,7 +1248,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".restart_policy must be object")
             data__restartpolicy_is_dict = isinstance(data__restartpolicy, dict)
             if data__restartpolicy_is_dict:
-                data__restartpolicy_keys = set(data__restartpolicy.keys())
+                data__restartpolicy_keys = set(data__restartpolicy)
                 if "condition" in data__restartpolicy_keys:
                     data__restartpolicy_keys.remove("condition")
                     data__restartpolicy__condition = data__restartpolicy["condition"]
@@ -1277,7 +1278,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".placement must be object")
             data__placement_is_dict = isinstance(data__placement, dict)
             if data__placement_is_dict:
-                data__placement_keys = set(data__placement.keys())
+                data__placement_keys = set(data__placement)
                 if "constraints" in data__placement_keys:
                     data__placement_keys.remove("constraints")
                     data__placement__constraints = data__placement["constraints"]
@@ -1302,7 +1303,7 @@ def validate_https___stacklint_invalid_schemas_stack_schema_json__definitions_de
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + f".placement.preferences[{data__placement__preferences_x}]" + " must be object")
                             data__placement__preferences_item_is_dict = isinstance(data__placement__preferences_item, dict)
                             if data__placement__preferences_item_is_dict:
-                                data__placement__preferences_item_keys = set(data__placement__preferences_item.keys())
+                                data__placement__preferences_item_keys = set(data__placement__preferences_item)
                                 if "spread" in data__placement__preferences_item_keys:
                                     data__placement__preferences_item_keys.remove("spread")
                                     data__placement__preferences_item__spread = data__placement__preferences_item["spread"]
