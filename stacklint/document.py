@@ -625,7 +625,7 @@ class _Walker:
         string_keys = self.string_keys
         inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
-        seen: dict = {}  # ident -> index of its first pair, where keys compare by ident
+        seen: dict = {} if idents is not None else None  # ident -> index of its first pair
         # go-yaml's decode steps for the keys and scalar values here, added to self.decodes before
         # anything below reads it (a nested collection) and at the end: the same counts at every
         # read, without an attribute update per node. Outside aliases only, as in walk().
@@ -686,8 +686,21 @@ class _Walker:
         if merges:
             if counting:
                 self.decodes += len(node.value)  # go-yaml decodes the keys once more to merge
-            self._merge(out, merges, path, depth, _is_string_map(node, self.plain))
+            self._merge(out, merges, path, depth, self._is_string_map(node))
         return out
+
+    def _is_string_map(self, node: MappingNode) -> bool:
+        """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string]."""
+        string_keys = self.string_keys
+        for knode, _ in node.value:
+            if not isinstance(knode, ScalarNode):
+                return False
+            tag = knode.ctag
+            if tag == _PLAIN and knode.value not in string_keys and self.plain(knode.value).__class__ is not str:
+                return False
+            if tag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
+                return False
+        return True
 
     def _merge(self, out: dict, merges: list, path: YamlPath, depth: int, string_keys: bool) -> None:
         # Explicit keys win over merged ones; earlier merge sources win over later ones.
@@ -799,19 +812,6 @@ def _written_after(mapping: MappingNode, i: int) -> int:
     for knode, vnode in mapping.value[:i]:
         after = max(after, knode.end_mark.index, vnode.end_mark.index)
     return after
-
-
-def _is_string_map(node: MappingNode, plain) -> bool:
-    """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string].
-    plain: how a plain text is typed (the walk's _Walker.plain, which remembers)."""
-    for knode, _ in node.value:
-        if not isinstance(knode, ScalarNode):
-            return False
-        if knode.ctag == _PLAIN and type(plain(knode.value)) is not str:
-            return False
-        if knode.ctag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
-            return False
-    return True
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
