@@ -16,7 +16,7 @@ from .files import kind_of
 from .diagnostics import Severity
 from .output import FORMATS, render
 from .output.escape import escape_control
-from .output.text import COLOR_MODES, use_colour
+from .output.text import COLOR_MODES, use_colour, with_part
 from .quick_exit import exit_now
 from .runner import default_jobs, expand, lint_declared_stack, lint_paths, lint_stack_paths, plan
 from .settings import Settings
@@ -223,17 +223,24 @@ def lint_main(argv: list[str]) -> int:
     settings_for_file = functools.partial(config.settings_for, base=settings, config_path=config_path)
     stacks_for = functools.partial(config.stacks_for, config_path=config_path)
 
-    def lint_all():
+    stream = sys.stdout
+    colour = use_colour(stream, args.color) if args.output_file is None else args.color == "always"
+
+    def lint_all(then=None):
         found = lint_stack_paths(args.compose_file, settings_for_file) if args.compose_file else []
         alone, stacks = plan(args.paths, paths, stacks_for)
         # keep: this process leaves without freeing what it linted (quick_exit.py)
         found += lint_paths(alone, settings_for_file, args.jobs or default_jobs(), split=args.jobs is not None,
-                            keep=True)
+                            keep=True, then=then)
         for stack in stacks:
             found += lint_declared_stack(stack, settings_for_file, paths + args.paths)
         return found
 
-    results = lint_all()
+    # A text report's part for each file is rendered where the file is linted (by the --jobs
+    # workers, in parallel); not for the lint that --fix and --diff start from.
+    text_report = args.format in ("text", "concise") and not args.statistics
+    then = functools.partial(with_part, colour=colour, concise=args.format == "concise") if text_report else None
+    results = lint_all(None if args.fix or args.diff else then)
     if (args.fix or args.diff) and results:
         from .fix_command import fix_files
 
@@ -243,18 +250,16 @@ def lint_main(argv: list[str]) -> int:
                 if r.input_error:
                     say(escape_control(r.input_error))
             return outcome.exit_code(results)
-        results = lint_all()  # what remains after the fixes
+        results = lint_all(then)  # what remains after the fixes
     if not results:
         # Not an error: a CI step over a repository without stack files still gets a valid report.
         say("warning: no stack files found in " + ", ".join(escape_control(p) for p in args.paths))
     input_errors = [r for r in results if r.input_error]
     for r in input_errors:
         say(escape_control(r.input_error))
-    stream = sys.stdout
     if args.statistics:
         report = statistics.render(results, args.format)
     else:
-        colour = use_colour(stream, args.color) if args.output_file is None else args.color == "always"
         report = render(args.format, results, colour=colour, quiet=args.quiet)
     if args.format == "sarif":
         _note_sarif_cap(results)

@@ -145,6 +145,9 @@ class FileResult(Record):
         self.text = text
         self.data = data
         self.threshold = threshold
+        # ((colour, concise), text): its part of a text report, rendered where it was linted
+        # (output/text.py: with_part). Not a field: a copy of what the findings say.
+        self.rendered = None
 
     @property
     def failing(self) -> bool:

@@ -45,19 +45,22 @@ def default_jobs() -> int:
 
 
 def lint_paths(paths: list[str], settings_for: Callable[[str], Settings], jobs: int = 1,
-               split: bool = False, keep: bool = False) -> list[FileResult]:
+               split: bool = False, keep: bool = False,
+               then: Callable[[FileResult], FileResult] | None = None) -> list[FileResult]:
     """lint_path for each path, the results in the order of paths whatever jobs is.
 
     With jobs > 1 the files are shared among that many worker processes (settings_for must then
     be picklable: a module-level function or a partial of one). Standard input is read here.
     split: when files are linted one after the other and jobs > 1, a big file's checks may use a
     second process (split_checks.py; it costs memory, so the command line asks for it only when
-    --jobs is given). keep: see lint_path (files linted here only)."""
+    --jobs is given). keep: see lint_path (files linted here only). then: applied to each result
+    where it is linted, in the worker with jobs > 1 (picklable, as settings_for): the command line
+    renders each file's part of the report there (output/text.py: with_part)."""
     files = [p for p in paths if p != "-"]
     # at least two files a worker: for one small file, starting a process costs about what linting it does
     workers = min(jobs, len(files) // 2)
     if workers <= 1:
-        return [lint_path(p, settings_for, split and jobs > 1, keep) for p in paths]
+        return [_then(lint_path(p, settings_for, split and jobs > 1, keep), then) for p in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -68,12 +71,23 @@ def lint_paths(paths: list[str], settings_for: Callable[[str], Settings], jobs: 
     # no worker idles long at the end while another finishes a big batch.
     largest_first = sorted(files, key=_size, reverse=True)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        linted = pool.map(functools.partial(lint_path, settings_for=settings_for), largest_first, chunksize=_CHUNK)
+        linted = pool.map(functools.partial(_lint_then, settings_for=settings_for, then=then), largest_first,
+                          chunksize=_CHUNK)
         # (the workers are forked by now, with the GC as it was.) The findings come back as
         # many small acyclic objects; unpickling them with the GC on took three times as long.
         with gc_paused():
             by_file = dict(zip(largest_first, linted))
-    return [lint_path(p, settings_for) if p == "-" else by_file[p] for p in paths]
+    return [_then(lint_path(p, settings_for), then) if p == "-" else by_file[p] for p in paths]
+
+
+def _then(result: FileResult, then: Callable[[FileResult], FileResult] | None) -> FileResult:
+    return result if then is None else then(result)
+
+
+def _lint_then(path: str, settings_for: Callable[[str], Settings],
+               then: Callable[[FileResult], FileResult] | None) -> FileResult:
+    """A --jobs worker's task: lint_path, then `then` (lint_paths), both in the worker."""
+    return _then(lint_path(path, settings_for), then)
 
 
 class _KeepingContext(Checks):

@@ -1,9 +1,15 @@
 """`--jobs N`: files linted in N processes, the report exactly as a serial run prints it."""
 from __future__ import annotations
 
+import functools
+import os
 import re
 
 import pytest
+
+from stacklint import config, runner
+from stacklint.output import text
+from stacklint.settings import DEFAULT
 
 from .conftest import EXAMPLE, ROOT, run_cli
 
@@ -27,10 +33,11 @@ def tree(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
-def test_parallel_output_is_the_serial_output(tree, fmt):
-    serial = run_cli("--format", fmt, "--jobs", "1", str(tree))
-    parallel = run_cli("--format", fmt, "--jobs", "3", str(tree))
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "sarif"])
+@pytest.mark.parametrize("colour", ["never", "always"])
+def test_parallel_output_is_the_serial_output(tree, fmt, colour):
+    serial = run_cli("--format", fmt, "--color", colour, "--jobs", "1", str(tree))
+    parallel = run_cli("--format", fmt, "--color", colour, "--jobs", "3", str(tree))
     assert serial.returncode == 2, serial.stderr  # the broken file is an input error
     assert "broken-stack.yml" in serial.stderr
     assert serial.stdout.count("docker-stack-") >= 24  # every file is in the report
@@ -64,3 +71,39 @@ def test_jobs_must_be_a_positive_number(value):
     proc = run_cli("--jobs", value, str(EXAMPLE))
     assert proc.returncode == 2
     assert f"argument --jobs/-j: expected a whole number of at least 1, not '{value}'" in proc.stderr
+
+
+def _linted_by(result):
+    result.rendered = ("pid", os.getpid())
+    return result
+
+
+# as the command line builds it: picklable, for the workers
+SETTINGS_FOR = functools.partial(config.settings_for, base=DEFAULT, config_path=None)
+
+
+def test_then_runs_in_the_process_that_linted_the_file(tree):
+    files = runner.expand([str(tree)])
+    parallel = runner.lint_paths(files, SETTINGS_FOR, jobs=2, then=_linted_by)
+    serial = runner.lint_paths(files, SETTINGS_FOR, jobs=1, then=_linted_by)
+    assert [r.path for r in parallel] == files
+    assert {r.rendered[1] for r in serial} == {os.getpid()}
+    assert os.getpid() not in {r.rendered[1] for r in parallel}
+    assert parallel == serial  # `rendered` is not a field: the results are the same
+
+
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("concise", [False, True])
+def test_a_part_rendered_in_advance_is_the_report_rendered_at_the_end(tree, colour, concise):
+    files = runner.expand([str(tree)])[:8]
+    results = runner.lint_paths(files, SETTINGS_FOR, jobs=1)
+    expected = text.render(results, colour=colour, concise=concise)
+    assert sum(len(r.diagnostics) for r in results) > 8 and expected.count("\n") > 16
+    for r in results:
+        text.with_part(r, colour=colour, concise=concise)
+    assert text.render(results, colour=colour, concise=concise) == expected
+    # a part rendered with other options is not used
+    other = text.render(results, colour=not colour, concise=concise)
+    assert other != expected
+    assert other == text.render([text.with_part(r, colour=not colour, concise=concise) for r in results],
+                                colour=not colour, concise=concise)

@@ -110,17 +110,38 @@ def summary(results: list[FileResult]) -> list[str]:
     return lines
 
 
+def render_part(result: FileResult, colour: bool = False, concise: bool = False) -> str:
+    """One file's part of the report: each finding's line, and its frame unless concise."""
+    lines: list[str] = []
+    path = escape_control(result.path)
+    source = result.lines
+    for d in result.diagnostics:
+        lines.append(headline(path, d, colour))
+        if not concise:
+            lines.extend(frame(source, d, colour))
+            lines.append("")
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def with_part(result: FileResult, colour: bool = False, concise: bool = False) -> FileResult:
+    """The result with its part of the report rendered (FileResult.rendered): where it was linted,
+    so that `--jobs` workers render their files in parallel (at 12,000 findings rendering takes
+    about a quarter of a second, which the main process would otherwise add at the end)."""
+    result.rendered = ((colour, concise), render_part(result, colour, concise))
+    return result
+
+
+def _part(result: FileResult, colour: bool, concise: bool) -> str:
+    rendered = result.rendered
+    if rendered is not None and rendered[0] == (colour, concise):
+        return rendered[1]
+    return render_part(result, colour, concise)
+
+
 def render(results: list[FileResult], colour: bool = False, quiet: bool = False, concise: bool = False,
            **_) -> str:
-    lines: list[str] = []
-    for result in results:
-        path = escape_control(result.path)
-        source = result.lines
-        for d in result.diagnostics:
-            lines.append(headline(path, d, colour))
-            if not concise:
-                lines.extend(frame(source, d, colour))
-                lines.append("")
-    if not quiet:
-        lines.extend(summary(results))
-    return "\n".join(lines) + ("\n" if lines else "")
+    parts = [_part(result, colour, concise) for result in results]
+    closing = [] if quiet else summary(results)
+    if closing:
+        parts.append("\n".join(closing) + "\n")
+    return "".join(parts)
