@@ -625,7 +625,8 @@ class _Walker:
         string_keys = self.string_keys
         inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
-        seen: dict = {} if idents is not None else None  # ident -> index of its first pair
+        # ident -> index of its first pair, where keys compare by ident (the alias case only)
+        seen = {} if idents is not None else None
         # go-yaml's decode steps for the keys and scalar values here, added to self.decodes before
         # anything below reads it (a nested collection) and at the end: the same counts at every
         # read, without an attribute update per node. Outside aliases only, as in walk().
