@@ -11,8 +11,6 @@ text that produced the value).
 """
 from __future__ import annotations
 
-import re
-
 import bisect
 from array import array
 import math
@@ -329,7 +327,9 @@ _INFINITIES = (math.inf, -math.inf)
 _UNTYPED = object()  # not in _Walker.typed
 _TYPED_MAX = 65_536  # distinct texts remembered: a file of unique values gains nothing
 _FLOW_BRACKETS = LazyRegex(r"[\[\]{}]")
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+# The text's UTF-8 bytes as estimate_depth reads them: flow brackets and line feeds as they
+# are, a character of a block prefix (space, tab, `-`) as a space, any other byte as an `x`.
+_DEPTH_CLASSES = bytes(c if c in b"[]{}\n" else 32 if c in b" \t-" else 120 for c in range(256))
 _OPENING = b"[{"
 _BLOCK_PREFIX = LazyRegex(r"[ \t]*((?:-[ \t]+)*)")
 
@@ -343,17 +343,17 @@ def estimate_depth(text: str, limit: int = 0) -> tuple:
     column of indentation or a `- `, so twice the longest line prefix bounds the block depth;
     only when that bound exceeds limit are the levels counted line by line.
     """
-    # The brackets alone first (bytes.translate drops the rest at C speed); where they peak in
-    # the text is needed only when the file is refused, and then found by the slower scan.
-    flow = _flow_depth(text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS))
-    # The widest line prefix the quick bound allows; one regex search (no list of every prefix)
-    # tells whether any line is wider.
+    # Two passes of bytes.translate at C speed: the text in the classes above, then the brackets
+    # alone. Where they peak in the text is needed only when the file is refused, and then found
+    # by the slower scan.
+    classes = text.encode("utf-8", "surrogatepass").translate(_DEPTH_CLASSES)
+    flow = _flow_depth(classes.translate(None, b" x\n"))
+    # The widest line prefix the quick bound allows; one substring search (no list of every
+    # prefix) tells whether any line is wider. (A regex tried at every \n cost 3 times more.)
     room = (limit - flow) // 2 - 1
     if room >= 0:
-        # `^` of re.M is the start and after each \n; led by a literal \n, the pattern is found by
-        # a search for that character, not tried at every position (a big file's parse: 5% less)
-        wide = rf"[ \t-]{{{room + 1},}}"
-        if not (re.match(wide, text) or re.search("\n" + wide, text)):
+        wide = b" " * (room + 1)
+        if not (classes.startswith(wide) or b"\n" + wide in classes):
             return flow + 2 * (room + 1), 0
     stack: list[int] = []
     block = block_at = offset = 0
@@ -438,7 +438,17 @@ class _Walker:
             self.doc.problems.append(_problem("SL001", message, r, path))
         self.stopped = True
 
-    def walk(self, node, path: YamlPath, depth: int):
+    def walk(self, node, path: YamlPath, depth: int, where=None):
+        """The value of node. where: for a collection's item, how to find an alias for it in the
+        text (see _cursor), worked out only when needed; an item already walked is an alias."""
+        if where is not None:  # checked here, not in a call of its own: once per collection item
+            if id(node) in self.active:
+                self.fail("recursive alias: it refers to a node that contains it (Docker: \"anchor value "
+                          "contains itself\")", self._alias_at(self._cursor(where)), path)
+                return None
+            size = None if self.in_alias else self.sizes.get(id(node))
+            if size is not None:
+                return self._expand(node, path, depth, where, size)
         if not self.in_alias:
             self.decodes += 1
         if depth > MAX_DEPTH:
@@ -513,16 +523,8 @@ class _Walker:
             "SL004", f"mapping key {raw} is not a string; quote it (\"{raw}\")", self.range(knode),
             path + (raw,)))
 
-    def child(self, node, path: YamlPath, depth: int, where):
-        """Walk a collection's item (not a scalar); where: how to find an alias for it in the text
-        (see _cursor), worked out only when needed."""
-        if id(node) in self.active:
-            self.fail("recursive alias: it refers to a node that contains it (Docker: \"anchor value "
-                      "contains itself\")", self._alias_at(self._cursor(where)), path)
-            return None
-        size = None if self.in_alias else self.sizes.get(id(node))
-        if size is None:
-            return self.walk(node, path, depth)
+    def _expand(self, node, path: YamlPath, depth: int, where, size: int):
+        """Walk an alias of node (already walked, size decode steps), if go-yaml admits it."""
         if not self._admit(size, where, path):
             return None
         if not self.in_alias:
@@ -603,7 +605,7 @@ class _Walker:
             if isinstance(item, ScalarNode):
                 out.append(self.walk(item, p, deeper))
             else:
-                out.append(self.child(item, p, deeper, (node, i)))
+                out.append(self.walk(item, p, deeper, (node, i)))
         if counting:
             self.decodes += steps
         return out
@@ -623,7 +625,8 @@ class _Walker:
         string_keys = self.string_keys
         inline = depth + 1 <= MAX_DEPTH
         idents = self._key_idents(node) if self.alias_keys else None
-        seen: dict = {}  # ident -> index of its first pair, where keys compare by ident
+        # ident -> index of its first pair, where keys compare by ident (the alias case only)
+        seen = {} if idents is not None else None
         # go-yaml's decode steps for the keys and scalar values here, added to self.decodes before
         # anything below reads it (a nested collection) and at the end: the same counts at every
         # read, without an attribute update per node. Outside aliases only, as in walk().
@@ -678,14 +681,27 @@ class _Walker:
             if isinstance(vnode, ScalarNode):
                 out[raw] = self.walk(vnode, p, depth + 1)
             else:
-                out[raw] = self.child(vnode, p, depth + 1, knode)
+                out[raw] = self.walk(vnode, p, depth + 1, knode)
         if counting:
             self.decodes += steps
         if merges:
             if counting:
                 self.decodes += len(node.value)  # go-yaml decodes the keys once more to merge
-            self._merge(out, merges, path, depth, _is_string_map(node, self.plain))
+            self._merge(out, merges, path, depth, self._is_string_map(node))
         return out
+
+    def _is_string_map(self, node: MappingNode) -> bool:
+        """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string]."""
+        string_keys = self.string_keys
+        for knode, _ in node.value:
+            if not isinstance(knode, ScalarNode):
+                return False
+            tag = knode.ctag
+            if tag == _PLAIN and knode.value not in string_keys and self.plain(knode.value).__class__ is not str:
+                return False
+            if tag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
+                return False
+        return True
 
     def _merge(self, out: dict, merges: list, path: YamlPath, depth: int, string_keys: bool) -> None:
         # Explicit keys win over merged ones; earlier merge sources win over later ones.
@@ -732,7 +748,7 @@ class _Walker:
                         continue
                     p = path + (raw,)
                     self.doc.spans[p] = (knode, vnode)
-                    out[raw] = self.child(vnode, p, depth + 1, knode)
+                    out[raw] = self.walk(vnode, p, depth + 1, knode)
                 # nested merges inside the source mapping
                 inner = [(k, v) for k, v in src.value if _is_merge_key(k)]
                 if inner:
@@ -799,19 +815,6 @@ def _written_after(mapping: MappingNode, i: int) -> int:
     return after
 
 
-def _is_string_map(node: MappingNode, plain) -> bool:
-    """go-yaml's isStringMap: every key a string (or `<<`), so it decodes into map[string].
-    plain: how a plain text is typed (the walk's _Walker.plain, which remembers)."""
-    for knode, _ in node.value:
-        if not isinstance(knode, ScalarNode):
-            return False
-        if knode.ctag == _PLAIN and type(plain(knode.value)) is not str:
-            return False
-        if knode.ctag not in (_PLAIN, _QUOTED, _STR_TAG, _MERGE_TAG):
-            return False
-    return True
-
-
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -827,9 +830,11 @@ class _UntypedResolver:
     What the C composer asks of its resolver (never its __init__); the pure loader adds ruamel's
     BaseResolver (pure_yaml.py), which a plain lint need not import (it imports datetime)."""
 
-    def resolve(self, kind, value, implicit):
+    @staticmethod
+    def resolve(kind, value, implicit):
         # kind is the class the C composer is about to build: ours (below) or ruamel's. Called
-        # for every node: the identity test spares most of them the subclass check.
+        # for every node: the identity test spares most of them the subclass check. Static:
+        # looked up per node, a plain function is not bound to a new method object first.
         if kind is _Scalar or issubclass(kind, ScalarNode):
             plain, quoted = implicit
             return _PLAIN if plain else _QUOTED if quoted else _NON_SPECIFIC
@@ -843,47 +848,44 @@ class _UntypedResolver:
 
 
 # The C composer builds nodes through these Python classes; ruamel's versions wrap every tag
-# in a Tag object, which costs a third of the parse. Same classes, minus that wrapping. One
-# store a line: assigning four names from a tuple builds and unpacks the tuple (13% of a
-# constructor that runs for every node).
+# in a Tag object, which costs a third of the parse. Same classes, minus that wrapping, and
+# storing only what is read: the C composer passes no comment or anchor, and nothing reads
+# them (class-level None keeps ruamel's repr working). One store a line: assigning four names
+# from a tuple builds and unpacks the tuple (13% of a constructor that runs for every node).
 class _Scalar(ScalarNode):
     __slots__ = ()
+    comment = anchor = None
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, style=None, comment=None, anchor=None):
+    def __init__(self, tag, value, start_mark, end_mark, style=None):
         self.ctag = tag
         self.value = value
         self.style = style
         self.start_mark = start_mark
         self.end_mark = end_mark
-        self.comment = comment
-        self.anchor = anchor
 
 
 class _Sequence(SequenceNode):
     __slots__ = ()
+    comment = anchor = None
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
+    def __init__(self, tag, value, start_mark, end_mark, flow_style=None):
         self.ctag = tag
         self.value = value
         self.flow_style = flow_style
         self.start_mark = start_mark
         self.end_mark = end_mark
-        self.comment = comment
-        self.anchor = anchor
 
 
 class _Mapping(MappingNode):
     __slots__ = ()
+    comment = anchor = merge = None
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
+    def __init__(self, tag, value, start_mark, end_mark, flow_style=None):
         self.ctag = tag
         self.value = value
         self.flow_style = flow_style
         self.start_mark = start_mark
         self.end_mark = end_mark
-        self.comment = comment
-        self.anchor = anchor
-        self.merge = None
 
 
 _FAST_NODES = (_Scalar, _Sequence, _Mapping)

@@ -263,8 +263,7 @@ def compose_events(parser, scalar, sequence, mapping, resolve):
         if isinstance(event, ScalarEvent):
             if tag is None or tag == "!":
                 tag = resolve(scalar, event.value, event.implicit)
-            node = scalar(tag, event.value, event.start_mark, event.end_mark, style=event.style,
-                          anchor=event.anchor)
+            node = scalar(tag, event.value, event.start_mark, event.end_mark, event.style)
             if event.anchor is not None:
                 anchors[event.anchor] = node
             return node
@@ -272,7 +271,7 @@ def compose_events(parser, scalar, sequence, mapping, resolve):
         kind = sequence if is_seq else mapping
         if tag is None or tag == "!":
             tag = resolve(kind, None, event.implicit)
-        node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style, anchor=event.anchor)
+        node = kind(tag, [], event.start_mark, None, event.flow_style)
         if event.anchor is not None:
             anchors[event.anchor] = node
         items = node.value

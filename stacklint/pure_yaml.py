@@ -33,7 +33,7 @@ def make_loader(untyped_resolver: type) -> YAML:
             BaseResolver.__init__(self, loadumper=loadumper or loader)
 
         def resolve(self, kind, value, implicit):
-            name = untyped_resolver.resolve(self, kind, value, implicit)
+            name = untyped_resolver.resolve(kind, value, implicit)
             tag = self._tags.get(name)
             if tag is None:
                 tag = self._tags[name] = Tag(suffix=name)

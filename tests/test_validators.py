@@ -32,6 +32,20 @@ VALID = {"version": "3.8", "services": {"web": {"image": "nginx:1.27", "deploy":
     (lambda d: d.update({"x-common": {}}), "3.3"),  # extension keys arrive in 3.4
     (lambda d: d.update({"x-common": {}}), "3.4"),
     (lambda d: d["services"].update({"bad name": {"image": "x"}}), "3.13"),
+    # uniqueItems: a plain set first, fastjsonschema's count only for a repeat or an unhashable item
+    (lambda d: d["services"]["web"].update(cap_add=["NET_ADMIN", "SYS_TIME"]), "3.8"),
+    (lambda d: d["services"]["web"].update(cap_add=["NET_ADMIN", "SYS_TIME", "NET_ADMIN"]), "3.8"),
+    (lambda d: d["services"]["web"].update(cap_add=[["NET_ADMIN"], ["NET_ADMIN"]]), "3.8"),
+    (lambda d: d["services"]["web"].update(dns=["10.0.0.1", "10.0.0.1"]), "3.8"),
+    (lambda d: d["services"]["web"].update(networks=["front", "back"]), "3.8"),
+    (lambda d: d["services"]["web"].update(networks=["front", "front"]), "3.8"),
+    # extension keys are matched against their pattern only when a key no property names is left
+    (lambda d: d["services"]["web"].update({"x-meta": {"a": 1}}), "3.8"),
+    (lambda d: d["services"]["web"].update({"x-meta": 1, "imgae": "x"}), "3.8"),
+    (lambda d: d["services"]["web"].update({"y-meta": 1}), "3.8"),
+    (lambda d: d["services"]["web"]["deploy"].update({"x-meta": 1}), "3.8"),
+    (lambda d: d.update(networks={"front": {"x-meta": 1, "driver": "overlay"}}), "3.8"),
+    (lambda d: d.update(networks={"front": {"x-meta": 1, "drivr": "overlay"}}), "3.8"),
 ])
 def test_the_compiled_validator_agrees_with_jsonschema(change, version):
     data = copy.deepcopy(VALID)

@@ -22,6 +22,15 @@ class NoDecimal:
     str), never a Decimal; importing decimal cost every lint more than validating a small file."""
 
 
+def distinct_hashable(items) -> int:
+    """How many distinct items a set of them holds; 0 when one is unhashable (a dict or list).
+    Never more than fastjsonschema's own count of distinct items (see generate._UNIQUE_TEST)."""
+    try:
+        return len(set(items))
+    except TypeError:
+        return 0
+
+
 def module_name(version: str) -> str:
     """`3.13` -> `v3_13`: the generated module of a (normalized) version."""
     return "v" + version.replace(".", "_")

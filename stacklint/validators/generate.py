@@ -49,6 +49,32 @@ _BRANCH_TYPE_TEST = re.compile(
     r"(?P=indent)            raise JsonSchemaValueException\(.*\)\n"
     r"(?=(?P=indent)        (?!elif\b|else\b)\S)", re.M)
 _NOT_ISINSTANCE = re.compile(r"not (isinstance\(\w+, \([^()]*\)\))")
+# uniqueItems: fastjsonschema counts the distinct items through a nested function per item (a
+# bool kept apart from 1, a dict or list made hashable), about a fifth of validating a big stack.
+# A plain set of the items counts no more distinct items than that (its hashable items keep their
+# differences through the function), so where it finds every item distinct, they are; only an
+# array with a repeat, or an unhashable item, takes fastjsonschema's count.
+_UNIQUE_TEST = re.compile(r"^(?P<indent> *)if (?P<length>\w+_len) > len\(set\(fn\((?P<item>\w+)\) for (?P=item) in "
+                          r"(?P<array>\w+)\)\):$", re.M)
+_DISTINCT_IMPORT = "from . import distinct_hashable\n"
+# An object's keys as a set: from the dict itself (set() reads a dict's own table and stored
+# hashes), not through its keys view (iterated key by key).
+_KEYS_SET = re.compile(r"= set\((\w+)\.keys\(\)\)$", re.M)
+# patternProperties whose schema allows anything (`^x-` extensions): every key of the object is
+# matched against the pattern only to take it off the keys no property named. In a valid document
+# none is left (a service: about 12 regex searches for nothing), so the loop runs only when some are.
+_PATTERN_ONLY_REMOVES = re.compile(
+    r"^(?P<indent> *)for (?P<key>\w+), \w+ in \w+\.items\(\):\n"
+    r"(?P<body>(?P=indent)    if REGEX_PATTERNS\[[^\]]+\]\.search\((?P=key)\):\n"
+    r"(?P=indent)        if (?P=key) in (?P<left>\w+):\n"
+    r"(?P=indent)            (?P=left)\.remove\((?P=key)\)\n)"
+    r"(?=(?P=indent)if (?P=left):\n)", re.M)
+
+
+def _only_when_keys_left(m: re.Match) -> str:
+    indent, inner = m["indent"], " " * (len(m["indent"]) + 4)
+    body = "".join(inner + line[len(indent):] + "\n" for line in m["body"].splitlines())
+    return f"{indent}if {m['left']}:\n{inner}for {m['key']} in list({m['left']}):\n{body}"
 
 
 def _guard_branch(m: re.Match) -> str:
@@ -84,6 +110,14 @@ def _module(schema: dict, title: str, source: str) -> str:
     code = _SUB_VALIDATOR_CALL.sub(r"\1None)", code)
     code = _LOCALS_FORMAT.sub(r'f"\1"', code)
     code = _BRANCH_TYPE_TEST.sub(_guard_branch, code)
+    code, unique_tests = _UNIQUE_TEST.subn(r"\g<indent>if \g<length> > distinct_hashable(\g<array>) and "
+                                           r"\g<length> > len(set(fn(\g<item>) for \g<item> in \g<array>)):", code)
+    code = _KEYS_SET.sub(r"= set(\1)", code)
+    code = _PATTERN_ONLY_REMOVES.sub(_only_when_keys_left, code)
+    if code.count("len(set(fn(") != unique_tests:
+        raise RuntimeError("fastjsonschema's uniqueItems test changed; update generate.py")
+    if unique_tests:
+        code = code.replace(_NO_DECIMAL_IMPORT, _NO_DECIMAL_IMPORT + _DISTINCT_IMPORT, 1)
     if "locals()" in code:
         raise RuntimeError("fastjsonschema's generated messages changed; update generate.py")
     # the first function generated is the root schema's (its name derives from the schema's $id)

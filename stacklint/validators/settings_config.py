@@ -20,7 +20,7 @@ def validate_https___stacklint_invalid_settings_config_json__definitions_config(
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "select" in data_keys:
             data_keys.remove("select")
             data__select = data["select"]
@@ -40,7 +40,7 @@ def validate_https___stacklint_invalid_settings_config_json__definitions_config(
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".per-file-ignores must be object")
             data__perfileignores_is_dict = isinstance(data__perfileignores, dict)
             if data__perfileignores_is_dict:
-                data__perfileignores_keys = set(data__perfileignores.keys())
+                data__perfileignores_keys = set(data__perfileignores)
                 for data__perfileignores_key in data__perfileignores_keys:
                     if data__perfileignores_key not in []:
                         data__perfileignores_value = data__perfileignores.get(data__perfileignores_key)
@@ -71,7 +71,7 @@ def validate_https___stacklint_invalid_settings_config_json__definitions_stack(d
         data__missing_keys = set(['files']) - data.keys()
         if data__missing_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
@@ -127,7 +127,7 @@ def validate_https___stacklint_invalid_settings_config_json__definitions_severit
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         for data_key in data_keys:
             if data_key not in []:
                 data_value = data.get(data_key)

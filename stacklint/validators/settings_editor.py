@@ -15,7 +15,7 @@ def validate_https___stacklint_invalid_settings_editor_json__definitions_editor(
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         if "select" in data_keys:
             data_keys.remove("select")
             data__select = data["select"]
@@ -54,7 +54,7 @@ def validate_https___stacklint_invalid_settings_editor_json__definitions_editor(
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".env must be object")
             data__env_is_dict = isinstance(data__env, dict)
             if data__env_is_dict:
-                data__env_keys = set(data__env.keys())
+                data__env_keys = set(data__env)
                 for data__env_key in data__env_keys:
                     if data__env_key not in []:
                         data__env_value = data__env.get(data__env_key)
@@ -108,7 +108,7 @@ def validate_https___stacklint_invalid_settings_editor_json__definitions_severit
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data_keys = set(data.keys())
+        data_keys = set(data)
         for data_key in data_keys:
             if data_key not in []:
                 data_value = data.get(data_key)
