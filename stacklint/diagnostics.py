@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 import enum
 from operator import attrgetter
-from .record import FrozenRecord, Record, tuple_record
+from .record import FrozenRecord, Record, new_record, tuple_record
 
 PathItem = str | int
 YamlPath = tuple[PathItem, ...]
@@ -40,11 +40,6 @@ class Position:
     column: int
 
 
-# _new(Position, (line, column)) is Position(line, column) without the namedtuple's Python-level
-# __new__: a finding's range is three tuples, built for every position a lint reads
-_new = tuple.__new__
-
-
 @tuple_record
 class Range:
     start: Position
@@ -52,12 +47,12 @@ class Range:
 
     @classmethod
     def of(cls, line: int, column: int, end_line: int, end_column: int) -> Range:
-        return _new(cls, (_new(Position, (line, column)), _new(Position, (end_line, end_column))))
+        return new_record(cls, (new_record(Position, (line, column)), new_record(Position, (end_line, end_column))))
 
     @classmethod
     def point(cls, line: int, column: int) -> Range:
-        start = _new(Position, (line, column))
-        return _new(cls, (start, start))
+        start = new_record(Position, (line, column))
+        return new_record(cls, (start, start))
 
 
 # Records, not dataclasses: importing dataclasses (and inspect with it) cost a plain lint more

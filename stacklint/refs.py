@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from .diagnostics import YamlPath
 from .model import KINDS, Service, Stack, names_top_level_volume
-from .record import tuple_record
+from .record import new_record, tuple_record
 
 SINGULAR = {"secrets": "secret", "configs": "config", "networks": "network", "volumes": "volume"}
 __all__ = ["KINDS", "SINGULAR", "Ref", "service_refs", "all_refs", "networks_by_service", "context_refs"]
@@ -31,24 +31,19 @@ class Ref:
     implicit: bool = False  # the `default` network of a service without `networks:`
 
 
-# _new(Ref, (every field)) is Ref(...) without the namedtuple's Python-level __new__: a stack has
-# a few references per service
-_new = tuple.__new__
-
-
 def service_refs(svc: Service) -> Iterator[Ref]:
     name = svc.name
     for kind in ("secrets", "configs"):
         for ref in getattr(svc, kind):
-            yield _new(Ref, (kind, ref.source.value, name, ref.source.path, False, False))
+            yield new_record(Ref, (kind, ref.source.value, name, ref.source.path, False, False))
     spec = svc.credential_spec
     if spec is not None and spec.config is not None:
-        yield _new(Ref, ("configs", spec.config.value, name, spec.config.path, False, False))
+        yield new_record(Ref, ("configs", spec.config.value, name, spec.config.path, False, False))
     for net in svc.networks:
-        yield _new(Ref, ("networks", net.key, name, net.path, net.on_key, net.implicit))
+        yield new_record(Ref, ("networks", net.key, name, net.path, net.on_key, net.implicit))
     for mount in svc.mounts:
         if names_top_level_volume(mount):
-            yield _new(Ref, ("volumes", mount.source.value, name, mount.source.path, False, False))
+            yield new_record(Ref, ("volumes", mount.source.value, name, mount.source.path, False, False))
 
 
 def all_refs(stack: Stack) -> list[Ref]:

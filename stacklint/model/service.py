@@ -9,6 +9,7 @@ from .lazy import lazy
 
 from .. import databases
 from ..parsers import parse_restart_policy
+from ..record import new_record
 from . import read
 from .image import ImageName, split_image
 from .mounts import service_mounts
@@ -21,10 +22,6 @@ TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (
 if TYPE_CHECKING:  # pragma: no cover
     from ..databases import Server
     from .stack import Names
-
-# _new(Val, (value, path)) is Val(value, path) without the namedtuple's Python-level __new__ (see
-# read.py): for the records built per entry of every service
-_new = tuple.__new__
 
 # container.NetworkMode(target).IsUserDefined() is false for these: they get no alias.
 _NOT_USER_DEFINED = frozenset(["default", "bridge", "host", "none"])
@@ -135,12 +132,12 @@ class Service:
             for key, value in env.items():
                 if value is not None and value.__class__ is not str:
                     value = read.scalar_text(value)
-                out.append(_new(EnvVar, (str(key), value, base + (key,))))
+                out.append(new_record(EnvVar, (str(key), value, base + (key,))))
         elif isinstance(env, list):
             for i, item in enumerate(env):
                 if isinstance(item, str):
                     key, sep, value = item.partition("=")
-                    out.append(_new(EnvVar, (key, value if sep else None, base + (i,))))
+                    out.append(new_record(EnvVar, (key, value if sep else None, base + (i,))))
         return out
 
     @lazy
@@ -244,23 +241,24 @@ class Service:
         for i, item in enumerate(items):
             path = base + (i,)
             if isinstance(item, str):
-                source, root = _new(Val, (item, path)), _new(Val, ("0", path))
+                source, root = new_record(Val, (item, path)), new_record(Val, ("0", path))
                 out.append(FileReference(source, self.names.object_name(kind, item), source, root, root,
-                                         _new(Val, (0o444, path)), path, short=True))
+                                         new_record(Val, (0o444, path)), path, short=True))
             elif isinstance(item, dict):
                 source = read.text(item, "source", path)
                 if source is None or source.value == "":
-                    source = _new(Val, ("", path))  # Docker: undefined secret ""
+                    source = new_record(Val, ("", path))  # Docker: undefined secret ""
                 target = read.text(item, "target", path)
                 if target is None or target.value == "":
-                    target = _new(Val, (source.value, source.path))
+                    target = new_record(Val, (source.value, source.path))
                 uid = read.text(item, "uid", path)
                 gid = read.text(item, "gid", path)
                 mode = read.integer(item, "mode", path)
                 out.append(FileReference(source, self.names.object_name(kind, source.value), target,
-                                         uid if uid and uid.value else _new(Val, ("0", path)),
-                                         gid if gid and gid.value else _new(Val, ("0", path)),
-                                         mode if mode is not None else _new(Val, (0o444, path)), path, short=False))
+                                         uid if uid and uid.value else new_record(Val, ("0", path)),
+                                         gid if gid and gid.value else new_record(Val, ("0", path)),
+                                         mode if mode is not None else new_record(Val, (0o444, path)), path,
+                                         short=False))
         return out
 
     # --- networks ---------------------------------------------------------------------------------
@@ -371,7 +369,7 @@ _CONVERTED_AT_ONCE = tuple((name, vars(Service)[name].func) for name in (
 
 def _command_line(raw: dict, key: str, base) -> Val | None:
     value = raw.get(key)
-    return _new(Val, (value, base + (key,))) if isinstance(value, (str, list)) else None
+    return new_record(Val, (value, base + (key,))) if isinstance(value, (str, list)) else None
 
 
 def _unbracket(ip: str) -> str:
