@@ -126,16 +126,23 @@ def render_part(result: FileResult, colour: bool = False, concise: bool = False)
 def with_part(result: FileResult, colour: bool = False, concise: bool = False) -> FileResult:
     """The result with its part of the report rendered (FileResult.rendered): where it was linted,
     so that `--jobs` workers render their files in parallel (at 12,000 findings rendering takes
-    about a quarter of a second, which the main process would otherwise add at the end)."""
+    about a quarter of a second, which the main process would otherwise add at the end).
+
+    Its source (text and bytes, kept for --fix) is dropped: the part is all a report reads of it,
+    and a worker would otherwise send each file back twice over (13 of the 16 MB that
+    benchmarks/jobs.py's 200 files sent)."""
     result.rendered = ((colour, concise), render_part(result, colour, concise))
+    result.text = result.data = None
     return result
 
 
 def _part(result: FileResult, colour: bool, concise: bool) -> str:
     rendered = result.rendered
-    if rendered is not None and rendered[0] == (colour, concise):
-        return rendered[1]
-    return render_part(result, colour, concise)
+    if rendered is None:
+        return render_part(result, colour, concise)
+    if rendered[0] != (colour, concise):  # its frames cannot be rendered again: the source is gone
+        raise ValueError(f"{result.path}: its part of the report was rendered with other options")
+    return rendered[1]
 
 
 def render(results: list[FileResult], colour: bool = False, quiet: bool = False, concise: bool = False,
