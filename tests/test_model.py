@@ -439,3 +439,17 @@ def test_cpus_docker_refuses(text, error):
     with pytest.raises(ValueError) as err:
         parse_cpus(text)
     assert str(err.value) == error
+
+
+@pytest.mark.parametrize("raw", [{"image": "nginx:1"}, {"image": "nginx:1", "deploy": {}, "restart": "always"}])
+def test_a_field_whose_key_is_absent_is_what_its_converter_gives(raw):
+    """Service.__init__ skips a converter when its key is absent: the value it stores instead must
+    be the converter's own answer, of the same type."""
+    import json
+
+    from stacklint.model import service
+
+    made = stack(json.dumps({"version": "3.8", "services": {"web": raw}})).services["web"]  # JSON is YAML
+    for name, convert, *_ in service._CONVERTED_AT_ONCE:
+        mine, its = made.__dict__[name], convert(made)
+        assert (mine, type(mine)) == (its, type(its)), name
