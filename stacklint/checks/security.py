@@ -66,6 +66,8 @@ SOCKET_PARENTS = frozenset(["/", "/var/run", "/run"])
 
 def docker_socket(ctx: Context):
     for name, svc in ctx.model.services.items():
+        if not svc.mounts:
+            continue  # no host path, without starting host_mounts
         for path, source, read_only in host_mounts(ctx, svc):
             if source in SOCKETS:
                 what = f"the Docker socket {source}"
@@ -145,6 +147,8 @@ def _sensitive(path: str, read_only: bool) -> str | None:
 
 def sensitive_mounts(ctx: Context):
     for name, svc in ctx.model.services.items():
+        if not svc.mounts:
+            continue  # no host path, without starting host_mounts
         for path, source, read_only in host_mounts(ctx, svc):
             what = _sensitive(source, read_only)
             if what:
