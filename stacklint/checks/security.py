@@ -465,6 +465,8 @@ IMAGE_ADMIN_PORTS = {
 
 def exposed_ports(ctx: Context):
     for name, svc in ctx.model.services.items():
+        if not svc.ports:
+            continue  # nothing published (most services): the image's own admin ports do not matter
         extra = IMAGE_ADMIN_PORTS.get(svc.image_name.last_component, {}) if svc.image_name else {}
         for port in svc.ports:
             if port.mode == "host":
