@@ -12,10 +12,6 @@ from .lazy_regex import LazyRegex
 from .memo import memo
 from .record import FrozenRecord, Record
 
-TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
-if TYPE_CHECKING:
-    from fractions import Fraction
-
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
              "m": 60 * 10**9, "h": 3600 * 10**9}
@@ -90,20 +86,32 @@ def parse_bytes(text: str) -> int:
 
 
 # --- cpus -----------------------------------------------------------------------------------------
-_RAT = LazyRegex(r"^[+-]?(?:[0-9]+/[0-9]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
+# big.Rat.SetString's two forms (as far as files write them): a fraction, or a decimal with an
+# optional exponent. Groups: sign, numerator, denominator, whole digits, fraction digits, the
+# digits of a decimal that starts with its point, exponent.
+_RAT = LazyRegex(r"^([+-]?)(?:([0-9]+)/([0-9]+)|(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?)$")
 
 
 @memo
-def parse_cpus(text: str) -> Fraction:
-    """big.Rat.SetString, then the nano-CPU conversion Docker does at deploy."""
-    from fractions import Fraction  # (imported by the files that set cpus only)
-
-    if not _RAT.match(text) or text.endswith("/0"):
+def parse_cpus(text: str) -> int:
+    """opts.ParseCPUs: big.Rat.SetString, then times 10^9, which must be a whole number of
+    nano-CPUs. Exact integer arithmetic: the fractions module (with decimal, which it imports)
+    cost a lint that sets cpus about 10M instructions to import."""
+    m = _RAT.match(text)
+    if m is None or (m.group(3) is not None and int(m.group(3)) == 0):  # no zero denominator
         raise ValueError(f"failed to parse {text} as a rational number")
-    value = Fraction(text)
-    if (value * 10**9).denominator != 1:
+    sign, numerator, denominator, whole, fraction, point_fraction, exponent = m.groups()
+    if denominator is not None:
+        top, bottom = int(numerator), int(denominator)
+    else:
+        digits = fraction if point_fraction is None else point_fraction
+        shift = len(digits) - int(exponent or 0)  # the value is int(whole + digits) / 10**shift
+        top = int((whole or "") + digits) * 10 ** max(0, -shift)
+        bottom = 10 ** max(0, shift)
+    nano, rest = divmod(top * 10**9, bottom)
+    if rest:
         raise ValueError("value is too precise")
-    return value
+    return -nano if sign == "-" else nano
 
 
 # --- ports ----------------------------------------------------------------------------------------

@@ -141,6 +141,13 @@ CASES = {
                               'as "0.5" (at most 9 decimals) or a fraction such as "1/2"'),
         ],
     ),
+    # big.Rat.SetString refuses a zero denominator however it is written (it once crashed here)
+    "cpus-zero-denominator": (
+        'version: "3.8"\nservices:\n  web:\n    image: nginx:1\n    deploy:\n      resources:\n'
+        '        limits:\n          cpus: "1/00"\n        reservations:\n          cpus: "3/8"\n',
+        [("SL006", 8, 17, 'services.web.deploy.resources.limits.cpus: failed to parse 1/00 as a rational number; '
+                          'write a decimal such as "0.5" (at most 9 decimals) or a fraction such as "1/2"')],
+    ),
     # a value repeated in a later service is reported there too; commands split like a shell
     "invalid-values-repeated-and-commands": (
         'version: "3.8"\nservices:\n  a:\n    image: nginx:1\n    stop_grace_period: 1m30\n'

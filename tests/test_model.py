@@ -9,6 +9,7 @@ import pytest
 
 from stacklint.document import parse
 from stacklint.model import Stack, Val, build_stack
+from stacklint.parsers import parse_cpus
 
 S = ("services", "web")
 
@@ -419,3 +420,36 @@ def test_an_infinite_or_nan_count_is_left_out_of_the_model():
         data = parse(f"services: {{web: {{healthcheck: {{retries: {written}}}, deploy: {{replicas: {written}}}}}}}\n").data
         svc = build_stack(data).services["web"]
         assert (svc.healthcheck.retries, svc.replicas) == (None, None), written
+
+
+@pytest.mark.parametrize("text, nano", [
+    (".5", 500_000_000), ("5.", 5_000_000_000), ("-1/2", -500_000_000), ("+3/8", 375_000_000),
+    ("1.5e3", 1_500_000_000_000), ("12.5e-8", 125), ("-.25E+1", -2_500_000_000), ("1e-9", 1), ("007", 7_000_000_000),
+])
+def test_cpus_in_nano_cpus_exactly(text, nano):
+    assert parse_cpus(text) == nano  # opts.ParseCPUs: big.Rat times 10^9
+
+
+@pytest.mark.parametrize("text, error", [
+    ("1e-10", "value is too precise"), ("1/3", "value is too precise"), ("2.0000000001", "value is too precise"),
+    ("1/00", "failed to parse 1/00 as a rational number"), (".", "failed to parse . as a rational number"),
+    ("1/7e2", "failed to parse 1/7e2 as a rational number"),
+])
+def test_cpus_docker_refuses(text, error):
+    with pytest.raises(ValueError) as err:
+        parse_cpus(text)
+    assert str(err.value) == error
+
+
+@pytest.mark.parametrize("raw", [{"image": "nginx:1"}, {"image": "nginx:1", "deploy": {}, "restart": "always"}])
+def test_a_field_whose_key_is_absent_is_what_its_converter_gives(raw):
+    """Service.__init__ skips a converter when its key is absent: the value it stores instead must
+    be the converter's own answer, of the same type."""
+    import json
+
+    from stacklint.model import service
+
+    made = stack(json.dumps({"version": "3.8", "services": {"web": raw}})).services["web"]  # JSON is YAML
+    for name, convert, *_ in service._CONVERTED_AT_ONCE:
+        mine, its = made.__dict__[name], convert(made)
+        assert (mine, type(mine)) == (its, type(its)), name

@@ -14,11 +14,17 @@ STAGE = "deploy"
 def check(ctx: Context):
     for svc in ctx.model.services.values():
         yield from _image(ctx, svc)
-        yield from _credential_spec(ctx, svc)
-        yield from _mounts(ctx, svc)
-        yield from _legacy_restart(ctx, svc)
-        for kind in ("secrets", "configs"):
-            yield from _targets(ctx, svc, kind)
+        # the other parts only where the service sets what they read
+        if svc.credential_spec is not None:
+            yield from _credential_spec(ctx, svc)
+        if svc.mounts:
+            yield from _mounts(ctx, svc)
+        if "restart" in svc.raw:
+            yield from _legacy_restart(ctx, svc)
+        if svc.secrets:
+            yield from _targets(ctx, svc, "secrets")
+        if svc.configs:
+            yield from _targets(ctx, svc, "configs")
 
 
 # --- SL601 ----------------------------------------------------------------------------------------

@@ -21,10 +21,14 @@ MOUNT_TYPES = {"bind": (0,), "volume": (0,), "tmpfs": (0,), "npipe": (0,), "clus
 def check(ctx: Context):
     for svc in ctx.model.services.values():
         yield from _restart_condition(ctx, svc)
+        # the other parts only where the service sets what they read
         for key in ("update_config", "rollback_config"):
-            yield from _failure_action(ctx, svc, key)
-        yield from _endpoint_mode(ctx, svc)
-        yield from _mounts(ctx, svc)
+            if getattr(svc, key) is not None:
+                yield from _failure_action(ctx, svc, key)
+        if svc.endpoint_mode is not None:
+            yield from _endpoint_mode(ctx, svc)
+        if svc.mounts:
+            yield from _mounts(ctx, svc)
 
 
 # --- SL606 ----------------------------------------------------------------------------------------

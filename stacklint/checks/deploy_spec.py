@@ -27,10 +27,15 @@ def check(ctx: Context):
     yield from _names(ctx)
     for svc in ctx.model.services.values():
         yield from _durations(ctx, svc)
-        yield from _failure_ratio(ctx, svc)
-        yield from _healthcheck(ctx, svc)
-        yield from _resources(ctx, svc)
-        yield from _mount_targets(ctx, svc)
+        # these parts only where the service sets what they read
+        if svc.update_config is not None:
+            yield from _failure_ratio(ctx, svc)
+        if svc.healthcheck is not None:
+            yield from _healthcheck(ctx, svc)
+        if svc.resources is not None:
+            yield from _resources(ctx, svc)
+        if svc.mounts:
+            yield from _mount_targets(ctx, svc)
         yield from _templates(ctx, svc)
 
 

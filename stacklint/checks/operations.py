@@ -29,9 +29,11 @@ def check(ctx: Context):
         if not get(svc, "deploy", "resources", "limits"):
             yield ctx.diag("SL402", f"services.{name} has no deploy.resources.limits", base, on_key=True)
         service = ctx.model.services[str(name)]
-        yield from _local_unpinned(ctx, service, volumes)
+        if service.mounts:
+            yield from _local_unpinned(ctx, service, volumes)
         yield from _stateful(ctx, service)
-        yield from _reservations(ctx, service)
+        if service.resources is not None:
+            yield from _reservations(ctx, service)
 
 
 # --- SL403 ----------------------------------------------------------------------------------------

@@ -35,8 +35,10 @@ def check(ctx: Context):
         placement = svc.placement
         if placement is None:
             continue
-        yield from _constraints(ctx, placement.constraints, placement.path + ("constraints",))
-        yield from _preferences(ctx, placement.preferences)
+        if placement.constraints:
+            yield from _constraints(ctx, placement.constraints, placement.path + ("constraints",))
+        if placement.preferences:
+            yield from _preferences(ctx, placement.preferences)
 
 
 def _constraints(ctx: Context, items: tuple[Val, ...], base):
@@ -60,7 +62,8 @@ def _constraints(ctx: Context, items: tuple[Val, ...], base):
             yield ctx.diag("SL303", message, path, severity=severity)
             continue
         usable.append((i, c))
-    yield from _contradictions(ctx, usable, base)
+    if len(usable) > 1:  # a contradiction takes two
+        yield from _contradictions(ctx, usable, base)
 
 
 def _not_interpolated(ctx: Context, item: Val) -> bool:

@@ -95,7 +95,7 @@ def _api_readers(ctx: Context):
     """Services that mount the Docker socket: they can find configs and secrets by their labels
     through the API without mounting them (caddy-docker-proxy imports configs labelled `caddy`)."""
     return [svc.name for svc in ctx.model.services.values()
-            if any(source in SOCKETS for _, source, _ in host_mounts(ctx, svc))]
+            if svc.mounts and any(source in SOCKETS for _, source, _ in host_mounts(ctx, svc))]
 
 
 def external_prerequisites(ctx: Context):

@@ -14,13 +14,6 @@ from ..diagnostics import Related
 _CONFIGS = (("update_config", "updates"), ("rollback_config", "rolls back"))
 
 
-def _settings(svc):
-    for key, verb in _CONFIGS:
-        cfg = getattr(svc, key)
-        if cfg is not None:
-            yield key, verb, cfg
-
-
 def _order(cfg) -> str:
     return cfg.order.value.lower() if cfg.order is not None else "stop-first"
 
@@ -31,10 +24,15 @@ def check(ctx: Context):
         if mode.endswith("-job"):
             continue  # jobs may not have an update config at all (SL307)
         replicas = svc.replicas.value if svc.replicas is not None else 1
-        for key, verb, cfg in _settings(svc):
+        for key, verb in _CONFIGS:
+            cfg = getattr(svc, key)
+            if cfg is None:
+                continue
             yield from _all_at_once(ctx, svc, key, verb, cfg, mode, replicas)
-            yield from _start_first_host_port(ctx, svc, key, cfg, mode)
-        yield from _rollback_unseen(ctx, svc)
+            if cfg.order is not None:  # start-first is never the default
+                yield from _start_first_host_port(ctx, svc, key, cfg, mode)
+        if svc.update_config is not None:
+            yield from _rollback_unseen(ctx, svc)
 
 
 # --- SL310 ----------------------------------------------------------------------------------------

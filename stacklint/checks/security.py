@@ -66,6 +66,8 @@ SOCKET_PARENTS = frozenset(["/", "/var/run", "/run"])
 
 def docker_socket(ctx: Context):
     for name, svc in ctx.model.services.items():
+        if not svc.mounts:
+            continue  # no host path, without starting host_mounts
         for path, source, read_only in host_mounts(ctx, svc):
             if source in SOCKETS:
                 what = f"the Docker socket {source}"
@@ -145,6 +147,8 @@ def _sensitive(path: str, read_only: bool) -> str | None:
 
 def sensitive_mounts(ctx: Context):
     for name, svc in ctx.model.services.items():
+        if not svc.mounts:
+            continue  # no host path, without starting host_mounts
         for path, source, read_only in host_mounts(ctx, svc):
             what = _sensitive(source, read_only)
             if what:
@@ -190,16 +194,22 @@ _HOST_WORDS = frozenset(["HOST", "HOSTS", "HOSTNAME", "SERVER", "SERVERS", "ADDR
 
 
 @functools.lru_cache(maxsize=4096)
-def _names_hosts(var: str) -> bool:
-    """Whether a variable's name says its value names hosts (asked per variable of every service)."""
-    return bool(_HOST_WORDS.intersection(credentials.words(var)))
+def _variable_role(var: str) -> tuple[bool, bool]:
+    """(whether a variable's name says it holds a credential or names the file of one, whether it
+    says its value names hosts): one look-up per variable of every service, a pure function of
+    the name, which a stack repeats across its services."""
+    credential = credentials.is_credential_name(var) or credentials.is_secret_file_name(var)
+    return credential, bool(_HOST_WORDS.intersection(credentials.words(var)))
+
+
+_HOST_END = LazyRegex(r"[:/?]")
 
 
 def _hosts(value: str) -> Iterator[str]:
     """The host names a variable's value points at (asked when it is a URL or a host-ish variable)."""
     for token in _HOST_TOKEN.split(value):
         token = token.split("://", 1)[-1].rsplit("@", 1)[-1]
-        host = re.split(r"[:/?]", token, 1)[0]
+        host = _HOST_END.split(token, 1)[0]
         if host.startswith("tasks."):
             host = host[6:]
         if host:
@@ -215,12 +225,12 @@ class _Profile:
         self.credential = None  # the first credential-like variable
         self.hosts = set()
         for var, value, _ in svc.environment:
-            if value in (None, ""):
-                continue
-            if self.credential is None and (credentials.is_credential_name(var) or
-                                            credentials.is_secret_file_name(var)):
+            if not value:
+                continue  # unset or empty (the model's values are strings or None)
+            credential, names_hosts = _variable_role(var)
+            if credential and self.credential is None:
                 self.credential = var
-            if isinstance(value, str) and ("://" in value or _names_hosts(var)):
+            if names_hosts or "://" in value:
                 self.hosts.update(_hosts(value))
         srv = svc.database
         self.datastore = srv.family if srv and srv.datastore else None
@@ -455,6 +465,8 @@ IMAGE_ADMIN_PORTS = {
 
 def exposed_ports(ctx: Context):
     for name, svc in ctx.model.services.items():
+        if not svc.ports:
+            continue  # nothing published (most services): the image's own admin ports do not matter
         extra = IMAGE_ADMIN_PORTS.get(svc.image_name.last_component, {}) if svc.image_name else {}
         for port in svc.ports:
             if port.mode == "host":

@@ -42,6 +42,8 @@ def check(ctx: Context):
     everyone: list[Publication] = []
     for name, svc in ctx.model.services.items():
         yield from _mode(ctx, svc)
+        if not svc.ports:
+            continue  # nothing published: the port parts have nothing to read
         pubs = list(_publications(svc))
         yield from _dnsrr(ctx, svc, pubs)
         yield from _node_ports(ctx, pubs)

@@ -39,19 +39,32 @@ def _on_windows(svc) -> bool:
 def check(ctx: Context):
     for svc in ctx.model.services.values():
         name = svc.name
+        # each part only where the service sets what it reads (a service sets few of these)
         if not _on_windows(svc):
-            yield from _capabilities(ctx, name, svc)
-            yield from _sysctls(ctx, name, svc)
-            yield from _ulimits(ctx, name, svc)
-            yield from _stop_signal(ctx, name, svc)
-            yield from _isolation(ctx, name, svc)
-            yield from _memory(ctx, name, svc)
-            yield from _working_dir(ctx, name, svc)
-            yield from _mount_targets(ctx, name, svc)
-        yield from _bind_sources(ctx, name, svc)
-        yield from _extra_hosts(ctx, name, svc)
-        yield from _logging(ctx, name, svc)
-        yield from _file_owners(ctx, name, svc)
+            if svc.cap_add or svc.cap_drop:
+                yield from _capabilities(ctx, name, svc)
+            if svc.sysctls:
+                yield from _sysctls(ctx, name, svc)
+            if svc.ulimits:
+                yield from _ulimits(ctx, name, svc)
+            if svc.stop_signal is not None:
+                yield from _stop_signal(ctx, name, svc)
+            if svc.isolation is not None:
+                yield from _isolation(ctx, name, svc)
+            if svc.resources is not None:
+                yield from _memory(ctx, name, svc)
+            if svc.working_dir is not None:
+                yield from _working_dir(ctx, name, svc)
+            if svc.mounts:
+                yield from _mount_targets(ctx, name, svc)
+        if svc.mounts:
+            yield from _bind_sources(ctx, name, svc)
+        if svc.extra_hosts:
+            yield from _extra_hosts(ctx, name, svc)
+        if svc.logging is not None:
+            yield from _logging(ctx, name, svc)
+        if svc.secrets or svc.configs:
+            yield from _file_owners(ctx, name, svc)
 
 
 def _capabilities(ctx, name, svc):

@@ -107,8 +107,10 @@ def check(ctx: Context):
                                "number and refuses negatives", path, stage="load")
         yield from _resources(ctx, svc, base, sizes, cpus)
         service = services[str(name)]
-        yield from _ports(ctx, service)
-        yield from _volumes(ctx, service)
+        if service.refused_ports:
+            yield from _ports(ctx, service)
+        if service.refused_volumes:
+            yield from _volumes(ctx, service)
         for key in ("command", "entrypoint"):
             value = svc.get(key)
             if isinstance(value, str) and _may_not_split(value):
@@ -117,7 +119,8 @@ def check(ctx: Context):
                 except ValueError as err:
                     yield ctx.diag(CODE, f"services.{name}.{key}: {err} (Docker splits a string {key} "
                                    "like a shell would)", base + (key,), stage="load")
-        yield from _env_files(ctx, svc, base)
+        if "env_file" in svc:
+            yield from _env_files(ctx, svc, base)
 
 
 # A text Python's shlex.split (posix) splits: outside quotes any character or a backslash and the

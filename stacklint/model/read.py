@@ -5,8 +5,6 @@ parser refuses: the schema (SL004) or SL006 reports those, the model leaves them
 """
 from __future__ import annotations
 
-import functools
-
 from ..parsers import parse_bytes, parse_cpus, parse_duration
 from ..record import new_record
 from .records import Val
@@ -75,18 +73,12 @@ def size(data: dict, key, base) -> Val | None:
 
 
 def nano_cpus(data: dict, key, base) -> Val | None:
-    """opts.ParseCPUs: the text as a rational number, times 10^9."""
+    """opts.ParseCPUs of the value's text (nano-CPUs)."""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
-    nano = _nano_cpus(str(value))
-    return new_record(Val, (nano, base + (key,))) if nano is not None else None
-
-
-@functools.lru_cache(maxsize=4096)  # stacks repeat the same few values in every service
-def _nano_cpus(text: str) -> int | None:
     try:
-        return int(parse_cpus(text) * 10**9)
+        return new_record(Val, (parse_cpus(str(value)), base + (key,)))
     except ValueError:
         return None
 

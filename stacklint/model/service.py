@@ -55,8 +55,11 @@ class Service:
         self.mode: Val | None = read.text(self._deploy, "mode", deploy_path)
         self.replicas: Val | None = read.integer(self._deploy, "replicas", deploy_path, unsigned=True)
         fields = self.__dict__
-        for name, convert in _CONVERTED_AT_ONCE:
-            fields[name] = convert(self)
+        for name, convert, in_deploy, key, empty in _CONVERTED_AT_ONCE:
+            if key is None or key in (self._deploy if in_deploy else raw):
+                fields[name] = convert(self)
+            else:  # what the converter makes of an absent key, without calling it
+                fields[name] = empty() if empty is not None else None
 
     def __repr__(self) -> str:
         return f"Service({self.name!r})"
@@ -361,10 +364,23 @@ class Service:
 # Lazy fields the default checks read for every service (measured: a lint reads them all),
 # converted when the service is made: first reads through the descriptor cost more than the
 # laziness saves. The others (dns, user, tty, database ...) still convert on first use.
-_CONVERTED_AT_ONCE = tuple((name, vars(Service)[name].func) for name in (
-    "environment", "labels", "sysctls", "ulimits", "cap_add", "cap_drop", "logging", "extra_hosts",
-    "credential_spec", "healthcheck", "secrets", "configs", "networks", "mounts", "refused_volumes", "ports",
-    "refused_ports", "restart_policy", "update_config", "rollback_config", "resources", "placement"))
+# Each with the key it converts (in `deploy` or the service) and what it gives when that key is
+# absent (a new empty list, dict or tuple, or None): most services set few of these keys, and
+# a service without one then costs no call. No key: always converted (networks gives the
+# implicit default, restart_policy also reads `restart`).
+_ABSENT = {
+    "environment": (False, "environment", list), "labels": (False, "labels", dict),
+    "sysctls": (False, "sysctls", dict), "ulimits": (False, "ulimits", list), "cap_add": (False, "cap_add", tuple),
+    "cap_drop": (False, "cap_drop", tuple), "logging": (False, "logging", None),
+    "extra_hosts": (False, "extra_hosts", list), "credential_spec": (False, "credential_spec", None),
+    "healthcheck": (False, "healthcheck", None), "secrets": (False, "secrets", list),
+    "configs": (False, "configs", list), "networks": (False, None, None), "mounts": (False, "volumes", list),
+    "refused_volumes": (False, "volumes", list), "ports": (False, "ports", list),
+    "refused_ports": (False, "ports", list), "restart_policy": (False, None, None),
+    "update_config": (True, "update_config", None), "rollback_config": (True, "rollback_config", None),
+    "resources": (True, "resources", None), "placement": (True, "placement", None),
+}
+_CONVERTED_AT_ONCE = tuple((name, vars(Service)[name].func, *absent) for name, absent in _ABSENT.items())
 
 
 def _command_line(raw: dict, key: str, base) -> Val | None:
