@@ -90,6 +90,10 @@ def parse_bytes(text: str) -> int:
 # optional exponent. Groups: sign, numerator, denominator, whole digits, fraction digits, the
 # digits of a decimal that starts with its point, exponent.
 _RAT = LazyRegex(r"^([+-]?)(?:([0-9]+)/([0-9]+)|(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?)$")
+# SetString refuses a decimal whose power of ten (its exponent less its fraction digits) passes a
+# million either way ("avoid excessively large exponents"): Python would spend minutes on 10**10**9.
+_MAX_POWER = 10**6
+_UINT64 = (1 << 64) - 1
 
 
 @memo
@@ -105,13 +109,32 @@ def parse_cpus(text: str) -> int:
         top, bottom = int(numerator), int(denominator)
     else:
         digits = fraction if point_fraction is None else point_fraction
-        shift = len(digits) - int(exponent or 0)  # the value is int(whole + digits) / 10**shift
-        top = int((whole or "") + digits) * 10 ** max(0, -shift)
-        bottom = 10 ** max(0, shift)
+        power = _exponent(exponent or "0") - len(digits)  # the value is int(whole + digits) * 10**power
+        if abs(power) > _MAX_POWER:
+            raise ValueError(f"failed to parse {text} as a rational number")
+        top = int((whole or "") + digits) * 10 ** max(0, power)
+        bottom = 10 ** max(0, -power)
     nano, rest = divmod(top * 10**9, bottom)
     if rest:
         raise ValueError("value is too precise")
-    return -nano if sign == "-" else nano
+    return _int64(-nano if sign == "-" else nano)
+
+
+def _exponent(written: str) -> int:
+    """An exponent's value; past 15 digits (go's scanner stops at int64) only its sign and size
+    matter, and any such one is refused above."""
+    digits = written.lstrip("+-").lstrip("0")
+    if len(digits) > 15:
+        return -10**16 if written.startswith("-") else 10**16
+    return int(written)
+
+
+def _int64(value: int) -> int:
+    """big.Int.Int64, which ParseCPUs returns: the magnitude's low 64 bits as an int64, negated for
+    a negative value (what Go gives for a value out of range; its documentation says undefined)."""
+    low = abs(value) & _UINT64
+    signed = -low if value < 0 else low
+    return (signed + (1 << 63)) % (1 << 64) - (1 << 63)
 
 
 # --- ports ----------------------------------------------------------------------------------------

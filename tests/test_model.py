@@ -5,6 +5,8 @@ go-yaml's readings (0440 is octal) are part of what is tested.
 """
 from __future__ import annotations
 
+import ctypes
+
 import pytest
 
 from stacklint.document import parse
@@ -430,10 +432,26 @@ def test_cpus_in_nano_cpus_exactly(text, nano):
     assert parse_cpus(text) == nano  # opts.ParseCPUs: big.Rat times 10^9
 
 
+@pytest.mark.parametrize("text, nano", [  # nano-CPUs as (digits, power of ten)
+    ("1e19", (1, 28)), ("-1e19", (-1, 28)), ("9223372036.854775808", (9223372036854775808, 0)),
+    ("1e1000000", (1, 1000009)),
+])
+def test_cpus_past_int64_are_what_gos_int64_gives(text, nano):
+    digits, power = nano
+    value = digits * 10**power
+    # nano.Num().Int64(): the low 64 bits of the magnitude, in two's complement, then the sign
+    assert parse_cpus(text) == (-1 if value < 0 else 1) * ctypes.c_int64(abs(value) & (2**64 - 1)).value
+
+
 @pytest.mark.parametrize("text, error", [
     ("1e-10", "value is too precise"), ("1/3", "value is too precise"), ("2.0000000001", "value is too precise"),
     ("1/00", "failed to parse 1/00 as a rational number"), (".", "failed to parse . as a rational number"),
     ("1/7e2", "failed to parse 1/7e2 as a rational number"),
+    # big.Rat.SetString: a power of ten past a million either way is refused, not computed
+    ("1e1000001", "failed to parse 1e1000001 as a rational number"),
+    ("1e-1000000", "value is too precise"),  # (a million is still computed)
+    ("-5e-999999999", "failed to parse -5e-999999999 as a rational number"),
+    ("1e99999999999999999999", "failed to parse 1e99999999999999999999 as a rational number"),
 ])
 def test_cpus_docker_refuses(text, error):
     with pytest.raises(ValueError) as err:
