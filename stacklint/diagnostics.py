@@ -5,6 +5,7 @@ output adds one to both, the language server converts columns to UTF-16 at its e
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 import enum
 from operator import attrgetter
@@ -149,10 +150,21 @@ class FileResult(Record):
         # ((colour, concise), text): its part of a text report, rendered where it was linted
         # (output/text.py: with_part). Not a field: a copy of what the findings say.
         self.rendered = None
+        # The findings counted (see tally), where with_part dropped them (diagnostics is then None)
+        self.counted: Counter | None = None
 
     @property
     def failing(self) -> bool:
+        if self.diagnostics is None:
+            return any(severity >= self.threshold for severity, _, _ in self.counted)
         return any(d.severity >= self.threshold for d in self.diagnostics)
+
+    def tally(self) -> Counter:
+        """How many findings of each (severity, code, name): all that a text report's summary and
+        the exit status read of them, kept when the findings themselves are dropped."""
+        if self.diagnostics is None:
+            return self.counted
+        return Counter((d.severity, d.code, d.name) for d in self.diagnostics)
 
     @property
     def lines(self) -> Sequence[str]:

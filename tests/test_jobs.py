@@ -99,9 +99,14 @@ def test_a_part_rendered_in_advance_is_the_report_rendered_at_the_end(tree, colo
     results = runner.lint_paths(files, SETTINGS_FOR, jobs=1)
     expected = text.render(results, colour=colour, concise=concise)
     assert sum(len(r.diagnostics) for r in results) > 8 and expected.count("\n") > 16
+    failing = [r.failing for r in results]
+    assert True in failing and False in failing
     for r in results:
         text.with_part(r, colour=colour, concise=concise)
     assert text.render(results, colour=colour, concise=concise) == expected
+    # the findings are gone too (a worker sends back only their count); the exit status stays
+    assert all(r.diagnostics is None for r in results)
+    assert [r.failing for r in results] == failing
     # the source is gone, so a part rendered with other options cannot be rendered again
     assert all(r.text is None and r.data is None for r in results)
     with pytest.raises(ValueError, match="rendered with other options"):
