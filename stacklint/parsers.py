@@ -86,47 +86,203 @@ def parse_bytes(text: str) -> int:
 
 
 # --- cpus -----------------------------------------------------------------------------------------
-# big.Rat.SetString's two forms (as far as files write them): a fraction, or a decimal with an
-# optional exponent. Groups: sign, numerator, denominator, whole digits, fraction digits, the
-# digits of a decimal that starts with its point, exponent.
-_RAT = LazyRegex(r"^([+-]?)(?:([0-9]+)/([0-9]+)|(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?)$")
-# SetString refuses a decimal whose power of ten (its exponent less its fraction digits) passes a
-# million either way ("avoid excessively large exponents"): Python would spend minutes on 10**10**9.
-_MAX_POWER = 10**6
+# What files write: a plain decimal such as 0.5 or 2 (at most 9 whole digits and 9 decimals, so
+# the nano-CPUs are below 10**18: an int64). Anything else goes the way big.Rat.SetString goes.
+_PLAIN_CPUS = LazyRegex(r"^([0-9]{1,9})(?:\.([0-9]{0,9}))?$")
 _UINT64 = (1 << 64) - 1
+_LOG2_5 = 2.3219280948873622  # log2(5): a number below 5**k has fewer than k * log2(5) bits
+# Python refuses to convert a decimal text longer than this (sys.get_int_max_str_digits); no
+# stack file writes such a number of CPUs.
+_MAX_DIGITS = 4300
 
 
 @memo
 def parse_cpus(text: str) -> int:
-    """opts.ParseCPUs: big.Rat.SetString, then times 10^9, which must be a whole number of
-    nano-CPUs. Exact integer arithmetic: the fractions module (with decimal, which it imports)
-    cost a lint that sets cpus about 10M instructions to import."""
-    m = _RAT.match(text)
-    if m is None or (m.group(3) is not None and int(m.group(3)) == 0):  # no zero denominator
+    """opts.ParseCPUs: big.Rat.SetString (_rat_set_string), then times 10^9, which must be a whole
+    number of nano-CPUs, as big.Int.Int64 gives it. Exact integer arithmetic: the fractions module
+    (with decimal, which it imports) cost a lint that sets cpus about 10M instructions to import."""
+    m = _PLAIN_CPUS.match(text)
+    if m is not None:
+        whole, decimals = m.groups()
+        return int(whole) * 10**9 + int((decimals or "").ljust(9, "0"))
+    rat = _rat_set_string(text)
+    if rat is None:
         raise ValueError(f"failed to parse {text} as a rational number")
-    sign, numerator, denominator, whole, fraction, point_fraction, exponent = m.groups()
-    if denominator is not None:
-        top, bottom = int(numerator), int(denominator)
-    else:
-        digits = fraction if point_fraction is None else point_fraction
-        power = _exponent(exponent or "0") - len(digits)  # the value is int(whole + digits) * 10**power
-        if abs(power) > _MAX_POWER:
-            raise ValueError(f"failed to parse {text} as a rational number")
-        top = int((whole or "") + digits) * 10 ** max(0, power)
-        bottom = 10 ** max(0, -power)
-    nano, rest = divmod(top * 10**9, bottom)
-    if rest:
-        raise ValueError("value is too precise")
-    return _int64(-nano if sign == "-" else nano)
+    negative, mantissa, exp2, exp5 = rat
+    # nano = mantissa * 2**(exp2 + 9) * 5**(exp5 + 9): whole where the mantissa has the factors
+    # of 2 and 5 that the negative powers ask for
+    twos, fives = exp2 + 9, exp5 + 9
+    if twos < 0:
+        if mantissa & ((1 << -twos) - 1):
+            raise ValueError("value is too precise")
+        mantissa >>= -twos
+    if fives < 0:
+        if mantissa.bit_length() < -fives * _LOG2_5 or mantissa % 5**-fives:  # (mantissa > 0 here)
+            raise ValueError("value is too precise")
+        mantissa //= 5**-fives
+    # Int64 reads the low 64 bits only: computed modulo 2**64, never the whole power
+    low = mantissa * pow(2, max(twos, 0), 1 << 64) * pow(5, max(fives, 0), 1 << 64) & _UINT64
+    return _int64(-low if negative else low)
 
 
-def _exponent(written: str) -> int:
-    """An exponent's value; past 15 digits (go's scanner stops at int64) only its sign and size
-    matter, and any such one is refused above."""
-    digits = written.lstrip("+-").lstrip("0")
-    if len(digits) > 15:
-        return -10**16 if written.startswith("-") else 10**16
-    return int(written)
+def _rat_set_string(s: str):
+    """math/big's Rat.SetString: (negative, mantissa, exp2, exp5), the value being
+    mantissa * 2**exp2 * 5**exp5; None where Go fails. A fraction "a/b" (each of a and b decimal,
+    or 0b, 0o, 0 or 0x prefixed; b unsigned and not 0), or a number (decimal, or 0b, 0o or 0x
+    prefixed, with a point) with a base-10 "e" or base-2 "p" exponent; "_" between digits."""
+    if s == "":
+        return None
+    sep = s.find("/")
+    if sep >= 0:  # z.a.SetString(s[:sep], 0), then z.b.abs.scan(r, 0, false)
+        negative, i = _scan_sign(s, 0)
+        top = _nat_scan(s[:sep], i, False)
+        bottom = _nat_scan(s, sep + 1, False)
+        if top is None or top[3] != sep or bottom is None or bottom[3] != len(s) or bottom[0] == 0:
+            return None
+        numerator, denominator = top[0], bottom[0]
+        if numerator == 0:
+            return False, 0, 0, 0
+        # a/b as mantissa * 2**exp2 * 5**exp5 only when b is; otherwise "too precise" follows
+        return _as_powers(negative, numerator, denominator)
+    negative, i = _scan_sign(s, 0)
+    scanned = _nat_scan(s, i, True)
+    if scanned is None:
+        return None
+    mantissa, base, fcount, i = scanned
+    exponent = _scan_exponent(s, i)
+    if exponent is None:
+        return None
+    exp, ebase, i = exponent
+    if i != len(s):
+        return None
+    if mantissa == 0:  # "special-case 0": no exponent limit applies
+        return False, 0, 0, 0
+    exp2 = exp5 = 0
+    if fcount < 0:  # a point: divide by base**(-fcount)
+        exp2 = fcount * {10: 1, 2: 1, 8: 3, 16: 4}[base]
+        exp5 = fcount if base == 10 else 0
+    exp2 += exp
+    if ebase == 10:
+        exp5 += exp
+    if abs(exp5) > 1_000_000 or not -10_000_000 <= exp2 <= 10_000_000:  # "excessively large exponents"
+        return None
+    return negative, mantissa, exp2, exp5
+
+
+def _as_powers(negative: bool, numerator: int, denominator: int):
+    """numerator/denominator as (negative, mantissa, exp2, exp5) where the denominator is a power
+    of 2 times a power of 5 (reduced first); else a value that is never a whole number of
+    nano-CPUs: (negative, 1, -64, 0), "too precise" all the same."""
+    from math import gcd
+
+    common = gcd(numerator, denominator)
+    numerator, denominator = numerator // common, denominator // common
+    twos = (denominator & -denominator).bit_length() - 1
+    denominator >>= twos
+    fives = 0
+    while denominator % 5 == 0 and fives < 64:
+        denominator //= 5
+        fives += 1
+    if denominator != 1 or fives >= 64:
+        return negative, 1, -64, 0
+    return negative, numerator, -twos, -fives
+
+
+def _scan_sign(s: str, i: int) -> tuple[bool, int]:
+    """scanSign: an optional + or -."""
+    if i < len(s) and s[i] in "+-":
+        return s[i] == "-", i + 1
+    return False, i
+
+
+_GO_DIGIT = {c: v for v, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}
+_GO_DIGIT.update({c.upper(): v for c, v in _GO_DIGIT.items() if c.isalpha()})
+
+
+def _nat_scan(s: str, i: int, frac_ok: bool):
+    """natconv.go nat.scan with base 0, from s[i:]: (value, base, count, end) or None for Go's
+    error. count < 0: a point, with -count digits after it. The base is 10 unless the text starts
+    with 0b, 0o or 0x (or, with no point allowed, 0 and a digit: octal)."""
+    n = len(s)
+    base, prefix, count, prev = 10, "", 0, "."
+    digits = []
+    if i < n and s[i] == "0":
+        prev, count = "0", 1
+        digits.append("0")
+        i += 1
+        if i < n:
+            c = s[i]
+            if c in "bB":
+                base, prefix = 2, "b"
+            elif c in "oO":
+                base, prefix = 8, "o"
+            elif c in "xX":
+                base, prefix = 16, "x"
+            elif not frac_ok:
+                base, prefix = 8, "0"
+            if prefix:
+                count, digits = 0, []  # the prefix is not counted
+                if prefix != "0":
+                    i += 1
+    invalid_separator = False
+    point = -1
+    while i < n:
+        c = s[i]
+        if c == "." and frac_ok and point < 0:
+            invalid_separator |= prev == "_"  # seen on Docker 28 (go1.24): "1_.5" is refused
+            point, prev = count, "."
+        elif c == "_":  # a separator only between digits (or after the prefix)
+            invalid_separator |= prev != "0"
+            prev = "_"
+        else:
+            if _GO_DIGIT.get(c, 99) >= base:
+                break
+            prev = "0"
+            count += 1
+            digits.append(c)
+        i += 1
+    if invalid_separator or prev == "_":
+        return None
+    if count == 0:
+        # only the octal prefix 0, maybe followed by digits past 7: decimal 0
+        return (0, 10, 1, i) if prefix == "0" else None
+    if len(digits) > _MAX_DIGITS:
+        raise ValueError(f"a number of CPUs longer than {_MAX_DIGITS} digits is not checked")
+    value = int("".join(digits), base)
+    return value, base, (point - count if point >= 0 else count), i
+
+
+def _scan_exponent(s: str, i: int):
+    """scanExponent (base 2 and separators allowed): (exp, base, end), (0, 10, i) when there is
+    none, None for Go's error (no digits, a misplaced "_", past int64)."""
+    if i >= len(s) or s[i] not in "eEpP":
+        return 0, 10, i
+    base = 10 if s[i] in "eE" else 2
+    i += 1
+    digits = ""
+    if i < len(s) and s[i] in "+-":
+        digits = "-" if s[i] == "-" else ""
+        i += 1
+    prev, invalid_separator, has_digits = ".", False, False
+    while i < len(s):
+        c = s[i]
+        if "0" <= c <= "9":
+            digits += c
+            prev, has_digits = "0", True
+        elif c == "_":
+            invalid_separator |= prev != "0"
+            prev = "_"
+        else:
+            break
+        i += 1
+    if not has_digits or invalid_separator or prev == "_":
+        return None
+    if len(digits.lstrip("-").lstrip("0")) > 19:  # strconv.ParseInt(digits, 10, 64): out of range
+        return None
+    exp = int(digits)
+    if not -(1 << 63) <= exp < 1 << 63:
+        return None
+    return exp, base, i
 
 
 def _int64(value: int) -> int:
