@@ -6,7 +6,7 @@ raises ValueError with Docker's message when Docker would fail.
 """
 from __future__ import annotations
 
-import re
+import math
 
 from .lazy_regex import LazyRegex
 from .memo import memo
@@ -48,13 +48,108 @@ def parse_duration(text: str) -> int:
 
 # --- byte sizes -----------------------------------------------------------------------------------
 _SIZE_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
-_GO_FLOAT = LazyRegex(r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$", re.I)
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_MIN_INT64 = -(1 << 63)
 
 
 def go_parse_float(text: str) -> float:
-    if not _GO_FLOAT.match(text):
+    """strconv.ParseFloat(text, 64): Go's float syntax (special, readFloat, underscoreOK) and its
+    errors; the value itself is Python's, rounded the same (correctly, to nearest even)."""
+    special = _special_float(text)
+    if special is not None:
+        return special
+    cleaned = _read_float(text)
+    if cleaned is None:
         raise ValueError(f'strconv.ParseFloat: parsing "{text}": invalid syntax')
-    return float(text)
+    try:
+        value = float.fromhex(cleaned) if "x" in cleaned[:3].lower() else float(cleaned)
+    except OverflowError:
+        value = math.inf
+    if math.isinf(value):
+        raise ValueError(f'strconv.ParseFloat: parsing "{text}": value out of range')
+    return value
+
+
+def _special_float(text: str) -> float | None:
+    """special: [+-]inf, [+-]infinity (any case) and nan (unsigned), or None."""
+    low = text.lower()
+    body = low[1:] if low[:1] in ("+", "-") else low
+    if body in ("inf", "infinity"):
+        return -math.inf if low[0] == "-" else math.inf
+    if low == "nan":
+        return math.nan
+    return None
+
+
+def _read_float(text: str) -> str | None:
+    """readFloat over the whole text: [+-], then decimal digits with an optional point and e
+    exponent, or 0x and hex digits with an optional point and a p exponent it must have; "_"
+    between digits (underscoreOK). The text without its underscores, or None for a syntax error."""
+    n, i = len(text), 0
+    if i < n and text[i] in "+-":
+        i += 1
+    hexadecimal = i + 2 < n and text[i] == "0" and text[i + 1] in "xX"
+    digit = _HEX_DIGITS if hexadecimal else frozenset("0123456789")
+    if hexadecimal:
+        i += 2
+    seen_point = seen_digits = False
+    while i < n:
+        c = text[i]
+        if c == ".":
+            if seen_point:
+                break
+            seen_point = True
+        elif c in digit:
+            seen_digits = True
+        elif c != "_":
+            break
+        i += 1
+    if not seen_digits:
+        return None
+    if i < n and text[i] in ("pP" if hexadecimal else "eE"):
+        i += 1
+        if i < n and text[i] in "+-":
+            i += 1
+        if i >= n or not "0" <= text[i] <= "9":
+            return None
+        while i < n and ("0" <= text[i] <= "9" or text[i] == "_"):
+            i += 1
+    elif hexadecimal:  # a hex mantissa needs its exponent
+        return None
+    if i != n or ("_" in text and not _underscores_ok(text)):
+        return None
+    return text.replace("_", "")
+
+
+def _underscores_ok(text: str) -> bool:
+    """underscoreOK: each "_" between two digits, or between a base prefix and a digit."""
+    if text[:1] in ("+", "-"):
+        text = text[1:]
+    saw, i, digits = "^", 0, frozenset("0123456789")
+    if len(text) >= 2 and text[0] == "0" and text[1] in "bBoOxX":
+        saw, i = "0", 2
+        if text[1] in "xX":
+            digits = _HEX_DIGITS
+    for c in text[i:]:
+        if c in digits:
+            saw = "0"
+        elif c == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+    return saw != "_"
+
+
+def _go_int64(value: float) -> int:
+    """Go's int64(float64) as Docker's amd64 builds compute it (CVTTSD2SQ): toward zero; NaN and
+    what int64 cannot hold give -2**63 (seen: memory: 'infinity ' loads as -9223372036854775808)."""
+    if value != value or not -9.223372036854775808e18 <= value < 9.223372036854775808e18:
+        return _MIN_INT64
+    return int(value)
 
 
 @memo
@@ -71,18 +166,18 @@ def parse_bytes(text: str) -> int:
     if size < 0:
         raise ValueError(f"invalid size: '{text}'")
     if not suffix:
-        return int(size)
+        return _go_int64(size)
     if len(suffix) > 3:
         raise ValueError(f"invalid suffix: '{suffix}'")
     low = suffix.lower()
     if low[0] == "b":
         if len(low) > 1:
             raise ValueError(f"invalid suffix: '{low}'")
-        return int(size)
+        return _go_int64(size)
     mul = _SIZE_UNITS.get(low[0])
     if mul is None or (len(low) == 2 and low[1] != "b") or (len(low) == 3 and low[1:] != "ib"):
         raise ValueError(f"invalid suffix: '{low}'")
-    return int(size * mul)
+    return _go_int64(size * mul)
 
 
 # --- cpus -----------------------------------------------------------------------------------------

@@ -112,3 +112,13 @@ def test_file_names_too_long_for_the_file_system(tmp_path):
                          f"{tmp_path}/NAME: file name too long)"),
         ("SL107", 9, 11, f"secret s: file ./NAME cannot be opened (docker stack deploy fails: open "
                          f"{tmp_path}/NAME: file name too long)")]
+
+
+def test_a_memory_size_past_a_float():
+    """By hand, checking sizes against Docker: int(float('inf')) raised OverflowError out of lint
+    (`memory: '+inf '` and '1e400' crashed the command line). Docker loads the first as -2**63
+    (the daemon then refuses it: SL615) and refuses the second ("value out of range": SL006)."""
+    text = ('version: "3.8"\nservices:\n  a:\n    image: busybox:1\n    deploy:\n      resources:\n'
+            "        limits: {memory: '+inf '}\n  b:\n    image: busybox:1\n    deploy:\n      resources:\n"
+            "        limits: {memory: '1e400'}\n")
+    assert found(text, select=frozenset({"SL006", "SL615"})) == [("SL615", 7, 26, 7, 33), ("SL006", 12, 26, 12, 33)]

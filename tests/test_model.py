@@ -11,7 +11,7 @@ import pytest
 
 from stacklint.document import parse
 from stacklint.model import Stack, Val, build_stack
-from stacklint.parsers import parse_cpus
+from stacklint.parsers import parse_bytes, parse_cpus
 
 S = ("services", "web")
 
@@ -500,6 +500,35 @@ def test_cpus_past_int64_are_what_gos_int64_gives(text, nano):
 def test_cpus_docker_refuses(text, error):
     with pytest.raises(ValueError) as err:
         parse_cpus(text)
+    assert str(err.value) == error
+
+
+# Seen with `docker stack config` (Docker 28.2.2) on `memory: 'TEXT'`: go-units RAMInBytes, whose
+# strconv.ParseFloat reads hex floats and "_" between digits, and whose int64() of an infinity, a
+# NaN or a size past int64 is -2**63 (amd64); 1,100 random texts agreed too.
+@pytest.mark.parametrize("text, size", [
+    ("1_000m", 1_048_576_000), ("1_0.5k", 10_752), ("0x1p10", 1024), ("0x1.8p1k", 3072), ("0x_1p1", 2),
+    ("1e3", 1000), ("1.5 GiB", 1_610_612_736), ("9e18", 9_000_000_000_000_000_000), ("-0", 0),
+    ("infinity ", -2**63), ("+inf ", -2**63), ("nan ", -2**63), ("Infinity k", -2**63), ("1e18k", -2**63),
+    ("9.3e18", -2**63),
+])
+def test_sizes_as_docker_reads_them(text, size):
+    assert parse_bytes(text) == size
+
+
+@pytest.mark.parametrize("text, error", [
+    ("1e400", 'strconv.ParseFloat: parsing "1e400": value out of range'),
+    ("1e400k", 'strconv.ParseFloat: parsing "1e400": value out of range'),
+    ("0x10", 'strconv.ParseFloat: parsing "0x10": invalid syntax'),  # a hex mantissa needs its p exponent
+    ("1_.5k", 'strconv.ParseFloat: parsing "1_.5": invalid syntax'),
+    ("1__0", 'strconv.ParseFloat: parsing "1__0": invalid syntax'),
+    ("+nan ", 'strconv.ParseFloat: parsing "+nan": invalid syntax'),
+    ("infin ", 'strconv.ParseFloat: parsing "infin": invalid syntax'),
+    ("-inf ", "invalid size: '-inf '"),
+])
+def test_sizes_docker_refuses(text, error):
+    with pytest.raises(ValueError) as err:
+        parse_bytes(text)
     assert str(err.value) == error
 
 
