@@ -15,8 +15,6 @@ from .record import FrozenRecord, Record
 # --- durations ------------------------------------------------------------------------------------
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
              "m": 60 * 10**9, "h": 3600 * 10**9}
-_DURATION = LazyRegex(r"^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)$")
-_DURATION_PART = LazyRegex(r"([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)")
 _MAX_NS = (1 << 63) - 1
 
 
@@ -25,25 +23,81 @@ def parse_duration(text: str) -> int:
     """Go's time.ParseDuration, in nanoseconds."""
     number = text.rstrip("nsuµμmh")
     unit = text[len(number):]
-    if unit in _UNITS_NS and number.isascii() and number.isdigit():
-        # One whole number and a unit (`10s`), as most files write them: no pattern compiled.
+    if unit in _UNITS_NS and number.isascii() and number.isdigit() and len(number) <= 19:
+        # One whole number and a unit (`10s`), as most files write them: no loop.
         if int(number) * _UNITS_NS[unit] > _MAX_NS:
             raise ValueError(f'time: invalid duration "{text}"')
         return int(number) * _UNITS_NS[unit]
-    if not _DURATION.match(text):
-        raise ValueError(f'time: invalid duration "{text}"')
-    sign = -1 if text.startswith("-") else 1
-    body = text.lstrip("+-")
-    if body == "0":
+    return _go_parse_duration(text)
+
+
+def _go_parse_duration(text: str) -> int:
+    """time.ParseDuration's loop: [-+]?([0-9]*(\\.[0-9]*)?[a-z]+)+ or 0. Each part's fraction is
+    added as Go adds it, through a float64 and truncated (0.5ns0.5ns is 0s, 1.5ns1.5ns is 2ns),
+    and a fraction stops gaining digits once they would pass int64 (leadingFraction)."""
+    invalid = ValueError(f'time: invalid duration "{text}"')
+    s, negative = text, False
+    if s[:1] in ("-", "+"):
+        negative, s = s[0] == "-", s[1:]
+    if s == "0":
         return 0
-    # Exact: every part counted in units of 10**-digits ns (digits: the longest fraction written)
-    parts = _DURATION_PART.findall(body)
-    digits = max(len(frac) for _, frac, _ in parts)
-    scaled = sum((int(whole or "0") * 10 ** digits + int(frac or "0") * 10 ** (digits - len(frac))) * _UNITS_NS[unit]
-                 for whole, frac, unit in parts)
-    if scaled > _MAX_NS * 10 ** digits:
-        raise ValueError(f'time: invalid duration "{text}"')
-    return sign * (scaled // 10 ** digits)
+    if s == "":
+        raise invalid
+    total, i, n = 0, 0, len(s)
+    while i < n:
+        if not (s[i] == "." or "0" <= s[i] <= "9"):
+            raise invalid
+        start = i
+        while i < n and "0" <= s[i] <= "9":
+            i += 1
+        digits = s[start:i].lstrip("0")
+        if len(digits) > 19 or int(digits or "0") > 1 << 63:  # leadingInt overflows
+            raise invalid
+        whole = int(digits or "0")
+        pre = i > start
+        fraction, scale, post = 0, 1.0, False
+        if i < n and s[i] == ".":
+            i += 1
+            start = i
+            while i < n and "0" <= s[i] <= "9":
+                i += 1
+            post = i > start
+            fraction, scale = _leading_fraction(s[start:i])
+        if not pre and not post:
+            raise invalid
+        start = i
+        while i < n and not (s[i] == "." or "0" <= s[i] <= "9"):
+            i += 1
+        unit = _UNITS_NS.get(s[start:i])
+        if unit is None or whole > (1 << 63) // unit:  # (missing or unknown unit, or overflow)
+            raise invalid
+        value = whole * unit
+        if fraction:
+            value += int(float(fraction) * (float(unit) / scale))
+            if value > 1 << 63:
+                raise invalid
+        total += value
+        if total > 1 << 63:
+            raise invalid
+    if negative:
+        return -total
+    if total > _MAX_NS:
+        raise invalid
+    return total
+
+
+def _leading_fraction(digits: str) -> tuple[int, float]:
+    """leadingFraction: the digits as an integer and 10**(digits used), up to where one more digit
+    would pass int64."""
+    value, scale = 0, 1.0
+    for c in digits:
+        if value > _MAX_NS // 10:
+            break
+        following = value * 10 + ord(c) - 48
+        if following > 1 << 63:
+            break
+        value, scale = following, scale * 10
+    return value, scale
 
 
 # --- byte sizes -----------------------------------------------------------------------------------
