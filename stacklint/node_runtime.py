@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .parsers import atoi_syntax, parse_bytes
+from .parsers import atoi_syntax, go_parse_ip, parse_bytes
 
 # containerd pkg/cap Known(): the capabilities moby oci/caps knows (Linux 5.9+ list).
 CAPABILITIES = frozenset(
@@ -100,15 +100,7 @@ def extra_host_errors(host: str, ip: str) -> str | None:
 
 
 def _is_ip(text: str) -> bool:
-    if "%" in text:  # Go's net.ParseIP takes no zone
-        return False
-    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
-
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
+    return go_parse_ip(text) is not None
 
 
 # The option names each built-in log driver's ValidateLogOpt accepts (moby daemon/logger/*), and

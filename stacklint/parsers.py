@@ -442,6 +442,39 @@ def _int64(value: int) -> int:
     return (signed + (1 << 63)) % (1 << 64) - (1 << 63)
 
 
+# --- addresses ----------------------------------------------------------------------------------
+def go_parse_ip(text: str):
+    """Go's net.ParseIP: the address (an ipaddress object), or None where Go returns nil. Python's
+    ip_address also takes an IPv6 zone (fe80::1%eth0), which Go refuses; both refuse an IPv4 part
+    with a leading zero."""
+    if "%" in text:
+        return None
+    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def go_parse_cidr(text: str):
+    """Go's net.ParseCIDR: an address as ParseIP reads it, a slash and a decimal prefix length (no
+    netmask form, which Python's ip_network also takes); host bits may be set, the network keeps
+    the network part. None where Go returns an error."""
+    address, slash, prefix = text.partition("/")
+    if not slash or not prefix.isascii() or not prefix.isdigit() or len(prefix.lstrip("0")) > 7:  # dtoi: 2**24
+        return None
+    ip = go_parse_ip(address)
+    if ip is None:
+        return None
+    import ipaddress
+
+    try:
+        return ipaddress.ip_network(f"{ip}/{int(prefix)}", strict=False)
+    except ValueError:  # a prefix past the address's bits
+        return None
+
+
 # --- ports ----------------------------------------------------------------------------------------
 class PortMapping(FrozenRecord):
     _fields = ("target", "published", "protocol", "host_ip", "mode")
@@ -527,13 +560,8 @@ def parse_port_range_spec(raw: str) -> PortSpec:
         if not ip.endswith("]"):
             raise ValueError(f"invalid IP address {ip}")
         ip = ip[1:-1]
-    if ip:
-        import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
-
-        try:
-            ipaddress.ip_address(ip)
-        except ValueError:
-            raise ValueError(f"invalid IP address: {ip}") from None
+    if ip and go_parse_ip(ip) is None:
+        raise ValueError(f"invalid IP address: {ip}")
     if not container:
         raise ValueError(f"no port specified: {raw}<empty>")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .memo import memo
+from .parsers import go_parse_cidr, go_parse_ip
 from .record import FrozenRecord
 
 # swarmkit's patterns, `^(?i)[a-z_][a-z0-9\-_.]+$` for keys and
@@ -103,24 +104,18 @@ def _matches(c: Constraint, candidate: str) -> bool:
 
 
 def _ip(text: str):
-    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+    import ipaddress
 
-    try:
-        addr = ipaddress.ip_address(text)
-    except ValueError:
-        return None
+    addr = go_parse_ip(text)
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
         return addr.ipv4_mapped  # Go's net.IP compares v4 and v4-in-v6 as equal
     return addr
 
 
 def _network(text: str):
-    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
+    import ipaddress
 
-    try:
-        net = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None
+    net = go_parse_cidr(text)
     if isinstance(net, ipaddress.IPv6Network) and net.network_address.ipv4_mapped and net.prefixlen >= 96:
         return ipaddress.ip_network(f"{net.network_address.ipv4_mapped}/{net.prefixlen - 96}", strict=False)
     return net

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from stacklint.checks.objects import name_problem, parse_cidr
+from stacklint.checks.objects import name_problem
+from stacklint.parsers import go_parse_cidr, go_parse_ip
 from stacklint.engine import lint
 from stacklint.settings import Settings
 
@@ -196,12 +197,31 @@ def test_name_length_needs_the_stack_name(tmp_path):
 
 
 def test_subnets_parse_as_go_parsecidr():
-    assert str(parse_cidr("10.0.0.5/24")) == "10.0.0.0/24"  # host bits: accepted, network part kept
-    assert str(parse_cidr("10.0.0.0/08")) == "10.0.0.0/8"  # Go's dtoi takes leading zeros
-    assert str(parse_cidr("fd00::/64")) == "fd00::/64"
-    for bad in ("10.61.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/255.0.0.0", "10.300.0.0/24", "auto", "::1/129"):
-        with pytest.raises(ValueError):
-            parse_cidr(bad)
+    assert str(go_parse_cidr("10.0.0.5/24")) == "10.0.0.0/24"  # host bits: accepted, network part kept
+    assert str(go_parse_cidr("10.0.0.0/08")) == "10.0.0.0/8"  # Go's dtoi takes leading zeros
+    assert str(go_parse_cidr("10.0.0.0/000000008")) == "10.0.0.0/8"
+    assert str(go_parse_cidr("fd00::/64")) == "fd00::/64"
+    for bad in ("10.61.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/255.0.0.0", "10.300.0.0/24", "auto", "::1/129",
+                "fe80::1%eth0/64", "010.0.0.0/8", "10.0.0.0/99999999999"):  # a zone, Python takes; Go does not
+        assert go_parse_cidr(bad) is None, bad
+
+
+def test_a_subnet_with_an_ipv6_zone_is_refused(tmp_path):
+    """Python's ip_network takes fe80::1%eth0/64; Go's ParseCIDR, and so the daemon, does not (seen
+    on a Docker 28.2.2 Swarm: the message below)."""
+    text = ("services:\n  web:\n    image: probe:1\n    networks: [a]\nnetworks:\n  a:\n    driver: overlay\n"
+            "    ipam: {config: [{subnet: \"fd00:1::1%eth0/64\"}]}\n")
+    assert _found(text, tmp_path) == [
+        ("SL643", 8, 30, 49, "deploy", "network a: subnet fd00:1::1%eth0/64 is not an address block in CIDR notation "
+         "(a.b.c.d/n): docker stack deploy fails when it creates the network (Invalid subnet fd00:1::1%eth0/64 : "
+         "invalid CIDR address: fd00:1::1%eth0/64)"),
+    ]
+
+
+def test_addresses_parse_as_go_parseip():
+    assert [str(go_parse_ip(t)) for t in ("10.0.0.1", "::ffff:10.0.0.1", "FE80::1")] == ["10.0.0.1", "::ffff:a00:1", "fe80::1"]
+    for bad in ("fe80::1%eth0", "010.0.0.1", "10.0.0", "[::1]", " 10.0.0.1", ""):
+        assert go_parse_ip(bad) is None, bad
 
 
 def test_task_stage_reaches_json_sarif_and_gitlab(tmp_path):

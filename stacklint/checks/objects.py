@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..context import Context
 from ..diagnostics import Related
 from ..lazy_regex import LazyRegex
+from ..parsers import go_parse_cidr
 from ..refs import context_refs
 
 # swarmkit manager/controlapi/common.go
@@ -33,17 +34,6 @@ _LOCAL_DRIVERS = {
 _SWARM_DRIVERS = ("overlay",)
 # Networks every Swarm node already has, without this stack's label: creating one fails.
 _PREDEFINED_NETWORKS = ("bridge", "host", "none", "default", "ingress", "docker_gwbridge")
-
-
-def parse_cidr(text: str):
-    """Go's net.ParseCIDR: an address, a slash and a decimal prefix length (no netmask form).
-    Host bits may be set: the daemon keeps the network part."""
-    address, slash, prefix = text.partition("/")
-    if not slash or not prefix.isascii() or not prefix.isdigit():
-        raise ValueError(text)
-    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
-
-    return ipaddress.ip_network(f"{address}/{int(prefix)}", strict=False)
 
 
 def _stack_prefix(ctx: Context) -> tuple[str, bool]:
@@ -173,9 +163,10 @@ def subnets(ctx: Context):
     networks = ctx.model.networks
     for key in _created_networks(ctx):
         for subnet in networks[key].ipam_subnets if key in networks else ():
-            try:
-                parsed.append((key, subnet, parse_cidr(subnet.value)))
-            except ValueError:
+            net = go_parse_cidr(subnet.value)
+            if net is not None:
+                parsed.append((key, subnet, net))
+            else:
                 yield ctx.diag("SL643", f"network {key}: subnet {subnet.value} is not an address block in CIDR "
                                "notation (a.b.c.d/n): docker stack deploy fails when it creates the network (Invalid "
                                f"subnet {subnet.value} : invalid CIDR address: {subnet.value})", subnet.path,

@@ -10,6 +10,7 @@ from ..context import Context, get
 from ..swarm_constraints import PIN_KINDS, ConstraintError, key_kind, parse, value_from_environment
 from ..diagnostics import Related
 from ..model import Service
+from ..parsers import go_parse_ip
 
 REPLICATED_MODES = ("replicated", "replicated-job", "")
 # local-driver options that put the data on a file server: every node sees the same data
@@ -89,13 +90,7 @@ def _pin(ctx: Context, svc: Service) -> str | None:
 
 
 def _is_ip(value: str) -> bool:
-    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
-
-    try:
-        ipaddress.ip_address(value)
-        return True
-    except ValueError:
-        return False
+    return go_parse_ip(value) is not None
 
 
 def _local_unpinned(ctx: Context, svc: Service, volumes: dict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..context import Context
 from ..model import Val
+from ..parsers import go_parse_cidr, go_parse_ip
 from ..swarm_constraints import (ENGINE_LABELS, FIXED_KEYS, NODE_LABELS, OPERATORS, Constraint, ConstraintError,
                                  key_kind, parse, satisfies, value_from_environment)
 from ..diagnostics import Fix, Related, Severity
@@ -167,21 +168,7 @@ def _bad_value(c: Constraint) -> tuple[str, Severity | None] | None:
 # --- SL304 ----------------------------------------------------------------------------------------
 def is_ip_or_cidr(value: str) -> bool:
     """What node.ip can match: net.ParseIP, else net.ParseCIDR (a decimal prefix length, no netmask)."""
-    import ipaddress  # here: a file without addresses does not import it (3% of a small lint)
-
-    try:
-        ipaddress.ip_address(value)
-        return True
-    except ValueError:
-        pass
-    _, _, bits = value.partition("/")
-    if not (bits.isascii() and bits.isdigit()):
-        return False
-    try:
-        ipaddress.ip_network(value, strict=False)  # Go's ParseCIDR also allows host bits
-        return True
-    except ValueError:
-        return False
+    return go_parse_ip(value) is not None or go_parse_cidr(value) is not None
 
 
 def _norm_key(c: Constraint) -> str:
