@@ -657,14 +657,64 @@ KNOWN_VOLUME_OPTIONS = frozenset(["ro", "rw", "nocopy", "private", "rprivate", "
 
 
 # --- command lines --------------------------------------------------------------------------------
-def split_command(text: str) -> list[str]:
-    """shlex splitting as Docker does for string `command`/`entrypoint`."""
-    import shlex  # imported here: only a command or entrypoint written as a string needs it
+_SHELL_SPACE = " \t\r\n"
 
-    try:
-        return shlex.split(text, posix=True)
-    except ValueError:
-        raise ValueError("EOF found when expecting closing quote") from None
+
+def split_command(text: str) -> list[str]:
+    """github.com/google/shlex Split, which the loader applies to a string `command` or
+    `entrypoint`: not POSIX sh and not Python's shlex. A `#` that starts a word starts a comment
+    (to the end of the line); in double quotes a backslash escapes any character (and is dropped);
+    single quotes escape nothing. Errors: an open quote, or a backslash at the end."""
+    words: list[str] = []
+    word: list[str] = []
+    state = "start"
+    for c in text:
+        if state == "start":
+            if c in _SHELL_SPACE:
+                continue
+            if c == "#":
+                state = "comment"
+                continue
+            word, state = [], "word"  # (a quote or escape starts a word too, maybe an empty one)
+        if state == "word":
+            if c in _SHELL_SPACE:
+                words.append("".join(word))
+                state = "start"
+            elif c == '"':
+                state = "double"
+            elif c == "'":
+                state = "single"
+            elif c == "\\":
+                state = "escape"
+            else:
+                word.append(c)
+        elif state == "escape":
+            word.append(c)
+            state = "word"
+        elif state == "double":
+            if c == '"':
+                state = "word"
+            elif c == "\\":
+                state = "double escape"
+            else:
+                word.append(c)
+        elif state == "double escape":
+            word.append(c)
+            state = "double"
+        elif state == "single":
+            if c == "'":
+                state = "word"
+            else:
+                word.append(c)
+        elif state == "comment" and c == "\n":
+            state = "start"
+    if state in ("double", "single"):
+        raise ValueError("EOF found when expecting closing quote")
+    if state in ("escape", "double escape"):
+        raise ValueError("EOF found after escape character")
+    if state == "word":
+        words.append("".join(word))
+    return words
 
 
 # --- image references (github.com/distribution/reference v0.6.0) ---------------------------------

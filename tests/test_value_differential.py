@@ -1,16 +1,17 @@
 """Values Docker reads with a Go parser of its own, against Docker's answers.
 
-1,400 generated values (tests/value_syntax_cases.py: memory sizes, durations, short-syntax ports
-and volumes, cpus), each in its own stack file; Docker's answers are cached in
+1,700 generated values (tests/value_syntax_cases.py: memory sizes, durations, short-syntax ports
+and volumes, string commands, cpus), each in its own stack file; Docker's answers are cached in
 tests/data/value_syntax_docker.json, so the comparison runs without docker. Two claims:
 - the parser that mirrors Docker's reads each accepted value as Docker did (the bytes, the
-  duration as Go prints it, the port mappings, the volume, the NanoCPUs) and refuses each value
+  duration as Go prints it, the port mappings, the volume, the command's words, the NanoCPUs) and
+  refuses each value
   Docker's parser refused;
-- a whole lint refuses exactly the files Docker refuses: a load-stage finding where
-  `docker stack config` failed; for cpus, an error at load or deploy where `docker stack deploy`
-  failed (the CLI's conversion, or the daemon: a negative number of CPUs).
+- a whole lint refuses exactly the files Docker refuses: a load-stage finding where Docker's
+  loader failed; for cpus, an error at load or deploy where `docker stack deploy` failed (the
+  CLI's conversion, or the daemon: a negative number of CPUs).
 The live tests ask `docker stack config` again (`docker`: offline, quick) and redeploy a sample
-of the cpus values on the test engine (`swarm`).
+of the commands and cpus values on the test engine (`swarm`).
 """
 from __future__ import annotations
 
@@ -22,15 +23,15 @@ import pytest
 from stacklint.diagnostics import Severity
 from stacklint.engine import lint
 from stacklint.memo import Tables, within
-from stacklint.parsers import parse_bytes, parse_cpus, parse_duration, parse_port_spec, parse_volume
+from stacklint.parsers import (parse_bytes, parse_cpus, parse_duration, parse_port_spec, parse_volume,
+                               split_command)
 from stacklint.settings import Settings
 
 from .conftest import docker_or_skip, engine_env, swarm_manager_or_skip
-from .value_syntax_cases import (CACHE, LOADER_KINDS, _loader_answer, ask_swarm, port_digest, stack,
-                                 values)
+from .value_syntax_cases import CACHE, LOADER_KINDS, SWARM_KINDS, _loader_answer, ask_swarm, port_digest, stack, values
 
 ANSWERS = json.loads(CACHE.read_text(encoding="utf-8"))["answers"]
-KINDS = (*LOADER_KINDS, "cpus")
+KINDS = (*LOADER_KINDS, *SWARM_KINDS)
 
 
 def go_duration(ns: int) -> str:
@@ -79,6 +80,8 @@ def read_as_docker_prints(kind: str, value: str):
     if kind == "volume":
         spec = parse_volume(value)
         return [[spec.type, spec.source, spec.target, spec.read_only]]
+    if kind == "command":
+        return split_command(value)
     return parse_cpus(value)
 
 
@@ -112,7 +115,7 @@ def test_the_parser_reads_each_value_as_docker_did(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_lint_refuses_exactly_the_files_docker_refuses(kind):
-    stages = ("load",) if kind in LOADER_KINDS else ("load", "deploy")
+    stages = ("load", "deploy") if kind == "cpus" else ("load",)
     wrong = []
     for value in values(kind):
         refused = ANSWERS[kind][value]["status"] != 0
@@ -133,11 +136,12 @@ def test_cached_answers_are_dockers(kind):
 
 
 @pytest.mark.swarm
-def test_cached_cpus_answers_hold_on_the_swarm():
-    """A sample of the cpus values, deployed again on the test engine, gives the cached answers."""
+@pytest.mark.parametrize("kind", SWARM_KINDS)
+def test_cached_answers_hold_on_the_swarm(kind):
+    """A sample of the values, deployed again on the test engine, gives the cached answers."""
     swarm_manager_or_skip()
-    sample = random.Random(0).sample(values("cpus"), 24)
-    live = ask_swarm(sample, engine_env())
-    changed = [f"{v!r}: cached {ANSWERS['cpus'][v]}, now {got}" for v, got in zip(sample, live)
-               if got != ANSWERS["cpus"][v]]
+    sample = random.Random(0).sample(values(kind), 24)
+    live = ask_swarm(kind, sample, engine_env())
+    changed = [f"{v!r}: cached {ANSWERS[kind][v]}, now {got}" for v, got in zip(sample, live)
+               if got != ANSWERS[kind][v]]
     assert not changed, "\n".join(changed)

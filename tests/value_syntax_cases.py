@@ -6,12 +6,16 @@ stack file, with Docker's answer to each (tests/data/value_syntax_docker.json).
 - duration (`healthcheck.interval`): time.ParseDuration;
 - port (a short-syntax `ports` entry): go-connections nat.ParsePortSpec, with net.ParseIP;
 - volume (a short-syntax `volumes` entry): the loader's ParseVolume;
+- command (a `command` written as a string): github.com/google/shlex Split (`#` comments,
+  backslashes in double quotes), not Python's shlex;
 - cpus (`deploy.resources.limits.cpus`): opts.ParseCPUs, big.Rat.SetString (prefixes, `_`,
   `p` exponents), converted by `docker stack deploy` itself, not the loader.
 
 The first four are asked of `docker stack config` (client only, offline), which prints what it
-read; cpus of a real Swarm (`docker stack deploy --resolve-image never`, then NanoCPUs from
-`docker service inspect`). The values come from a seeded grammar of signs, prefixes, digits,
+read; commands and cpus of a real Swarm (`docker stack deploy --resolve-image never`, then the
+service's Args or NanoCPUs from `docker service inspect`): cpus are converted at deploy, and
+what `docker stack config` prints of a word that starts with a line break loses it (go-yaml
+writes `|2-` without the empty first line). The values come from a seeded grammar of signs, prefixes, digits,
 separators, points, exponents, units, addresses and modes, so that most are near a boundary and
 about a quarter are accepted.
 
@@ -31,9 +35,10 @@ from pathlib import Path
 from .yaml_syntax_cases import docker_answer
 
 SEED = 20261201
-COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "cpus": 200}
+COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "command": 300, "cpus": 200}
 CACHE = Path(__file__).parent / "data" / "value_syntax_docker.json"
 LOADER_KINDS = ("memory", "duration", "port", "volume")
+SWARM_KINDS = ("command", "cpus")
 
 
 def _digits(r: random.Random, alphabet: str, most: int, separators: float = 0.0) -> str:
@@ -102,6 +107,13 @@ def _volume(r: random.Random) -> str:
     return ":".join(r.choice(sources + targets + modes) for _ in range(r.randint(2, 5)))
 
 
+def _command(r: random.Random) -> str:
+    # no `$`: Docker would interpolate it first
+    atoms = ["a", "b", "echo", " ", "  ", "\t", "\n", "#", "'", '"', "\\", "x y", "é", "\r", "\\n", "=", "-c",
+             "\u00a0", ";", "|", "&&", "#!", "a#b"]
+    return "".join(r.choice(atoms) for _ in range(r.randint(1, 8)))
+
+
 def _cpus(r: random.Random) -> str:
     sign = r.choice(["", "", "+", "-"])
     if r.random() < 0.3:  # a fraction: each side decimal, or 0b, 0o, 0 (octal) or 0x prefixed
@@ -118,31 +130,35 @@ def _cpus(r: random.Random) -> str:
     return text
 
 
-_GENERATORS = {"memory": _memory, "duration": _duration, "port": _port, "volume": _volume, "cpus": _cpus}
+_GENERATORS = {"memory": _memory, "duration": _duration, "port": _port, "volume": _volume, "command": _command,
+               "cpus": _cpus}
 
 
 def values(kind: str, seed: int = SEED) -> list[str]:
-    """The kind's distinct values (none empty for the list forms, none with a quote)."""
+    """The kind's distinct values (none empty for the list forms, none with a quote but commands)."""
     r = random.Random(f"{seed}-{kind}")
     out: dict[str, None] = {}
     while len(out) < COUNT[kind]:
         value = _GENERATORS[kind](r)
-        if "'" not in value and (value or kind in ("memory", "duration")):
+        if ("'" not in value or kind == "command") and (value or kind in ("memory", "duration", "command")):
             out[value] = None
     return list(out)
 
 
 def stack(kind: str, value: str) -> str:
-    """The one-service stack file that holds the value (single-quoted: YAML keeps it as written)."""
-    quoted = f"'{value}'"
+    """The one-service stack file that holds the value, quoted so that YAML keeps it as written
+    (a command in JSON's double quotes: it may hold quotes and line breaks)."""
+    quoted = json.dumps(value) if kind == "command" else f"'{value}'"
     body = {
         "memory": f"    deploy:\n      resources:\n        limits:\n          memory: {quoted}\n",
         "cpus": f"    deploy:\n      resources:\n        limits:\n          cpus: {quoted}\n",
         "duration": f"    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: {quoted}\n",
         "port": f"    ports:\n      - {quoted}\n",
         "volume": f"    volumes:\n      - {quoted}\n",
+        "command": f"    command: {quoted}\n",
     }[kind]
-    return f'version: "3.8"\nservices:\n  app:\n    image: busybox:1\n    command: ["sleep", "60"]\n{body}'
+    command = "" if kind == "command" else '    command: ["sleep", "60"]\n'
+    return f'version: "3.8"\nservices:\n  app:\n    image: busybox:1\n{command}{body}'
 
 
 def _loader_answer(kind: str, value: str) -> dict:
@@ -173,19 +189,20 @@ def port_digest(mappings: list) -> str:
     return hashlib.sha256(json.dumps(mappings).encode()).hexdigest()[:20]
 
 
-def _swarm_answer(value: str, env: dict) -> dict:
-    """`docker stack deploy` of a cpus value on the Swarm env names, then its NanoCPUs. The stack is
-    named after the value (the daemon's errors name the service)."""
-    name = "slcpus" + hashlib.sha256(value.encode()).hexdigest()[:8]
+def _swarm_answer(kind: str, value: str, env: dict) -> dict:
+    """`docker stack deploy` of the value on the Swarm env names, then the service's Args (command)
+    or NanoCPUs (cpus). The stack is named after the value (the daemon's errors name the service)."""
+    name = "sl" + kind + hashlib.sha256(value.encode()).hexdigest()[:8]
     proc = subprocess.run(["docker", "stack", "deploy", "--resolve-image", "never", "-c", "-", name],
-                          input=stack("cpus", value), capture_output=True, text=True, env=env, timeout=60)
+                          input=stack(kind, value), capture_output=True, text=True, env=env, timeout=60)
     if proc.returncode != 0:
         return {"status": proc.returncode, "error": proc.stderr.strip().splitlines()[-1]}
-    nano = subprocess.run(["docker", "service", "inspect", f"{name}_app", "--format",
-                           "{{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}}"], capture_output=True, text=True,
-                          env=env, timeout=60).stdout.strip()
+    field = ".Spec.TaskTemplate.ContainerSpec.Args" if kind == "command" else \
+        ".Spec.TaskTemplate.Resources.Limits.NanoCPUs"
+    read = subprocess.run(["docker", "service", "inspect", f"{name}_app", "--format", "{{json %s}}" % field],
+                          capture_output=True, text=True, env=env, timeout=60).stdout
     subprocess.run(["docker", "stack", "rm", name], capture_output=True, env=env, timeout=60)
-    return {"status": 0, "value": int(nano)}
+    return {"status": 0, "value": json.loads(read) or ([] if kind == "command" else 0)}
 
 
 def ask_loader(kind: str, texts: list[str]) -> list[dict]:
@@ -193,8 +210,8 @@ def ask_loader(kind: str, texts: list[str]) -> list[dict]:
         return list(pool.map(lambda v: _loader_answer(kind, v), texts))
 
 
-def ask_swarm(texts: list[str], env: dict) -> list[dict]:
-    return [_swarm_answer(v, env) for v in texts]
+def ask_swarm(kind: str, texts: list[str], env: dict) -> list[dict]:
+    return [_swarm_answer(kind, v, env) for v in texts]
 
 
 def swarm_env() -> dict | None:
@@ -212,12 +229,13 @@ def main() -> int:
         return 2
     env = swarm_env()
     if env is None:
-        print("cpus needs a Swarm: set STACKLINT_TEST_DOCKER_HOST (bash scripts/test-engine.sh start)")
+        print("commands and cpus need a Swarm: set STACKLINT_TEST_DOCKER_HOST (bash scripts/test-engine.sh start)")
         return 2
     version = subprocess.run(["docker", "version", "--format", "{{.Client.Version}} {{.Server.Version}}"],
                              capture_output=True, text=True, env=env).stdout.strip()
     answers = {kind: dict(zip(values(kind), ask_loader(kind, values(kind)))) for kind in LOADER_KINDS}
-    answers["cpus"] = dict(zip(values("cpus"), ask_swarm(values("cpus"), env)))
+    for kind in SWARM_KINDS:
+        answers[kind] = dict(zip(values(kind), ask_swarm(kind, values(kind), env)))
     CACHE.write_text(json.dumps({"docker": version, "seed": SEED, "answers": answers}, indent=0, sort_keys=True,
                                 ensure_ascii=False) + "\n", encoding="utf-8")
     for kind, got in answers.items():
