@@ -730,6 +730,10 @@ _TAG = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}"
 _DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
 _NAME = rf"(?:{_DOMAIN_AND_PORT}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
 _REFERENCE = LazyRegex(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
+# The grammar the daemon's swarmkit checks a service's image with (seen on Docker 28.2.2): an older
+# distribution/reference, where a registry is never an [IPv6] address.
+_LEGACY_NAME = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*(?::[0-9]+)?/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_LEGACY_REFERENCE = LazyRegex(rf"^({_LEGACY_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
 _IDENTIFIER = LazyRegex(r"^[a-f0-9]{64}$")
 # go-digest: the registered algorithms and the hex length each needs
 _DIGEST_HEX = {"sha256": 64, "sha384": 96, "sha512": 128}
@@ -747,13 +751,13 @@ def _check_digest(text: str) -> None:
                          else "invalid checksum digest format")
 
 
-def _parse_reference(text: str) -> None:
+def _parse_reference(text: str, grammar=_REFERENCE) -> None:
     """reference.Parse."""
-    m = _REFERENCE.match(text)
+    m = grammar.match(text)
     if m is None:
         if text == "":
             raise ValueError("repository name must have at least one component")
-        if _REFERENCE.match(text.lower()):
+        if grammar.match(text.lower()):
             raise ValueError("repository name must be lowercase")
         raise ValueError("invalid reference format")
     if len(m.group(1)) > _NAME_TOTAL_LENGTH_MAX:
@@ -762,16 +766,26 @@ def _parse_reference(text: str) -> None:
         _check_digest(m.group(3))
 
 
+def is_image_id(text: str) -> bool:
+    """A bare image ID: 64 lower-case hex digits (reference's anchoredIdentifierRegexp)."""
+    return _IDENTIFIER.match(text) is not None
+
+
 @memo
-def parse_normalized_named(text: str) -> str:
+def parse_normalized_named(text: str, swarm: bool = False) -> str:
     """reference.ParseNormalizedNamed: the fully qualified name (docker.io/library/... added), or
-    ValueError with its message. swarmkit's validateContainerSpec calls it on the image."""
+    ValueError with its message. swarm: as the daemon's swarmkit validates a service's image
+    (validateContainerSpec), with an older distribution/reference: seen on Docker 28.2.2, images
+    the CLI passes are refused there when their registry is [IPv6] (`[::1]:5000/app`) or their
+    first component has capitals and neither `.` nor `:` (`NGINX/app`: the CLI takes it for a
+    registry, the Swarm for a repository, which must be lower case)."""
     if _IDENTIFIER.match(text):
         raise ValueError(f"invalid repository name ({text}), cannot specify 64-byte hexadecimal strings")
     # splitDockerDomain
     slash = text.find("/")
     first = text[:slash]
-    if slash == -1 or (not any(c in first for c in ".:") and first != "localhost" and first.lower() == first):
+    if slash == -1 or (not any(c in first for c in ".:") and first != "localhost"
+                       and (swarm or first.lower() == first)):
         domain, remainder = "docker.io", text
     else:
         domain, remainder = first, text[slash + 1:]
@@ -783,7 +797,7 @@ def parse_normalized_named(text: str) -> str:
     if remote.lower() != remote:
         raise ValueError(f"invalid reference format: repository name ({remote}) must be lowercase")
     full = f"{domain}/{remainder}"
-    _parse_reference(full)
+    _parse_reference(full, _LEGACY_REFERENCE if swarm else _REFERENCE)
     return full
 
 

@@ -111,6 +111,29 @@ services:
     assert findings(text, strict_env=True) == [a, b, c, d]
 
 
+def test_sl601_images_the_cli_passes_and_the_swarm_refuses():
+    """Seen on Docker 28.2.2: the CLI (distribution/reference v0.6.0) takes `NGINX` for a registry
+    and accepts an [IPv6] registry; the daemon's swarmkit refuses both ('ContainerSpec: ... is not
+    a valid repository/tag'). A registry with capitals and a dot passes both."""
+    text = """\
+services:
+  a:
+    image: NGINX/nginx
+  b:
+    image: "[::1]:5000/app:1"
+  c:
+    image: Reg.io/app:1
+"""
+    why = ("the Swarm reads references by older rules than the CLI: no [IPv6] registry, and a first part with "
+           "capitals but no '.' or ':' is a repository, which must be lower case")
+    assert findings(text) == [
+        ("SL601", 3, 12, 3, 23, f'failed to create service a: ContainerSpec: "NGINX/nginx" is not a valid '
+         f"repository/tag ({why})", "deploy"),
+        ("SL601", 5, 12, 5, 30, f'failed to create service b: ContainerSpec: "[::1]:5000/app:1" is not a valid '
+         f"repository/tag ({why})", "deploy"),
+    ]
+
+
 def test_sl601_an_image_made_of_variables_this_environment_lacks_is_left_to_sl005():
     text = """\
 services:

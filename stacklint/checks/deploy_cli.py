@@ -6,7 +6,7 @@ created the stack's networks, secrets and configs. Messages are Docker's own.
 from __future__ import annotations
 
 from ..context import Context
-from ..parsers import parse_any_reference, parse_normalized_named, parse_restart_policy
+from ..parsers import is_image_id, parse_any_reference, parse_normalized_named, parse_restart_policy
 
 STAGE = "deploy"
 
@@ -46,11 +46,14 @@ def _image(ctx: Context, svc):
         yield ctx.diag("SL601", f"invalid image reference for service {svc.name}: {err}", image.path, stage=STAGE)
         return
     try:
-        parse_normalized_named(image.value)  # what the Swarm then requires (a bare image ID passes the CLI)
+        parse_normalized_named(image.value, True)  # what the Swarm then requires (a bare image ID passes the CLI)
     except ValueError:
+        why = ("an image ID is not a reference the Swarm accepts: use repository:tag or repository@digest"
+               if is_image_id(image.value) else
+               "the Swarm reads references by older rules than the CLI: no [IPv6] registry, and a first "
+               "part with capitals but no '.' or ':' is a repository, which must be lower case")
         yield ctx.diag("SL601", f'failed to create service {svc.name}: ContainerSpec: "{image.value}" is not a valid '
-                       "repository/tag (an image ID is not a reference the Swarm accepts: use repository:tag or "
-                       "repository@digest)", image.path, stage=STAGE)
+                       f"repository/tag ({why})", image.path, stage=STAGE)
 
 
 # --- SL602 ----------------------------------------------------------------------------------------
