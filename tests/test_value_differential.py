@@ -1,15 +1,16 @@
 """Values Docker reads with a Go parser of its own, against Docker's answers.
 
-1,700 generated values (tests/value_syntax_cases.py: memory sizes, durations, short-syntax ports
-and volumes, string commands, cpus), each in its own stack file; Docker's answers are cached in
+2,000 generated values (tests/value_syntax_cases.py: memory sizes, durations, short-syntax ports
+and volumes, string commands, images, cpus), each in its own stack file; Docker's answers are cached in
 tests/data/value_syntax_docker.json, so the comparison runs without docker. Two claims:
 - the parser that mirrors Docker's reads each accepted value as Docker did (the bytes, the
   duration as Go prints it, the port mappings, the volume, the command's words, the NanoCPUs) and
   refuses each value
   Docker's parser refused;
 - a whole lint refuses exactly the files Docker refuses: a load-stage finding where Docker's
-  loader failed; for cpus, an error at load or deploy where `docker stack deploy` failed (the
-  CLI's conversion, or the daemon: a negative number of CPUs).
+  loader failed; for images and cpus, an error at load or deploy where `docker stack deploy`
+  failed (the CLI's conversion, or the daemon: a negative number of CPUs, the Swarm's older
+  image grammar). Images have no parser test: the CLI keeps the reference as written.
 The live tests ask `docker stack config` again (`docker`: offline, quick) and redeploy a sample
 of the commands and cpus values on the test engine (`swarm`).
 """
@@ -91,7 +92,7 @@ def _comparable(kind: str, ours, docker):
     return ours, docker
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "image"])
 def test_the_parser_reads_each_value_as_docker_did(kind):
     wrong = []
     for value in values(kind):
@@ -115,7 +116,7 @@ def test_the_parser_reads_each_value_as_docker_did(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_lint_refuses_exactly_the_files_docker_refuses(kind):
-    stages = ("load", "deploy") if kind == "cpus" else ("load",)
+    stages = ("load", "deploy") if kind in ("image", "cpus") else ("load",)
     wrong = []
     for value in values(kind):
         refused = ANSWERS[kind][value]["status"] != 0

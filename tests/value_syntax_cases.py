@@ -8,12 +8,15 @@ stack file, with Docker's answer to each (tests/data/value_syntax_docker.json).
 - volume (a short-syntax `volumes` entry): the loader's ParseVolume;
 - command (a `command` written as a string): github.com/google/shlex Split (`#` comments,
   backslashes in double quotes), not Python's shlex;
+- image (`image`): distribution/reference as the CLI reads it (v0.6.0) and as the daemon's
+  swarmkit reads it (an older grammar: no [IPv6] registry; `NGINX/app` is a repository);
 - cpus (`deploy.resources.limits.cpus`): opts.ParseCPUs, big.Rat.SetString (prefixes, `_`,
   `p` exponents), converted by `docker stack deploy` itself, not the loader.
 
 The first four are asked of `docker stack config` (client only, offline), which prints what it
-read; commands and cpus of a real Swarm (`docker stack deploy --resolve-image never`, then the
-service's Args or NanoCPUs from `docker service inspect`): cpus are converted at deploy, and
+read; commands, images and cpus of a real Swarm (`docker stack deploy --resolve-image never`,
+then the service's Args, Image or NanoCPUs from `docker service inspect`): images and cpus are
+checked at deploy, and
 what `docker stack config` prints of a word that starts with a line break loses it (go-yaml
 writes `|2-` without the empty first line). The values come from a seeded grammar of signs, prefixes, digits,
 separators, points, exponents, units, addresses and modes, so that most are near a boundary and
@@ -35,10 +38,10 @@ from pathlib import Path
 from .yaml_syntax_cases import docker_answer
 
 SEED = 20261201
-COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "command": 300, "cpus": 200}
+COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "command": 300, "image": 300, "cpus": 200}
 CACHE = Path(__file__).parent / "data" / "value_syntax_docker.json"
 LOADER_KINDS = ("memory", "duration", "port", "volume")
-SWARM_KINDS = ("command", "cpus")
+SWARM_KINDS = ("command", "image", "cpus")
 
 
 def _digits(r: random.Random, alphabet: str, most: int, separators: float = 0.0) -> str:
@@ -114,6 +117,17 @@ def _command(r: random.Random) -> str:
     return "".join(r.choice(atoms) for _ in range(r.randint(1, 8)))
 
 
+def _image(r: random.Random) -> str:
+    if r.random() < 0.05:
+        return r.choice(["a" * 64, "0" * 64, "sha256:" + "a" * 64, "A" * 64, ""])
+    parts = ["nginx", "NGINX", "a", "a_b", "a__b", "a___b", "a-b", "a--b", "a.b", "a..b", "-a", "a-", "_a",
+             "localhost", "localhost:5000", "reg.io", "reg.io:443", "[::1]", "[::1]:5000", "Reg.io", "REG", "1", ""]
+    tags = ["", "", ":1", ":latest", ":1.2-alpine", ":-x", ":_x", ":" + "t" * 129, ":", ":a:b", ":A_b.c-d"]
+    digests = ["@sha256:" + "a" * 64, "@sha256:" + "A" * 64, "@sha256:abc", "@md5:" + "a" * 32, "@"]
+    text = "/".join(r.choice(parts) for _ in range(r.randint(1, 3))) + r.choice(tags)
+    return text + (r.choice(digests) if r.random() < 0.3 else "")
+
+
 def _cpus(r: random.Random) -> str:
     sign = r.choice(["", "", "+", "-"])
     if r.random() < 0.3:  # a fraction: each side decimal, or 0b, 0o, 0 (octal) or 0x prefixed
@@ -131,7 +145,7 @@ def _cpus(r: random.Random) -> str:
 
 
 _GENERATORS = {"memory": _memory, "duration": _duration, "port": _port, "volume": _volume, "command": _command,
-               "cpus": _cpus}
+               "image": _image, "cpus": _cpus}
 
 
 def values(kind: str, seed: int = SEED) -> list[str]:
@@ -148,7 +162,7 @@ def values(kind: str, seed: int = SEED) -> list[str]:
 def stack(kind: str, value: str) -> str:
     """The one-service stack file that holds the value, quoted so that YAML keeps it as written
     (a command in JSON's double quotes: it may hold quotes and line breaks)."""
-    quoted = json.dumps(value) if kind == "command" else f"'{value}'"
+    quoted = json.dumps(value) if kind in ("command", "image") else f"'{value}'"
     body = {
         "memory": f"    deploy:\n      resources:\n        limits:\n          memory: {quoted}\n",
         "cpus": f"    deploy:\n      resources:\n        limits:\n          cpus: {quoted}\n",
@@ -156,9 +170,11 @@ def stack(kind: str, value: str) -> str:
         "port": f"    ports:\n      - {quoted}\n",
         "volume": f"    volumes:\n      - {quoted}\n",
         "command": f"    command: {quoted}\n",
+        "image": "",
     }[kind]
     command = "" if kind == "command" else '    command: ["sleep", "60"]\n'
-    return f'version: "3.8"\nservices:\n  app:\n    image: busybox:1\n{command}{body}'
+    image = quoted if kind == "image" else "busybox:1"
+    return f'version: "3.8"\nservices:\n  app:\n    image: {image}\n{command}{body}'
 
 
 def _loader_answer(kind: str, value: str) -> dict:
@@ -197,8 +213,8 @@ def _swarm_answer(kind: str, value: str, env: dict) -> dict:
                           input=stack(kind, value), capture_output=True, text=True, env=env, timeout=60)
     if proc.returncode != 0:
         return {"status": proc.returncode, "error": proc.stderr.strip().splitlines()[-1]}
-    field = ".Spec.TaskTemplate.ContainerSpec.Args" if kind == "command" else \
-        ".Spec.TaskTemplate.Resources.Limits.NanoCPUs"
+    field = {"command": ".Spec.TaskTemplate.ContainerSpec.Args", "image": ".Spec.TaskTemplate.ContainerSpec.Image",
+             "cpus": ".Spec.TaskTemplate.Resources.Limits.NanoCPUs"}[kind]
     read = subprocess.run(["docker", "service", "inspect", f"{name}_app", "--format", "{{json %s}}" % field],
                           capture_output=True, text=True, env=env, timeout=60).stdout
     subprocess.run(["docker", "stack", "rm", name], capture_output=True, env=env, timeout=60)
