@@ -828,7 +828,9 @@ def parse_restart_policy(text: str) -> tuple[str, int | None]:
         raise ValueError("invalid restart policy format: no policy provided before colon")
     attempts = None
     if count:
-        if not atoi_syntax(count):
+        # strconv.Atoi: an int64 (a longer digit run is out of range before Python would convert it)
+        if not atoi_syntax(count) or len(count.lstrip("+-").lstrip("0")) > 19 or \
+                not -(1 << 63) <= int(count) < 1 << 63:
             raise ValueError("invalid restart policy format: maximum retry count must be an integer")
         attempts = int(count)
     if name in ("no", ""):
@@ -836,5 +838,6 @@ def parse_restart_policy(text: str) -> tuple[str, int | None]:
     if name in ("always", "unless-stopped"):
         return "any", None
     if name == "on-failure":
-        return "on-failure", attempts or 0
+        # MaxAttempts is a uint64: -1 is 18446744073709551615 (seen on a Docker 28.2.2 Swarm)
+        return "on-failure", (attempts or 0) & ((1 << 64) - 1)
     raise ValueError(f"unknown restart policy: {text}")

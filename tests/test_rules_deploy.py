@@ -62,7 +62,8 @@ def test_a_bare_image_id_passes_the_cli_and_not_the_swarm():
 @pytest.mark.parametrize("text, result", [
     ("", ("", None)), ("no", ("", None)), ("no:1", ("", None)), ("always", ("any", None)),
     ("always:3", ("any", None)), ("unless-stopped:2", ("any", None)), ("on-failure", ("on-failure", 0)),
-    ("on-failure:", ("on-failure", 0)), ("on-failure:3", ("on-failure", 3)), ("on-failure:-1", ("on-failure", -1)),
+    ("on-failure:", ("on-failure", 0)), ("on-failure:3", ("on-failure", 3)),
+    ("on-failure:-1", ("on-failure", 2**64 - 1)),  # MaxAttempts is a uint64 (a Docker 28.2.2 Swarm shows this)
 ])
 def test_parse_restart_policy_accepts(text, result):
     assert parse_restart_policy(text) == result

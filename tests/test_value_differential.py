@@ -1,7 +1,7 @@
 """Values Docker reads with a Go parser of its own, against Docker's answers.
 
-2,000 generated values (tests/value_syntax_cases.py: memory sizes, durations, short-syntax ports
-and volumes, string commands, images, cpus), each in its own stack file; Docker's answers are cached in
+2,100 generated values (tests/value_syntax_cases.py: memory sizes, durations, short-syntax ports
+and volumes, string commands, images, legacy restart policies, cpus), each in its own stack file; Docker's answers are cached in
 tests/data/value_syntax_docker.json, so the comparison runs without docker. Two claims:
 - the parser that mirrors Docker's reads each accepted value as Docker did (the bytes, the
   duration as Go prints it, the port mappings, the volume, the command's words, the NanoCPUs) and
@@ -24,8 +24,8 @@ import pytest
 from stacklint.diagnostics import Severity
 from stacklint.engine import lint
 from stacklint.memo import Tables, within
-from stacklint.parsers import (parse_bytes, parse_cpus, parse_duration, parse_port_spec, parse_volume,
-                               split_command)
+from stacklint.parsers import (parse_bytes, parse_cpus, parse_duration, parse_port_spec, parse_restart_policy,
+                               parse_volume, split_command)
 from stacklint.settings import Settings
 
 from .conftest import docker_or_skip, engine_env, swarm_manager_or_skip
@@ -83,6 +83,9 @@ def read_as_docker_prints(kind: str, value: str):
         return [[spec.type, spec.source, spec.target, spec.read_only]]
     if kind == "command":
         return split_command(value)
+    if kind == "restart":  # no policy: the Swarm's default, any with no limit
+        condition, attempts = parse_restart_policy(value)
+        return [condition or "any", attempts or 0]
     return parse_cpus(value)
 
 
@@ -116,7 +119,7 @@ def test_the_parser_reads_each_value_as_docker_did(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_lint_refuses_exactly_the_files_docker_refuses(kind):
-    stages = ("load", "deploy") if kind in ("image", "cpus") else ("load",)
+    stages = ("load", "deploy") if kind in ("image", "restart", "cpus") else ("load",)
     wrong = []
     for value in values(kind):
         refused = ANSWERS[kind][value]["status"] != 0

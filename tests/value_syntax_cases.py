@@ -10,6 +10,8 @@ stack file, with Docker's answer to each (tests/data/value_syntax_docker.json).
   backslashes in double quotes), not Python's shlex;
 - image (`image`): distribution/reference as the CLI reads it (v0.6.0) and as the daemon's
   swarmkit reads it (an older grammar: no [IPv6] registry; `NGINX/app` is a repository);
+- restart (the legacy `restart:` key): opts.ParseRestartPolicy then convertRestartPolicy, at
+  deploy;
 - cpus (`deploy.resources.limits.cpus`): opts.ParseCPUs, big.Rat.SetString (prefixes, `_`,
   `p` exponents), converted by `docker stack deploy` itself, not the loader.
 
@@ -38,10 +40,11 @@ from pathlib import Path
 from .yaml_syntax_cases import docker_answer
 
 SEED = 20261201
-COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "command": 300, "image": 300, "cpus": 200}
+COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "command": 300, "image": 300, "restart": 120,
+         "cpus": 200}
 CACHE = Path(__file__).parent / "data" / "value_syntax_docker.json"
 LOADER_KINDS = ("memory", "duration", "port", "volume")
-SWARM_KINDS = ("command", "image", "cpus")
+SWARM_KINDS = ("command", "image", "restart", "cpus")
 
 
 def _digits(r: random.Random, alphabet: str, most: int, separators: float = 0.0) -> str:
@@ -128,6 +131,14 @@ def _image(r: random.Random) -> str:
     return text + (r.choice(digests) if r.random() < 0.3 else "")
 
 
+def _restart(r: random.Random) -> str:
+    name = r.choice(["no", "always", "on-failure", "unless-stopped", "ALWAYS", "On-Failure", "", "none", " always"])
+    if r.random() < 0.6:
+        name += ":" + r.choice(["", "3", "-1", "03", "+3", "x", "3:4", "0", "99999999999999999999",
+                                "9223372036854775807", "9223372036854775808", "-9223372036854775808", " 3"])
+    return name
+
+
 def _cpus(r: random.Random) -> str:
     sign = r.choice(["", "", "+", "-"])
     if r.random() < 0.3:  # a fraction: each side decimal, or 0b, 0o, 0 (octal) or 0x prefixed
@@ -145,7 +156,7 @@ def _cpus(r: random.Random) -> str:
 
 
 _GENERATORS = {"memory": _memory, "duration": _duration, "port": _port, "volume": _volume, "command": _command,
-               "image": _image, "cpus": _cpus}
+               "image": _image, "restart": _restart, "cpus": _cpus}
 
 
 def values(kind: str, seed: int = SEED) -> list[str]:
@@ -171,6 +182,7 @@ def stack(kind: str, value: str) -> str:
         "volume": f"    volumes:\n      - {quoted}\n",
         "command": f"    command: {quoted}\n",
         "image": "",
+        "restart": f"    restart: {quoted}\n",
     }[kind]
     command = "" if kind == "command" else '    command: ["sleep", "60"]\n'
     image = quoted if kind == "image" else "busybox:1"
@@ -214,11 +226,14 @@ def _swarm_answer(kind: str, value: str, env: dict) -> dict:
     if proc.returncode != 0:
         return {"status": proc.returncode, "error": proc.stderr.strip().splitlines()[-1]}
     field = {"command": ".Spec.TaskTemplate.ContainerSpec.Args", "image": ".Spec.TaskTemplate.ContainerSpec.Image",
-             "cpus": ".Spec.TaskTemplate.Resources.Limits.NanoCPUs"}[kind]
+             "restart": ".Spec.TaskTemplate.RestartPolicy", "cpus": ".Spec.TaskTemplate.Resources.Limits.NanoCPUs"}[kind]
     read = subprocess.run(["docker", "service", "inspect", f"{name}_app", "--format", "{{json %s}}" % field],
                           capture_output=True, text=True, env=env, timeout=60).stdout
     subprocess.run(["docker", "stack", "rm", name], capture_output=True, env=env, timeout=60)
-    return {"status": 0, "value": json.loads(read) or ([] if kind == "command" else 0)}
+    value = json.loads(read)
+    if kind == "restart":  # (the Swarm's own default where the stack sets no policy: any, 5s, 0)
+        value = [value["Condition"], value.get("MaxAttempts", 0)]
+    return {"status": 0, "value": value or ([] if kind == "command" else 0)}
 
 
 def ask_loader(kind: str, texts: list[str]) -> list[dict]:
