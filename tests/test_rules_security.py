@@ -132,8 +132,8 @@ def test_plaintext_secrets_in_environment(lint_text):
         ('SL202', 15, 23, 'service db: DEFAULT_SECRET falls back to a literal secret (${SECRET:-****}) when the '
                           'variable is unset; deploy it from a Docker secret or require it with ${VAR:?message}'),
         ('SL203', 19, 3, 'the implicit network default is an unencrypted overlay and carries credentials or data '
-                         'between nodes: service app has credentials (API_KEY) for service db; encrypt it with '
-                         'driver_opts: {encrypted: "true"}'),
+                         'between nodes: service app has credentials (in DATABASE_URL) for service db; encrypt it '
+                         'with driver_opts: {encrypted: "true"}'),
         ('SL202', 22, 9, 'service app: API_KEY is set to a literal secret (****) in the stack file; anyone who '
                          'can read the file or inspect the service sees it. Use a Docker secret (e.g. '
                          'API_KEY_FILE=/run/secrets/...) instead'),
@@ -462,3 +462,40 @@ services:
     assert [d for d in security(lint_text, text) if d[0] == "SL208"] == [
         ('SL208', 7, 9, 'service db publishes SQL Server (port 1433) on the ingress routing mesh: every node '
                         'accepts connections on port 1433')]
+
+
+def test_sl203_names_the_host_a_credential_is_for_only_when_the_file_says(lint_text):
+    """A credential and a host are paired when the variables share a subject (DB_PASSWORD, DB_HOST)
+    or a URL logs in to the host; PGPASSWORD beside REDIS_HOST says the service has credentials and
+    talks to redis, not that the credentials are redis's (found in a precision review)."""
+    text = """\
+services:
+  api:
+    image: example/api:1
+    environment:
+      - REDIS_HOST=redis
+      - PGPASSWORD=${PG_PASSWORD:?}
+  worker:
+    image: example/worker:1
+    environment:
+      - DB_HOST=db
+      - DB_PASSWORD=${DB_PASSWORD:?}
+      - CACHE_HOST=redis
+    networks: [back]
+  redis:
+    image: redis:7
+    networks: [default, back]
+  db:
+    image: postgres:16
+    networks: [back]
+networks:
+  back:
+"""
+    assert [f for f in security(lint_text, text) if f[0] == "SL203"] == [
+        ('SL203', 2, 3, 'the implicit network default is an unencrypted overlay and carries credentials or data '
+                        'between nodes: service api has credentials (PGPASSWORD) and talks to service redis; '
+                        'encrypt it with driver_opts: {encrypted: "true"}'),
+        ('SL203', 21, 3, 'network back is an unencrypted overlay and carries credentials or data between nodes: '
+                         'service worker has credentials (DB_PASSWORD) for service db; encrypt it with '
+                         'driver_opts: {encrypted: "true"}'),
+    ]

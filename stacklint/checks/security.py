@@ -202,6 +202,14 @@ def _variable_role(var: str) -> tuple[bool, bool]:
     return credential, bool(_HOST_WORDS.intersection(credentials.words(var)))
 
 
+def _same_subject(credential: str, host_variable: str) -> bool:
+    """Whether a credential variable and a host variable name one subject: their first words agree
+    and neither is only its role (DB_PASSWORD and DB_HOST, REDIS_PASSWORD_FILE and REDIS_URL; not
+    PGPASSWORD and REDIS_HOST, nor SECRET_KEY_FILE and DATABASE_URL)."""
+    left, right = credentials.words(credential), credentials.words(host_variable)
+    return len(left) > 1 and len(right) > 1 and left[0] == right[0]
+
+
 _HOST_END = LazyRegex(r"[:/?]")
 
 
@@ -219,11 +227,14 @@ def _hosts(value: str) -> Iterator[str]:
 class _Profile:
     """What a service brings onto a network: credentials, the hosts it talks to, replication."""
 
-    __slots__ = ("credential", "hosts", "datastore", "replicates", "several_tasks", "image")
+    __slots__ = ("credential", "hosts", "named_by", "url_credentials", "datastore", "replicates", "several_tasks",
+                 "image")
 
     def __init__(self, svc: Service):
         self.credential = None  # the first credential-like variable
         self.hosts = set()
+        self.named_by: dict[str, str] = {}  # host -> the first variable that names it
+        self.url_credentials: dict[str, str] = {}  # host -> a variable whose URL logs in to it (user:pw@host)
         for var, value, _ in svc.environment:
             if not value:
                 continue  # unset or empty (the model's values are strings or None)
@@ -231,7 +242,11 @@ class _Profile:
             if credential and self.credential is None:
                 self.credential = var
             if names_hosts or "://" in value:
-                self.hosts.update(_hosts(value))
+                for host in _hosts(value):
+                    self.hosts.add(host)
+                    self.named_by.setdefault(host, var)
+                    if "@" in value and credentials.url_password(value):
+                        self.url_credentials.setdefault(host, var)
         srv = svc.database
         self.datastore = srv.family if srv and srv.datastore else None
         # several Redis tasks (or services) are independent caches unless told to replicate
@@ -264,9 +279,18 @@ def _evidence(members: list[str], profiles: dict[str, _Profile], secrets: dict[s
     # 2. a service with credentials names another service on the network as the host it talks to
     for svc in members:
         p = profiles[svc]
+        hosts = sorted((p.hosts & on_net) - {svc})
+        if not hosts or not (p.credential or p.url_credentials):
+            continue
+        for host in hosts:  # a URL that logs in to the host: the credential is surely for it
+            if host in p.url_credentials:
+                return f"service {svc} has credentials (in {p.url_credentials[host]}) for service {host}", [svc, host]
         if p.credential:
-            for host in sorted((p.hosts & on_net) - {svc}):
-                return f"service {svc} has credentials ({p.credential}) for service {host}", [svc, host]
+            for host in hosts:  # DB_PASSWORD and DB_HOST: the same subject
+                if _same_subject(p.credential, p.named_by[host]):
+                    return f"service {svc} has credentials ({p.credential}) for service {host}", [svc, host]
+            # PGPASSWORD beside REDIS_HOST: credentials, and traffic to a service, not known to be one
+            return f"service {svc} has credentials ({p.credential}) and talks to service {hosts[0]}", [svc, hosts[0]]
     # 3. a datastore with credentials and other services (its clients) on the network
     for svc in members:
         p = profiles[svc]
