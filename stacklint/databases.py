@@ -69,6 +69,12 @@ _ENV_FAMILY = (("POSTGRES_", "postgres"), ("PGDATA", "postgres"), ("MYSQL_", "my
 _REPLICATION = LazyRegex(r"--(replicaof|slaveof|cluster-enabled)\b|\bsentinel\b")
 _WORD_BREAK = LazyRegex(r"[_.\-]+")
 _PERSISTS = LazyRegex(r"--appendonly\s+yes|--save\s+['\"]?\d")
+# The command-line option that moves a server's data directory (redis-server --dir, mongod
+# --dbpath, mysqld --datadir), as `--option PATH` or `--option=PATH`.
+_DATA_OPTIONS = {"redis": "dir", "valkey": "dir", "keydb": "dir", "mongo": "dbpath", "mongodb": "dbpath",
+                 "mysql": "datadir", "mariadb": "datadir", "percona": "datadir"}
+_DATA_OPTION = {family: LazyRegex(rf"--{option}(?:\s+|=)(['\"]?)([^\s'\"]+)\1")
+                for family, option in _DATA_OPTIONS.items()}
 _REPLICA_OF = LazyRegex(r"--(replicaof|slaveof)\b")
 
 
@@ -167,6 +173,10 @@ def server(svc: Service) -> Server | None:
         data = _VENDORS[namespace]  # Bitnami's images keep every server's data below /bitnami
     if family in ("postgres", "postgresql", "postgis", "timescaledb"):
         data = next((var.value for var in svc.environment if var.key == "PGDATA" and var.value), data)
+    elif data is not None and family in _DATA_OPTION:  # `redis-server --dir /srv/redis`: the data is there
+        moved = _DATA_OPTION[family].search(_command_text(svc))
+        if moved and moved.group(2).startswith("/"):
+            data = moved.group(2)
     return Server(family, data, family not in _APPLICATIONS, family in _CACHES)
 
 

@@ -182,6 +182,39 @@ volumes:
     ]
 
 
+def test_sl404_a_data_directory_moved_on_the_command_line(lint_text):
+    """redis-server --dir, mongod --dbpath, mysqld --datadir move the data: a volume there keeps it
+    (a precision review found redis --dir /home/opc/gpmap_data/redis under a volume flagged)."""
+    text = """\
+services:
+  kept:
+    image: redis:7-alpine
+    command: redis-server --save 60 1 --dir /srv/app/redis
+    volumes: [app:/srv/app]
+  lost:
+    image: redis:7-alpine
+    command: ["redis-server", "--appendonly", "yes", "--dir", "/srv/redis"]
+    volumes: [cache:/data]
+  mongo:
+    image: mongo:7
+    command: mongod --dbpath=/db
+    volumes: [db:/db]
+  maria:
+    image: mariadb:11
+    command: --datadir '/var/db'
+volumes:
+  app:
+  cache:
+  db:
+"""
+    lost = ("its data lives in the task's container and is lost whenever Swarm replaces the task (update, node "
+            "failure, reschedule); mount a volume there")
+    assert [f for f in lint_text(text) if f[0] == "SL404"] == [
+        ("SL404", 7, 12, f"services.lost runs a redis server with no volume on its data directory /srv/redis: {lost}"),
+        ("SL404", 15, 12, f"services.maria runs a mariadb server with no volume on its data directory /var/db: {lost}"),
+    ]
+
+
 def test_sl405_reservations_above_limits(lint_text):
     text = """\
 services:
