@@ -202,8 +202,9 @@ def _loader_answer(kind: str, value: str) -> dict:
         "duration": lambda: service["healthcheck"]["interval"],
         "port": lambda: sorted([p.get("mode"), p.get("target", 0), p.get("published", 0), p.get("protocol")]
                                for p in service.get("ports", [])),
-        "volume": lambda: [[v.get("type"), v.get("source", ""), v.get("target"), bool(v.get("read_only"))]
-                           for v in service.get("volumes", [])],
+        # (a bind's source is printed made absolute against the working directory: not kept)
+        "volume": lambda: [[v.get("type"), None if v.get("type") == "bind" else v.get("source", ""), v.get("target"),
+                            bool(v.get("read_only"))] for v in service.get("volumes", [])],
     }[kind]()
     if kind == "memory":
         printed = str(printed)
