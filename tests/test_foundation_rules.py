@@ -168,6 +168,29 @@ CASES = {
                               "entrypoint like a shell would)"),
         ],
     ),
+    # uint32 fields of list entries, and whole floats in ulimits (seen on Docker 28.2.2: "cannot parse
+    # 'Ports[0].Target', -1 overflows uint", "invalid type float64 for ulimits", a panic in soft/hard);
+    # a tmpfs mode of -1 loads, and a float with a fraction is the schema's finding (SL004)
+    "unsigned-entries-and-float-ulimits": (
+        'version: "3.9"\nservices:\n  a:\n    image: nginx:1\n    ports:\n      - {target: -1, published: -8080}\n'
+        '    secrets: [{source: s, mode: -1}]\n    volumes: [{type: tmpfs, target: /t, tmpfs: {mode: -1}}]\n'
+        '    ulimits:\n      nofile: 65536.0\n      nproc: {soft: 1e3, hard: 2048}\n      core: {soft: 1.5, hard: 2}\n'
+        'secrets:\n  s: {external: true}\n',
+        [
+            ("SL006", 6, 18, "services.a.ports.0.target is -1; Docker reads it as an unsigned number and refuses "
+                             "negatives"),
+            ("SL006", 6, 33, "services.a.ports.0.published is -8080; Docker reads it as an unsigned number and "
+                             "refuses negatives"),
+            ("SL006", 7, 33, "services.a.secrets.0.mode is -1; Docker reads it as an unsigned number and refuses "
+                             "negatives"),
+            ("SL006", 10, 15, "services.a.ulimits.nofile is 65536.0, a float; Docker reads ulimits as whole numbers "
+                              "(invalid type float64 for ulimits): write it without a point or exponent"),
+            ("SL006", 11, 21, "services.a.ulimits.nproc.soft is 1000.0, a float; docker stack config crashes on it "
+                              "(interface conversion: interface {} is float64, not int): write it without a point or "
+                              "exponent"),
+            ("SL004", 12, 20, "services.a.ulimits.core.soft must be an integer, not a number (1.5)"),
+        ],
+    ),
 }
 
 

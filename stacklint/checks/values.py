@@ -12,6 +12,7 @@ from ..context import Context, get
 from ..files import kind_of, read_regular
 from ..lazy_regex import LazyRegex
 from ..model import Service
+from ..model.ports import NEGATIVE
 from ..parsers import parse_bytes, parse_cpus, parse_duration, split_command
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
@@ -121,6 +122,48 @@ def check(ctx: Context):
                                    "like a shell would)", base + (key,), stage="load")
         if "env_file" in svc:
             yield from _env_files(ctx, svc, base)
+        for section in _UNSIGNED_IN_ENTRIES:
+            if isinstance(svc.get(section), list):
+                yield from _negative_entries(ctx, svc[section], base + (section,))
+        if isinstance(svc.get("ulimits"), dict):
+            yield from _float_ulimits(ctx, svc["ulimits"], base + ("ulimits",))
+
+
+# The unsigned fields (uint32) of list entries, as the loader's mapstructure decodes them: a
+# negative number fails the load ("cannot parse 'Secrets[0].Mode', -1 overflows uint"; seen on
+# Docker 28.2.2; a tmpfs mode of -1 loads). The service's own uint64 settings are _UNSIGNED above;
+# a port's target and published are the model's (model/ports.py: NEGATIVE).
+_UNSIGNED_IN_ENTRIES = {"secrets": ("mode",), "configs": ("mode",)}
+
+
+def _negative_entries(ctx: Context, entries: list, path: tuple):
+    section = path[-1]
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        for key in _UNSIGNED_IN_ENTRIES[section]:
+            value = entry.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+                at = path + (i, key)
+                yield ctx.diag(CODE, f"{'.'.join(map(str, at))} is {value}; Docker reads it as an unsigned number "
+                               "and refuses negatives", at, stage="load")
+
+
+def _float_ulimits(ctx: Context, ulimits: dict, path: tuple):
+    """transformUlimits takes an int or {soft: int, hard: int}: a whole YAML float (65536.0, 1e3),
+    which the schema's integer admits, fails the load, and crashes it inside soft and hard (seen on
+    Docker 28.2.2). Other floats are the schema's finding."""
+    for name, value in ulimits.items():
+        if isinstance(value, float) and value.is_integer():
+            yield ctx.diag(CODE, f"{'.'.join(path)}.{name} is {value}, a float; Docker reads ulimits as whole "
+                           "numbers (invalid type float64 for ulimits): write it without a point or exponent",
+                           path + (name,), stage="load")
+        elif isinstance(value, dict):
+            for key in ("soft", "hard"):
+                if isinstance(value.get(key), float) and value[key].is_integer():
+                    yield ctx.diag(CODE, f"{'.'.join(path)}.{name}.{key} is {value[key]}, a float; docker stack "
+                                   "config crashes on it (interface conversion: interface {} is float64, not int): "
+                                   "write it without a point or exponent", path + (name, key), stage="load")
 
 
 # A text Docker's shlex (parsers.split_command) splits when it has no comment: outside quotes any
@@ -160,7 +203,10 @@ def _resources(ctx, svc, base, sizes: _Accepted, cpus_texts: _Accepted):
 def _ports(ctx, svc: Service):
     for refused in svc.refused_ports:
         path, port = refused.path, refused.value
-        if refused.error is None:
+        if refused.error is NEGATIVE:
+            yield ctx.diag(CODE, f"{'.'.join(map(str, path))} is {port}; Docker reads it as an unsigned number and "
+                           "refuses negatives", path, stage="load")
+        elif refused.error is None:
             yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: a port cannot be the number {port:g}; "
                            "quote it (\"8080:80\") or write a whole number", path, stage="load")
         else:

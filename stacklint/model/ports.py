@@ -24,6 +24,11 @@ def protocol(written) -> str:
     return written.lower() if isinstance(written, str) and written.upper() in _PROTOCOLS else "tcp"
 
 
+# Refused.error of a long entry's negative target or published: the loader decodes both into a
+# uint32 ("cannot parse 'Ports[0].Target', -1 overflows uint"; seen on Docker 28.2.2).
+NEGATIVE = "negative"
+
+
 def service_ports(ports, base) -> tuple[list[PortRange], list[Refused]]:
     """The entries Docker publishes, and the ones its loader refuses."""
     out: list[PortRange] = []
@@ -33,7 +38,10 @@ def service_ports(ports, base) -> tuple[list[PortRange], list[Refused]]:
     for i, entry in enumerate(ports):
         path = base + (i,)
         if isinstance(entry, dict):
-            port = _long(entry, path)
+            negative = [key for key in ("target", "published") if isinstance(entry.get(key), int)
+                        and not isinstance(entry[key], bool) and entry[key] < 0]
+            refused.extend(Refused(entry[key], path + (key,), NEGATIVE) for key in negative)
+            port = None if negative else _long(entry, path)
         elif isinstance(entry, (str, int)) and not isinstance(entry, bool):
             try:
                 port = _short(str(entry), path)
