@@ -10,6 +10,9 @@ stack file, with Docker's answer to each (tests/data/value_syntax_docker.json).
   backslashes in double quotes), not Python's shlex;
 - image (`image`): distribution/reference as the CLI reads it (v0.6.0) and as the daemon's
   swarmkit reads it (an older grammar: no [IPv6] registry; `NGINX/app` is a repository);
+- field (a service setting the loader converts: replicas, ulimits, healthcheck retries, update
+  parallelism and max_failure_ratio, placement, secrets' mode and uid, ports' target and published,
+  sysctls, labels, pids...) with an odd number in it: only whether the load fails is compared;
 - restart (the legacy `restart:` key): opts.ParseRestartPolicy then convertRestartPolicy, at
   deploy;
 - cpus (`deploy.resources.limits.cpus`): opts.ParseCPUs, big.Rat.SetString (prefixes, `_`,
@@ -40,10 +43,10 @@ from pathlib import Path
 from .yaml_syntax_cases import docker_answer
 
 SEED = 20261201
-COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "command": 300, "image": 300, "restart": 120,
+COUNT = {"memory": 300, "duration": 300, "port": 300, "volume": 300, "command": 300, "field": 300, "image": 300, "restart": 120,
          "cpus": 200}
 CACHE = Path(__file__).parent / "data" / "value_syntax_docker.json"
-LOADER_KINDS = ("memory", "duration", "port", "volume")
+LOADER_KINDS = ("memory", "duration", "port", "volume", "field")
 SWARM_KINDS = ("command", "image", "restart", "cpus")
 
 
@@ -120,6 +123,28 @@ def _command(r: random.Random) -> str:
     return "".join(r.choice(atoms) for _ in range(r.randint(1, 8)))
 
 
+_FIELDS = [
+    "    deploy:\n      replicas: {v}\n", "    deploy:\n      placement:\n        max_replicas_per_node: {v}\n",
+    "    ulimits:\n      nofile: {v}\n", "    ulimits:\n      nofile:\n        soft: {v}\n        hard: {v}\n",
+    "    healthcheck:\n      test: [\"CMD\", \"true\"]\n      retries: {v}\n",
+    "    deploy:\n      update_config:\n        parallelism: {v}\n        max_failure_ratio: {v}\n",
+    "    deploy:\n      restart_policy:\n        max_attempts: {v}\n", "    stop_grace_period: {v}\n",
+    "    sysctls:\n      net.core.somaxconn: {v}\n", "    secrets:\n      - source: s\n        mode: {v}\n",
+    "    secrets:\n      - source: s\n        uid: {v}\n", "    deploy:\n      resources:\n        limits:\n          pids: {v}\n",
+    "    labels:\n      a: {v}\n", "    environment:\n      A: {v}\n", "    extra_hosts:\n      h: {v}\n",
+    "    deploy:\n      endpoint_mode: {v}\n", "    ports:\n      - target: {v}\n        published: {v}\n",
+    "    ports:\n      - target: 80\n        published: {v}\n", "    tmpfs: {v}\n", "    dns: {v}\n",
+    "    configs:\n      - source: c\n        mode: {v}\n",
+]
+_ODD_NUMBERS = ["1", "-1", "0", "3", "'3'", "'x'", "1.5", "'1.5'", "true", "null", "''", "[]", "{}", "0x10", "0o17",
+                "1e3", "'1e3'", "99999999999999999999", "-0", "'+3'", "' 3'", "~", ".inf", "010", "0b11", "1_000",
+                "65536.0", "-8080", "4294967296"]
+
+
+def _field(r: random.Random) -> str:
+    return r.choice(_FIELDS).format(v=r.choice(_ODD_NUMBERS))
+
+
 def _image(r: random.Random) -> str:
     if r.random() < 0.05:
         return r.choice(["a" * 64, "0" * 64, "sha256:" + "a" * 64, "A" * 64, ""])
@@ -156,16 +181,18 @@ def _cpus(r: random.Random) -> str:
 
 
 _GENERATORS = {"memory": _memory, "duration": _duration, "port": _port, "volume": _volume, "command": _command,
+               "field": _field,
                "image": _image, "restart": _restart, "cpus": _cpus}
 
 
 def values(kind: str, seed: int = SEED) -> list[str]:
-    """The kind's distinct values (none empty for the list forms, none with a quote but commands)."""
+    """The kind's distinct values (none empty for the list forms, none with a quote but commands and
+    fields, which are written so that it does not matter)."""
     r = random.Random(f"{seed}-{kind}")
     out: dict[str, None] = {}
     while len(out) < COUNT[kind]:
         value = _GENERATORS[kind](r)
-        if ("'" not in value or kind == "command") and (value or kind in ("memory", "duration", "command")):
+        if ("'" not in value or kind in ("command", "field")) and (value or kind in ("memory", "duration", "command")):
             out[value] = None
     return list(out)
 
@@ -183,6 +210,7 @@ def stack(kind: str, value: str) -> str:
         "command": f"    command: {quoted}\n",
         "image": "",
         "restart": f"    restart: {quoted}\n",
+        "field": value + 'secrets:\n  s:\n    external: true\nconfigs:\n  c:\n    external: true\n',
     }[kind]
     command = "" if kind == "command" else '    command: ["sleep", "60"]\n'
     image = quoted if kind == "image" else "busybox:1"
@@ -194,8 +222,12 @@ def _loader_answer(kind: str, value: str) -> dict:
     import yaml  # PyYAML: a reader of Docker's output that is not stacklint's
 
     answer = docker_answer(stack(kind, value))
+    if kind == "field":  # (with two bad numbers Docker names either, by Go's map order: the verdict only)
+        return {"status": answer["status"]}
     if answer["status"] != 0:
-        return {"status": answer["status"], "error": answer["error"].splitlines()[-1]}
+        # (a panic's last line is a goroutine frame: its first line says what happened)
+        lines = answer["error"].splitlines()
+        return {"status": answer["status"], "error": lines[0] if lines[0].startswith("panic:") else lines[-1]}
     service = yaml.safe_load(answer["output"])["services"]["app"]
     printed = {
         "memory": lambda: service.get("deploy", {}).get("resources", {}).get("limits", {}).get("memory", "0"),
