@@ -104,8 +104,7 @@ def check(ctx: Context):
             if kind is _DURATION:
                 yield ctx.diag(CODE, f"{'.'.join(path)}: {err}; write {_DURATION_HELP}", path, stage="load")
             else:
-                yield ctx.diag(CODE, f"{'.'.join(path)} is {value}; Docker reads it as an unsigned "
-                               "number and refuses negatives", path, stage="load")
+                yield _negative(ctx, path, value)
         yield from _resources(ctx, svc, base, sizes, cpus)
         service = services[str(name)]
         if service.refused_ports:
@@ -136,6 +135,12 @@ def check(ctx: Context):
 _UNSIGNED_IN_ENTRIES = {"secrets": ("mode",), "configs": ("mode",)}
 
 
+def _negative(ctx: Context, path: tuple, value: int):
+    """A negative number where the loader decodes an unsigned one (mapstructure: "-1 overflows uint")."""
+    return ctx.diag(CODE, f"{'.'.join(map(str, path))} is {value}; Docker reads it as an unsigned number and "
+                    "refuses negatives", path, stage="load")
+
+
 def _negative_entries(ctx: Context, entries: list, path: tuple):
     section = path[-1]
     for i, entry in enumerate(entries):
@@ -144,9 +149,7 @@ def _negative_entries(ctx: Context, entries: list, path: tuple):
         for key in _UNSIGNED_IN_ENTRIES[section]:
             value = entry.get(key)
             if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                at = path + (i, key)
-                yield ctx.diag(CODE, f"{'.'.join(map(str, at))} is {value}; Docker reads it as an unsigned number "
-                               "and refuses negatives", at, stage="load")
+                yield _negative(ctx, path + (i, key), value)
 
 
 def _float_ulimits(ctx: Context, ulimits: dict, path: tuple):
@@ -204,8 +207,7 @@ def _ports(ctx, svc: Service):
     for refused in svc.refused_ports:
         path, port = refused.path, refused.value
         if refused.error is NEGATIVE:
-            yield ctx.diag(CODE, f"{'.'.join(map(str, path))} is {port}; Docker reads it as an unsigned number and "
-                           "refuses negatives", path, stage="load")
+            yield _negative(ctx, path, port)
         elif refused.error is None:
             yield ctx.diag(CODE, f"{'.'.join(map(str, path))}: a port cannot be the number {port:g}; "
                            "quote it (\"8080:80\") or write a whole number", path, stage="load")
