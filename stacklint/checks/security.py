@@ -242,10 +242,11 @@ class _Profile:
             if credential and self.credential is None:
                 self.credential = var
             if names_hosts or "://" in value:
+                logs_in = "@" in value and credentials.url_password(value) is not None
                 for host in _hosts(value):
                     self.hosts.add(host)
                     self.named_by.setdefault(host, var)
-                    if "@" in value and credentials.url_password(value):
+                    if logs_in:
                         self.url_credentials.setdefault(host, var)
         srv = svc.database
         self.datastore = srv.family if srv and srv.datastore else None
