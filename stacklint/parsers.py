@@ -322,9 +322,7 @@ def _as_powers(negative: bool, numerator: int, denominator: int):
     """numerator/denominator as (negative, mantissa, exp2, exp5) where the denominator is a power
     of 2 times a power of 5 (reduced first); else a value that is never a whole number of
     nano-CPUs: (negative, 1, -64, 0), "too precise" all the same."""
-    from math import gcd
-
-    common = gcd(numerator, denominator)
+    common = math.gcd(numerator, denominator)
     numerator, denominator = numerator // common, denominator // common
     twos = (denominator & -denominator).bit_length() - 1
     denominator >>= twos
