@@ -13,6 +13,7 @@ from ..files import kind_of, read_regular
 from ..lazy_regex import LazyRegex
 from ..model import Service
 from ..model.ports import NEGATIVE
+from ..model.read import is_negative_int
 from ..parsers import parse_bytes, parse_cpus, parse_duration, split_command
 
 TYPE_CHECKING = False  # importing typing costs start-up: for annotations only (see record.py)
@@ -90,7 +91,7 @@ def _bad_settings(data: dict, tree: dict, path: tuple, durations: _Accepted) -> 
                 err = durations.error(value)
                 if err is not None:
                     bad.append((path + (key,), kind, value, err))
-        elif isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        elif is_negative_int(value):
             bad.append((path + (key,), kind, value, None))
     return bad
 
@@ -148,7 +149,7 @@ def _negative_entries(ctx: Context, entries: list, path: tuple):
             continue
         for key in _UNSIGNED_IN_ENTRIES[section]:
             value = entry.get(key)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            if is_negative_int(value):
                 yield _negative(ctx, path + (i, key), value)
 
 

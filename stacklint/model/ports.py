@@ -38,8 +38,7 @@ def service_ports(ports, base) -> tuple[list[PortRange], list[Refused]]:
     for i, entry in enumerate(ports):
         path = base + (i,)
         if isinstance(entry, dict):
-            negative = [key for key in ("target", "published") if isinstance(entry.get(key), int)
-                        and not isinstance(entry[key], bool) and entry[key] < 0]
+            negative = [key for key in ("target", "published") if read.is_negative_int(entry.get(key))]
             refused.extend(Refused(entry[key], path + (key,), NEGATIVE) for key in negative)
             port = None if negative else _long(entry, path)
         elif isinstance(entry, (str, int)) and not isinstance(entry, bool):

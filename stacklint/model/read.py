@@ -20,6 +20,11 @@ def text(data: dict, key, base) -> Val | None:
     return new_record(Val, (value, base + (key,))) if isinstance(value, str) else None
 
 
+def is_negative_int(value) -> bool:
+    """A YAML int below zero (not a bool): what the loader's unsigned fields refuse ("-1 overflows uint")."""
+    return isinstance(value, int) and not isinstance(value, bool) and value < 0
+
+
 def integer(data: dict, key, base, unsigned: bool = False) -> Val | None:
     """An int (Docker's uint64 fields refuse negatives at load: unsigned=True leaves them out)."""
     value = data.get(key)
