@@ -36,6 +36,20 @@ def docker(*args, input=None, check=True):
     return out
 
 
+def node_update(*args, check=True):
+    """`docker node update`, asked again when the Swarm answers "update out of sequence": the CLI
+    reads the node's version, then writes, and the node's own status report can land between the
+    two (seen once in CI right after the engine started)."""
+    for _ in range(5):
+        out = docker("node", "update", *args, check=False)
+        if "update out of sequence" not in out.stderr:
+            break
+        time.sleep(0.5)
+    if check and out.returncode != 0:
+        raise AssertionError(f"docker node update {' '.join(args)} failed: {out.stderr.strip()}")
+    return out
+
+
 @pytest.fixture(scope="module")
 def swarm():
     return swarm_manager_or_skip()
@@ -110,7 +124,7 @@ def atsea(swarm, tmp_path):
         return docker("stack", "deploy", "--resolve-image", "never", "-c", str(file), stack, check=check)
 
     def label():
-        docker("node", "update", "--label-add", "pcidss=yes", node_id)  # `self` is not resolved by update
+        node_update("--label-add", "pcidss=yes", node_id)  # `self` is not resolved by update
         made["label"] = True
 
     yield create_secret, deploy, label
@@ -126,7 +140,7 @@ def atsea(swarm, tmp_path):
     for name in made["secrets"]:
         docker("secret", "rm", name, check=False)
     if made["label"]:
-        docker("node", "update", "--label-rm", "pcidss", node_id, check=False)
+        node_update("--label-rm", "pcidss", node_id, check=False)
 
 
 def test_atsea_example_against_the_swarm(atsea, tmp_path):
@@ -226,12 +240,12 @@ REFUSED = ["node.role = manager", "node.role===manager", "node.labels.zone==", "
 
 @pytest.fixture
 def labelled(swarm):
-    docker("node", "update", "--label-add", f"{LABEL}=Eu", swarm)
+    node_update("--label-add", f"{LABEL}=Eu", swarm)
     created = []
     yield created
     for name in created:
         docker("service", "rm", name, check=False)
-    docker("node", "update", "--label-rm", LABEL, swarm, check=False)
+    node_update("--label-rm", LABEL, swarm, check=False)
 
 
 def test_constraint_matching_agrees_with_the_scheduler(labelled, tmp_path):
